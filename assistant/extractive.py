@@ -1,0 +1,228 @@
+"""Extractive answers (no LLM): every line of the answer is a verbatim passage of a retrieved chunk,
+followed by its [n]. Activity questions get the best session sheet laid out as a sheet; factual
+questions get the few sentences that answer them, chosen for relevance and non-redundancy."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from assistant.lexical import analyze
+from assistant.retrieve import Hit
+from assistant.schema import Chunk, Citation
+from assistant.vocabulary import COMPETENCE_BY_KEY, DOC_TYPES, cycles_of, fold
+
+ABSTAIN_TEXT = "Je n'ai pas trouvé de réponse dans les documents du programme."
+_SENTENCE_END = re.compile(r"(?<=[.!?…»])\s+(?=[«A-ZÀ-ÖØ-Þ0-9\"(])")
+_MIN_SENTENCE = 25
+_MAX_SENTENCE = 450
+
+# Session-sheet sections, recognised by their heading (accent- and case-insensitive).
+SHEET_SECTIONS: list[tuple[str, str]] = [
+    ("objectif", "Objectifs"),
+    ("materiel", "Matériel"),
+    ("deroulement", "Déroulement"),
+    ("echange", "Temps d'échange et bilan"),
+    ("bilan", "Temps d'échange et bilan"),
+    ("variante", "Variantes et prolongements"),
+    ("vigilance", "Points de vigilance"),
+    ("posture", "Conseils de posture"),
+]
+
+
+@dataclass
+class Citations:
+    """Numbers passages in order of first use; one number per chunk, its snippet grows to cover every
+    sentence cited from it (always a verbatim span of the chunk)."""
+
+    items: list[Citation] = field(default_factory=list)
+    _by_chunk: dict[str, int] = field(default_factory=dict)
+    _spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _chunks: dict[str, Chunk] = field(default_factory=dict)
+
+    def cite(self, chunk: Chunk, passage: str | None = None) -> int:
+        passage = passage if passage is not None else chunk.text
+        start = chunk.text.find(passage)
+        if start < 0:  # never cite what the chunk does not contain
+            start, passage = 0, chunk.text
+        end = start + len(passage)
+        if chunk.id in self._by_chunk:
+            n = self._by_chunk[chunk.id]
+            s0, e0 = self._spans[chunk.id]
+            self._spans[chunk.id] = (min(s0, start), max(e0, end))
+        else:
+            n = len(self.items) + 1
+            self._by_chunk[chunk.id] = n
+            self._spans[chunk.id] = (start, end)
+            self._chunks[chunk.id] = chunk
+            self.items.append(Citation(
+                n=n, source=chunk.doc.source, title=chunk.doc.title, doc_type=chunk.doc.doc_type,
+                locator=chunk.locator, snippet="", chunk_id=chunk.id, levels=chunk.doc.levels, page=chunk.page,
+            ))
+        return n
+
+    def finish(self) -> list[Citation]:
+        for cit in self.items:
+            s, e = self._spans[cit.chunk_id]
+            cit.snippet = self._chunks[cit.chunk_id].text[s:e]
+        return self.items
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences and list items of a chunk, as verbatim substrings."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        out.extend(p.strip() for p in _SENTENCE_END.split(line) if p.strip())
+    return out
+
+
+def _display(sentence: str) -> str:
+    """Drop Markdown list markers and emphasis at the edges; the words stay verbatim."""
+    return re.sub(r"^(?:[-*•]|\d+[.)])\s+", "", sentence).strip()
+
+
+@dataclass
+class Scored:
+    sentence: str
+    hit: Hit
+    score: float
+    terms: frozenset[str]
+
+
+def select_sentences(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float], limit: int = 4) -> list[Scored]:
+    """Sentences that carry the query's rare words, from the best passages, without repeats (MMR-like)."""
+    weights = {t: max(idf(t), 0.1) for t in set(query_terms)}
+    total = sum(weights.values()) or 1.0
+    top_score = max((h.score for h in hits), default=1.0) or 1.0
+    pool: list[Scored] = []
+    for rank, hit in enumerate(hits):
+        header_terms = set(analyze(hit.chunk.context_header))
+        for sent in sentences(hit.chunk.text):
+            plain = _display(sent)
+            if len(plain) < _MIN_SENTENCE or len(plain) > _MAX_SENTENCE:
+                continue
+            terms = frozenset(analyze(plain))
+            overlap = sum(w for t, w in weights.items() if t in terms) / total
+            context = sum(w for t, w in weights.items() if t in header_terms and t not in terms) / total
+            prior = max(hit.score, 0.0) / top_score
+            score = 0.55 * overlap + 0.1 * context + 0.35 * prior - 0.02 * rank
+            pool.append(Scored(sent, hit, score, terms))
+    pool.sort(key=lambda s: -s.score)
+    chosen: list[Scored] = []
+    for cand in pool:
+        if len(chosen) == limit:
+            break
+        if any(_jaccard(cand.terms, c.terms) > 0.5 for c in chosen):
+            continue
+        if chosen and cand.score < 0.45 * chosen[0].score:
+            break
+        chosen.append(cand)
+    return chosen
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float], cites: Citations) -> str:
+    chosen = select_sentences(query_terms, hits, idf)
+    lines = []
+    for item in chosen:
+        n = cites.cite(item.hit.chunk, item.sentence)
+        lines.append(f"- {_display(item.sentence)} [{n}]")
+    return "D'après les documents du programme :\n\n" + "\n".join(lines) if lines else ""
+
+
+def _section_key(chunk: Chunk) -> str | None:
+    if not chunk.heading_path:
+        return None
+    head = fold(chunk.heading_path[0])
+    for needle, label in SHEET_SECTIONS:
+        if needle in head:
+            return label
+    return None
+
+
+def describe_levels(levels: tuple[str, ...]) -> str:
+    if not levels:
+        return ""
+    cycles = cycles_of(list(levels))
+    return ", ".join(levels) + (f" (cycle {', '.join(str(c) for c in cycles)})" if cycles else "")
+
+
+def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | None = None) -> str:
+    """A session sheet laid out as a sheet: header, objectives, materials, steps with timings, debrief.
+    `focus` restricts the sections shown (a follow-up asking only for the duration or the materials)."""
+    if not doc_chunks:
+        return ""
+    doc = doc_chunks[0].doc
+    sections: dict[str, list[Chunk]] = {}
+    intro: list[Chunk] = []
+    for chunk in doc_chunks:
+        key = _section_key(chunk)
+        (sections.setdefault(key, []) if key else intro).append(chunk)
+
+    out = [f"### {doc.title}"]
+    facts = []
+    if doc.levels:
+        facts.append(f"**Niveau** : {describe_levels(doc.levels)}")
+    if doc.duration:
+        facts.append(f"**Durée** : {doc.duration}")
+    if doc.competences:
+        facts.append("**Compétences** : " + ", ".join(COMPETENCE_BY_KEY[k].label for k in doc.competences if k in COMPETENCE_BY_KEY))
+    header_chunk = intro[0] if intro else doc_chunks[0]
+    if facts:
+        # The header facts come from the sheet's own lines: cite the lines that state them.
+        header_lines = [s for s in sentences(header_chunk.text) if re.match(r"^\W*(niveau|duree|competence)", fold(s))]
+        n = cites.cite(header_chunk, header_lines[0] if header_lines else None)
+        for line in header_lines[1:]:
+            cites.cite(header_chunk, line)
+        out.append(" · ".join(facts) + f" [{n}]")
+
+    for label in dict.fromkeys(label for _, label in SHEET_SECTIONS):
+        if focus and label not in focus:
+            continue
+        chunks = sections.get(label)
+        if not chunks:
+            continue
+        out.append(f"\n**{label}**")
+        for chunk in chunks:
+            lines = _section_lines(chunk, label)
+            for line in lines:
+                n = cites.cite(chunk, line)
+                shown = _display(line)
+                out.append(f"- {shown} [{n}]")
+    return "\n".join(out)
+
+
+def _section_lines(chunk: Chunk, label: str) -> list[str]:
+    """The lines worth showing of a sheet section: every item for short lists; for the course of the
+    session, each step's first sentence (the sub-heading carries the timing)."""
+    raw = [ln.strip() for ln in chunk.text.split("\n") if ln.strip()]
+    if label == "Déroulement":
+        first = sentences(chunk.text)[:1]
+        step = chunk.heading_path[-1] if len(chunk.heading_path) > 1 else None
+        if step and first:
+            return [first[0]] if len(first[0]) < 300 else [first[0][:0] or first[0]]
+        return first
+    if label in ("Objectifs", "Matériel", "Temps d'échange et bilan"):
+        return raw[:8]
+    return raw[:3]
+
+
+def sheet_summary_line(chunk: Chunk, n: int) -> str:
+    doc = chunk.doc
+    bits = [f"**{doc.title}**"]
+    if doc.levels:
+        bits.append(describe_levels(doc.levels))
+    if doc.duration:
+        bits.append(doc.duration)
+    return "- " + " — ".join(bits) + f" [{n}]"
+
+
+def doc_type_label(doc_type: str) -> str:
+    return DOC_TYPES.get(doc_type, doc_type)

@@ -1,0 +1,72 @@
+"""Query understanding: the levels a question names (→ cycles, a soft boost), whether it asks for
+an activity to run, and follow-up questions that lean on the previous turn."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.vocabulary import cycles_of, fold, levels_in_text
+
+# "How do I run / which activity" questions: they get a session sheet laid out as a sheet.
+_ACTIVITY = re.compile(
+    r"\b(comment (?:animer|mener|faire|conduire|travailler|aborder|organiser|mettre en place|deroule)|"
+    r"quelle? (?:activite|seance|atelier|jeu|exercice)s?|une (?:activite|seance|atelier|idee|sequence)|"
+    r"activites?|seances? (?:sur|pour|de|d')|atelier|fiche|propose[rz]?-?(?:moi|nous)?|idees? d|jeu\b|"
+    r"faire travailler|travailler (?:la|le|les|l')|deroulement|materiel)"
+)
+# Follow-ups that only make sense with the previous question.
+_FOLLOW_UP = re.compile(
+    r"^(?:et|mais|puis|ok|d'accord|alors)\b|\b(?:elle|il|celle-ci|celle-la|celui-ci|cette seance|cette activite|"
+    r"ca|cela|la meme|le meme|pareil|aussi|encore)\b"
+)
+_DETAIL = re.compile(r"\b(combien de temps|duree|dure[- ]t[- ]elle|quel materiel|materiel|objectifs?|deroulement|bilan|variantes?)\b")
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    text: str
+    levels: tuple[str, ...]
+    cycles: tuple[int, ...]
+    wants_activity: bool
+    asks_detail: bool
+
+
+def understand(question: str) -> QueryInfo:
+    """What the question says beyond its words: levels, cycles, activity intent, detail intent."""
+    folded = fold(question)
+    levels = tuple(levels_in_text(question))
+    return QueryInfo(
+        text=question,
+        levels=levels,
+        cycles=tuple(cycles_of(list(levels))),
+        wants_activity=bool(_ACTIVITY.search(folded)),
+        asks_detail=bool(_DETAIL.search(folded)),
+    )
+
+
+def is_follow_up(question: str) -> bool:
+    """Short questions leaning on the previous turn ('et pour des CM2 ?', 'combien de temps dure-t-elle ?')."""
+    folded = fold(question).strip()
+    words = re.findall(r"\w+", folded)
+    if len(words) > 14:
+        return False
+    return bool(_FOLLOW_UP.search(folded)) or (len(words) <= 5 and bool(levels_in_text(question)))
+
+
+def condense(question: str, previous: str | None) -> str:
+    """Extractive-mode condensation: carry the previous question's topic into a follow-up.
+
+    A new level replaces the old one ('et pour des CM2 ?'); otherwise the follow-up is appended to the
+    previous question so the retriever keeps the topic ('combien de temps dure-t-elle ?')."""
+    if not previous or not is_follow_up(question):
+        return question
+    new_levels = levels_in_text(question)
+    base = previous
+    if new_levels:
+        for pattern in (r"\b(?:en|pour|avec|des|de|les)?\s*(?:grande|moyenne|petite)s? sections?\b", r"\b(?:CP|CE1|CE2|CM1|CM2|[3-6]e|[3-6]ème)\b",
+                        r"\bmaternelles?\b", r"\bcoll[eè]ge\b", r"\bcycle ?[1-4]\b"):
+            base = re.sub(pattern, " ", base, flags=re.IGNORECASE)
+        base = re.sub(r"\s+", " ", base).strip(" ?")
+        return f"{base} — {question.strip()}"
+    return f"{previous.strip().rstrip('?')} — {question.strip()}"

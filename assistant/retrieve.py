@@ -1,0 +1,232 @@
+"""Hybrid retrieval: French BM25 and dense vectors fused by min-max normalised score
+(dense weight per embedding model, measured), with metadata filters, a soft level boost,
+per-document diversity and an optional cross-encoder rerank."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from assistant.errors import EmptyStoreError
+from assistant.lexical import LexicalIndex
+from assistant.schema import Chunk, Filters
+from assistant.settings import Settings
+from assistant.store import Store
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+MODES = ("hybrid", "bm25", "dense")
+LEVEL_BOOST = 0.08  # soft: a CE1 question prefers cycle-2 sheets without hiding guides or other levels
+
+
+@dataclass
+class Hit:
+    chunk: Chunk
+    score: float
+    bm25: float = 0.0
+    dense: float = 0.0
+
+
+@dataclass
+class Snapshot:
+    """What one committed snapshot holds in memory for querying."""
+
+    name: str
+    chunks: list[Chunk]
+    index_of: dict[str, int]
+    lexical: LexicalIndex
+    by_source: dict[str, list[int]] = field(default_factory=dict)
+    _masks: dict[Filters, np.ndarray] = field(default_factory=dict)
+
+    def mask(self, filters: Filters) -> np.ndarray | None:
+        if filters.is_empty():
+            return None
+        if filters not in self._masks:
+            self._masks[filters] = np.array([filters.accepts(c.doc) for c in self.chunks], dtype=bool)
+        return self._masks[filters]
+
+    def document_chunks(self, source: str) -> list[Chunk]:
+        return [self.chunks[i] for i in self.by_source.get(source, [])]
+
+
+def chroma_where(filters: Filters) -> dict[str, Any] | None:
+    """The same filters as a Chroma `where` clause."""
+    clauses: list[dict[str, Any]] = []
+    if filters.doc_types:
+        clauses.append({"doc_type": {"$in": list(filters.doc_types)}})
+    if filters.cycles:
+        ors = [{f"cycle_{c}": True} for c in filters.cycles]
+        clauses.append(ors[0] if len(ors) == 1 else {"$or": ors})
+    if filters.competences:
+        ors = [{f"cps_{k}": True} for k in filters.competences]
+        clauses.append(ors[0] if len(ors) == 1 else {"$or": ors})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _minmax(values: np.ndarray) -> np.ndarray:
+    if values.size == 0:
+        return values
+    lo, hi = float(values.min()), float(values.max())
+    if hi - lo < 1e-9:
+        return np.ones_like(values) if hi > 0 else np.zeros_like(values)
+    return (values - lo) / (hi - lo)
+
+
+class Retriever:
+    """Queries the committed snapshot and the vector store; reloads when a new snapshot is committed."""
+
+    def __init__(self, settings: Settings, embeddings: Embeddings, reranker: Any | None = None) -> None:
+        self.settings = settings
+        self.embeddings = embeddings
+        self.reranker = reranker
+        self.store = Store(settings.store)
+        self.dense_weight = settings.dense_weight_for_model()
+        self._snapshot: Snapshot | None = None
+        self._vectors: Any = None
+        self._lock = threading.Lock()
+
+    # -- state -----------------------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        name = self.store.current_name()
+        if name is None:
+            raise EmptyStoreError(str(self.store.directory))
+        with self._lock:
+            if self._snapshot is None or self._snapshot.name != name:
+                chunks = self.store.read_chunks()
+                lexical = self.store.read_lexical()
+                assert lexical is not None
+                by_source: dict[str, list[int]] = {}
+                for i, c in enumerate(chunks):
+                    by_source.setdefault(c.doc.source, []).append(i)
+                self._snapshot = Snapshot(name, chunks, {c.id: i for i, c in enumerate(chunks)}, lexical, by_source)
+            return self._snapshot
+
+    @property
+    def vectors(self) -> Any:
+        if self._vectors is None:
+            self._vectors = self.store.vector_store(self.embeddings, self.settings.embedding_model, create=False)
+        return self._vectors
+
+    def embed_query(self, query: str) -> np.ndarray:
+        return np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+
+    # -- scoring ---------------------------------------------------------------------------
+    def _dense_scores(self, snap: Snapshot, query_vec: np.ndarray, filters: Filters, n: int) -> dict[int, float]:
+        """Cosine similarity of the top-n chunks (committed ones only) for the query vector."""
+        collection = self.vectors._collection
+        result = collection.query(
+            query_embeddings=[query_vec.tolist()], n_results=min(n + 20, max(1, collection.count())),
+            where=chroma_where(filters), include=["distances"],
+        )
+        scores: dict[int, float] = {}
+        for cid, dist in zip(result["ids"][0], result["distances"][0]):
+            idx = snap.index_of.get(cid)
+            if idx is not None and len(scores) < n:
+                scores[idx] = 1.0 - float(dist)
+        return scores
+
+    def _dense_for(self, snap: Snapshot, query_vec: np.ndarray, indices: list[int]) -> dict[int, float]:
+        """Exact cosine for candidates the dense top-n did not contain."""
+        if not indices:
+            return {}
+        ids = [snap.chunks[i].id for i in indices]
+        got = self.vectors._collection.get(ids=ids, include=["embeddings"])
+        out: dict[int, float] = {}
+        for cid, emb in zip(got["ids"], got["embeddings"]):
+            vec = np.asarray(emb, dtype=np.float32)
+            denom = float(np.linalg.norm(vec) * np.linalg.norm(query_vec)) or 1.0
+            out[snap.index_of[cid]] = float(vec @ query_vec) / denom
+        return out
+
+    def search(
+        self,
+        query: str,
+        filters: Filters | None = None,
+        k: int | None = None,
+        mode: str = "hybrid",
+        boost_cycles: tuple[int, ...] = (),
+        per_doc: int = 2,
+        query_vec: np.ndarray | None = None,
+    ) -> list[Hit]:
+        """The k best passages for the query under the filters; at most `per_doc` per document."""
+        if mode not in MODES:
+            raise ValueError(f"unknown retrieval mode {mode!r}; expected one of {MODES}")
+        snap = self.snapshot()
+        filters = filters or Filters()
+        k = k or self.settings.top_k
+        n = self.settings.candidates
+        mask = snap.mask(filters)
+
+        bm25_all = snap.lexical.scores(query, mask) if mode != "dense" else np.zeros(len(snap.chunks), np.float32)
+        candidates: dict[int, list[float]] = {}  # idx → [bm25, dense]
+        if mode != "dense":
+            top = np.argsort(-bm25_all)[:n]
+            for idx in top:
+                if bm25_all[idx] > 0:
+                    candidates[int(idx)] = [float(bm25_all[idx]), 0.0]
+        if mode != "bm25":
+            if query_vec is None:
+                query_vec = self.embed_query(query)
+            dense = self._dense_scores(snap, query_vec, filters, n)
+            missing = [i for i in candidates if i not in dense]
+            dense.update(self._dense_for(snap, query_vec, missing))
+            for idx, score in dense.items():
+                candidates.setdefault(idx, [float(bm25_all[idx]), 0.0])[1] = score
+        if not candidates:
+            return []
+
+        order = list(candidates)
+        bm = np.array([candidates[i][0] for i in order], dtype=np.float32)
+        de = np.array([candidates[i][1] for i in order], dtype=np.float32)
+        if mode == "bm25":
+            fused = _minmax(bm)
+        elif mode == "dense":
+            fused = _minmax(de)
+        else:
+            w = self.dense_weight
+            fused = (1 - w) * _minmax(bm) + w * _minmax(de)
+        if boost_cycles:
+            wanted = set(boost_cycles)
+            for j, idx in enumerate(order):
+                cycles = set(snap.chunks[idx].doc.cycles)
+                if cycles & wanted:
+                    fused[j] += LEVEL_BOOST
+                elif cycles:
+                    fused[j] -= LEVEL_BOOST
+        hits = [Hit(snap.chunks[idx], float(fused[j]), float(bm[j]), float(de[j])) for j, idx in enumerate(order)]
+        hits.sort(key=lambda h: -h.score)
+        if self.reranker is not None:
+            hits = self._rerank(query, hits[: max(30, k * 4)])
+        return diversify(hits, k, per_doc)
+
+    def _rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
+        scores = self.reranker.predict([(query, h.chunk.indexed_text) for h in hits])
+        for hit, score in zip(hits, scores):
+            hit.score = float(score)
+        return sorted(hits, key=lambda h: -h.score)
+
+
+def diversify(hits: list[Hit], k: int, per_doc: int) -> list[Hit]:
+    """Keep the ranking but at most `per_doc` passages of one document (and one per page/slide)."""
+    out: list[Hit] = []
+    per_source: dict[str, int] = {}
+    places: set[tuple[str, int | None, int | None]] = set()
+    for hit in hits:
+        src = hit.chunk.doc.source
+        place = (src, hit.chunk.page, hit.chunk.slide)
+        if per_source.get(src, 0) >= per_doc:
+            continue
+        if (hit.chunk.page is not None or hit.chunk.slide is not None) and place in places:
+            continue
+        out.append(hit)
+        per_source[src] = per_source.get(src, 0) + 1
+        places.add(place)
+        if len(out) == k:
+            break
+    return out

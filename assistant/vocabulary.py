@@ -1,0 +1,149 @@
+"""The programme's controlled vocabulary: school levels, cycles, document types and the CPS of
+Santé publique France (2022), with the normalisation shared by ingestion, filters and queries."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+DOC_TYPES: dict[str, str] = {
+    "seance": "Fiche séance",
+    "guide": "Guide",
+    "evaluation": "Évaluation",
+    "retour_experience": "Retour d'expérience",
+    "presentation": "Présentation",
+    "autre": "Autre",
+}
+
+# Classes in school order, with their cycle.
+CLASSES: dict[str, int] = {
+    "PS": 1, "MS": 1, "GS": 1,
+    "CP": 2, "CE1": 2, "CE2": 2,
+    "CM1": 3, "CM2": 3, "6e": 3,
+    "5e": 4, "4e": 4, "3e": 4,
+}
+CYCLE_LABELS: dict[int, str] = {
+    1: "Cycle 1 (maternelle)",
+    2: "Cycle 2 (CP-CE2)",
+    3: "Cycle 3 (CM1-6e)",
+    4: "Cycle 4 (5e-3e)",
+}
+
+
+@dataclass(frozen=True)
+class Competence:
+    key: str
+    label: str
+    category: str  # cognitive | emotionnelle | sociale
+    keywords: tuple[str, ...]  # words that, in a text, point at this competence
+
+
+COMPETENCES: tuple[Competence, ...] = (
+    Competence("conscience_de_soi", "Avoir conscience de soi", "cognitive",
+               ("conscience de soi", "connaissance de soi", "estime de soi", "confiance en soi", "auto-evaluation positive", "qualites", "forces")),
+    Competence("maitrise_de_soi", "Capacité de maîtrise de soi", "cognitive",
+               ("maitrise de soi", "impulsion", "impulsivite", "se fixer un but", "atteindre ses buts", "autocontrole")),
+    Competence("decisions_constructives", "Prendre des décisions constructives", "cognitive",
+               ("decision", "choix responsable", "resoudre des problemes", "resolution de probleme", "pensee critique", "esprit critique")),
+    Competence("conscience_emotions", "Avoir conscience de ses émotions et de son stress", "emotionnelle",
+               ("identifier ses emotions", "reconnaitre les emotions", "nommer ses emotions", "conscience de ses emotions", "vocabulaire des emotions", "meteo des emotions")),
+    Competence("reguler_emotions", "Réguler ses émotions", "emotionnelle",
+               ("reguler ses emotions", "gerer ses emotions", "gestion des emotions", "colere", "exprimer ses emotions")),
+    Competence("gerer_stress", "Gérer son stress", "emotionnelle",
+               ("stress", "relaxation", "respiration", "anxiete", "coping", "detente")),
+    Competence("communiquer", "Communiquer de façon constructive", "sociale",
+               ("communiquer", "communication", "ecoute", "message clair", "empathie", "ecoute empathique")),
+    Competence("relations_constructives", "Développer des relations constructives", "sociale",
+               ("relations constructives", "cooperation", "cooperer", "entraide", "liens sociaux", "prosocial", "vivre ensemble")),
+    Competence("resoudre_difficultes", "Résoudre des difficultés", "sociale",
+               ("demander de l'aide", "assertivite", "savoir dire non", "refus", "conflit", "mediation", "pression du groupe")),
+)
+COMPETENCE_BY_KEY = {c.key: c for c in COMPETENCES}
+CATEGORY_LABELS = {"cognitive": "Compétences cognitives", "emotionnelle": "Compétences émotionnelles", "sociale": "Compétences sociales"}
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents: the comparison form used for vocabulary matching."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("’", "'")
+
+
+def competence_from_label(label: str) -> Competence | None:
+    """Map a free-text competence label (front matter, sheet header) to a general competence."""
+    folded = fold(label).strip(" .;:-")
+    for comp in COMPETENCES:
+        if folded == fold(comp.label) or folded == comp.key:
+            return comp
+    for comp in COMPETENCES:  # a longer label that contains the canonical one
+        if fold(comp.label) in folded:
+            return comp
+    for comp in COMPETENCES:
+        if any(kw in folded for kw in comp.keywords):
+            return comp
+    return None
+
+
+# Level expressions found in questions and documents, longest first so "grande section" wins over "section".
+_LEVEL_PATTERNS: list[tuple[str, tuple[str, ...]]] = [
+    (r"petite[s]? sections?", ("PS",)),
+    (r"moyenne[s]? sections?", ("MS",)),
+    (r"grande[s]? sections?", ("GS",)),
+    (r"maternelles?", ("PS", "MS", "GS")),
+    (r"\bcp\b", ("CP",)),
+    (r"\bce ?1\b", ("CE1",)),
+    (r"\bce ?2\b", ("CE2",)),
+    (r"\bcm ?1\b", ("CM1",)),
+    (r"\bcm ?2\b", ("CM2",)),
+    (r"\b6 ?(?:e|eme|ème)\b|\bsixiemes?\b", ("6e",)),
+    (r"\b5 ?(?:e|eme|ème)\b|\bcinquiemes?\b", ("5e",)),
+    (r"\b4 ?(?:e|eme|ème)\b|\bquatriemes?\b", ("4e",)),
+    (r"\b3 ?(?:e|eme|ème)\b|\btroisiemes?\b", ("3e",)),
+    (r"\bcollegiens?\b|\bcolleges?\b", ("6e", "5e", "4e", "3e")),
+    (r"\belementaires?\b", ("CP", "CE1", "CE2", "CM1", "CM2")),
+    (r"\bcycle ?1\b", ("PS", "MS", "GS")),
+    (r"\bcycle ?2\b", ("CP", "CE1", "CE2")),
+    (r"\bcycle ?3\b", ("CM1", "CM2", "6e")),
+    (r"\bcycle ?4\b", ("5e", "4e", "3e")),
+]
+
+
+def levels_in_text(text: str) -> list[str]:
+    """Classes named in a text ('CE1', 'grande section', 'collège', 'cycle 3'…), in school order."""
+    folded = fold(text)
+    found: set[str] = set()
+    cycle_mentions: list[tuple[str, ...]] = []
+    for pattern, classes in _LEVEL_PATTERNS:
+        if re.search(pattern, folded):
+            if pattern.startswith(r"\bcycle"):
+                cycle_mentions.append(classes)
+            else:
+                found.update(classes)
+    # "CM1, CM2 (cycle 3)": the named classes are the precise answer; a cycle counts only when
+    # none of its classes is named.
+    for classes in cycle_mentions:
+        if not found & set(classes):
+            found.update(classes)
+    # PS/MS/GS as bare abbreviations only in upper case in the original (avoid 'ps' in words).
+    for match in re.finditer(r"\b(PS|MS|GS)\b", text):
+        found.add(match.group(1))
+    return sorted(found, key=list(CLASSES).index)
+
+
+def normalise_levels(values: list[str] | str | None) -> list[str]:
+    """Front-matter levels (classes, cycles or prose) to the sorted list of classes."""
+    if not values:
+        return []
+    items = [values] if isinstance(values, str) else [str(v) for v in values]
+    found: set[str] = set()
+    for item in items:
+        if item in CLASSES:
+            found.add(item)
+            continue
+        found.update(levels_in_text(item))
+    return sorted(found, key=list(CLASSES).index)
+
+
+def cycles_of(levels: list[str]) -> list[int]:
+    """The cycles covered by a list of classes."""
+    return sorted({CLASSES[level] for level in levels if level in CLASSES})

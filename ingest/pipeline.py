@@ -1,0 +1,215 @@
+"""Ingestion as a sync: discover → load → clean → metadata → chunk → embed → upsert → commit.
+
+Unchanged files embed nothing, changed files have their chunks replaced, vanished files lose theirs,
+and a failed file keeps what was stored before. Vectors are upserted batch by batch before the
+snapshot is committed, so an interrupted run loses no embedding work: the next run finds the
+deterministic chunk ids already in Chroma and only commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant.errors import CartableError, LoadError
+from assistant.schema import Chunk
+from assistant.settings import Settings
+from assistant.store import FileEntry, Manifest, Store
+from ingest.chunking import CHUNKER_VERSION, chunk_sections
+from ingest.clean import clean_sections
+from ingest.discover import Found, discover
+from ingest.loaders import PAGED, load
+from ingest.metadata import build_doc_meta
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+EMBED_BATCH = 128  # texts per upsert: one progress step, and the most work an interruption can lose
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    chunks_total: int = 0
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        """French summary printed at the end of `cartable ingest` and shown in the UI."""
+        lines = [
+            f"Fichiers : {len(self.added)} ajouté(s), {len(self.updated)} mis à jour, {len(self.unchanged)} inchangé(s), "
+            f"{len(self.removed)} supprimé(s), {len(self.failed)} en échec.",
+            f"Passages : {self.chunks_total} dans le magasin, {self.chunks_embedded} encodé(s) pendant cette ingestion "
+            f"({self.seconds:.1f} s).",
+        ]
+        for path, reason in self.failed:
+            lines.append(f"  ÉCHEC {path} : {reason}")
+        return "\n".join(lines)
+
+
+def pipeline_signature(settings: Settings) -> str:
+    return f"chunker={CHUNKER_VERSION};size={settings.chunk_size};overlap={settings.chunk_overlap}"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def prepare_file(found: Found, file_hash: str, settings: Settings) -> list[Chunk]:
+    """Load, clean, describe and chunk one file (pure with respect to the store)."""
+    loaded = load(found.path)
+    loaded.sections = clean_sections(loaded.sections, paged=found.path.suffix.lower() in PAGED)
+    if not loaded.sections:
+        raise LoadError("le fichier est vide (aucun texte à indexer)")
+    doc = build_doc_meta(loaded, found.source, found.path.suffix.lower())
+    return chunk_sections(loaded.sections, doc, file_hash, settings.chunk_size, settings.chunk_overlap)
+
+
+def _check_size(path: Path, settings: Settings) -> int:
+    size = path.stat().st_size
+    if size == 0:
+        raise LoadError("le fichier est vide")
+    if size > settings.max_file_mb * 1024 * 1024:
+        raise LoadError(
+            f"fichier trop volumineux ({size / 1024 / 1024:.1f} Mo, limite {settings.max_file_mb:g} Mo) : "
+            "découpez-le ou augmentez CARTABLE_MAX_FILE_MB"
+        )
+    return size
+
+
+def ingest(
+    paths: list[Path],
+    settings: Settings,
+    embeddings: Embeddings,
+    progress: Progress | None = None,
+    rebuild: bool = False,
+) -> IngestReport:
+    """Sync the store with the files under `paths`; see the module docstring for the guarantees."""
+    from filelock import FileLock, Timeout
+
+    started = time.perf_counter()
+    store = Store(settings.store)
+    store.directory.mkdir(parents=True, exist_ok=True)
+    report = IngestReport()
+    try:
+        lock = FileLock(str(store.lock_path), timeout=0)
+        lock.acquire()
+    except Timeout as exc:
+        raise CartableError(f"Une autre ingestion est en cours sur le magasin {store.directory} : attendez sa fin.") from exc
+    try:
+        if rebuild:
+            store.reset()
+        vectors = store.vector_store(embeddings, settings.embedding_model)
+        old = store.read_manifest()
+        old_chunks = {c.id: c for c in store.read_chunks()}
+        signature = pipeline_signature(settings)
+        same_pipeline = old.pipeline == signature
+
+        found, listing_failures = discover(paths)
+        report.failed.extend(listing_failures)
+        roots = {str(f.root) for f in found} | {str(p.expanduser().resolve()) for p in paths if p.expanduser().resolve().is_dir()}
+
+        entries: dict[str, FileEntry] = {}
+        kept_chunks: list[Chunk] = []
+        new_chunks: list[Chunk] = []
+        seen: set[str] = set()
+        for i, item in enumerate(found, start=1):
+            if progress:
+                progress("files", i, len(found))
+            seen.add(item.source)
+            previous = old.files.get(item.source)
+            try:
+                size = _check_size(item.path, settings)
+                digest = file_sha256(item.path)
+                if previous and previous.sha256 == digest and same_pipeline and all(cid in old_chunks for cid in previous.chunk_ids):
+                    entries[item.source] = previous
+                    kept_chunks.extend(old_chunks[cid] for cid in previous.chunk_ids)
+                    report.unchanged.append(item.source)
+                    continue
+                chunks = prepare_file(item, digest, settings)
+            except (LoadError, OSError) as exc:
+                reason = str(exc) if isinstance(exc, LoadError) else f"lecture impossible ({exc.strerror or exc})"
+                report.failed.append((str(item.path), reason))
+                if previous:  # nothing already stored is lost
+                    entries[item.source] = previous
+                    kept_chunks.extend(old_chunks[cid] for cid in previous.chunk_ids if cid in old_chunks)
+                continue
+            except Exception as exc:  # a library choking on a strange file must not stop the batch
+                report.failed.append((str(item.path), f"erreur inattendue lors de la lecture ({type(exc).__name__}: {exc})"))
+                if previous:
+                    entries[item.source] = previous
+                    kept_chunks.extend(old_chunks[cid] for cid in previous.chunk_ids if cid in old_chunks)
+                continue
+            entries[item.source] = FileEntry(
+                source=item.source, root=str(item.root), sha256=digest, size=size,
+                chunk_ids=[c.id for c in chunks], title=chunks[0].doc.title, doc_type=chunks[0].doc.doc_type,
+            )
+            new_chunks.extend(chunks)
+            (report.updated if previous else report.added).append(item.source)
+
+        # Files of other roots stay; files that vanished from a root ingested now are removed.
+        for source, entry in old.files.items():
+            if source in entries or source in seen:
+                continue
+            if entry.root in roots:
+                report.removed.append(source)
+            else:
+                entries[source] = entry
+                kept_chunks.extend(old_chunks[cid] for cid in entry.chunk_ids if cid in old_chunks)
+
+        report.chunks_embedded = _embed_missing(vectors, new_chunks, progress)
+        all_chunks = kept_chunks + new_chunks
+        manifest = Manifest(settings.embedding_model, signature, entries, time.time())
+        changed = bool(report.added or report.updated or report.removed) or not same_pipeline or store.current_name() is None
+        if changed or set(old.files) != set(entries):
+            store.commit(manifest, all_chunks)
+        _delete_orphans(vectors, {c.id for c in all_chunks})
+        report.chunks_total = len(all_chunks)
+    finally:
+        lock.release()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _embed_missing(vectors, chunks: list[Chunk], progress: Progress | None) -> int:  # type: ignore[no-untyped-def]
+    """Embed and upsert, batch by batch, the chunks whose ids Chroma does not hold yet."""
+    if not chunks:
+        return 0
+    present: set[str] = set()
+    ids = [c.id for c in chunks]
+    for start in range(0, len(ids), 1000):
+        present.update(vectors.get(ids=ids[start:start + 1000], include=[])["ids"])
+    todo = [c for c in chunks if c.id not in present]
+    for start in range(0, len(todo), EMBED_BATCH):
+        batch = todo[start:start + EMBED_BATCH]
+        vectors.add_texts(
+            texts=[c.indexed_text for c in batch], metadatas=[c.chroma_metadata() for c in batch], ids=[c.id for c in batch],
+        )
+        if progress:
+            progress("embeddings", min(start + EMBED_BATCH, len(todo)), len(todo))
+    return len(todo)
+
+
+def _delete_orphans(vectors, keep: set[str]) -> None:  # type: ignore[no-untyped-def]
+    """Remove vectors that no committed chunk refers to (replaced, deleted, or left by an interruption)."""
+    stored = set(vectors.get(include=[])["ids"])
+    orphans = sorted(stored - keep)
+    for start in range(0, len(orphans), 1000):
+        vectors.delete(ids=orphans[start:start + 1000])

@@ -1,0 +1,52 @@
+"""Shared fixtures. Tests never touch the user's home or the network: every store lives in a
+temporary directory, and the fast tier uses LangChain's deterministic fake embeddings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from assistant.settings import Settings  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+FAKE_MODEL = "test:deterministic-fake-64"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for a fresh store in a temporary directory, with the fake embedding model's name."""
+    return Settings(store=tmp_path / "store", embedding_model=FAKE_MODEL, corpus=CORPUS)
+
+
+@pytest.fixture
+def fake_embeddings():  # type: ignore[no-untyped-def]
+    from langchain_core.embeddings import DeterministicFakeEmbedding
+
+    return DeterministicFakeEmbedding(size=64)
+
+
+@pytest.fixture(scope="session")
+def bundled_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings with the real bundled model and the bundled corpus ingested once per session."""
+    from assistant.backends import build_embeddings
+    from ingest.pipeline import ingest
+
+    settings = Settings(store=tmp_path_factory.mktemp("bundled") / "store", corpus=CORPUS)
+    report = ingest([CORPUS], settings, build_embeddings(settings))
+    assert report.ok, report.summary()
+    return settings
+
+
+@pytest.fixture(scope="session")
+def bundled_assistant(bundled_settings: Settings):  # type: ignore[no-untyped-def]
+    from assistant.core import Assistant
+
+    return Assistant.from_settings(bundled_settings)
