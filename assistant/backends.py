@@ -72,9 +72,14 @@ class LazyEmbeddings(Embeddings):
         return self.inner.embed_query(text)
 
 
-def build_embeddings(settings: Settings) -> Embeddings:
-    """sentence-transformers through LangChain; the default model loads offline from its package."""
+def build_embeddings(settings: Settings, threads: int | None = None) -> Embeddings:
+    """sentence-transformers through LangChain; the default model loads offline from its package.
+    `threads` caps torch's intra-op threads (the query path uses settings.query_threads)."""
     quiet_environment(settings)
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
     from langchain_huggingface import HuggingFaceEmbeddings
 
     path = resolve_model_path(settings.embedding_model)

@@ -197,5 +197,47 @@ def ask_command(question: str, store: Path | None, as_json: bool, doc_types: tup
             sys.stdout.flush()
 
 
+@main.command("serve")
+@_STORE_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+@click.option("--port", default=7860, show_default=True, type=int, help="Port d'écoute.")
+def serve_command(store: Path | None, host: str, port: int) -> None:
+    """Lance l'interface web (Gradio) ; indexe d'abord le corpus fourni si le magasin est vide."""
+    from assistant.ui.app import serve
+
+    settings = _settings(store)
+    with _errors():
+        serve(settings, host=host, port=port)
+
+
+@main.group("feedback")
+def feedback_group() -> None:
+    """Avis des utilisateurs (👍 / 👎) et questions restées sans réponse."""
+
+
+@feedback_group.command("export")
+@_STORE_OPTION
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=Path("feedback.csv"), show_default=True, help="Fichier CSV à écrire.")
+@click.option("--unanswered", is_flag=True, help="Exporter les questions restées sans réponse (manques du corpus).")
+def feedback_export_command(store: Path | None, output: Path, unanswered: bool) -> None:
+    """Exporte les avis (ou les questions sans réponse) en CSV."""
+    from assistant.feedback import FeedbackStore
+
+    settings = _settings(store)
+    with _errors():
+        feedback = FeedbackStore(settings.store / "feedback.sqlite")
+        n = feedback.export_unanswered_csv(output) if unanswered else feedback.export_csv(output)
+    click.echo(f"{n} ligne(s) écrite(s) dans {output}")
+
+
+@main.command("eval", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def eval_command(ctx: click.Context) -> None:
+    """Évalue l'assistant (jeu de questions de référence, jeux externes) ; `cartable eval --help`."""
+    from eval.runner import main as eval_main
+
+    eval_main(ctx.args, standalone_mode=True)
+
+
 if __name__ == "__main__":
     main()

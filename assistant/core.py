@@ -3,16 +3,19 @@ verified citations → Answer. The CLI, the UI and the tests all call `Assistant
 
 from __future__ import annotations
 
+import math
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from assistant import extractive, llm, query, relevance, safety
 from assistant.extractive import ABSTAIN_TEXT, Citations
-from assistant.retrieve import Hit, Retriever
+from assistant.retrieve import Hit, Retriever, Snapshot
 from assistant.schema import Answer, Filters
 from assistant.settings import Settings
+from assistant.vocabulary import fold, levels_in_text
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -28,6 +31,24 @@ class Turn:
     answer: str = ""
     top_source: str | None = None
 
+    @classmethod
+    def from_answer(cls, answer: Answer) -> Turn:
+        """Remember an answered question: its standalone form and the document it leaned on."""
+        top = answer.citations[0].source if answer.citations and not answer.abstained else None
+        return cls(answer.question, answer.condensed_question or answer.question, answer.answer, top)
+
+
+@dataclass
+class Retrieval:
+    """What was found for one formulation of the question."""
+
+    text: str
+    info: query.QueryInfo
+    hits: list[Hit]
+    terms: list[str]
+    relevance: relevance.Relevance
+    answerable: bool
+
 
 class Assistant:
     """Answers questions from the store; one instance serves many questions (models load once)."""
@@ -42,7 +63,7 @@ class Assistant:
         """Build the real backends (embedding model, store, optional reranker and chat model) from settings."""
         from assistant.backends import build_chat_model, build_cross_encoder, build_embeddings
 
-        embeddings = embeddings or build_embeddings(settings)
+        embeddings = embeddings or build_embeddings(settings, threads=settings.query_threads)
         retriever = Retriever(settings, embeddings, reranker=build_cross_encoder(settings))
         return cls(settings, retriever, build_chat_model(settings))
 
@@ -64,34 +85,25 @@ class Assistant:
         if not question:
             yield Answer(question="", answer="Posez une question sur les documents du programme.", abstained=True)
             return
-        timings: dict[str, float] = {}
         previous = history[-1] if history else None
         use_llm = self.chat_model is not None if use_llm is None else (use_llm and self.chat_model is not None)
+        dangers = safety.detect_all(question)
 
         t0 = time.perf_counter()
-        condensed = query.condense(question, previous.condensed if previous else None)
-        if use_llm and previous and query.is_follow_up(question):
-            condensed = llm.condense(self.chat_model, question, [t.condensed for t in history or []]) or condensed
-        info = query.understand(condensed)
-        danger = safety.detect(question)
-        hits, query_terms = self._retrieve(condensed, info, filters, mode)
-        timings["retrieve"] = (time.perf_counter() - t0) * 1000
+        found = self._understand_and_retrieve(question, previous, filters, mode, use_llm, history or [])
+        timings = {"retrieve": (time.perf_counter() - t0) * 1000}
 
         t1 = time.perf_counter()
-        lexical = self.retriever.snapshot().lexical
-        rel = relevance.assess(query_terms, hits, lexical.idf, unknown_idf=max(1.0, _max_idf(lexical)))
-        answerable = rel.answerable(self.settings.abstain_min_coverage, self.settings.abstain_min_dense) and bool(hits)
-
-        base = self._extractive(question, condensed, info, hits, query_terms, answerable, danger, previous)
+        base = self._extractive(question, found, dangers, previous)
         base.filters = filters
         base.timings_ms = timings
-        if not use_llm or not answerable:
+        if not use_llm or base.abstained or not found.hits:
             timings["answer"] = (time.perf_counter() - t1) * 1000
             yield base.answer
             yield base
             return
         final: Answer | None = None
-        for item in llm.answer_stream(self.chat_model, self.settings, question, condensed, hits, base, danger):
+        for item in llm.answer_stream(self.chat_model, self.settings, question, found.text, found.hits, base, dangers):
             if isinstance(item, Answer):
                 final = item
             else:
@@ -102,60 +114,95 @@ class Assistant:
         yield final
 
     # -- steps -----------------------------------------------------------------------------
-    def _retrieve(self, condensed: str, info: query.QueryInfo, filters: Filters | None, mode: str) -> tuple[list[Hit], list[str]]:
-        lexical = self.retriever.snapshot().lexical
-        terms = lexical.query_terms(condensed)
-        k = max(self.settings.top_k, 8)
-        hits = self.retriever.search(condensed, filters, k=k, mode=mode, boost_cycles=info.cycles)
-        return hits, terms
+    def _understand_and_retrieve(self, question: str, previous: Turn | None, filters: Filters | None, mode: str,
+                                 use_llm: bool, history: list[Turn]) -> Retrieval:
+        """Retrieve for the question as asked; in a conversation, also for the question completed by the
+        previous turn, and keep that reading when the question leans on it or alone finds nothing."""
+        own = self._retrieve(question, question, filters, mode)
+        if previous is None or not (query.is_follow_up(question) or not own.answerable):
+            return own
+        condensed = query.condense(question, previous.condensed)
+        if use_llm:
+            condensed = llm.condense(self.chat_model, question, [t.condensed for t in history]) or condensed
+        # A real follow-up ("combien de temps dure-t-elle ?") is judged as completed by the previous
+        # turn; a question that merely failed alone must still find its own words.
+        with_context = self._retrieve(condensed, condensed if query.is_follow_up(question) else question, filters, mode)
+        if with_context.answerable or query.is_follow_up(question):
+            return with_context
+        return own
 
-    def _extractive(self, question: str, condensed: str, info: query.QueryInfo, hits: list[Hit],
-                    query_terms: list[str], answerable: bool, danger: safety.Category | None,
-                    previous: Turn | None) -> Answer:
+    def _retrieve(self, text: str, asked: str, filters: Filters | None, mode: str) -> Retrieval:
+        """Search for `text`; judge relevance on the words the user actually asked (`asked`)."""
+        snap = self.retriever.snapshot()
+        info = query.understand(text)
+        k = max(self.settings.top_k, 8)
+        hits = self.retriever.search(text, filters, k=k, mode=mode, boost_cycles=info.cycles, boost_competences=info.competences)
+        asked_terms = snap.lexical.query_terms(asked)
+        rel = relevance.assess(asked_terms, hits, snap.lexical.idf, unknown_idf=_max_idf(snap.lexical.size))
+        ok = bool(hits) and rel.answerable(self.settings.abstain_min_coverage, self.settings.abstain_min_coverage_unknown)
+        return Retrieval(text, info, hits, snap.lexical.query_terms(text), rel, ok)
+
+    def _extractive(self, question: str, found: Retrieval, dangers: list[safety.Category], previous: Turn | None) -> Answer:
         cites = Citations()
-        parts: list[str] = []
-        if danger is not None:
-            parts.append(safety.safety_block(danger))
-        top = hits[: self.settings.top_k]
-        if not answerable:
-            if danger is None:
+        parts: list[str] = [safety.safety_block(dangers)] if dangers else []
+        snap = self.retriever.snapshot()
+        top = found.hits[: self.settings.top_k]
+        carried = _carried_sheet(question, previous, snap, found.hits)
+        if not found.answerable and carried is None:
+            if not dangers:
                 parts.append(ABSTAIN_TEXT)
             closest = _closest_documents(top)
             if closest:
                 parts.append("Documents les plus proches de votre question :\n" + "\n".join(
                     f"- {h.chunk.doc.title} [{cites.cite(h.chunk)}]" for h in closest))
-            return Answer(question=question, answer="\n\n".join(parts), abstained=danger is None,
-                          citations=cites.finish(), safety=safety.safety_for(danger) if danger else None,
-                          condensed_question=condensed)
+            return self._answer(question, found, parts, cites, dangers, abstained=not dangers)
 
-        snap = self.retriever.snapshot()
-        sheet_hit = _sheet_candidate(top, info, previous)
-        if sheet_hit is not None and danger is None:
-            focus = _focus_sections(condensed) if previous and query.is_follow_up(question) else None
-            parts.append(extractive.sheet_answer(snap.document_chunks(sheet_hit.chunk.doc.source), cites, focus))
-            others = [h for h in top if h.chunk.doc.doc_type == "seance" and h.chunk.doc.source != sheet_hit.chunk.doc.source]
-            seen: set[str] = set()
-            lines = []
-            for h in others:
-                if h.chunk.doc.source in seen:
-                    continue
-                seen.add(h.chunk.doc.source)
-                lines.append(extractive.sheet_summary_line(h.chunk, cites.cite(h.chunk)))
-            if lines:
-                parts.append("**Autres séances qui peuvent convenir :**\n" + "\n".join(lines[:3]))
+        missing = _unknown_words(question, found.relevance.unknown)
+        if missing:
+            parts.append("*Les documents ne contiennent pas " + ("le mot" if len(missing) == 1 else "les mots") + " « "
+                         + " », « ".join(missing) + " » : vérifiez que les passages ci-dessous répondent bien à votre question.*")
+        if dangers:
+            # After the safety block, only what the documents say (no session to run).
+            parts.append(extractive.factual_answer(found.terms, top, snap.lexical.idf, cites))
+        elif carried is not None:
+            # "Combien de temps dure-t-elle ?": a detail of the sheet the previous answer laid out.
+            sheet = snap.document_chunks(carried)
+            parts.append(extractive.sheet_answer(sheet, cites, _focus_sections(question), found.terms, snap.lexical.idf))
+        elif top and top[0].chunk.doc.doc_type == "seance":
+            parts.append(self._sheet_with_others(top, found, cites, snap))
         else:
-            text = extractive.factual_answer(query_terms, top, snap.lexical.idf, cites)
-            if text:
-                parts.append(text)
-        return Answer(question=question, answer="\n\n".join(p for p in parts if p), citations=cites.finish(),
-                      safety=safety.safety_for(danger) if danger else None, condensed_question=condensed)
+            parts.append(extractive.factual_answer(found.terms, top, snap.lexical.idf, cites))
+        return self._answer(question, found, [p for p in parts if p], cites, dangers, abstained=False)
+
+    def _sheet_with_others(self, top: list[Hit], found: Retrieval, cites: Citations, snap: Snapshot) -> str:
+        """The best session sheet laid out as a sheet, then other sheets that may suit."""
+        best = top[0].chunk.doc.source
+        text = extractive.sheet_answer(snap.document_chunks(best), cites, None, found.terms, snap.lexical.idf)
+        others = list(dict.fromkeys(h.chunk.doc.source for h in top[1:] if h.chunk.doc.doc_type == "seance" and h.chunk.doc.source != best))
+        lines = [extractive.sheet_summary_line(snap.document_chunks(src), cites) for src in others[:3]]
+        if lines:
+            text += "\n\n**Autres séances qui peuvent convenir :**\n" + "\n".join(lines)
+        return text
+
+    @staticmethod
+    def _answer(question: str, found: Retrieval, parts: list[str], cites: Citations, dangers: list[safety.Category],
+                abstained: bool) -> Answer:
+        return Answer(question=question, answer="\n\n".join(parts), abstained=abstained, citations=cites.finish(),
+                      safety=safety.safety_for(dangers) if dangers else None, condensed_question=found.text)
 
 
-def _max_idf(lexical: Any) -> float:
-    import math
+def _max_idf(n_chunks: int) -> float:
+    """Weight of a query word the corpus never uses: the IDF of a word seen once."""
+    n = max(n_chunks, 1)
+    return max(1.0, math.log(1.0 + (n - 0.5) / 1.5))
 
-    n = max(lexical.size, 1)
-    return math.log(1.0 + (n - 0.5) / 1.5)
+
+def _unknown_words(question: str, unknown_terms: tuple[str, ...]) -> list[str]:
+    """The words of the question behind the index terms the corpus never uses."""
+    from assistant.lexical import analyze, words
+
+    wanted = set(unknown_terms)
+    return list(dict.fromkeys(w for w in words(question) if wanted & set(analyze(w))))[:4]
 
 
 def _closest_documents(hits: list[Hit]) -> list[Hit]:
@@ -168,30 +215,31 @@ def _closest_documents(hits: list[Hit]) -> list[Hit]:
     return out[:3]
 
 
-def _sheet_candidate(hits: list[Hit], info: query.QueryInfo, previous: Turn | None) -> Hit | None:
-    """The session sheet to lay out: for activity questions, the best-ranked sheet among the first
-    three passages (a guide ranked first still wins for 'how to lead a session in general')."""
-    if not (info.wants_activity or info.asks_detail):
+def _carried_sheet(question: str, previous: Turn | None, snap: Snapshot, hits: list[Hit]) -> str | None:
+    """The previous answer's session sheet, when the question asks one of its details (duration,
+    materials, steps…), names no new level, and either leans on the previous turn or finds that
+    same sheet again."""
+    if previous is None or not previous.top_source or levels_in_text(question):
         return None
-    for hit in hits[:3]:
-        if hit.chunk.doc.doc_type == "seance":
-            return hit
+    if not query.understand(question).asks_detail:
+        return None
+    chunks = snap.document_chunks(previous.top_source)
+    if not chunks or chunks[0].doc.doc_type != "seance":
+        return None
+    if query.is_follow_up(question) or previous.top_source in {h.chunk.doc.source for h in hits[:3]}:
+        return previous.top_source
     return None
 
 
 def _focus_sections(text: str) -> set[str] | None:
-    from assistant.vocabulary import fold
-
-    folded = fold(text.split("—")[-1])
+    """The sheet sections a detail question asks for (None: the whole sheet)."""
+    folded = fold(text)
     focus = set()
-    if "materiel" in folded:
-        focus.add("Matériel")
-    if "objectif" in folded:
-        focus.add("Objectifs")
-    if "deroulement" in folded or "etapes" in folded:
-        focus.add("Déroulement")
-    if "bilan" in folded or "question" in folded:
-        focus.add("Temps d'échange et bilan")
-    if "variante" in folded:
-        focus.add("Variantes et prolongements")
+    if re.search(r"\bdur(?:e|ee)\b|combien de temps", folded):
+        focus.add("Durée")
+    for needle, label in (("materiel", "Matériel"), ("objectif", "Objectifs"), ("deroulement", "Déroulement"),
+                          ("etapes", "Déroulement"), ("bilan", "Temps d'échange et bilan"), ("echange", "Temps d'échange et bilan"),
+                          ("variante", "Variantes et prolongements"), ("vigilance", "Points de vigilance"), ("posture", "Conseils de posture")):
+        if needle in folded:
+            focus.add(label)
     return focus or None

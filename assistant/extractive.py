@@ -93,7 +93,8 @@ class Scored:
     terms: frozenset[str]
 
 
-def select_sentences(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float], limit: int = 4) -> list[Scored]:
+def select_sentences(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float], limit: int = 5,
+                     min_overlap: float = 0.0) -> list[Scored]:
     """Sentences that carry the query's rare words, from the best passages, without repeats (MMR-like)."""
     weights = {t: max(idf(t), 0.1) for t in set(query_terms)}
     total = sum(weights.values()) or 1.0
@@ -109,6 +110,8 @@ def select_sentences(query_terms: list[str], hits: list[Hit], idf: Callable[[str
             overlap = sum(w for t, w in weights.items() if t in terms) / total
             context = sum(w for t, w in weights.items() if t in header_terms and t not in terms) / total
             prior = max(hit.score, 0.0) / top_score
+            if overlap < min_overlap:
+                continue
             score = 0.55 * overlap + 0.1 * context + 0.35 * prior - 0.02 * rank
             pool.append(Scored(sent, hit, score, terms))
     pool.sort(key=lambda s: -s.score)
@@ -154,9 +157,11 @@ def describe_levels(levels: tuple[str, ...]) -> str:
     return ", ".join(levels) + (f" (cycle {', '.join(str(c) for c in cycles)})" if cycles else "")
 
 
-def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | None = None) -> str:
-    """A session sheet laid out as a sheet: header, objectives, materials, steps with timings, debrief.
-    `focus` restricts the sections shown (a follow-up asking only for the duration or the materials)."""
+def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | None = None,
+                 query_terms: list[str] | None = None, idf: Callable[[str], float] | None = None) -> str:
+    """A session sheet laid out as a sheet: header, what answers the question itself, objectives,
+    materials, steps with timings, debrief. `focus` restricts the sections shown (a follow-up asking
+    only for the duration or the materials)."""
     if not doc_chunks:
         return ""
     doc = doc_chunks[0].doc
@@ -167,61 +172,91 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
         (sections.setdefault(key, []) if key else intro).append(chunk)
 
     out = [f"### {doc.title}"]
-    facts = []
-    if doc.levels:
-        facts.append(f"**Niveau** : {describe_levels(doc.levels)}")
-    if doc.duration:
-        facts.append(f"**Durée** : {doc.duration}")
-    if doc.competences:
-        facts.append("**Compétences** : " + ", ".join(COMPETENCE_BY_KEY[k].label for k in doc.competences if k in COMPETENCE_BY_KEY))
     header_chunk = intro[0] if intro else doc_chunks[0]
-    if facts:
-        # The header facts come from the sheet's own lines: cite the lines that state them.
-        header_lines = [s for s in sentences(header_chunk.text) if re.match(r"^\W*(niveau|duree|competence)", fold(s))]
-        n = cites.cite(header_chunk, header_lines[0] if header_lines else None)
-        for line in header_lines[1:]:
-            cites.cite(header_chunk, line)
-        out.append(" · ".join(facts) + f" [{n}]")
+    header = _header_lines(header_chunk)
+    if header:
+        # The sheet's own lines (competence, level, duration), verbatim and cited.
+        for line in header:
+            out.append(f"{_display(line)} [{cites.cite(header_chunk, line)}]  ")
+    elif doc.levels or doc.duration:
+        facts = [f"Niveau : {describe_levels(doc.levels)}"] if doc.levels else []
+        facts += [f"Durée : {doc.duration}"] if doc.duration else []
+        out.append(" · ".join(facts))
+    if focus == {"Durée"}:
+        return "\n".join(out)
 
-    for label in dict.fromkeys(label for _, label in SHEET_SECTIONS):
-        if focus and label not in focus:
-            continue
+    shown: set[str] = set()
+    if query_terms and idf is not None:
+        # The sentences of the sheet that answer the question's own words ("what do we draw on the mat?").
+        body = [Hit(c, 1.0) for c in doc_chunks if c is not header_chunk or not header]
+        key = select_sentences(query_terms, body, idf, limit=3, min_overlap=0.34)
+        key = [k for k in key if not _HEADER_FIELD.match(fold(k.sentence))]
+        if key:
+            out.append("\n**Pour votre question**")
+            for item in key:
+                shown.add(item.sentence)
+                out.append(f"- {_shorten(_display(item.sentence))} [{cites.cite(item.hit.chunk, item.sentence)}]")
+
+    shown_labels = [label for label in dict.fromkeys(label for _, label in SHEET_SECTIONS)
+                    if (label in focus if focus else label in _DEFAULT_SECTIONS)]
+    for label in shown_labels:
         chunks = sections.get(label)
         if not chunks:
             continue
         out.append(f"\n**{label}**")
+        budget = _SECTION_ITEMS.get(label, 3) if not focus else 12
         for chunk in chunks:
-            lines = _section_lines(chunk, label)
-            for line in lines:
+            for i, line in enumerate(_section_lines(chunk, label)):
+                if budget == 0:
+                    break
+                if line in shown:
+                    continue
+                budget -= 1
                 n = cites.cite(chunk, line)
-                shown = _display(line)
-                out.append(f"- {shown} [{n}]")
+                step = label == "Déroulement" and len(chunk.heading_path) > 1 and i == 0
+                prefix = f"**{chunk.heading_path[-1]}** — " if step else ""
+                out.append(f"- {prefix}{_shorten(_display(line))} [{n}]")
+    rest = [label for label in dict.fromkeys(lbl for _, lbl in SHEET_SECTIONS) if label in sections and label not in shown_labels]
+    if rest and not focus:
+        out.append("\n*La fiche complète contient aussi : " + ", ".join(r.lower() for r in rest) + ".*")
     return "\n".join(out)
 
 
+_DEFAULT_SECTIONS = ("Objectifs", "Matériel", "Déroulement", "Temps d'échange et bilan", "Points de vigilance")
+_SECTION_ITEMS = {"Objectifs": 5, "Matériel": 8, "Déroulement": 14, "Temps d'échange et bilan": 5, "Points de vigilance": 2}
+
+
+def _shorten(text: str, limit: int = 240) -> str:
+    """Long list items are shown as their beginning; the citation keeps the whole verbatim passage."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
 def _section_lines(chunk: Chunk, label: str) -> list[str]:
-    """The lines worth showing of a sheet section: every item for short lists; for the course of the
-    session, each step's first sentence (the sub-heading carries the timing)."""
-    raw = [ln.strip() for ln in chunk.text.split("\n") if ln.strip()]
+    """The lines worth showing of a sheet section: list items, or for each step of the course its
+    first sentence (the step's heading carries the timing)."""
     if label == "Déroulement":
-        first = sentences(chunk.text)[:1]
-        step = chunk.heading_path[-1] if len(chunk.heading_path) > 1 else None
-        if step and first:
-            return [first[0]] if len(first[0]) < 300 else [first[0][:0] or first[0]]
-        return first
-    if label in ("Objectifs", "Matériel", "Temps d'échange et bilan"):
-        return raw[:8]
-    return raw[:3]
+        return sentences(chunk.text)[:2]
+    return [ln.strip() for ln in chunk.text.split("\n") if ln.strip()]
 
 
-def sheet_summary_line(chunk: Chunk, n: int) -> str:
-    doc = chunk.doc
-    bits = [f"**{doc.title}**"]
-    if doc.levels:
-        bits.append(describe_levels(doc.levels))
-    if doc.duration:
-        bits.append(doc.duration)
-    return "- " + " — ".join(bits) + f" [{n}]"
+_HEADER_FIELD = re.compile(r"^\W*(niveau|duree|competence)")
+
+
+def _header_lines(chunk: Chunk) -> list[str]:
+    return [s for s in sentences(chunk.text) if _HEADER_FIELD.match(fold(s))]
+
+
+def sheet_summary_line(doc_chunks: list[Chunk], cites: Citations) -> str:
+    """One line for another relevant sheet: its title and its own level and duration lines, cited."""
+    head = doc_chunks[0]
+    lines = [ln for ln in _header_lines(head) if not fold(ln).lstrip("* ").startswith("competence")]
+    n = cites.cite(head, lines[0] if lines else None)
+    for line in lines[1:]:
+        cites.cite(head, line)
+    return "- " + " — ".join([f"**{head.doc.title}**"] + [_display(ln) for ln in lines]) + f" [{n}]"
 
 
 def doc_type_label(doc_type: str) -> str:

@@ -12,6 +12,9 @@ import numpy as np
 
 from assistant.vocabulary import fold
 
+# Bumped when the analyzer changes: the next ingestion rebuilds the lexical index.
+ANALYZER_VERSION = "3"
+
 # French stop words: articles, pronouns, auxiliaries and the question words that carry no topic.
 STOP_WORDS = frozenset("""
 a afin ai aie aient aies ait alors as au aucun aucune aupres aussi autre autres aux avaient avais avait avant avec avez
@@ -26,7 +29,8 @@ tu un une unes uns vers via voici voila vont vos votre vous y est-ce
 
 # Elided articles and pronouns: "l'écoute" → "écoute", "qu'est-ce" → "est-ce".
 _ELISION = re.compile(r"\b(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['’]", re.IGNORECASE)
-_TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)?|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+# Numbers ("7 000", "2,5"), and words that may mix letters and digits ("CE2", "6e", "3114").
+_TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)?(?![^\W_])|[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 
 
 @lru_cache(maxsize=1)
@@ -48,11 +52,12 @@ def words(text: str) -> list[str]:
 
 
 def analyze(text: str) -> list[str]:
-    """Text → index terms: no stop words, Snowball French stems, accents folded on the stems (so a
-    question typed without accents still matches)."""
-    kept = [w for w in words(text) if fold(w) not in STOP_WORDS and len(w) > 1 or w.isdigit()]
-    stems = _stemmer().stemWords(kept)
-    return [fold(s) for s in stems]
+    """Text → index terms: no stop words, accents folded, Snowball French stems (so a question typed
+    without accents still matches)."""
+    # Accents are folded before stemming so that "activité" and "activite" (typed without accents)
+    # reach the same stem.
+    kept = [f for f in (fold(w) for w in words(text)) if f not in STOP_WORDS and len(f) > 1 or f.isdigit()]
+    return _stemmer().stemWords(kept)
 
 
 class LexicalIndex:
@@ -64,6 +69,7 @@ class LexicalIndex:
 
         self.retriever = bm25s.BM25(k1=k1, b=b, method="atire")
         self.vocabulary: set[str] = set()
+        self.surface: set[str] = set()
         self.size = 0
 
     def build(self, texts: list[str]) -> None:
@@ -71,11 +77,14 @@ class LexicalIndex:
         self.size = len(texts)
         self.retriever.index(tokenized or [[""]], show_progress=False)
         self.vocabulary = {t for doc in tokenized for t in doc}
+        # Surface forms (folded words) of the corpus: typos are corrected against words, not stems.
+        self.surface = {f for t in texts for f in (fold(w) for w in words(t)) if len(f) >= 5 and f not in STOP_WORDS}
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.retriever.save(str(directory), show_progress=False)
-        (directory / "meta.json").write_text(json.dumps({"size": self.size}), encoding="utf-8")
+        meta = {"size": self.size, "surface": sorted(self.surface)}
+        (directory / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:
@@ -83,24 +92,33 @@ class LexicalIndex:
 
         index = cls.__new__(cls)
         index.retriever = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0)
-        index.size = json.loads((directory / "meta.json").read_text(encoding="utf-8"))["size"]
+        meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+        index.size = meta["size"]
+        index.surface = set(meta.get("surface", ()))
         index.vocabulary = {t for t in index.retriever.vocab_dict if t}
         return index
 
-    def query_terms(self, query: str) -> list[str]:
-        """Analyzed query terms; a term unknown to the index is replaced by its closest indexed term
-        (typos such as 'emotinos'), when one is close enough."""
+    def correct(self, query: str) -> str:
+        """Replace words the corpus never uses by a corpus word one or two edits away, when there is
+        one with the same first letter ('emotinos' → 'emotions', 'harcelemnt' → 'harcelement')."""
         from rapidfuzz import process
-        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz.distance import OSA
 
-        terms: list[str] = []
-        for term in analyze(query):
-            if term in self.vocabulary or len(term) < 4 or term.isdigit():
-                terms.append(term)
+        out = []
+        for word in words(query):
+            folded = fold(word)
+            if len(folded) < 6 or folded in self.surface or folded in STOP_WORDS or folded.isdigit() or "-" in folded:
+                out.append(word)
                 continue
-            match = process.extractOne(term, self.vocabulary, scorer=Levenshtein.distance, score_cutoff=1 if len(term) < 7 else 2)
-            terms.append(match[0] if match else term)
-        return terms
+            limit = 1 if len(folded) < 9 else 2
+            candidates = [w for w in self.surface if w[0] == folded[0] and abs(len(w) - len(folded)) <= limit]
+            match = process.extractOne(folded, candidates, scorer=OSA.distance, score_cutoff=limit)
+            out.append(match[0] if match else word)
+        return " ".join(out)
+
+    def query_terms(self, query: str) -> list[str]:
+        """Analyzed query terms, after typo correction against the corpus's own words."""
+        return analyze(self.correct(query))
 
     def scores(self, query: str, mask: np.ndarray | None = None) -> np.ndarray:
         """BM25 score of every chunk for the query (zeros where the mask is False)."""

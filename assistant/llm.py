@@ -103,10 +103,10 @@ def verify(text: str, hits: list[Hit], min_overlap: float = 0.3) -> tuple[str, l
 
 
 def answer_stream(model: BaseChatModel, settings: Settings, question: str, condensed: str, hits: list[Hit],
-                  extractive: Answer, danger: Category | None) -> Iterator[str | Answer]:
+                  extractive: Answer, dangers: list[Category]) -> Iterator[str | Answer]:
     """Stream the model's answer, then yield the verified Answer (or the extractive one on failure)."""
     sources = hits[: max(settings.top_k, 6)]
-    prefix = safety_block(danger) + "\n\n" if danger else ""
+    prefix = safety_block(dangers) + "\n\n" if dangers else ""
     streamed = prefix
     if prefix:
         yield streamed

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.vocabulary import cycles_of, fold, levels_in_text
+from assistant.vocabulary import COMPETENCES, cycles_of, fold, levels_in_text
 
 # "How do I run / which activity" questions: they get a session sheet laid out as a sheet.
 _ACTIVITY = re.compile(
@@ -30,6 +30,7 @@ class QueryInfo:
     cycles: tuple[int, ...]
     wants_activity: bool
     asks_detail: bool
+    competences: tuple[str, ...] = ()  # general competences the question's words point at (a soft boost)
 
 
 def understand(question: str) -> QueryInfo:
@@ -42,6 +43,7 @@ def understand(question: str) -> QueryInfo:
         cycles=tuple(cycles_of(list(levels))),
         wants_activity=bool(_ACTIVITY.search(folded)),
         asks_detail=bool(_DETAIL.search(folded)),
+        competences=tuple(c.key for c in COMPETENCES if any(re.search(rf"\b{re.escape(k)}", folded) for k in c.keywords)),
     )
 
 
@@ -59,7 +61,7 @@ def condense(question: str, previous: str | None) -> str:
 
     A new level replaces the old one ('et pour des CM2 ?'); otherwise the follow-up is appended to the
     previous question so the retriever keeps the topic ('combien de temps dure-t-elle ?')."""
-    if not previous or not is_follow_up(question):
+    if not previous:
         return question
     new_levels = levels_in_text(question)
     base = previous

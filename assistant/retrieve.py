@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
 MODES = ("hybrid", "bm25", "dense")
-LEVEL_BOOST = 0.08  # soft: a CE1 question prefers cycle-2 sheets without hiding guides or other levels
+LEVEL_BOOST = 0.08
+COMPETENCE_BOOST = 0.05  # "estime de soi" prefers documents tagged with that competence  # soft: a CE1 question prefers cycle-2 sheets without hiding guides or other levels
 
 
 @dataclass
@@ -151,6 +152,7 @@ class Retriever:
         k: int | None = None,
         mode: str = "hybrid",
         boost_cycles: tuple[int, ...] = (),
+        boost_competences: tuple[str, ...] = (),
         per_doc: int = 2,
         query_vec: np.ndarray | None = None,
     ) -> list[Hit]:
@@ -199,6 +201,11 @@ class Retriever:
                     fused[j] += LEVEL_BOOST
                 elif cycles:
                     fused[j] -= LEVEL_BOOST
+        if boost_competences:
+            wanted_cps = set(boost_competences)
+            for j, idx in enumerate(order):
+                if wanted_cps & set(snap.chunks[idx].doc.competences):
+                    fused[j] += COMPETENCE_BOOST
         hits = [Hit(snap.chunks[idx], float(fused[j]), float(bm[j]), float(de[j])) for j, idx in enumerate(order)]
         hits.sort(key=lambda h: -h.score)
         if self.reranker is not None:

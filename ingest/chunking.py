@@ -14,9 +14,10 @@ CHUNKER_VERSION = "1"
 _MIN_CHARS = 40  # a lone heading or a "Matériel :" line is merged into the next section of the same parent
 
 
-def chunk_id(source: str, file_hash: str, ordinal: int) -> str:
-    """Deterministic id: same file content and position → same id (so re-ingestion is an upsert)."""
-    return hashlib.sha256(f"{source}\x00{file_hash}\x00{ordinal}".encode()).hexdigest()[:32]
+def chunk_id(source: str, file_hash: str, ordinal: int, salt: str = "") -> str:
+    """Deterministic id: same file content, chunking settings and position → same id (so re-ingestion
+    is an upsert, and a vector already stored under this id is the vector of this very text)."""
+    return hashlib.sha256(f"{source}\x00{file_hash}\x00{ordinal}\x00{salt}".encode()).hexdigest()[:32]
 
 
 def _merge_small(sections: list[Section]) -> list[Section]:
@@ -47,6 +48,7 @@ def chunk_sections(sections: list[Section], doc: DocMeta, file_hash: str, chunk_
         chunk_size=chunk_size, chunk_overlap=overlap,
         separators=["\n\n", "\n", ". ", "; ", ", ", " ", ""], keep_separator="end",
     )
+    salt = f"{CHUNKER_VERSION}:{chunk_size}:{overlap}"
     chunks: list[Chunk] = []
     for section in _merge_small(sections):
         pieces = [section.text] if len(section.text) <= chunk_size else splitter.split_text(section.text)
@@ -56,7 +58,7 @@ def chunk_sections(sections: list[Section], doc: DocMeta, file_hash: str, chunk_
                 continue
             ordinal = len(chunks)
             chunks.append(Chunk(
-                id=chunk_id(doc.source, file_hash, ordinal), doc=doc, text=piece, ordinal=ordinal,
+                id=chunk_id(doc.source, file_hash, ordinal, salt), doc=doc, text=piece, ordinal=ordinal,
                 heading_path=section.heading_path, page=section.page, slide=section.slide, timestamp=section.timestamp,
             ))
     return chunks

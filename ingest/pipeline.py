@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.errors import CartableError, LoadError
+from assistant.lexical import ANALYZER_VERSION
 from assistant.schema import Chunk
 from assistant.settings import Settings
 from assistant.store import FileEntry, Manifest, Store
@@ -61,7 +62,7 @@ class IngestReport:
 
 
 def pipeline_signature(settings: Settings) -> str:
-    return f"chunker={CHUNKER_VERSION};size={settings.chunk_size};overlap={settings.chunk_overlap}"
+    return f"chunker={CHUNKER_VERSION};size={settings.chunk_size};overlap={settings.chunk_overlap};analyzer={ANALYZER_VERSION}"
 
 
 def file_sha256(path: Path) -> str:
