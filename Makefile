@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 start: install
-	$(VENV)/bin/cartable ingest
+	$(VENV)/bin/cartable serve
 
 ingest: install
 	$(VENV)/bin/cartable ingest

@@ -136,7 +136,8 @@ class Assistant:
         snap = self.retriever.snapshot()
         info = query.understand(text)
         k = max(self.settings.top_k, 8)
-        hits = self.retriever.search(text, filters, k=k, mode=mode, boost_cycles=info.cycles, boost_competences=info.competences)
+        hits = self.retriever.search(text, filters, k=k, mode=mode, boost_cycles=info.cycles, boost_competences=info.competences,
+                                     boost_doc_types=("seance",) if info.wants_activity else ())
         asked_terms = snap.lexical.query_terms(asked)
         rel = relevance.assess(asked_terms, hits, snap.lexical.idf, unknown_idf=_max_idf(snap.lexical.size))
         ok = bool(hits) and rel.answerable(self.settings.abstain_min_coverage, self.settings.abstain_min_coverage_unknown)
@@ -157,7 +158,8 @@ class Assistant:
                     f"- {h.chunk.doc.title} [{cites.cite(h.chunk)}]" for h in closest))
             return self._answer(question, found, parts, cites, dangers, abstained=not dangers)
 
-        missing = _unknown_words(question, found.relevance.unknown)
+        # Words the corpus never uses, when they leave a real part of the question uncovered.
+        missing = _unknown_words(question, found.relevance.unknown) if found.relevance.coverage < 0.75 else []
         if missing:
             parts.append("*Les documents ne contiennent pas " + ("le mot" if len(missing) == 1 else "les mots") + " « "
                          + " », « ".join(missing) + " » : vérifiez que les passages ci-dessous répondent bien à votre question.*")
@@ -167,11 +169,13 @@ class Assistant:
         elif carried is not None:
             # "Combien de temps dure-t-elle ?": a detail of the sheet the previous answer laid out.
             sheet = snap.document_chunks(carried)
-            parts.append(extractive.sheet_answer(sheet, cites, _focus_sections(question), found.terms, snap.lexical.idf))
+            asked = snap.lexical.query_terms(question)
+            parts.append(extractive.sheet_answer(sheet, cites, _focus_sections(question), asked, snap.lexical.idf))
         elif top and top[0].chunk.doc.doc_type == "seance":
             parts.append(self._sheet_with_others(top, found, cites, snap))
         else:
-            parts.append(extractive.factual_answer(found.terms, top, snap.lexical.idf, cites))
+            focus = frozenset(snap.lexical.query_terms(question)) if found.text != question else frozenset()
+            parts.append(extractive.factual_answer(found.terms, top, snap.lexical.idf, cites, focus_terms=focus))
         return self._answer(question, found, [p for p in parts if p], cites, dangers, abstained=False)
 
     def _sheet_with_others(self, top: list[Hit], found: Retrieval, cites: Citations, snap: Snapshot) -> str:

@@ -15,6 +15,7 @@ from assistant.vocabulary import COMPETENCE_BY_KEY, DOC_TYPES, cycles_of, fold
 
 ABSTAIN_TEXT = "Je n'ai pas trouvé de réponse dans les documents du programme."
 _SENTENCE_END = re.compile(r"(?<=[.!?…»])\s+(?=[«A-ZÀ-ÖØ-Þ0-9\"(])")
+_TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
 _MIN_SENTENCE = 25
 _MAX_SENTENCE = 450
 
@@ -74,7 +75,10 @@ def sentences(text: str) -> list[str]:
     out: list[str] = []
     for line in text.split("\n"):
         line = line.strip()
-        if not line:
+        if not line or _TABLE_RULE.match(line):
+            continue
+        if line.startswith("|"):  # a table row is one unit
+            out.append(line)
             continue
         out.extend(p.strip() for p in _SENTENCE_END.split(line) if p.strip())
     return out
@@ -94,9 +98,10 @@ class Scored:
 
 
 def select_sentences(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float], limit: int = 5,
-                     min_overlap: float = 0.0) -> list[Scored]:
-    """Sentences that carry the query's rare words, from the best passages, without repeats (MMR-like)."""
-    weights = {t: max(idf(t), 0.1) for t in set(query_terms)}
+                     min_overlap: float = 0.0, focus_terms: frozenset[str] = frozenset()) -> list[Scored]:
+    """Sentences that carry the query's rare words, from the best passages, without repeats (MMR-like).
+    `focus_terms` (the words of a follow-up itself) weigh double against the carried context."""
+    weights = {t: max(idf(t), 0.1) * (2.0 if t in focus_terms else 1.0) for t in set(query_terms)}
     total = sum(weights.values()) or 1.0
     top_score = max((h.score for h in hits), default=1.0) or 1.0
     pool: list[Scored] = []
@@ -131,13 +136,70 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float], cites: Citations) -> str:
-    chosen = select_sentences(query_terms, hits, idf)
-    lines = []
-    for item in chosen:
-        n = cites.cite(item.hit.chunk, item.sentence)
-        lines.append(f"- {_display(item.sentence)} [{n}]")
-    return "D'après les documents du programme :\n\n" + "\n".join(lines) if lines else ""
+def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float], cites: Citations,
+                   more: int = 3, focus_terms: frozenset[str] = frozenset()) -> str:
+    """The passage that answers best, shown whole (or its best window), then a few sentences from other
+    passages that add to it. Every line is verbatim and cited. The passage comes from the two
+    best-ranked hits: the ranking is measured to be right more often than sentence overlap alone."""
+    lead = select_sentences(query_terms, hits[:2], idf, limit=1, focus_terms=focus_terms)
+    if not lead:
+        return ""
+    best = lead[0].hit.chunk
+    lines = [f"D'après **{best.doc.title}**" + (f" ({best.locator})" if best.locator else "") + " :", ""]
+    window = passage_window(best, lead[0].sentence)
+    if any(w.startswith("|") for w in window):
+        lines += _table_block(best, window, cites)
+    else:
+        for sentence in window:
+            lines.append(f"> {_display(sentence)} [{cites.cite(best, sentence)}]  ")
+    others = [c for c in select_sentences(query_terms, hits, idf, limit=more + 3, focus_terms=focus_terms)
+              if c.hit.chunk.id != best.id and c.sentence not in window][:more]
+    if others:
+        lines += ["", "Dans les documents, également :", ""]
+        for item in others:
+            lines.append(f"- {_shorten(_display(item.sentence), 320)} [{cites.cite(item.hit.chunk, item.sentence)}]")
+    return "\n".join(lines)
+
+
+def _table_block(chunk: Chunk, window: list[str], cites: Citations) -> list[str]:
+    """A Markdown table shown as a table: its header and rule first, the cited rows after, the marker
+    on a line of its own (a marker inside a row would add a column)."""
+    raw = [ln.strip() for ln in chunk.text.split("\n")]
+    table = [ln for ln in raw if ln.startswith("|")]
+    header = table[:2] if len(table) > 1 and _TABLE_RULE.match(table[1]) else []
+    out = [""]
+    for line in window:
+        if not line.startswith("|"):
+            out.append(f"{_display(line)} [{cites.cite(chunk, line)}]")
+    rows = [w for w in window if w.startswith("|") and w not in header]
+    n = 0
+    for row in rows:
+        n = cites.cite(chunk, row)
+    out += [""] + header + rows + ["", f"(tableau extrait de la source [{n}])"] if rows else []
+    return out
+
+
+def passage_window(chunk: Chunk, anchor: str, budget: int = 650) -> list[str]:
+    """The chunk's sentences around the anchor sentence, within about `budget` characters: the whole
+    chunk when it is short, since lists and definitions lose their sense when cut."""
+    items = sentences(chunk.text)
+    if sum(len(x) for x in items) <= budget:
+        return items
+    i = items.index(anchor) if anchor in items else 0
+    lo, hi = i, i + 1
+    size = len(items[i])
+    while True:
+        grew = False
+        if hi < len(items) and size + len(items[hi]) <= budget:
+            size += len(items[hi])
+            hi += 1
+            grew = True
+        if lo > 0 and size + len(items[lo - 1]) <= budget:
+            lo -= 1
+            size += len(items[lo])
+            grew = True
+        if not grew:
+            return items[lo:hi]
 
 
 def _section_key(chunk: Chunk) -> str | None:
@@ -205,6 +267,7 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
             continue
         out.append(f"\n**{label}**")
         budget = _SECTION_ITEMS.get(label, 3) if not focus else 12
+        last_step: tuple[str, ...] = ()
         for chunk in chunks:
             for i, line in enumerate(_section_lines(chunk, label)):
                 if budget == 0:
@@ -213,9 +276,11 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
                     continue
                 budget -= 1
                 n = cites.cite(chunk, line)
-                step = label == "Déroulement" and len(chunk.heading_path) > 1 and i == 0
+                step = label == "Déroulement" and len(chunk.heading_path) > 1 and i == 0 and chunk.heading_path != last_step
                 prefix = f"**{chunk.heading_path[-1]}** — " if step else ""
-                out.append(f"- {prefix}{_shorten(_display(line))} [{n}]")
+                if step:
+                    last_step = chunk.heading_path
+                out.append(f"- {prefix}{_shorten(_display(line), 260)} [{n}]")
     rest = [label for label in dict.fromkeys(lbl for _, lbl in SHEET_SECTIONS) if label in sections and label not in shown_labels]
     if rest and not focus:
         out.append("\n*La fiche complète contient aussi : " + ", ".join(r.lower() for r in rest) + ".*")
@@ -223,7 +288,7 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
 
 
 _DEFAULT_SECTIONS = ("Objectifs", "Matériel", "Déroulement", "Temps d'échange et bilan", "Points de vigilance")
-_SECTION_ITEMS = {"Objectifs": 5, "Matériel": 8, "Déroulement": 14, "Temps d'échange et bilan": 5, "Points de vigilance": 2}
+_SECTION_ITEMS = {"Objectifs": 5, "Matériel": 8, "Déroulement": 24, "Temps d'échange et bilan": 5, "Points de vigilance": 2}
 
 
 def _shorten(text: str, limit: int = 240) -> str:
@@ -238,7 +303,7 @@ def _section_lines(chunk: Chunk, label: str) -> list[str]:
     """The lines worth showing of a sheet section: list items, or for each step of the course its
     first sentence (the step's heading carries the timing)."""
     if label == "Déroulement":
-        return sentences(chunk.text)[:2]
+        return [ln.strip() for ln in chunk.text.split("\n") if ln.strip()][:4]
     return [ln.strip() for ln in chunk.text.split("\n") if ln.strip()]
 
 

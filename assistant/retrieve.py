@@ -20,8 +20,12 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
 MODES = ("hybrid", "bm25", "dense")
-LEVEL_BOOST = 0.08
-COMPETENCE_BOOST = 0.05  # "estime de soi" prefers documents tagged with that competence  # soft: a CE1 question prefers cycle-2 sheets without hiding guides or other levels
+# Soft boosts on the fused score (0–1), measured on the gold set (see the README). A question naming a
+# class prefers documents for that cycle and pushes back those for other cycles, without hiding guides.
+LEVEL_BOOST = 0.1
+LEVEL_PENALTY = 0.2
+COMPETENCE_BOOST = 0.05  # "estime de soi" prefers documents tagged with that competence
+DOC_TYPE_BOOST = 0.1  # "une activité pour…" prefers session sheets  # soft: a CE1 question prefers cycle-2 sheets without hiding guides or other levels
 
 
 @dataclass
@@ -153,6 +157,7 @@ class Retriever:
         mode: str = "hybrid",
         boost_cycles: tuple[int, ...] = (),
         boost_competences: tuple[str, ...] = (),
+        boost_doc_types: tuple[str, ...] = (),
         per_doc: int = 2,
         query_vec: np.ndarray | None = None,
     ) -> list[Hit]:
@@ -200,7 +205,11 @@ class Retriever:
                 if cycles & wanted:
                     fused[j] += LEVEL_BOOST
                 elif cycles:
-                    fused[j] -= LEVEL_BOOST
+                    fused[j] -= LEVEL_PENALTY
+        if boost_doc_types:
+            for j, idx in enumerate(order):
+                if snap.chunks[idx].doc.doc_type in boost_doc_types:
+                    fused[j] += DOC_TYPE_BOOST
         if boost_competences:
             wanted_cps = set(boost_competences)
             for j, idx in enumerate(order):

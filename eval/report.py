@@ -64,8 +64,11 @@ def write_report(payload: dict[str, Any], out_dir: Path, name: str) -> Path:
                 lines += ["", f"## {title}", "", "| group | n | hit@5 | mrr@10 | key facts |", "|---|---|---|---|---|"]
                 for group, v in hybrid[key].items():
                     lines.append(f"| {group} | {v['n']} | {v['hit@5']:.3f} | {v['mrr@10']:.3f} | {v['key_facts']:.3f} |")
-        if payload.get("broken_thresholds"):
-            lines += ["", "## Broken thresholds", ""] + [f"- {b}" for b in payload["broken_thresholds"]]
+        lines += ["", "## Project targets (hybrid)", ""]
+        missed = payload.get("targets_missed", [])
+        lines += [f"- missed: {m}" for m in missed] or ["- all met"]
+        if payload.get("broken_floors"):
+            lines += ["", "## Broken regression floors", ""] + [f"- {b}" for b in payload["broken_floors"]]
         lines += ["", "## Failed questions (hybrid)", ""]
         for f in payload["failures"].get("hybrid", []):
             lines.append(f"- **{f['id']}** « {f['question']} » — {', '.join(f['why'])}; expected {f['expected']}; "

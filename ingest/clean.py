@@ -59,15 +59,53 @@ def remove_repeated_page_lines(pages: list[Section], edge_lines: int = 3, min_sh
     return cleaned
 
 
+_LIST_ITEM = re.compile(r"^([-•*–]|\d+[.)])\s")
+
+
+def looks_like_heading(line: str) -> bool:
+    """A short capitalised line with no final punctuation: in PDF text, a title of its own."""
+    line = line.strip()
+    return (
+        3 <= len(line) <= 70 and line[0].isupper() and not line.endswith((".", ",", ";", ":", "!", "?", "»", ")"))
+        and not _LIST_ITEM.match(line) and not line.startswith("|") and len(line.split()) <= 10
+    )
+
+
 def join_wrapped_lines(text: str) -> str:
-    """PDF text comes as visual lines: join lines inside a paragraph, keep blank lines and list items."""
+    """PDF text comes as visual lines: join lines inside a paragraph, keep blank lines, list items
+    and heading-like lines on their own."""
     out: list[str] = []
     for line in text.split("\n"):
-        if out and line and out[-1] and not re.match(r"^([-•*–]|\d+[.)])\s", line) and not out[-1].endswith((":", ".", "!", "?", "»")):
-            out[-1] = f"{out[-1]} {line}"
+        prev = out[-1] if out else ""
+        joinable = (
+            prev and line and not _LIST_ITEM.match(line) and not prev.endswith((":", ".", "!", "?", "»"))
+            and not looks_like_heading(prev) and not (looks_like_heading(line) and prev.endswith((".", "!", "?")))
+        )
+        if joinable:
+            out[-1] = f"{prev} {line}"
         else:
             out.append(line)
     return "\n".join(out)
+
+
+def split_page_headings(page: Section, carried: tuple[str, ...] = ()) -> list[Section]:
+    """Cut a PDF page at its heading-like lines, so that each part carries its heading (and the page).
+    Text before the page's first heading continues the previous page's section (`carried`)."""
+    parts: list[Section] = []
+    heading: tuple[str, ...] = page.heading_path or carried
+    buffer: list[str] = []
+    lines = page.text.split("\n")
+    for i, line in enumerate(lines):
+        nxt = next((ln for ln in lines[i + 1:] if ln.strip()), "")
+        if looks_like_heading(line) and nxt and not looks_like_heading(nxt):
+            if buffer and "\n".join(buffer).strip():
+                parts.append(Section("\n".join(buffer).strip(), heading, page.page))
+            heading, buffer = (line.strip(),), []
+            continue
+        buffer.append(line)
+    if "\n".join(buffer).strip():
+        parts.append(Section("\n".join(buffer).strip(), heading, page.page))
+    return parts
 
 
 def clean_sections(sections: list[Section], paged: bool = False) -> list[Section]:
@@ -76,4 +114,8 @@ def clean_sections(sections: list[Section], paged: bool = False) -> list[Section
     if paged:
         sections = remove_repeated_page_lines(sections)
         sections = [Section(join_wrapped_lines(s.text), s.heading_path, s.page, s.slide, s.timestamp) for s in sections]
+        parts: list[Section] = []
+        for section in sections:
+            parts.extend(split_page_headings(section, parts[-1].heading_path if parts else ()))
+        sections = parts
     return [s for s in sections if s.text.strip()]

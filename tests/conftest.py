@@ -34,19 +34,29 @@ def fake_embeddings():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def bundled_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings with the real bundled model and the bundled corpus ingested once per session."""
+def bundled_embeddings():  # type: ignore[no-untyped-def]
+    """The real bundled model, loaded once per test session."""
     from assistant.backends import build_embeddings
+
+    return build_embeddings(Settings())
+
+
+@pytest.fixture(scope="session")
+def bundled_settings(tmp_path_factory: pytest.TempPathFactory, bundled_embeddings) -> Settings:  # type: ignore[no-untyped-def]
+    """Settings with the real bundled model and the bundled corpus ingested once per session."""
     from ingest.pipeline import ingest
 
     settings = Settings(store=tmp_path_factory.mktemp("bundled") / "store", corpus=CORPUS)
-    report = ingest([CORPUS], settings, build_embeddings(settings))
+    report = ingest([CORPUS], settings, bundled_embeddings)
     assert report.ok, report.summary()
     return settings
 
 
 @pytest.fixture(scope="session")
-def bundled_assistant(bundled_settings: Settings):  # type: ignore[no-untyped-def]
+def bundled_assistant(bundled_settings: Settings, bundled_embeddings):  # type: ignore[no-untyped-def]
+    import torch
+
     from assistant.core import Assistant
 
-    return Assistant.from_settings(bundled_settings)
+    torch.set_num_threads(bundled_settings.query_threads or torch.get_num_threads())
+    return Assistant.from_settings(bundled_settings, embeddings=bundled_embeddings)

@@ -1,0 +1,90 @@
+"""The answering core on the bundled corpus with the real bundled model: answers cite verbatim
+passages, sheets are laid out, the CLI speaks the JSON contract."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from assistant.core import Turn
+from assistant.schema import Filters
+from eval.gold import load_gold
+
+pytestmark = pytest.mark.integration
+
+
+def test_every_citation_is_a_verbatim_passage_of_its_chunk(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    snap = bundled_assistant.retriever.snapshot()
+    text_of = {c.id: c.text for c in snap.chunks}
+    answers = {}
+    for item in load_gold():
+        history = [Turn.from_answer(answers[item.follow_up_of])] if item.follow_up_of in answers else None
+        answer = bundled_assistant.ask(item.question, history=history)
+        answers[item.id] = answer
+        for citation in answer.citations:
+            assert citation.snippet, (item.id, citation.n)
+            assert citation.snippet in text_of[citation.chunk_id], (item.id, citation.n)
+            assert f"[{citation.n}]" in answer.answer, (item.id, citation.n)
+        markers = {int(m) for m in __import__("re").findall(r"\[(\d+)\]", answer.answer)}
+        assert markers <= {c.n for c in answer.citations}, item.id
+
+
+def test_activity_question_gets_a_session_sheet_for_the_level(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = bundled_assistant.ask("Comment travailler la coopération avec des élèves de grande section ?")
+    assert not answer.abstained and answer.safety is None
+    first = answer.citations[0]
+    assert first.doc_type == "seance" and "GS" in first.levels
+    for section in ("**Objectifs**", "**Matériel**", "**Déroulement**"):
+        assert section in answer.answer
+
+
+def test_follow_up_keeps_the_topic(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    first = bundled_assistant.ask("Une séance sur le message clair pour des CP ?")
+    follow = bundled_assistant.ask("Combien de temps dure-t-elle ?", history=[Turn.from_answer(first)])
+    assert not follow.abstained
+    assert follow.citations[0].source == first.citations[0].source
+    assert "Durée" in follow.answer
+
+
+def test_filters_restrict_the_sources(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = bundled_assistant.ask("Comment gérer la colère ?", Filters(cycles=(4,)))
+    assert answer.citations and all(any(lv in ("5e", "4e", "3e") for lv in c.levels) for c in answer.citations)
+
+
+def test_out_of_corpus_and_child_in_danger(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    off = bundled_assistant.ask("Quel est le montant de la prime d'équipement informatique des enseignants ?")
+    assert off.abstained and "Je n'ai pas trouvé de réponse" in off.answer
+    danger = bundled_assistant.ask("Un élève de CM2 m'a confié que son père le frappe avec une ceinture, que dois-je faire ?")
+    assert danger.safety is not None and "119" in danger.safety.resources
+    assert danger.answer.index("119") < 400, "what to do comes first"
+    calm = bundled_assistant.ask("Comment aider un élève de CE1 qui se met en colère quand il perd à un jeu ?")
+    assert calm.safety is None
+
+
+def test_cli_ask_json_reads_one_question_per_line(bundled_settings) -> None:  # type: ignore[no-untyped-def]
+    questions = "Qu'est-ce que le programme En santé à l'école ?\nQuelles sont les règles de groupe d'une séance CPS ?\n"
+    env = {**os.environ, "CARTABLE_STORE": str(bundled_settings.store)}
+    result = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", "--json", "-"], input=questions,
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    assert len(lines) == 2
+    for obj in lines:
+        assert set(obj) >= {"question", "answer", "mode", "abstained", "citations", "safety", "timings_ms"}
+        assert obj["mode"] == "extractive" and obj["citations"]
+        assert set(obj["citations"][0]) >= {"n", "source", "title", "doc_type", "locator", "snippet"}
+
+
+def test_cli_status_and_help_stay_light(bundled_settings) -> None:  # type: ignore[no-untyped-def]
+    env = {**os.environ, "CARTABLE_STORE": str(bundled_settings.store)}
+    status = subprocess.run([sys.executable, "-m", "assistant.cli", "status", "--json"], capture_output=True, text=True, env=env, timeout=120)
+    data = json.loads(status.stdout)
+    assert data["documents"] >= 50 and data["documents_by_type"]["seance"] >= 36
+    probe = subprocess.run([sys.executable, "-c", "import sys, assistant.cli, assistant.core, ingest.pipeline; "
+                            "print(sorted(m for m in ('torch', 'chromadb', 'gradio', 'sentence_transformers') if m in sys.modules))"],
+                           capture_output=True, text=True, timeout=120)
+    assert probe.stdout.strip() == "[]", probe.stdout + probe.stderr
