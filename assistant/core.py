@@ -171,18 +171,18 @@ class Assistant:
             sheet = snap.document_chunks(carried)
             asked = snap.lexical.query_terms(question)
             parts.append(extractive.sheet_answer(sheet, cites, _focus_sections(question), asked, snap.lexical.idf))
-        elif top and top[0].chunk.doc.doc_type == "seance":
-            parts.append(self._sheet_with_others(top, found, cites, snap))
+        elif (sheet := _sheet_to_lay_out(top, found.info)) is not None:
+            parts.append(self._sheet_with_others(sheet, top, found, cites, snap))
         else:
             focus = frozenset(snap.lexical.query_terms(question)) if found.text != question else frozenset()
             parts.append(extractive.factual_answer(found.terms, top, snap.lexical.idf, cites, focus_terms=focus))
+        parts.append(_further_reading(top, cites))
         return self._answer(question, found, [p for p in parts if p], cites, dangers, abstained=False)
 
-    def _sheet_with_others(self, top: list[Hit], found: Retrieval, cites: Citations, snap: Snapshot) -> str:
-        """The best session sheet laid out as a sheet, then other sheets that may suit."""
-        best = top[0].chunk.doc.source
+    def _sheet_with_others(self, best: str, top: list[Hit], found: Retrieval, cites: Citations, snap: Snapshot) -> str:
+        """The chosen session sheet laid out as a sheet, then other sheets that may suit."""
         text = extractive.sheet_answer(snap.document_chunks(best), cites, None, found.terms, snap.lexical.idf)
-        others = list(dict.fromkeys(h.chunk.doc.source for h in top[1:] if h.chunk.doc.doc_type == "seance" and h.chunk.doc.source != best))
+        others = list(dict.fromkeys(h.chunk.doc.source for h in top if h.chunk.doc.doc_type == "seance" and h.chunk.doc.source != best))
         lines = [extractive.sheet_summary_line(snap.document_chunks(src), cites) for src in others[:3]]
         if lines:
             text += "\n\n**Autres séances qui peuvent convenir :**\n" + "\n".join(lines)
@@ -209,14 +209,24 @@ def _unknown_words(question: str, unknown_terms: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(w for w in words(question) if wanted & set(analyze(w))))[:4]
 
 
-def _closest_documents(hits: list[Hit]) -> list[Hit]:
+def _further_reading(top: list[Hit], cites: Citations, limit: int = 3) -> str:
+    """Other well-ranked documents the answer did not quote, so the reader can go further."""
+    cited = {c.source for c in cites.items}
+    extra = [h for h in _closest_documents(top, limit=10) if h.chunk.doc.source not in cited][:limit]
+    if not extra:
+        return ""
+    lines = [f"- **{h.chunk.doc.title}** [{cites.cite(h.chunk)}]" for h in extra]
+    return "**Pour aller plus loin :**\n" + "\n".join(lines)
+
+
+def _closest_documents(hits: list[Hit], limit: int = 3) -> list[Hit]:
     seen: set[str] = set()
     out = []
     for h in hits:
         if h.chunk.doc.source not in seen:
             seen.add(h.chunk.doc.source)
             out.append(h)
-    return out[:3]
+    return out[:limit]
 
 
 def _carried_sheet(question: str, previous: Turn | None, snap: Snapshot, hits: list[Hit]) -> str | None:
@@ -232,6 +242,18 @@ def _carried_sheet(question: str, previous: Turn | None, snap: Snapshot, hits: l
         return None
     if query.is_follow_up(question) or previous.top_source in {h.chunk.doc.source for h in hits[:3]}:
         return previous.top_source
+    return None
+
+
+def _sheet_to_lay_out(top: list[Hit], info: query.QueryInfo) -> str | None:
+    """The session sheet to lay out: the best passage's, or for a 'how do I run / which activity'
+    question the best-ranked sheet among the first three passages."""
+    if not top:
+        return None
+    if top[0].chunk.doc.doc_type == "seance":
+        return top[0].chunk.doc.source
+    if info.wants_activity:
+        return next((h.chunk.doc.source for h in top[:3] if h.chunk.doc.doc_type == "seance"), None)
     return None
 
 

@@ -10,10 +10,9 @@ from assistant.vocabulary import COMPETENCES, cycles_of, fold, levels_in_text
 
 # "How do I run / which activity" questions: they get a session sheet laid out as a sheet.
 _ACTIVITY = re.compile(
-    r"\b(comment (?:animer|mener|faire|conduire|travailler|aborder|organiser|mettre en place|deroule)|"
-    r"quelle? (?:activite|seance|atelier|jeu|exercice)s?|une (?:activite|seance|atelier|idee|sequence)|"
-    r"activites?|seances? (?:sur|pour|de|d')|atelier|fiche|propose[rz]?-?(?:moi|nous)?|idees? d|jeu\b|"
-    r"faire travailler|travailler (?:la|le|les|l')|deroulement|materiel)"
+    r"\b(comment (?:animer|mener|conduire|travailler|aborder|organiser)|"
+    r"quel(?:le)?s? (?:activites?|seances?|ateliers?|jeux?|exercices?)|(?:une|des) (?:activites?|seances?|ateliers?|sequences?|jeux?) (?:sur|pour|de|d'|qui|ou|avec|en)|"
+    r"idees? d'(?:activite|atelier|seance|jeu)|fiches? (?:seance|activite)|propose[rz]?[- ](?:moi|nous) une|je cherche une? (?:activite|seance|jeu|atelier)|^(?:une? )?(?:activites?|seances?|ateliers?|jeux?)\b)"
 )
 # Follow-ups that only make sense with the previous question.
 _FOLLOW_UP = re.compile(
