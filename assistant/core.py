@@ -137,7 +137,7 @@ class Assistant:
         info = query.understand(text)
         k = max(self.settings.top_k, 8)
         hits = self.retriever.search(text, filters, k=k, mode=mode, boost_cycles=info.cycles, boost_competences=info.competences,
-                                     boost_doc_types=("seance",) if info.wants_activity else ())
+                                     boost_doc_types=info.doc_types)
         asked_terms = snap.lexical.query_terms(asked)
         rel = relevance.assess(asked_terms, hits, snap.lexical.idf, unknown_idf=_max_idf(snap.lexical.size))
         ok = bool(hits) and rel.answerable(self.settings.abstain_min_coverage, self.settings.abstain_min_coverage_unknown)

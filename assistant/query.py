@@ -14,6 +14,10 @@ _ACTIVITY = re.compile(
     r"quel(?:le)?s? (?:activites?|seances?|ateliers?|jeux?|exercices?)|(?:une|des) (?:activites?|seances?|ateliers?|sequences?|jeux?) (?:sur|pour|de|d'|qui|ou|avec|en)|"
     r"idees? d'(?:activite|atelier|seance|jeu)|fiches? (?:seance|activite)|propose[rz]?[- ](?:moi|nous) une|je cherche une? (?:activite|seance|jeu|atelier)|^(?:une? )?(?:activites?|seances?|ateliers?|jeux?)\b)"
 )
+# Questions whose best answer is an overview ("qu'est-ce que…", "qui porte…") or an evaluation.
+_DEFINITION = re.compile(r"\b(qu'est-ce que|qu'est ce que|c'est quoi|ca veut dire|que veut dire|presente[rz]?(?:-moi)?|qui (?:porte|pilote|finance|coordonne)|en quelques mots|d'ou vient)\b")
+_EVALUATION = re.compile(r"\b(evaluation|evaluateurs?|rapport final|resultats|conclusions?|recommandations?|chiffres cles|bilan du programme)\b")
+
 # Follow-ups that only make sense with the previous question.
 _FOLLOW_UP = re.compile(
     r"^(?:et|mais|puis|ok|d'accord|alors)\b|\b(?:elle|il|celle-ci|celle-la|celui-ci|cette seance|cette activite|"
@@ -30,19 +34,24 @@ class QueryInfo:
     wants_activity: bool
     asks_detail: bool
     competences: tuple[str, ...] = ()  # general competences the question's words point at (a soft boost)
+    doc_types: tuple[str, ...] = ()  # document types that usually answer this kind of question (a soft boost)
 
 
 def understand(question: str) -> QueryInfo:
     """What the question says beyond its words: levels, cycles, activity intent, detail intent."""
     folded = fold(question)
     levels = tuple(levels_in_text(question))
+    wants_activity = bool(_ACTIVITY.search(folded))
+    doc_types = tuple(t for t, wanted in (("seance", wants_activity), ("presentation", bool(_DEFINITION.search(folded))),
+                                          ("evaluation", bool(_EVALUATION.search(folded)))) if wanted)
     return QueryInfo(
         text=question,
         levels=levels,
         cycles=tuple(cycles_of(list(levels))),
-        wants_activity=bool(_ACTIVITY.search(folded)),
+        wants_activity=wants_activity,
         asks_detail=bool(_DETAIL.search(folded)),
         competences=tuple(c.key for c in COMPETENCES if any(re.search(rf"\b{re.escape(k)}", folded) for k in c.keywords)),
+        doc_types=doc_types,
     )
 
 

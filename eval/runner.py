@@ -57,8 +57,13 @@ class ItemResult:
     retrieved_titles: list[str] = field(default_factory=list)
 
 
-def _ranked_sources(assistant: Any, question: str, mode: str, cycles: tuple[int, ...]) -> list[str]:
-    hits = assistant.retriever.search(question, k=10, mode=mode, per_doc=1, boost_cycles=cycles)
+def _ranked_sources(assistant: Any, question: str, mode: str) -> list[str]:
+    """Documents in the order the assistant's retrieval ranks them (same boosts as when answering)."""
+    from assistant import query
+
+    info = query.understand(question)
+    hits = assistant.retriever.search(question, k=10, mode=mode, per_doc=1, boost_cycles=info.cycles,
+                                      boost_competences=info.competences, boost_doc_types=info.doc_types)
     return [h.chunk.doc.source for h in hits]
 
 
@@ -76,7 +81,7 @@ def run_gold(assistant: Any, items: list[GoldItem], mode: str) -> list[ItemResul
         answer = assistant.ask(item.question, history=history, mode=mode)
         answers[item.id] = answer
         condensed = answer.condensed_question or item.question
-        ranked = _ranked_sources(assistant, condensed, mode, query.understand(condensed).cycles)
+        ranked = _ranked_sources(assistant, condensed, mode)
         cited = list(dict.fromkeys(c.source for c in answer.citations))
         supported, claims = metrics.citation_support(answer, chunk_text)
         results.append(ItemResult(
