@@ -17,8 +17,8 @@ BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
 # see eval/reports/ and the README ("Retrieval choices"). An English model on French text earns a
 # small weight; an unknown model gets an even split until someone measures it.
 DENSE_WEIGHTS: dict[str, float] = {
-    BUNDLED_MODEL: 0.2,
-    "sentence-transformers/all-MiniLM-L6-v2": 0.2,
+    BUNDLED_MODEL: 0.1,
+    "sentence-transformers/all-MiniLM-L6-v2": 0.1,
 }
 DEFAULT_DENSE_WEIGHT = 0.5
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import BENCHMARKS
-from benchmarks.common import DEFAULT_CACHE, Table, loadavg, nproc, setup_environment
+from benchmarks.common import DEFAULT_CACHE, Table, loadavg, nproc, preload_project, setup_environment
 
 HERE = Path(__file__).resolve().parent
 
@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     names = list(dict.fromkeys(args.names)) or list(BENCHMARKS)
     setup_environment()
+    preload_project()
 
     meta = {
         "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "nproc": nproc(), "loadavg_start": loadavg(),

@@ -66,6 +66,16 @@ def setup_environment() -> None:
         os.environ.setdefault(key, value)
 
 
+def preload_project() -> None:
+    """Import the project's modules up front: others edit assistant/ and ingest/ while benchmarks run,
+    and modules imported lazily minutes apart could come from two different versions of the code."""
+    import importlib
+
+    for name in ("assistant.settings", "assistant.schema", "assistant.store", "assistant.lexical", "assistant.backends",
+                 "assistant.retrieve", "assistant.core", "ingest.pipeline", "ingest.loaders", "ingest.discover"):
+        importlib.import_module(name)
+
+
 def subprocess_env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(QUIET_ENV)
