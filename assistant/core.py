@@ -247,13 +247,17 @@ def _carried_sheet(question: str, previous: Turn | None, snap: Snapshot, hits: l
 
 def _sheet_to_lay_out(top: list[Hit], info: query.QueryInfo) -> str | None:
     """The session sheet to lay out: the best passage's, or for a 'how do I run / which activity'
-    question the best-ranked sheet among the first three passages."""
+    question, or one naming a class, the best-ranked sheet (for that cycle) among the first three."""
     if not top:
         return None
     if top[0].chunk.doc.doc_type == "seance":
         return top[0].chunk.doc.source
-    if info.wants_activity:
-        return next((h.chunk.doc.source for h in top[:3] if h.chunk.doc.doc_type == "seance"), None)
+    if info.wants_activity or info.cycles:
+        # A teacher naming a class wants something to run with it: a sheet for that cycle if one ranks high.
+        for hit in top[:3]:
+            doc = hit.chunk.doc
+            if doc.doc_type == "seance" and (not info.cycles or set(doc.cycles) & set(info.cycles)):
+                return doc.source
     return None
 
 

@@ -12,7 +12,7 @@ from assistant.vocabulary import COMPETENCES, cycles_of, fold, levels_in_text
 _ACTIVITY = re.compile(
     r"\b(comment (?:animer|mener|conduire|travailler|aborder|organiser)|"
     r"quel(?:le)?s? (?:activites?|seances?|ateliers?|jeux?|exercices?)|(?:une|des) (?:activites?|seances?|ateliers?|sequences?|jeux?) (?:sur|pour|de|d'|qui|ou|avec|en)|"
-    r"idees? d'(?:activite|atelier|seance|jeu)|fiches? (?:seance|activite)|propose[rz]?[- ](?:moi|nous) une|je cherche une? (?:activite|seance|jeu|atelier)|^(?:une? )?(?:activites?|seances?|ateliers?|jeux?)\b)"
+    r"idees? d'(?:activite|atelier|seance|jeu)|fiches? (?:seance|activite)|propose[rz]?[- ](?:moi|nous) une|je cherche une? (?:activite|seance|jeu|atelier)|(?:quelque chose|un outil|un support) pour (?:apprendre|travailler|aider)|comment (?:leur|lui) apprendre|^(?:une? )?(?:activites?|seances?|ateliers?|jeux?)\b)"
 )
 # Questions whose best answer is an overview ("qu'est-ce que…", "qui porte…") or an evaluation.
 _DEFINITION = re.compile(r"\b(qu'est-ce que|qu'est ce que|c'est quoi|ca veut dire|que veut dire|presente[rz]?(?:-moi)?|qui (?:porte|pilote|finance|coordonne)|en quelques mots|d'ou vient)\b")

@@ -49,7 +49,11 @@ def write_report(payload: dict[str, Any], out_dir: Path, name: str) -> Path:
     write_chart(payload["modes"], CHART_METRICS[kind], out_dir / f"{name}.png", f"{name} — {payload.get('date', '')}")
     lines = [f"# Evaluation report: {name}", "", f"Generated {payload.get('date')} by `cartable eval` "
              f"({payload['questions']} questions, embedding model `{payload.get('embedding_model')}`, "
-             f"dense weight {payload.get('dense_weight')}).", "", f"![modes](./{name}.png)", ""]
+             f"dense weight {payload.get('dense_weight')}).", "",
+             "Fusion weights per embedding model live in `assistant/settings.py` (`DENSE_WEIGHTS`): the bundled English "
+             "MiniLM gets 0.1, the largest weight at which the hybrid is at least as good as BM25 on the gold set, PIAF "
+             "and service-public (R@5 and MRR@10; see the README's sweep). An unmeasured model gets 0.5 until it is "
+             "measured with `CARTABLE_DENSE_WEIGHT=w cartable eval` and `--squad`.", "", f"![modes](./{name}.png)", ""]
     if kind == "gold":
         from eval.runner import TABLE_METRICS
 

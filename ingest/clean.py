@@ -60,6 +60,7 @@ def remove_repeated_page_lines(pages: list[Section], edge_lines: int = 3, min_sh
 
 
 _LIST_ITEM = re.compile(r"^([-•*–]|\d+[.)])\s")
+_LONE_NUMBER = re.compile(r"^\d+[.)]$")
 
 
 def looks_like_heading(line: str) -> bool:
@@ -77,6 +78,9 @@ def join_wrapped_lines(text: str) -> str:
     out: list[str] = []
     for line in text.split("\n"):
         prev = out[-1] if out else ""
+        if _LONE_NUMBER.match(prev) and line.strip():  # "3." alone, its item on the next line
+            out[-1] = f"{prev} {line}"
+            continue
         joinable = (
             prev and line and not _LIST_ITEM.match(line) and not prev.endswith((":", ".", "!", "?", "»"))
             and not looks_like_heading(prev) and not (looks_like_heading(line) and prev.endswith((".", "!", "?")))
