@@ -152,8 +152,20 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
     else:
         for sentence in window:
             lines.append(f"> {_display(sentence)} [{cites.cite(best, sentence)}]  ")
+    # A second passage of the same document, when retrieval ranks one high too: answers often span
+    # two neighbouring sections (a list and its explanation, a finding and its figures).
+    second = next((h.chunk for h in hits[:3] if h.chunk.doc.source == best.doc.source and h.chunk.id != best.id), None)
+    shown = set(window)
+    if second is not None:
+        lead2 = select_sentences(query_terms, [Hit(second, 1.0)], idf, limit=1, focus_terms=focus_terms)
+        window2 = passage_window(second, lead2[0].sentence if lead2 else sentences(second.text)[0], budget=450)
+        if not any(w.startswith("|") for w in window2):
+            lines += ["", f"Plus loin ({second.locator or best.doc.title}) :", ""]
+            for sentence in window2:
+                lines.append(f"> {_display(sentence)} [{cites.cite(second, sentence)}]  ")
+            shown |= set(window2)
     others = [c for c in select_sentences(query_terms, hits, idf, limit=more + 3, focus_terms=focus_terms)
-              if c.hit.chunk.id != best.id and c.sentence not in window][:more]
+              if c.hit.chunk.id != best.id and c.sentence not in shown][:more]
     if others:
         lines += ["", "Dans les documents, également :", ""]
         for item in others:
