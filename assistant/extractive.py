@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from assistant.lexical import analyze
 from assistant.retrieve import Hit
 from assistant.schema import Chunk, Citation
-from assistant.vocabulary import COMPETENCE_BY_KEY, DOC_TYPES, cycles_of, fold
+from assistant.vocabulary import cycles_of, fold
 
 ABSTAIN_TEXT = "Je n'ai pas trouvé de réponse dans les documents du programme."
 _SENTENCE_END = re.compile(r"(?<=[.!?…»])\s+(?=[«A-ZÀ-ÖØ-Þ0-9\"(])")
@@ -335,6 +335,3 @@ def sheet_summary_line(doc_chunks: list[Chunk], cites: Citations) -> str:
         cites.cite(head, line)
     return "- " + " — ".join([f"**{head.doc.title}**"] + [_display(ln) for ln in lines]) + f" [{n}]"
 
-
-def doc_type_label(doc_type: str) -> str:
-    return DOC_TYPES.get(doc_type, doc_type)

@@ -60,7 +60,6 @@ COMPETENCES: tuple[Competence, ...] = (
                ("demander de l'aide", "assertivite", "savoir dire non", "refus", "conflit", "mediation", "pression du groupe")),
 )
 COMPETENCE_BY_KEY = {c.key: c for c in COMPETENCES}
-CATEGORY_LABELS = {"cognitive": "Compétences cognitives", "emotionnelle": "Compétences émotionnelles", "sociale": "Compétences sociales"}
 
 
 def fold(text: str) -> str:

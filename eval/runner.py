@@ -3,7 +3,6 @@ retrieval modes in one run, print the table, write the report, and fail on regre
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections import defaultdict
@@ -69,7 +68,6 @@ def _ranked_sources(assistant: Any, question: str, mode: str) -> list[str]:
 
 def run_gold(assistant: Any, items: list[GoldItem], mode: str) -> list[ItemResult]:
     """Ask every question (follow-ups with their history) and score it."""
-    from assistant import query
     from assistant.core import Turn
 
     answers: dict[str, Any] = {}
