@@ -58,13 +58,7 @@ class Exchange:
 
     def turn(self) -> Turn:
         """What the core needs to understand a follow-up question."""
-        a = self.answer
-        return Turn(
-            question=self.question,
-            condensed=a.condensed_question or self.question,
-            answer=a.answer,
-            top_source=a.citations[0].source if a.citations else None,
-        )
+        return Turn.from_answer(self.answer)
 
 
 @dataclass
