@@ -126,3 +126,19 @@ def test_follow_up_is_condensed_by_the_model(llm_assistant: Assistant, server: F
     assert answer.condensed_question == "Combien de temps dure la séance sur le message clair ?"
     assert "45 minutes" in answer.answer
     assert "Questions précédentes" in server.requests[0]["messages"][0]["content"]
+
+
+def test_backends_are_built_from_settings(settings: Settings) -> None:
+    from langchain_ollama import ChatOllama
+    from langchain_openai import ChatOpenAI
+
+    from assistant.errors import BackendError
+
+    assert build_chat_model(settings) is None  # extractive by default
+    ollama = build_chat_model(settings.model_copy(update={"llm_provider": "ollama", "llm_model": "mistral",
+                                                          "llm_base_url": "http://127.0.0.1:11434"}))
+    assert isinstance(ollama, ChatOllama) and ollama.model == "mistral" and ollama.base_url == "http://127.0.0.1:11434"
+    openai = build_chat_model(settings.model_copy(update={"llm_provider": "openai", "llm_base_url": "http://127.0.0.1:9/v1"}))
+    assert isinstance(openai, ChatOpenAI)
+    with pytest.raises(BackendError, match="inconnu"):
+        build_chat_model(settings.model_copy(update={"llm_provider": "bard"}))
