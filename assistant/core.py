@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from assistant import extractive, llm, query, relevance, safety
 from assistant.extractive import ABSTAIN_TEXT, Citations
 from assistant.retrieve import Hit, Retriever, Snapshot
-from assistant.schema import Answer, Filters
+from assistant.schema import Answer, Chunk, Filters
 from assistant.settings import Settings
 from assistant.vocabulary import fold, levels_in_text
 
@@ -175,7 +175,8 @@ class Assistant:
             parts.append(self._sheet_with_others(sheet, top, found, cites, snap))
         else:
             focus = frozenset(snap.lexical.query_terms(question)) if found.text != question else frozenset()
-            parts.append(extractive.factual_answer(found.terms, top, snap.lexical.idf, cites, focus_terms=focus))
+            intro = _introduction(snap, top[0].chunk.doc.source) if found.info.definitional and top else None
+            parts.append(extractive.factual_answer(found.terms, top, snap.lexical.idf, cites, focus_terms=focus, intro=intro))
         parts.append(_further_reading(top, cites))
         return self._answer(question, found, [p for p in parts if p], cites, dangers, abstained=False)
 
@@ -207,6 +208,16 @@ def _unknown_words(question: str, unknown_terms: tuple[str, ...]) -> list[str]:
 
     wanted = set(unknown_terms)
     return list(dict.fromkeys(w for w in words(question) if wanted & set(analyze(w))))[:4]
+
+
+def _introduction(snap: Snapshot, source: str) -> Chunk | None:
+    """A document's first substantial passage (its introduction), skipping notices and headers."""
+    for chunk in snap.document_chunks(source)[:4]:
+        # Skip an editorial notice in italics ("*Synthèse rédigée pour…*") and header lines.
+        body = [ln for ln in chunk.text.split("\n") if ln.strip() and not ln.strip().startswith(("*", "**", ">"))]
+        if sum(len(ln) for ln in body) >= 200:
+            return chunk
+    return None
 
 
 def _further_reading(top: list[Hit], cites: Citations, limit: int = 3) -> str:

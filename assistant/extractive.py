@@ -137,16 +137,19 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float], cites: Citations,
-                   more: int = 3, focus_terms: frozenset[str] = frozenset()) -> str:
+                   more: int = 3, focus_terms: frozenset[str] = frozenset(), intro: Chunk | None = None) -> str:
     """The passage that answers best, shown whole (or its best window), then a few sentences from other
     passages that add to it. Every line is verbatim and cited. The passage comes from the two
     best-ranked hits: the ranking is measured to be right more often than sentence overlap alone."""
     lead = select_sentences(query_terms, hits[:2], idf, limit=1, focus_terms=focus_terms)
     if not lead:
         return ""
-    best = lead[0].hit.chunk
+    best, anchor = lead[0].hit.chunk, lead[0].sentence
+    if intro is not None and intro.doc.source == best.doc.source and intro.id != best.id:
+        # "Qu'est-ce que… ?": the document's own introduction first; the best passage follows.
+        best, anchor, hits = intro, sentences(intro.text)[0], [Hit(best, 1.0)] + hits
     lines = [f"D'après **{best.doc.title}**" + (f" ({best.locator})" if best.locator else "") + " :", ""]
-    window = passage_window(best, lead[0].sentence)
+    window = passage_window(best, anchor)
     if any(w.startswith("|") for w in window):
         lines += _table_block(best, window, cites)
     else:

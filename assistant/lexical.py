@@ -111,10 +111,16 @@ class LexicalIndex:
                 out.append(word)
                 continue
             limit = 1 if len(folded) < 9 else 2
-            candidates = [w for w in self.surface if w[0] == folded[0] and abs(len(w) - len(folded)) <= limit]
+            # Sorted, so that ties between equally close words resolve the same way in every process.
+            candidates = [w for w in self._surface_sorted() if w[0] == folded[0] and abs(len(w) - len(folded)) <= limit]
             match = process.extractOne(folded, candidates, scorer=OSA.distance, score_cutoff=limit)
             out.append(match[0] if match else word)
         return " ".join(out)
+
+    def _surface_sorted(self) -> list[str]:
+        if getattr(self, "_sorted_cache", None) is None or len(self._sorted_cache) != len(self.surface):
+            self._sorted_cache = sorted(self.surface)
+        return self._sorted_cache
 
     def query_terms(self, query: str) -> list[str]:
         """Analyzed query terms, after typo correction against the corpus's own words."""

@@ -35,6 +35,7 @@ class QueryInfo:
     asks_detail: bool
     competences: tuple[str, ...] = ()  # general competences the question's words point at (a soft boost)
     doc_types: tuple[str, ...] = ()  # document types that usually answer this kind of question (a soft boost)
+    definitional: bool = False  # "qu'est-ce que…", "qui porte…": the document's own introduction answers first
 
 
 def understand(question: str) -> QueryInfo:
@@ -52,6 +53,7 @@ def understand(question: str) -> QueryInfo:
         asks_detail=bool(_DETAIL.search(folded)),
         competences=tuple(c.key for c in COMPETENCES if any(re.search(rf"\b{re.escape(k)}", folded) for k in c.keywords)),
         doc_types=doc_types,
+        definitional=bool(_DEFINITION.search(folded)),
     )
 
 
