@@ -138,10 +138,11 @@ class Assistant:
         k = max(self.settings.top_k, 8)
         hits = self.retriever.search(text, filters, k=k, mode=mode, boost_cycles=info.cycles, boost_competences=info.competences,
                                      boost_doc_types=info.doc_types)
-        asked_terms = snap.lexical.query_terms(asked)
+        terms = snap.lexical.query_terms(text)
+        asked_terms = terms if asked == text else snap.lexical.query_terms(asked)
         rel = relevance.assess(asked_terms, hits, snap.lexical.idf, unknown_idf=_max_idf(snap.lexical.size))
         ok = bool(hits) and rel.answerable(self.settings.abstain_min_coverage, self.settings.abstain_min_coverage_unknown)
-        return Retrieval(text, info, hits, snap.lexical.query_terms(text), rel, ok)
+        return Retrieval(text, info, hits, terms, rel, ok)
 
     def _extractive(self, question: str, found: Retrieval, dangers: list[safety.Category], previous: Turn | None) -> Answer:
         cites = Citations()

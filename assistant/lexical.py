@@ -70,6 +70,8 @@ class LexicalIndex:
         self.retriever = bm25s.BM25(k1=k1, b=b, method="atire")
         self.vocabulary: set[str] = set()
         self.surface: set[str] = set()
+        # Sorted, so that ties between equally close words resolve the same way in every process.
+        self._surface_sorted: list[str] = []
         self.size = 0
 
     def build(self, texts: list[str]) -> None:
@@ -79,6 +81,7 @@ class LexicalIndex:
         self.vocabulary = {t for doc in tokenized for t in doc}
         # Surface forms (folded words) of the corpus: typos are corrected against words, not stems.
         self.surface = {f for t in texts for f in (fold(w) for w in words(t)) if len(f) >= 5 and f not in STOP_WORDS}
+        self._surface_sorted = sorted(self.surface)
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -94,7 +97,8 @@ class LexicalIndex:
         index.retriever = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0)
         meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
         index.size = meta["size"]
-        index.surface = set(meta.get("surface", ()))
+        index._surface_sorted = list(meta.get("surface", ()))  # saved sorted
+        index.surface = set(index._surface_sorted)
         index.vocabulary = {t for t in index.retriever.vocab_dict if t}
         return index
 
@@ -111,16 +115,10 @@ class LexicalIndex:
                 out.append(word)
                 continue
             limit = 1 if len(folded) < 9 else 2
-            # Sorted, so that ties between equally close words resolve the same way in every process.
-            candidates = [w for w in self._surface_sorted() if w[0] == folded[0] and abs(len(w) - len(folded)) <= limit]
+            candidates = [w for w in self._surface_sorted if w[0] == folded[0] and abs(len(w) - len(folded)) <= limit]
             match = process.extractOne(folded, candidates, scorer=OSA.distance, score_cutoff=limit)
             out.append(match[0] if match else word)
         return " ".join(out)
-
-    def _surface_sorted(self) -> list[str]:
-        if getattr(self, "_sorted_cache", None) is None or len(self._sorted_cache) != len(self.surface):
-            self._sorted_cache = sorted(self.surface)
-        return self._sorted_cache
 
     def query_terms(self, query: str) -> list[str]:
         """Analyzed query terms, after typo correction against the corpus's own words."""

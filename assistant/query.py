@@ -43,7 +43,8 @@ def understand(question: str) -> QueryInfo:
     folded = fold(question)
     levels = tuple(levels_in_text(question))
     wants_activity = bool(_ACTIVITY.search(folded))
-    doc_types = tuple(t for t, wanted in (("seance", wants_activity), ("presentation", bool(_DEFINITION.search(folded))),
+    definitional = bool(_DEFINITION.search(folded))
+    doc_types = tuple(t for t, wanted in (("seance", wants_activity), ("presentation", definitional),
                                           ("evaluation", bool(_EVALUATION.search(folded)))) if wanted)
     return QueryInfo(
         text=question,
@@ -53,7 +54,7 @@ def understand(question: str) -> QueryInfo:
         asks_detail=bool(_DETAIL.search(folded)),
         competences=tuple(c.key for c in COMPETENCES if any(re.search(rf"\b{re.escape(k)}", folded) for k in c.keywords)),
         doc_types=doc_types,
-        definitional=bool(_DEFINITION.search(folded)),
+        definitional=definitional,
     )
 
 

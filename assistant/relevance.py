@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-
 from functools import lru_cache
 
 from assistant.lexical import analyze
@@ -54,22 +53,22 @@ class Relevance:
 def assess(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float], unknown_idf: float) -> Relevance:
     """Coverage of the query by the best of the retrieved passages, and their best dense score.
 
-    Terms absent from the corpus count with the highest weight: a question about 'salaire' or
-    'cantine' in a corpus that never mentions them is exactly what must not be answered."""
+    Framing words and class names do not count. A term the corpus never uses weighs like an average
+    matched term (it may be a typo or a synonym) and is reported in `unknown`, which raises the bar
+    in `Relevance.answerable`; `unknown_idf` is its weight when no term of the question is known."""
     neutral = _neutral_terms()
-    terms = [t for t in dict.fromkeys(query_terms) if t not in neutral and not t.isdigit() or len(t) == 4 and t.isdigit()]
+    # Numbers do not count, except years ("2023" must match).
+    terms = [t for t in dict.fromkeys(query_terms) if (t not in neutral and not t.isdigit()) or (len(t) == 4 and t.isdigit())]
     if not terms or not hits:
         return Relevance(0.0, max((h.dense for h in hits), default=0.0), 0, ())
-    known = [idf(t) for t in terms if idf(t) > 0]
-    # A word the corpus never uses counts like a typical content word: it may be a typo or a
-    # synonym, so it should not on its own outweigh every matched word.
-    unknown = sum(known) / len(known) if known else unknown_idf
-    weights = {t: (idf(t) or unknown) for t in terms}
+    idfs = {t: idf(t) for t in terms}
+    known = [v for v in idfs.values() if v > 0]
+    absent_weight = sum(known) / len(known) if known else unknown_idf
+    weights = {t: (v or absent_weight) for t, v in idfs.items()}
     total = sum(weights.values()) or 1.0
     best = 0.0
     for hit in hits[:5]:
         present = set(analyze(hit.chunk.indexed_text))
         best = max(best, sum(w for t, w in weights.items() if t in present) / total)
-    informative = sum(1 for t in terms if idf(t) > 0)
-    unknown = tuple(t for t in terms if idf(t) == 0 and not t.isdigit())
-    return Relevance(best, max(h.dense for h in hits), informative, unknown)
+    unknown = tuple(t for t, v in idfs.items() if v == 0 and not t.isdigit())
+    return Relevance(best, max(h.dense for h in hits), len(known), unknown)

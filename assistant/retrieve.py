@@ -25,7 +25,7 @@ MODES = ("hybrid", "bm25", "dense")
 LEVEL_BOOST = 0.1
 LEVEL_PENALTY = 0.2
 COMPETENCE_BOOST = 0.05  # "estime de soi" prefers documents tagged with that competence
-DOC_TYPE_BOOST = 0.1  # "une activité pour…" prefers session sheets  # soft: a CE1 question prefers cycle-2 sheets without hiding guides or other levels
+DOC_TYPE_BOOST = 0.1  # "une activité pour…" prefers session sheets
 
 
 @dataclass
