@@ -177,7 +177,8 @@ class Assistant:
         else:
             focus = frozenset(snap.lexical.query_terms(question)) if found.text != question else frozenset()
             intro = _introduction(snap, top[0].chunk.doc.source) if found.info.definitional and top else None
-            parts.append(extractive.factual_answer(found.terms, top, snap.lexical.idf, cites, focus_terms=focus, intro=intro))
+            parts.append(extractive.factual_answer(found.terms, top, snap.lexical.idf, cites, focus_terms=focus, intro=intro,
+                                                          next_chunk=snap.next_chunk))
         parts.append(_further_reading(top, cites))
         return self._answer(question, found, [p for p in parts if p], cites, dangers, abstained=False)
 

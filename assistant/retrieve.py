@@ -57,6 +57,11 @@ class Snapshot:
     def document_chunks(self, source: str) -> list[Chunk]:
         return [self.chunks[i] for i in self.by_source.get(source, [])]
 
+    def next_chunk(self, chunk: Chunk) -> Chunk | None:
+        """The passage that follows `chunk` in its document, if any."""
+        later = [c for c in self.document_chunks(chunk.doc.source) if c.ordinal > chunk.ordinal]
+        return min(later, key=lambda c: c.ordinal) if later else None
+
 
 def chroma_where(filters: Filters) -> dict[str, Any] | None:
     """The same filters as a Chroma `where` clause."""

@@ -68,6 +68,14 @@ def write_report(payload: dict[str, Any], out_dir: Path, name: str) -> Path:
                 lines += ["", f"## {title}", "", "| group | n | hit@5 | mrr@10 | key facts |", "|---|---|---|---|---|"]
                 for group, v in hybrid[key].items():
                     lines.append(f"| {group} | {v['n']} | {v['hit@5']:.3f} | {v['mrr@10']:.3f} | {v['key_facts']:.3f} |")
+        if hybrid:
+            lines += ["", "## Where key facts are lost (hybrid)", "",
+                      "Share of key facts held anywhere in the documents retrieval ranked first: the most an "
+                      "answer built from them could show. Below it, the loss is retrieval's; between it and "
+                      "`key_facts`, the composer's (which shows passages, not whole documents).", "",
+                      f"- in the answer: {hybrid['key_facts']:.3f}",
+                      f"- in the first-ranked document: {hybrid['key_facts_in_top_doc']:.3f}",
+                      f"- in the first two documents: {hybrid['key_facts_in_top2_docs']:.3f}"]
         lines += ["", "## Project targets (hybrid)", ""]
         missed = payload.get("targets_missed", [])
         lines += [f"- missed: {m}" for m in missed] or ["- all met"]

@@ -32,7 +32,7 @@ TARGETS: dict[str, float] = {
 REGRESSION_FLOORS: dict[str, float] = {
     "hit@5": 0.85,
     "source_in_citations@5": 0.78,
-    "key_facts": 0.56,
+    "key_facts": 0.60,
     "citation_support": 0.90,
     "abstention_recall": 0.40,
     "false_abstention_rate_max": 0.15,
@@ -54,6 +54,10 @@ class ItemResult:
     claims: int
     timings: dict[str, float]
     retrieved_titles: list[str] = field(default_factory=list)
+    # Key facts held anywhere in the first one / two ranked documents: the most an answer built from
+    # them could show. The gap to `key_facts` is the composer's; the rest is retrieval's.
+    key_facts_doc1: float = 0.0
+    key_facts_doc2: float = 0.0
 
 
 def _ranked_sources(assistant: Any, question: str, mode: str) -> list[str]:
@@ -82,13 +86,17 @@ def run_gold(assistant: Any, items: list[GoldItem], mode: str) -> list[ItemResul
         ranked = _ranked_sources(assistant, condensed, mode)
         cited = list(dict.fromkeys(c.source for c in answer.citations))
         supported, claims = metrics.citation_support(answer, chunk_text)
+        def held(n: int, ranked: list[str] = ranked) -> float:
+            text = "\n".join(c.context_header + "\n" + c.text for src in ranked[:n] for c in snap.document_chunks(src))
+            return metrics.key_fact_share(text, item.key_facts)
+
         results.append(ItemResult(
             item=item, mode=mode, ranked_sources=ranked, answer=answer.to_json(),
             rank=metrics.first_rank(ranked, item.expected_sources),
             cited_rank=metrics.first_rank(cited, item.expected_sources),
             key_facts=metrics.key_fact_share(answer.answer, item.key_facts),
             supported=supported, claims=claims, timings=dict(answer.timings_ms),
-            retrieved_titles=[h for h in ranked[:5]],
+            retrieved_titles=[h for h in ranked[:5]], key_facts_doc1=held(1), key_facts_doc2=held(2),
         ))
     return results
 
@@ -120,6 +128,8 @@ def summarise(results: list[ItemResult]) -> dict[str, Any]:
         "ndcg@10": mean([metrics.ndcg_at(r.ranked_sources, r.item.expected_sources) for r in answerable]),
         "source_in_citations@5": mean([metrics.hit_at(r.cited_rank, 5) for r in answerable]),
         "key_facts": mean([r.key_facts for r in answerable if r.item.key_facts]),
+        "key_facts_in_top_doc": mean([r.key_facts_doc1 for r in answerable if r.item.key_facts]),
+        "key_facts_in_top2_docs": mean([r.key_facts_doc2 for r in answerable if r.item.key_facts]),
         "key_facts_all": mean([1.0 if r.key_facts == 1.0 else 0.0 for r in answerable if r.item.key_facts]),
         "citation_support": (sum(r.supported for r in results) / max(1, sum(r.claims for r in results))),
         "abstention_recall": mean([1.0 if r.answer["abstained"] else 0.0 for r in ooc]),

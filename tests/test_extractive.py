@@ -1,0 +1,97 @@
+"""Fast unit tests of the extractive composer (pure functions, no model, no store)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.extractive import Citations, factual_answer, is_question, passage_window, sentences
+from assistant.lexical import analyze
+from assistant.retrieve import Hit
+from assistant.schema import Chunk, DocMeta
+
+INTERVIEW = DocMeta(source="corpus/retours/entretien.vtt", title="Entretien avec une formatrice", doc_type="retour-experience")
+GUIDE = DocMeta(source="corpus/guides/posture.md", title="La posture de l'adulte", doc_type="guide")
+
+
+def _chunk(doc: DocMeta, ordinal: int, text: str, **kw: object) -> Chunk:
+    return Chunk(id=f"{doc.source}#{ordinal}", doc=doc, text=text, ordinal=ordinal, **kw)  # type: ignore[arg-type]
+
+
+def _idf(term: str) -> float:
+    return 1.0
+
+
+def _markers_point_to_verbatim_snippets(answer: str, cites: Citations, chunks: list[Chunk]) -> None:
+    by_id = {c.id: c for c in chunks}
+    items = cites.finish()
+    used = {int(n) for n in re.findall(r"\[(\d+)\]", answer)}
+    assert used == {c.n for c in items}
+    for cit in items:
+        assert cit.snippet and cit.snippet in by_id[cit.chunk_id].text
+
+
+def test_a_question_that_closes_its_passage_is_answered_by_the_next_one() -> None:
+    asked = _chunk(INTERVIEW, 3, "Hélène : Le transfert réussi, c'est quand l'enseignant n'a plus besoin de nous.\n"
+                                 "Intervieweuse : Concrètement, qu'est-ce que vous cherchez à transmettre à un enseignant ?",
+                   timestamp="01:38")
+    answered = _chunk(INTERVIEW, 4, "Hélène : Trois choses. Des savoirs sur les compétences psychosociales. "
+                                    "Des savoir-faire pour construire une séance. Et surtout une posture.", timestamp="02:12")
+    chunks = [asked, answered]
+    cites = Citations()
+    text = factual_answer(analyze("qu'est-ce que la formatrice cherche à transmettre aux enseignants ?"), [Hit(asked, 1.0)],
+                          _idf, cites, next_chunk=lambda c: answered if c is asked else None)
+    assert "La suite (02:12)" in text
+    assert "Des savoir-faire pour construire une séance." in text
+    _markers_point_to_verbatim_snippets(text, cites, chunks)
+
+
+def test_without_the_next_passage_the_question_alone_is_shown() -> None:
+    asked = _chunk(INTERVIEW, 3, "Intervieweuse : Qu'est-ce que vous cherchez à transmettre à un enseignant ?")
+    text = factual_answer(analyze("transmettre enseignant"), [Hit(asked, 1.0)], _idf, Citations(), next_chunk=lambda c: None)
+    assert "transmettre à un enseignant ?" in text and "La suite" not in text
+
+
+def test_passage_window_reads_forward_after_a_question() -> None:
+    filler = "Une phrase de contexte assez longue pour occuper de la place dans la fenêtre."
+    anchor = "Combien de séances faites-vous ?"
+    chunk = _chunk(INTERVIEW, 0, " ".join([filler] * 6 + [anchor, "Une toutes les deux semaines, le mardi.",
+                                                           "Et une heure à chaque fois."]))
+    forward = passage_window(chunk, anchor, budget=200, forward=True)
+    assert forward == [anchor, "Une toutes les deux semaines, le mardi.", "Et une heure à chaque fois."]
+    around = passage_window(chunk, anchor, budget=200)
+    assert around[0] == filler and anchor in around  # without `forward`, the window also reaches back
+
+
+def test_the_tail_of_a_sentence_cut_by_chunk_overlap_is_not_shown() -> None:
+    chunk = _chunk(GUIDE, 1, "triste. Tu veux m'en parler, ou pas maintenant ? En grande section, les enfants déplacent leur photo.")
+    window = passage_window(chunk, "En grande section, les enfants déplacent leur photo.")
+    assert "triste." not in window and window[-1] == "En grande section, les enfants déplacent leur photo."
+    # …unless that fragment is itself what answers.
+    assert passage_window(chunk, "triste.")[0] == "triste."
+
+
+def test_the_next_document_gives_the_second_passage_when_the_first_has_none() -> None:
+    first = _chunk(INTERVIEW, 0, "Hélène : La posture de l'adulte se transmet en la vivant, pas par un exposé.")
+    other = _chunk(GUIDE, 0, "Écouter sans juger, être cohérent et exemplaire : trois repères de posture pour l'adulte.")
+    cites = Citations()
+    text = factual_answer(analyze("quels repères de posture pour l'adulte ?"), [Hit(first, 1.0), Hit(other, 0.9)], _idf, cites)
+    assert "D'après **La posture de l'adulte**" in text and "D'après **Entretien avec une formatrice**" in text
+    assert "Écouter sans juger" in text
+    _markers_point_to_verbatim_snippets(text, cites, [first, other])
+
+
+def test_questions_are_not_listed_as_extra_facts() -> None:
+    lead = _chunk(GUIDE, 0, "Le message clair se fait en quatre étapes : dire le fait, l'émotion, le besoin, vérifier.")
+    asking = _chunk(INTERVIEW, 0, "Intervieweuse : Et le message clair, vous l'utilisez en quatre étapes ?\n"
+                                  "Hélène : Oui, le message clair est affiché en classe avec ses quatre étapes.")
+    third = _chunk(DocMeta(source="c.md", title="C", doc_type="guide"), 0, "Le message clair aide les élèves à régler un conflit.")
+    text = factual_answer(analyze("message clair quatre étapes"), [Hit(lead, 1.0), Hit(third, 0.8), Hit(asking, 0.7)],
+                          _idf, Citations())
+    assert "vous l'utilisez en quatre étapes ?" not in text
+
+
+def test_is_question_and_sentences() -> None:
+    assert is_question("Intervieweuse : Ça se transmet ?") and is_question("« Tu viens ? »")
+    assert not is_question("Hélène : Pas par un exposé.")
+    assert sentences("- Premier point.\n| a | b |\n|---|---|\nDeux phrases. Et une autre !") == [
+        "- Premier point.", "| a | b |", "Deux phrases.", "Et une autre !"]
