@@ -280,9 +280,8 @@ def _focus_sections(text: str) -> set[str] | None:
     focus = set()
     if re.search(r"\bdur(?:e|ee)\b|combien de temps", folded):
         focus.add("Durée")
-    for needle, label in (("materiel", "Matériel"), ("objectif", "Objectifs"), ("deroulement", "Déroulement"),
-                          ("etapes", "Déroulement"), ("bilan", "Temps d'échange et bilan"), ("echange", "Temps d'échange et bilan"),
-                          ("variante", "Variantes et prolongements"), ("vigilance", "Points de vigilance"), ("posture", "Conseils de posture")):
+    # The sheet's own section names, and "étapes" for its course.
+    for needle, label in [*extractive.SHEET_SECTIONS, ("etapes", "Déroulement")]:
         if needle in folded:
             focus.add(label)
     return focus or None

@@ -73,6 +73,8 @@ class LexicalIndex:
         # Sorted, so that ties between equally close words resolve the same way in every process.
         self._surface_sorted: list[str] = []
         self.size = 0
+        # One question is analysed several times (search, relevance, answer): its correction is remembered.
+        self._correct_cached = lru_cache(maxsize=1024)(self._correct)
 
     def build(self, texts: list[str]) -> None:
         tokenized = [analyze(t) for t in texts]
@@ -82,6 +84,7 @@ class LexicalIndex:
         # Surface forms (folded words) of the corpus: typos are corrected against words, not stems.
         self.surface = {f for t in texts for f in (fold(w) for w in words(t)) if len(f) >= 5 and f not in STOP_WORDS}
         self._surface_sorted = sorted(self.surface)
+        self._correct_cached.cache_clear()
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -100,11 +103,15 @@ class LexicalIndex:
         index._surface_sorted = list(meta.get("surface", ()))  # saved sorted
         index.surface = set(index._surface_sorted)
         index.vocabulary = {t for t in index.retriever.vocab_dict if t}
+        index._correct_cached = lru_cache(maxsize=1024)(index._correct)
         return index
 
     def correct(self, query: str) -> str:
         """Replace words the corpus never uses by a corpus word one or two edits away, when there is
         one with the same first letter ('emotinos' → 'emotions', 'harcelemnt' → 'harcelement')."""
+        return self._correct_cached(query)
+
+    def _correct(self, query: str) -> str:
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
 

@@ -70,3 +70,25 @@ def make_pptx(path: Path, slides: list[tuple[str, list[str]]], title: str | None
             body.add_paragraph().text = bullet
     deck.save(str(path))
     return path
+
+
+XSS_TITLE = 'Fiche zorglub <img src=x onerror="window.__pwned=3">'
+
+
+def xss_sheet(extra: str) -> str:
+    """A session sheet whose title and body carry script and event-handler payloads (they set
+    `window.__pwned` if ever run); `extra` adds the payload line a given test is about."""
+    return f"""---
+title: '{XSS_TITLE}'
+type: seance
+niveaux: [CE1]
+---
+
+# Le jardin des zorglubs
+
+## Déroulement
+
+Les zorglubs du jardin apprennent à nommer leurs émotions. <script>window.__pwned=1</script>
+Chaque zorglub dessine sa météo intérieure <img src=x onerror="window.__pwned=2"> puis la présente au groupe.
+{extra}
+"""

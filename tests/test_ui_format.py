@@ -15,22 +15,9 @@ from assistant.ui.access import Access, load_credentials, parse_credentials
 from assistant.ui.documents import document_url, resolve_document, response_headers
 from assistant.ui.handlers import THINKING, ChatSession, UiHandlers, filters_from_choices, safe_filename
 from tests.conftest import CORPUS
+from tests.make_docs import XSS_TITLE, xss_sheet
 
-XSS_TITLE = 'Fiche zorglub <img src=x onerror="window.__pwned=3">'
-XSS_DOC = f"""---
-title: '{XSS_TITLE}'
-type: seance
-niveaux: [CE1]
----
-
-# Le jardin des zorglubs
-
-## Déroulement
-
-Les zorglubs du jardin apprennent à nommer leurs émotions. <script>window.__pwned=1</script>
-Chaque zorglub dessine sa météo intérieure <img src=x onerror="window.__pwned=2"> puis la présente au groupe.
-Un lien piégé [cliquez](javascript:alert(1)) et une image distante ![x](http://example.invalid/x.png).
-"""
+XSS_DOC = xss_sheet("Un lien piégé [cliquez](javascript:alert(1)) et une image distante ![x](http://example.invalid/x.png).")
 
 
 def _citation(**kw: object) -> Citation:

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from assistant.settings import Settings
+from tests.make_docs import xss_sheet
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -32,20 +33,7 @@ pytestmark = [
                        reason="/usr/bin/chromium absent (apt-get install chromium); browser tests skipped"),
 ]
 
-PAYLOAD_DOC = """---
-title: 'Fiche zorglub <img src=x onerror="window.__pwned=3">'
-type: seance
-niveaux: [CE1]
----
-
-# Le jardin des zorglubs
-
-## Déroulement
-
-Les zorglubs du jardin apprennent à nommer leurs émotions. <script>window.__pwned=1</script>
-Chaque zorglub dessine sa météo intérieure <img src=x onerror="window.__pwned=2"> puis la présente au groupe.
-<img src=y onerror="alert('xss')"> <svg onload="alert('svg')"></svg>
-"""
+PAYLOAD_DOC = xss_sheet("""<img src=y onerror="alert('xss')"> <svg onload="alert('svg')"></svg>""")
 
 
 def _free_port() -> int:
