@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install start ingest test test-fast eval bench corpus
+.PHONY: install start ingest test test-fast eval bench corpus screenshot
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -33,3 +33,7 @@ bench: install
 
 corpus: install
 	$(PY) scripts/build_corpus_binaries.py
+
+# The README's picture (docs/screenshot.png): never written by the tests, regenerated on request.
+screenshot: install
+	$(PY) scripts/screenshot.py

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +12,10 @@ from typing import Any
 
 import click
 
-from assistant.errors import CartableError
+from assistant.cli_french import VERSION_OPTION_HELP, FrenchGroup, french
+from assistant.cli_planning import register as register_planning
+from assistant.errors import CartableError, QuestionRejected
+from assistant.status import store_status
 from assistant.settings import Settings
 
 _STORE_OPTION = click.option("--store", type=click.Path(path_type=Path), help="Dossier du magasin (défaut : CARTABLE_STORE ou dossier de données utilisateur).")
@@ -36,83 +38,29 @@ def _errors() -> Iterator[None]:
         sys.exit(130)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="cartable-assistant")
+@click.group(cls=FrenchGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="cartable-assistant", help=VERSION_OPTION_HELP, message="%(prog)s, version %(version)s")
 def main() -> None:
     """Cartable Assistant : questions-réponses citées sur les documents du cartable des CPS et du
     programme En santé à l'école."""
 
 
-class _Bars:
-    """tqdm progress bars for files and embedding batches, on stderr."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.bars: dict[str, Any] = {}
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        from tqdm import tqdm
-
-        label = {"files": "Fichiers", "embeddings": "Encodage"}.get(stage, stage)
-        bar = self.bars.get(stage)
-        if bar is None:
-            bar = self.bars[stage] = tqdm(total=total, desc=label, unit="" if stage == "files" else " passages", file=sys.stderr, leave=True)
-        bar.n = done
-        bar.refresh()
-
-    def close(self) -> None:
-        for bar in self.bars.values():
-            bar.close()
-
-
-def run_ingest(settings: Settings, paths: list[Path], rebuild: bool = False, show_progress: bool = True):  # type: ignore[no-untyped-def]
-    """Ingest with progress bars; shared by `cartable ingest` and `cartable serve` on an empty store."""
-    from assistant.backends import LazyEmbeddings
-    from ingest.pipeline import ingest
-
-    bars = _Bars(show_progress)
-    try:
-        return ingest(paths, settings, LazyEmbeddings(settings), progress=bars, rebuild=rebuild)
-    finally:
-        bars.close()
-
-
 @main.command("ingest")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[CHEMIN]...")
 @_STORE_OPTION
 @click.option("--rebuild", is_flag=True, help="Tout effacer et réindexer (après un changement de modèle d'embedding).")
 @click.option("--quiet", "-q", is_flag=True, help="Pas de barre de progression.")
 def ingest_command(paths: tuple[Path, ...], store: Path | None, rebuild: bool, quiet: bool) -> None:
     """Indexe des documents (défaut : le corpus fourni). Synchronise : rien n'est dupliqué, les fichiers
     modifiés sont remplacés, les fichiers disparus sont retirés."""
+    from ingest.progress import ingest_with_progress
+
     settings = _settings(store)
     with _errors():
-        report = run_ingest(settings, list(paths) or [settings.corpus], rebuild=rebuild, show_progress=not quiet)
+        report = ingest_with_progress(settings, list(paths) or [settings.corpus], rebuild=rebuild, show_progress=not quiet)
     click.echo(report.summary())
     if not report.ok:
         sys.exit(1)
-
-
-def store_status(settings: Settings) -> dict[str, Any]:
-    """What the store holds: documents by type, chunks, model, last ingestion (used by CLI and UI)."""
-    from assistant.store import Store
-
-    store = Store(settings.store)
-    manifest = store.read_manifest()
-    by_type: dict[str, int] = {}
-    for entry in manifest.files.values():
-        by_type[entry.doc_type] = by_type.get(entry.doc_type, 0) + 1
-    return {
-        "store": str(settings.store),
-        "documents": len(manifest.files),
-        "documents_by_type": dict(sorted(by_type.items())),
-        "chunks": sum(len(e.chunk_ids) for e in manifest.files.values()),
-        "embedding_model": manifest.embedding_model,
-        "last_ingest": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(manifest.ingested_at)) if manifest.ingested_at else None,
-        "roots": sorted({e.root for e in manifest.files.values()}),
-    }
 
 
 @main.command("status")
@@ -160,6 +108,15 @@ def _print_answer(answer, as_json: bool) -> None:  # type: ignore[no-untyped-def
     if as_json:
         click.echo(answer.to_json_line())
         return
+    if answer.safety:
+        from assistant import resources
+
+        # The numbers first, each named, as the UI's banner shows them.
+        click.echo(f"⚠️  {answer.safety.label} — ressources à contacter :")
+        for name in answer.safety.resources:
+            resource = resources.lookup(name)
+            click.echo(f"  {resource.describe() if resource else name}")
+        click.echo()
     click.echo(answer.answer)
     if answer.citations:
         click.echo("\nSources :")
@@ -173,15 +130,18 @@ def _print_answer(answer, as_json: bool) -> None:  # type: ignore[no-untyped-def
 @click.argument("question")
 @_STORE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Une ligne JSON par réponse.")
-@click.option("--type", "doc_types", multiple=True, help="Filtrer par type : seance, guide, evaluation, retour_experience, presentation, autre.")
-@click.option("--cycle", "cycles", multiple=True, type=click.IntRange(1, 4), help="Filtrer par cycle (1 à 4).")
-@click.option("--niveau", "levels", multiple=True, help="Filtrer par classe (PS … 3e) ; converti en cycle.")
-@click.option("--competence", "competences", multiple=True, help="Filtrer par compétence générale (clé ou libellé).")
+@click.option("--type", "doc_types", multiple=True, metavar="TYPE", help="Filtrer par type : seance, guide, evaluation, retour_experience, presentation, autre.")
+@click.option("--cycle", "cycles", multiple=True, type=click.IntRange(1, 4), metavar="CYCLE", help="Filtrer par cycle (1 à 4).")
+@click.option("--niveau", "levels", multiple=True, metavar="CLASSE", help="Filtrer par classe (PS … 3e) ; converti en cycle.")
+@click.option("--competence", "competences", multiple=True, metavar="COMPÉTENCE", help="Filtrer par compétence générale (clé ou libellé).")
 @click.option("--mode", type=click.Choice(["hybrid", "bm25", "dense"]), default="hybrid", show_default=True, help="Méthode de recherche.")
 @click.option("--llm/--no-llm", "use_llm", default=None, help="Forcer ou interdire le modèle de langage configuré.")
 def ask_command(question: str, store: Path | None, as_json: bool, doc_types: tuple[str, ...], cycles: tuple[int, ...],
                 levels: tuple[str, ...], competences: tuple[str, ...], mode: str, use_llm: bool | None) -> None:
     """Pose une question (ou « - » : une question par ligne sur l'entrée standard)."""
+    if question != "-" and not question.strip():
+        raise click.UsageError("la question est vide : écrivez-la entre guillemets, par exemple "
+                               "cartable ask \"Comment animer une séance sur les émotions ?\"")
     from assistant.core import Assistant
 
     settings = _settings(store)
@@ -189,12 +149,23 @@ def ask_command(question: str, store: Path | None, as_json: bool, doc_types: tup
     with _errors():
         assistant = Assistant.from_settings(settings)
         questions = (line.strip() for line in sys.stdin) if question == "-" else iter([question])
+        refused = 0
         for q in questions:
             if not q:
                 continue
-            answer = assistant.ask(q, filters, mode=mode, use_llm=use_llm)
+            try:
+                answer = assistant.ask(q, filters, mode=mode, use_llm=use_llm)
+            except QuestionRejected as exc:
+                if question != "-":
+                    raise
+                # In a batch, one refused line must not cost the others their answers.
+                refused += 1
+                click.echo(json.dumps({"question": q[:200], "error": str(exc)}, ensure_ascii=False) if as_json else f"Erreur : {exc}")
+                continue
             _print_answer(answer, as_json)
             sys.stdout.flush()
+        if refused:
+            sys.exit(1)
 
 
 @main.command("serve")
@@ -225,18 +196,23 @@ def feedback_export_command(store: Path | None, output: Path, unanswered: bool) 
 
     settings = _settings(store)
     with _errors():
-        feedback = FeedbackStore(settings.store / "feedback.sqlite")
+        feedback = FeedbackStore.from_settings(settings)
         n = feedback.export_unanswered_csv(output) if unanswered else feedback.export_csv(output)
     click.echo(f"{n} ligne(s) écrite(s) dans {output}")
 
 
-@main.command("eval", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@main.command("eval", add_help_option=False, context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.pass_context
 def eval_command(ctx: click.Context) -> None:
     """Évalue l'assistant (jeu de questions de référence, jeux externes) ; `cartable eval --help`."""
     from eval.runner import main as eval_main
 
-    eval_main(ctx.args, standalone_mode=True)
+    # The runner's own options and --help, in French like the rest of the CLI.
+    french(eval_main, "eval").main(ctx.args, prog_name=f"{ctx.parent.info_name if ctx.parent else 'cartable'} eval",
+                                   standalone_mode=True)
+
+
+register_planning(main)  # `cartable progression`, `cartable atelier`
 
 
 if __name__ == "__main__":

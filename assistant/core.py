@@ -1,21 +1,22 @@
-"""The assistant's core: question → retrieval → answer (extractive, or LLM when configured) →
-verified citations → Answer. The CLI, the UI and the tests all call `Assistant.ask` / `ask_stream`."""
+"""The assistant's core, one pipeline: understand → retrieve → judge (relevance, safety) → compose →
+verify. The CLI, the UI and the tests all call `Assistant.ask` / `ask_stream`."""
 
 from __future__ import annotations
 
 import math
-import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant import extractive, llm, query, relevance, safety
-from assistant.extractive import ABSTAIN_TEXT, Citations
-from assistant.retrieve import Hit, Retriever, Snapshot
-from assistant.schema import Answer, Chunk, Filters
-from assistant.settings import Settings
-from assistant.vocabulary import fold, levels_in_text
+import numpy as np
+
+from assistant import compose, llm, query, relevance, safety
+from assistant.compose import SheetChoice
+from assistant.retrieve import Hit, Retriever
+from assistant.schema import Answer, Filters
+from assistant.settings import BUNDLED_MODEL, Settings
+from assistant.vocabulary import levels_in_text
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -48,6 +49,9 @@ class Retrieval:
     terms: list[str]
     relevance: relevance.Relevance
     answerable: bool
+    vector: np.ndarray | None = None  # the query vector of `text` (None in BM25-only mode)
+    skills: tuple[str, ...] = ()  # competences an activity request asks for (named, or those of the sheets it finds)
+    sheets: list[SheetChoice] = field(default_factory=list)  # activity requests: sheets, best fit first
 
 
 class Assistant:
@@ -80,30 +84,52 @@ class Assistant:
 
     def ask_stream(self, question: str, filters: Filters | None = None, history: list[Turn] | None = None,
                    mode: str = "hybrid", use_llm: bool | None = None) -> Iterator[str | Answer]:
-        """Yield the answer text as it grows (str), then the final Answer."""
-        question = " ".join(question.split())
+        """Yield the answer text as it grows (str), then the final Answer. A question that cannot be
+        processed as typed (too long, no words) raises QuestionRejected with a French reason."""
+        question = query.check_question(question, self.settings.max_question_chars)
         if not question:
             yield Answer(question="", answer="Posez une question sur les documents du programme.", abstained=True)
             return
         previous = history[-1] if history else None
         use_llm = self.chat_model is not None if use_llm is None else (use_llm and self.chat_model is not None)
-        dangers = safety.detect_all(question)
 
+        # understand: a request for a plan ("prépare-moi 6 séances…") goes to the planner, unless the
+        # message reveals a child in danger
+        if not history:
+            plan = self._plan(question, use_llm)
+            if plan is not None:
+                yield plan.answer
+                yield plan
+                return
+
+        # understand + retrieve
         t0 = time.perf_counter()
         found = self._understand_and_retrieve(question, previous, filters, mode, use_llm, history or [])
         timings = {"retrieve": (time.perf_counter() - t0) * 1000}
 
+        # judge: relevance was judged with the retrieval; safety reads the question's own vector
         t1 = time.perf_counter()
-        base = self._extractive(question, found, dangers, previous)
+        judged = safety.assess(question, self._question_vector(question, found))
+        dangers = judged.categories
+        protection = self._protection_passages(question, found) if dangers else None
+
+        # compose
+        snap = self.retriever.snapshot()
+        base = compose.compose(question, found, dangers, previous, snap, self.settings.top_k, protection, pupil=judged.pupil)
         base.filters = filters
         base.timings_ms = timings
-        if not use_llm or base.abstained or not found.hits:
+        # A child writing about themself gets the block addressed to them, never a model's prose.
+        if not use_llm or base.abstained or not found.hits or (dangers and judged.pupil):
             timings["answer"] = (time.perf_counter() - t1) * 1000
             yield base.answer
             yield base
             return
+        # compose with the chat model, then verify its citations (llm.answer_stream)
         final: Answer | None = None
-        for item in llm.answer_stream(self.chat_model, self.settings, question, found.text, found.hits, base, dangers):
+        block = safety.safety_block(dangers, pupil=judged.pupil) if dangers else ""
+        # After a safety block, the model reads only what the documents say about protecting a child.
+        sources = protection if dangers and protection else found.hits
+        for item in llm.answer_stream(self.chat_model, self.settings, question, found.text, sources, base, block):
             if isinstance(item, Answer):
                 final = item
             else:
@@ -114,6 +140,18 @@ class Assistant:
         yield final
 
     # -- steps -----------------------------------------------------------------------------
+    def _plan(self, question: str, use_llm: bool) -> Answer | None:
+        """The plan a chat message asks for (assistant/planning), or None for an ordinary question."""
+        from assistant.planning import intent
+        from assistant.planning.chat import plan_from_chat
+
+        if intent.parse(question) is None:
+            return None
+        vector = self.retriever.embed_query(question) if self.settings.embedding_model == BUNDLED_MODEL else None
+        if safety.assess(question, vector).categories:
+            return None
+        return plan_from_chat(question, self.retriever, self.retriever.embeddings, self.chat_model if use_llm else None)
+
     def _understand_and_retrieve(self, question: str, previous: Turn | None, filters: Filters | None, mode: str,
                                  use_llm: bool, history: list[Turn]) -> Retrieval:
         """Retrieve for the question as asked; in a conversation, also for the question completed by the
@@ -136,152 +174,59 @@ class Assistant:
         snap = self.retriever.snapshot()
         info = query.understand(text)
         k = max(self.settings.top_k, 8)
+        vector = self.retriever.embed_query(text) if mode != "bm25" else None
         hits = self.retriever.search(text, filters, k=k, mode=mode, boost_cycles=info.cycles, boost_competences=info.competences,
-                                     boost_doc_types=info.doc_types)
+                                     boost_doc_types=info.doc_types, query_vec=vector)
         terms = snap.lexical.query_terms(text)
         asked_terms = terms if asked == text else snap.lexical.query_terms(asked)
-        rel = relevance.assess(asked_terms, hits, snap.lexical.idf, unknown_idf=_max_idf(snap.lexical.size))
-        ok = bool(hits) and rel.answerable(self.settings.abstain_min_coverage, self.settings.abstain_min_coverage_unknown)
-        return Retrieval(text, info, hits, terms, rel, ok)
+        rel = relevance.assess(asked_terms, hits, snap.lexical.idf, unknown_idf=_max_idf(snap.lexical.size),
+                               activity=info.wants_activity, names_level=bool(info.levels or levels_in_text(asked)))
+        ok = bool(hits) and rel.answerable(self.settings.abstain_min_coverage, self.settings.abstain_min_coverage_unknown,
+                                           self.settings.abstention_weights_for_model())
+        found = Retrieval(text, info, hits, terms, rel, ok, vector)
+        if info.wants_activity:
+            found.skills, found.sheets = self._sheets_for(text, filters, mode, info, vector)
+        return found
 
-    def _extractive(self, question: str, found: Retrieval, dangers: list[safety.Category], previous: Turn | None) -> Answer:
-        cites = Citations()
-        parts: list[str] = [safety.safety_block(dangers)] if dangers else []
-        snap = self.retriever.snapshot()
-        top = found.hits[: self.settings.top_k]
-        carried = _carried_sheet(question, previous, snap, found.hits)
-        if not found.answerable and carried is None:
-            if not dangers:
-                parts.append(ABSTAIN_TEXT)
-            closest = _closest_documents(top)
-            if closest:
-                parts.append("Documents les plus proches de votre question :\n" + "\n".join(
-                    f"- {h.chunk.doc.title} [{cites.cite(h.chunk)}]" for h in closest))
-            return self._answer(question, found, parts, cites, dangers, abstained=not dangers)
+    def _sheets_for(self, text: str, filters: Filters | None, mode: str, info: query.QueryInfo,
+                    vector: np.ndarray | None) -> tuple[tuple[str, ...], list[SheetChoice]]:
+        """For an activity request: the skill asked (named, else that of the sheets the request finds
+        regardless of class), and the sheets, those fitting both the class and the skill first."""
+        only_sheets = Filters(("seance",), (filters or Filters()).cycles, (filters or Filters()).competences)
+        topical = self.retriever.search(text, only_sheets, k=12, mode=mode, per_doc=1, query_vec=vector)
+        if not topical:
+            return info.competences, []
+        skills = info.competences or tuple(topical[0].chunk.doc.competences)
+        return skills, compose.rank_sheets(topical, info.cycles, skills)
 
-        # Words the corpus never uses, when they leave a real part of the question uncovered.
-        missing = _unknown_words(question, found.relevance.unknown) if found.relevance.coverage < 0.75 else []
-        if missing:
-            parts.append("*Les documents ne contiennent pas " + ("le mot" if len(missing) == 1 else "les mots") + " « "
-                         + " », « ".join(missing) + " » : vérifiez que les passages ci-dessous répondent bien à votre question.*")
-        if dangers:
-            # After the safety block, only what the documents say (no session to run).
-            parts.append(extractive.factual_answer(found.terms, top, snap.lexical.idf, cites))
-        elif carried is not None:
-            # "Combien de temps dure-t-elle ?": a detail of the sheet the previous answer laid out.
-            sheet = snap.document_chunks(carried)
-            asked = snap.lexical.query_terms(question)
-            parts.append(extractive.sheet_answer(sheet, cites, _focus_sections(question), asked, snap.lexical.idf))
-        elif (sheet := _sheet_to_lay_out(top, found.info)) is not None:
-            parts.append(self._sheet_with_others(sheet, top, found, cites, snap))
-        else:
-            focus = frozenset(snap.lexical.query_terms(question)) if found.text != question else frozenset()
-            intro = _introduction(snap, top[0].chunk.doc.source) if found.info.definitional and top else None
-            parts.append(extractive.factual_answer(found.terms, top, snap.lexical.idf, cites, focus_terms=focus, intro=intro,
-                                                          next_chunk=snap.next_chunk))
-        parts.append(_further_reading(top, cites))
-        return self._answer(question, found, [p for p in parts if p], cites, dangers, abstained=False)
+    def _question_vector(self, question: str, found: Retrieval) -> np.ndarray | None:
+        """The e5 vector of the question as asked, for the safety classifier: the retrieval's when the
+        store uses the bundled e5 model (no second encode); None lets the classifier encode it itself."""
+        if self.settings.embedding_model != BUNDLED_MODEL:
+            return None
+        if found.vector is not None and found.text == question:
+            return found.vector
+        return self.retriever.embed_query(question)
 
-    def _sheet_with_others(self, best: str, top: list[Hit], found: Retrieval, cites: Citations, snap: Snapshot) -> str:
-        """The chosen session sheet laid out as a sheet, then other sheets that may suit."""
-        text = extractive.sheet_answer(snap.document_chunks(best), cites, None, found.terms, snap.lexical.idf)
-        others = list(dict.fromkeys(h.chunk.doc.source for h in top if h.chunk.doc.doc_type == "seance" and h.chunk.doc.source != best))
-        lines = [extractive.sheet_summary_line(snap.document_chunks(src), cites) for src in others[:3]]
-        if lines:
-            text += "\n\n**Autres séances qui peuvent convenir :**\n" + "\n".join(lines)
-        return text
+    def _protection_passages(self, question: str, found: Retrieval) -> list[Hit]:
+        """Passages about protecting a child, for the answer after a safety block: from the library's
+        document that best answers "what to do when a child is in danger" (the protection guide, found by
+        meaning, not by name), the passages closest to the question; never session sheets."""
+        not_sheets = Filters(("guide", "presentation", "evaluation", "retour_experience", "autre"))
+        guide = self.retriever.search(PROTECTION_QUERY, not_sheets, k=1, per_doc=1)
+        if not guide:
+            return []
+        source = guide[0].chunk.doc.source
+        own = [h for h in self.retriever.search(f"{question} — {PROTECTION_QUERY}", not_sheets, k=10, per_doc=3)
+               if h.chunk.doc.source == source]
+        return (own or guide)[:2]
 
-    @staticmethod
-    def _answer(question: str, found: Retrieval, parts: list[str], cites: Citations, dangers: list[safety.Category],
-                abstained: bool) -> Answer:
-        return Answer(question=question, answer="\n\n".join(parts), abstained=abstained, citations=cites.finish(),
-                      safety=safety.safety_for(dangers) if dangers else None, condensed_question=found.text)
+
+# What the documents shown after a safety block must answer.
+PROTECTION_QUERY = "Que faire quand un enfant révèle une situation de danger : protéger l'enfant, qui alerter, information préoccupante, signalement"
 
 
 def _max_idf(n_chunks: int) -> float:
     """Weight of a query word the corpus never uses: the IDF of a word seen once."""
     n = max(n_chunks, 1)
     return max(1.0, math.log(1.0 + (n - 0.5) / 1.5))
-
-
-def _unknown_words(question: str, unknown_terms: tuple[str, ...]) -> list[str]:
-    """The words of the question behind the index terms the corpus never uses."""
-    from assistant.lexical import analyze, words
-
-    wanted = set(unknown_terms)
-    return list(dict.fromkeys(w for w in words(question) if wanted & set(analyze(w))))[:4]
-
-
-def _introduction(snap: Snapshot, source: str) -> Chunk | None:
-    """A document's first substantial passage (its introduction), skipping notices and headers."""
-    for chunk in snap.document_chunks(source)[:4]:
-        # Skip an editorial notice in italics ("*Synthèse rédigée pour…*") and header lines.
-        body = [ln for ln in chunk.text.split("\n") if ln.strip() and not ln.strip().startswith(("*", "**", ">"))]
-        if sum(len(ln) for ln in body) >= 200:
-            return chunk
-    return None
-
-
-def _further_reading(top: list[Hit], cites: Citations, limit: int = 3) -> str:
-    """Other well-ranked documents the answer did not quote, so the reader can go further."""
-    cited = {c.source for c in cites.items}
-    extra = [h for h in _closest_documents(top, limit=10) if h.chunk.doc.source not in cited][:limit]
-    if not extra:
-        return ""
-    lines = [f"- **{h.chunk.doc.title}** [{cites.cite(h.chunk)}]" for h in extra]
-    return "**Pour aller plus loin :**\n" + "\n".join(lines)
-
-
-def _closest_documents(hits: list[Hit], limit: int = 3) -> list[Hit]:
-    seen: set[str] = set()
-    out = []
-    for h in hits:
-        if h.chunk.doc.source not in seen:
-            seen.add(h.chunk.doc.source)
-            out.append(h)
-    return out[:limit]
-
-
-def _carried_sheet(question: str, previous: Turn | None, snap: Snapshot, hits: list[Hit]) -> str | None:
-    """The previous answer's session sheet, when the question asks one of its details (duration,
-    materials, steps…), names no new level, and either leans on the previous turn or finds that
-    same sheet again."""
-    if previous is None or not previous.top_source or levels_in_text(question):
-        return None
-    if not query.understand(question).asks_detail:
-        return None
-    chunks = snap.document_chunks(previous.top_source)
-    if not chunks or chunks[0].doc.doc_type != "seance":
-        return None
-    if query.is_follow_up(question) or previous.top_source in {h.chunk.doc.source for h in hits[:3]}:
-        return previous.top_source
-    return None
-
-
-def _sheet_to_lay_out(top: list[Hit], info: query.QueryInfo) -> str | None:
-    """The session sheet to lay out: the best passage's, or for a 'how do I run / which activity'
-    question, or one naming a class, the best-ranked sheet (for that cycle) among the first three."""
-    if not top:
-        return None
-    if top[0].chunk.doc.doc_type == "seance":
-        return top[0].chunk.doc.source
-    if info.wants_activity or info.cycles:
-        # A teacher naming a class wants something to run with it: a sheet for that cycle if one ranks high.
-        for hit in top[:3]:
-            doc = hit.chunk.doc
-            if doc.doc_type == "seance" and (not info.cycles or set(doc.cycles) & set(info.cycles)):
-                return doc.source
-    return None
-
-
-def _focus_sections(text: str) -> set[str] | None:
-    """The sheet sections a detail question asks for (None: the whole sheet)."""
-    folded = fold(text)
-    focus = set()
-    if re.search(r"\bdur(?:e|ee)\b|combien de temps", folded):
-        focus.add("Durée")
-    # The sheet's own section names, and "étapes" for its course.
-    for needle, label in [*extractive.SHEET_SECTIONS, ("etapes", "Déroulement")]:
-        if needle in folded:
-            focus.add(label)
-    return focus or None

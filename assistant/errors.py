@@ -36,3 +36,35 @@ class EmptyStoreError(CartableError):
 
 class BackendError(CartableError):
     """A model or server could not be built from the settings (missing package, bad URL…)."""
+
+
+class QuestionRejected(CartableError):
+    """A question that cannot be answered as typed (too long, no words); the message says why."""
+
+
+class StoreCorruptError(CartableError):
+    """A file of the committed snapshot cannot be read (disk error, manual edit, truncated copy)."""
+
+    def __init__(self, store: str, path: str, reason: str) -> None:
+        if path.startswith("chroma"):  # the vectors themselves: only a rebuild re-creates them
+            repair = ("Reconstruisez-le avec `cartable ingest --rebuild` (avec les mêmes dossiers) : "
+                      "les documents seront encodés à nouveau.")
+        else:
+            repair = ("Relancez `cartable ingest` (avec les mêmes dossiers) pour le réparer : les passages déjà "
+                      "encodés sont réutilisés. Si l'erreur persiste, reconstruisez-le avec `cartable ingest --rebuild`.")
+        super().__init__(f"Le magasin « {store} » est endommagé : le fichier {path} est illisible ({reason}). {repair}")
+        self.path = path
+
+
+class DiskFullError(CartableError):
+    """The store's disk is (nearly) full: ingestion stops before Chroma's own files break."""
+
+    def __init__(self, store: str, free_mb: float, needed_mb: float | None = None) -> None:
+        need = f"il en faut au moins {needed_mb:.0f}" if needed_mb else "le disque est plein"
+        super().__init__(
+            f"Espace disque insuffisant pour le magasin « {store} » : {free_mb:.0f} Mo libres, {need}. "
+            "L'ingestion est arrêtée et le magasin continue de répondre avec son dernier état. "
+            "Libérez de la place (ou réglez CARTABLE_MIN_FREE_MB), puis relancez `cartable ingest` : le travail déjà "
+            "fait est conservé."
+        )
+        self.free_mb = free_mb

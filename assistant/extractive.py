@@ -80,8 +80,15 @@ def sentences(text: str) -> list[str]:
         if line.startswith("|"):  # a table row is one unit
             out.append(line)
             continue
-        out.extend(p.strip() for p in _SENTENCE_END.split(line) if p.strip())
+        parts = [p.strip() for p in _SENTENCE_END.split(line) if p.strip()]
+        # "6. Rester prudent…": a list item's number is not a sentence of its own.
+        if len(parts) > 1 and _ITEM_NUMBER.fullmatch(parts[0]):
+            parts[:2] = [line[: line.index(parts[1]) + len(parts[1])].strip()]
+        out.extend(parts)
     return out
+
+
+_ITEM_NUMBER = re.compile(r"(?:[-*•]\s*)?\d{1,2}[.)]")
 
 
 def _display(sentence: str) -> str:
@@ -97,10 +104,21 @@ class Scored:
     terms: frozenset[str]
 
 
+_FIGURE = re.compile(r"\d")
+# "Combien…", "quel pourcentage…", "en quelle année…": the answer is a figure.
+_ASKS_FIGURE = re.compile(r"\b(combien|nombre|pourcentage|proportion|taux|quelle annee|en quelle annee|depuis quand|quelle date|a quelle date|part des?)\b")
+
+
+def asks_figure(question: str) -> bool:
+    """The question asks for a number, a share or a date."""
+    return bool(_ASKS_FIGURE.search(fold(question)))
+
+
 def select_sentences(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float], limit: int = 5,
-                     min_overlap: float = 0.0, focus_terms: frozenset[str] = frozenset()) -> list[Scored]:
+                     min_overlap: float = 0.0, focus_terms: frozenset[str] = frozenset(), figure: bool = False) -> list[Scored]:
     """Sentences that carry the query's rare words, from the best passages, without repeats (MMR-like).
-    `focus_terms` (the words of a follow-up itself) weigh double against the carried context."""
+    `focus_terms` (the words of a follow-up itself) weigh double against the carried context; with
+    `figure` (a "combien…" question), sentences that hold a number are preferred."""
     weights = {t: max(idf(t), 0.1) * (2.0 if t in focus_terms else 1.0) for t in set(query_terms)}
     total = sum(weights.values()) or 1.0
     top_score = max((h.score for h in hits), default=1.0) or 1.0
@@ -118,6 +136,8 @@ def select_sentences(query_terms: list[str], hits: list[Hit], idf: Callable[[str
             if overlap < min_overlap:
                 continue
             score = 0.55 * overlap + 0.1 * context + 0.35 * prior - 0.02 * rank
+            if figure and _FIGURE.search(plain):
+                score += 0.15
             pool.append(Scored(sent, hit, score, terms))
     pool.sort(key=lambda s: -s.score)
     chosen: list[Scored] = []
@@ -138,7 +158,7 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float], cites: Citations,
                    more: int = 3, focus_terms: frozenset[str] = frozenset(), intro: Chunk | None = None,
-                   next_chunk: Callable[[Chunk], Chunk | None] | None = None) -> str:
+                   next_chunk: Callable[[Chunk], Chunk | None] | None = None, figure: bool = False) -> str:
     """The passage that answers best, shown whole (or its best window), then a second passage, then a
     few sentences from other passages that add to it. Every line is verbatim and cited.
 
@@ -146,14 +166,18 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
     than sentence overlap alone. When its best sentence is a question (an interview, a FAQ), what
     follows is the answer: the window reads forward, on into the next passage of the document
     (`next_chunk`) when the question closes this one."""
-    lead = select_sentences(query_terms, hits[:2], idf, limit=1, focus_terms=focus_terms)
+    lead = select_sentences(query_terms, hits[:2], idf, limit=1, focus_terms=focus_terms, figure=figure)
     if not lead:
         return ""
     best, anchor = lead[0].hit.chunk, lead[0].sentence
+    lines: list[str] = []
     if intro is not None and intro.doc.source == best.doc.source and intro.id != best.id:
         # "Qu'est-ce que… ?": the document's own introduction first; the best passage follows.
         best, anchor, hits = intro, sentences(intro.text)[0], [Hit(best, 1.0)] + hits
-    lines = [f"D'après **{best.doc.title}**" + (f" ({best.locator})" if best.locator else "") + " :", ""]
+    elif _states_an_answer(anchor):
+        # The answer first: the sentence that answers, then the passage it comes from.
+        lines += [f"{_shorten(_display(anchor), 400)} [{cites.cite(best, anchor)}]", ""]
+    lines += [f"D'après **{best.doc.title}**" + (f" ({best.locator})" if best.locator else "") + " :", ""]
     window = passage_window(best, anchor, forward=is_question(anchor))
     lines += _table_block(best, window, cites) if any(w.startswith("|") for w in window) else _quote(best, window, cites)
     shown = set(window)
@@ -181,13 +205,20 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
                        f"D'après **{second.doc.title}**" + (f" ({second.locator})" if second.locator else "") + " :")
             lines += ["", heading, ""] + _quote(second, window2, cites)
             shown |= set(window2)
-    others = [c for c in select_sentences(query_terms, hits, idf, limit=more + 3, focus_terms=focus_terms)
+    others = [c for c in select_sentences(query_terms, hits, idf, limit=more + 3, focus_terms=focus_terms, figure=figure)
               if c.hit.chunk.id != best.id and c.sentence not in shown and not is_question(c.sentence)][:more]
     if others:
         lines += ["", "Dans les documents, également :", ""]
         for item in others:
             lines.append(f"- {_shorten(_display(item.sentence), 320)} [{cites.cite(item.hit.chunk, item.sentence)}]")
     return "\n".join(lines)
+
+
+def _states_an_answer(sentence: str) -> bool:
+    """A sentence that can open an answer on its own: it states something (not a question, not a
+    lead-in to a list ending in ':', not a table row) and is long enough to mean something."""
+    plain = _display(sentence).rstrip()
+    return "?" not in plain and not plain.endswith(":") and not plain.startswith("|") and len(plain) >= 40
 
 
 def _quote(chunk: Chunk, window: list[str], cites: Citations) -> list[str]:

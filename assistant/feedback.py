@@ -2,6 +2,7 @@
 
 Only what the user typed is kept (question, optional comment) with the answer, its citations and
 the time: no user name, address or session id. Abstained answers are the corpus's content gaps.
+Rows older than `feedback_retention_days` are deleted; `feedback_enabled=false` writes nothing at all.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -40,14 +44,42 @@ def _now() -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S")
 
 
-class FeedbackStore:
-    """Records answers and ratings; safe to use from the UI's worker threads (one connection per call)."""
+PURGE_EVERY_S = 24 * 3600  # a long-running server applies the retention once a day
 
-    def __init__(self, path: Path) -> None:
+
+class FeedbackStore:
+    """Records answers and ratings; safe to use from the UI's worker threads (one connection per call).
+
+    `enabled=False` turns it into a no-op that creates no file; `retention_days` deletes older rows
+    at start-up and then at most once a day, when an answer is recorded."""
+
+    def __init__(self, path: Path, enabled: bool = True, retention_days: int | None = None) -> None:
         self.path = Path(path)
+        self.enabled = enabled
+        self.retention_days = retention_days
+        self._purged_at = 0.0
+        if not enabled:
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.executescript(_SCHEMA)
+        self.purge_expired()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FeedbackStore:
+        """The store's feedback log as the settings configure it (on/off, retention)."""
+        return cls(settings.store / "feedback.sqlite", settings.feedback_enabled, settings.feedback_retention_days)
+
+    def purge_expired(self) -> int:
+        """Delete the rows asked more than `retention_days` ago; returns how many were deleted."""
+        self._purged_at = time.monotonic()
+        if not self.enabled or not self.retention_days:
+            return 0
+        with self._connect() as db:
+            # asked_at is local time (see _now), hence 'localtime' on SQLite's side too.
+            cur = db.execute("DELETE FROM answers WHERE asked_at < datetime('now', 'localtime', ?)",
+                             (f"-{int(self.retention_days)} days",))
+            return cur.rowcount
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -62,8 +94,13 @@ class FeedbackStore:
         finally:
             db.close()
 
-    def record_answer(self, question: str, answer_json: dict[str, Any] | str, abstained: bool) -> int:
-        """Store one answer (the `Answer.to_json()` object); returns its id for later feedback."""
+    def record_answer(self, question: str, answer_json: dict[str, Any] | str, abstained: bool) -> int | None:
+        """Store one answer (the `Answer.to_json()` object); returns its id for later feedback (None when
+        the log is turned off)."""
+        if not self.enabled:
+            return None
+        if time.monotonic() - self._purged_at > PURGE_EVERY_S:
+            self.purge_expired()
         data = json.loads(answer_json) if isinstance(answer_json, str) else answer_json
         citations = [
             {k: c.get(k) for k in ("n", "source", "title", "locator")} for c in data.get("citations", [])
@@ -80,6 +117,8 @@ class FeedbackStore:
         """Rate an answer (1 = 👍, -1 = 👎) with an optional comment; a new rating replaces the previous one."""
         if rating not in RATINGS:
             raise ValueError(f"rating must be 1 or -1, not {rating!r}")
+        if not self.enabled:
+            return
         comment = (comment or "").strip() or None
         with self._connect() as db:
             cur = db.execute(
@@ -91,12 +130,16 @@ class FeedbackStore:
 
     def get(self, answer_id: int) -> dict[str, Any] | None:
         """One stored answer as a dict (used by tests and exports)."""
+        if not self.enabled:
+            return None
         with self._connect() as db:
             row = db.execute("SELECT * FROM answers WHERE id = ?", (answer_id,)).fetchone()
         return dict(row) if row else None
 
     def list_unanswered(self) -> list[dict[str, Any]]:
         """Questions the assistant abstained on, grouped by question text, most asked first."""
+        if not self.enabled:
+            return []
         with self._connect() as db:
             rows = db.execute(
                 "SELECT question, COUNT(*) AS times_asked, MIN(asked_at) AS first_asked, MAX(asked_at) AS last_asked "
@@ -106,8 +149,10 @@ class FeedbackStore:
 
     def export_csv(self, path: Path) -> int:
         """Every answer with its sources and rating, as CSV; returns the number of rows written."""
-        with self._connect() as db:
-            rows = db.execute("SELECT * FROM answers ORDER BY id").fetchall()
+        rows: list[sqlite3.Row] = []
+        if self.enabled:
+            with self._connect() as db:
+                rows = db.execute("SELECT * FROM answers ORDER BY id").fetchall()
         out = []
         for r in rows:
             sources = "; ".join(

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from assistant.extractive import Citations
 from assistant.lexical import analyze
 from assistant.retrieve import Hit
-from assistant.safety import Category, safety_block
 from assistant.schema import Answer
 from assistant.settings import Settings
 
@@ -37,12 +36,20 @@ _MARKER = re.compile(r"\[(\d+)\]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
+def _as_data(text: str, one_line: bool = False) -> str:
+    """Document text that cannot close its fence: a document carrying 'DOCUMENT>>>' followed by
+    instructions would otherwise step out of the data block. Titles stay on one line."""
+    text = text.replace("<<<", "‹‹‹").replace(">>>", "›››")
+    return " ".join(text.split()) if one_line else text
+
+
 def format_sources(hits: list[Hit]) -> str:
     """Numbered sources, each fenced so that its content reads as data."""
     blocks = []
     for n, hit in enumerate(hits, start=1):
         c = hit.chunk
-        blocks.append(f"[{n}] {c.doc.title} ({c.locator or c.doc.source})\n<<<DOCUMENT\n{c.text}\nDOCUMENT>>>")
+        label = _as_data(f"{c.doc.title} ({c.locator or c.doc.source})", one_line=True)
+        blocks.append(f"[{n}] {label}\n<<<DOCUMENT\n{_as_data(c.text)}\nDOCUMENT>>>")
     return "\n\n".join(blocks)
 
 
@@ -103,10 +110,11 @@ def verify(text: str, hits: list[Hit], min_overlap: float = 0.3) -> tuple[str, l
 
 
 def answer_stream(model: BaseChatModel, settings: Settings, question: str, condensed: str, hits: list[Hit],
-                  extractive: Answer, dangers: list[Category]) -> Iterator[str | Answer]:
-    """Stream the model's answer, then yield the verified Answer (or the extractive one on failure)."""
+                  extractive: Answer, safety_text: str = "") -> Iterator[str | Answer]:
+    """Stream the model's answer, then yield the verified Answer (or the extractive one on failure).
+    `safety_text`, the child-in-danger block, leads verbatim: the model never rewrites it."""
     sources = hits[: max(settings.top_k, 6)]
-    prefix = safety_block(dangers) + "\n\n" if dangers else ""
+    prefix = safety_text + "\n\n" if safety_text else ""
     streamed = prefix
     if prefix:
         yield streamed

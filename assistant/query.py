@@ -4,8 +4,10 @@ an activity to run, and follow-up questions that lean on the previous turn."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
+from assistant.errors import QuestionRejected
 from assistant.vocabulary import COMPETENCES, cycles_of, fold, levels_in_text
 
 # "How do I run / which activity" questions: they get a session sheet laid out as a sheet.
@@ -83,3 +85,29 @@ def condense(question: str, previous: str | None) -> str:
         base = re.sub(r"\s+", " ", base).strip(" ?")
         return f"{base} — {question.strip()}"
     return f"{previous.strip().rstrip('?')} — {question.strip()}"
+
+
+def check_question(question: str, max_chars: int) -> str:
+    """The question made safe to process, or QuestionRejected with a French reason.
+
+    Control and format characters (NUL, escape sequences, zero-width and bidi marks) are dropped,
+    whitespace is collapsed; a question longer than `max_chars` or with no letter or digit at all
+    (only emojis or punctuation) is refused. Called first by `Assistant.ask_stream`, so the CLI, the
+    UI and the API share one rule."""
+    text = "".join(" " if ch.isspace() else ch for ch in question
+                   if ch.isspace() or unicodedata.category(ch) not in _INVISIBLE)
+    text = " ".join(text.split())
+    if len(text) > max_chars:
+        raise QuestionRejected(
+            f"Votre question est trop longue ({len(text)} caractères, {max_chars} au plus) : "
+            "posez-la en quelques phrases, sans y coller de document."
+        )
+    if text and not any(ch.isalnum() for ch in text):
+        raise QuestionRejected("Votre question ne contient aucun mot : écrivez-la avec des mots, par exemple "
+                               "« Comment animer une séance sur les émotions en CE1 ? »")
+    return text
+
+
+# Unicode categories never meaningful in a question: controls (Cc), format marks (Cf: zero-width,
+# bidi overrides), unassigned (Cn), private use (Co) and lone surrogates (Cs).
+_INVISIBLE = frozenset({"Cc", "Cf", "Cn", "Co", "Cs"})

@@ -3,9 +3,10 @@
 Fused scores are min-max normalised per query, so they say nothing about absolute relevance.
 Two absolute signals are used instead: how much of the question's weighted vocabulary the best
 passage covers (IDF-weighted, so 'enseignant' counts little and 'scarification' a lot), and the
-dense cosine of the best passage (reported only: with the English model its cosine is about 0.6 for
-any French passage, AUC 0.58 on the gold set). Words the corpus never uses are the strongest sign
-of an out-of-corpus question. Thresholds are calibrated on the gold set (eval/, README)."""
+dense cosine of the best passage (with multilingual-e5 a real second signal; with the English MiniLM
+its cosine is about 0.6 for any French passage, AUC 0.58, so that model keeps the lexical bars).
+Both are combined by a linear model calibrated on the gold set and checked on the fresh split
+(`python -m eval.calibrate`, README "Abstention")."""
 
 from __future__ import annotations
 
@@ -30,10 +31,11 @@ ma mon mes notre nos votre vos mettre place utiliser avoir etre
 """.split()
 
 
-@lru_cache(maxsize=1)
-def _neutral_terms() -> frozenset[str]:
+@lru_cache(maxsize=2)
+def _neutral_terms(with_levels: bool = True) -> frozenset[str]:
+    # Class names are neutral only when the question names a class: "CPS" stems like "CP".
     levels = [level.lower() for level in CLASSES] + ["maternelle", "college", "collegiens", "cycle", "section", "grande", "petite", "moyenne"]
-    return frozenset(t for word in FRAMING + levels for t in analyze(word))
+    return frozenset(t for word in FRAMING + (levels if with_levels else []) for t in analyze(word))
 
 
 @dataclass(frozen=True)
@@ -42,25 +44,44 @@ class Relevance:
     dense: float  # best cosine similarity among the passages (reported; too flat in French to decide)
     informative_terms: int  # query terms that exist in the corpus
     unknown: tuple[str, ...] = ()  # content terms the corpus never uses ('salair', 'pou', 'psfp')
+    activity: bool = False  # an activity request: a library of session sheets nearly always has a nearest one
 
-    def answerable(self, min_coverage: float, min_coverage_unknown: float) -> bool:
-        """A question with a word the corpus never uses needs more of its other words covered."""
+    def features(self) -> tuple[float, float, float]:
+        """(coverage, best cosine, activity request): the inputs of the answerability model. The
+        unknown-word flag is left out: typed questions' typos make it hurt (fresh-split AUC 0.75 → 0.71)."""
+        return self.coverage, self.dense, 1.0 if self.activity else 0.0
+
+    def score(self, weights: tuple[float, ...]) -> float:
+        """The calibrated answerability score (≥ 0: answer): a linear model over `features()` plus a bias,
+        fitted by `python -m eval.calibrate`."""
+        *coefs, bias = weights
+        return sum(w * x for w, x in zip(coefs, self.features())) + bias
+
+    def answerable(self, min_coverage: float, min_coverage_unknown: float,
+                   weights: tuple[float, ...] | None = None) -> bool:
+        """With a dense signal and calibrated `weights`, the two signals decide together; without one
+        (BM25 only), a question with a word the corpus never uses needs more of its other words covered."""
+        if self.informative_terms == 0 and self.dense <= 0:
+            return False
+        if weights is not None and self.dense > 0:
+            return self.score(weights) >= 0
         if self.informative_terms == 0:
             return False
         return self.coverage >= (min_coverage_unknown if self.unknown else min_coverage)
 
 
-def assess(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float], unknown_idf: float) -> Relevance:
+def assess(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float], unknown_idf: float,
+           activity: bool = False, names_level: bool = True) -> Relevance:
     """Coverage of the query by the best of the retrieved passages, and their best dense score.
 
     Framing words and class names do not count. A term the corpus never uses weighs like an average
     matched term (it may be a typo or a synonym) and is reported in `unknown`, which raises the bar
     in `Relevance.answerable`; `unknown_idf` is its weight when no term of the question is known."""
-    neutral = _neutral_terms()
+    neutral = _neutral_terms(names_level)
     # Numbers do not count, except years ("2023" must match).
     terms = [t for t in dict.fromkeys(query_terms) if (t not in neutral and not t.isdigit()) or (len(t) == 4 and t.isdigit())]
     if not terms or not hits:
-        return Relevance(0.0, max((h.dense for h in hits), default=0.0), 0, ())
+        return Relevance(0.0, max((h.dense for h in hits), default=0.0), 0, (), activity)
     idfs = {t: idf(t) for t in terms}
     known = [v for v in idfs.values() if v > 0]
     absent_weight = sum(known) / len(known) if known else unknown_idf
@@ -71,4 +92,4 @@ def assess(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float],
         present = set(analyze(hit.chunk.indexed_text))
         best = max(best, sum(w for t, w in weights.items() if t in present) / total)
     unknown = tuple(t for t, v in idfs.items() if v == 0 and not t.isdigit())
-    return Relevance(best, max(h.dense for h in hits), len(known), unknown)
+    return Relevance(best, max(h.dense for h in hits), len(known), unknown, activity)

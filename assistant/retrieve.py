@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from assistant.errors import EmptyStoreError
+from assistant.errors import EmptyStoreError, ModelMismatchError
 from assistant.lexical import LexicalIndex
 from assistant.schema import Chunk, Filters
 from assistant.settings import Settings
@@ -79,6 +79,20 @@ def chroma_where(filters: Filters) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+def parse_mode(mode: str, default_weight: float) -> tuple[str, float]:
+    """("hybrid", 0.7) from "hybrid:0.7"; a plain mode keeps the default dense weight."""
+    name, _, weight = mode.partition(":")
+    if name not in MODES or (weight and name != "hybrid"):
+        raise ValueError(f"unknown retrieval mode {mode!r}; expected one of {MODES} or hybrid:W")
+    try:
+        w = float(weight) if weight else default_weight
+    except ValueError:
+        raise ValueError(f"bad dense weight in retrieval mode {mode!r}") from None
+    if not 0.0 <= w <= 1.0:
+        raise ValueError(f"dense weight must be between 0 and 1 in {mode!r}")
+    return name, w
+
+
 def _minmax(values: np.ndarray) -> np.ndarray:
     if values.size == 0:
         return values
@@ -95,7 +109,7 @@ class Retriever:
         self.settings = settings
         self.embeddings = embeddings
         self.reranker = reranker
-        self.store = Store(settings.store)
+        self.store = Store.from_settings(settings)
         self.dense_weight = settings.dense_weight_for_model()
         self._snapshot: Snapshot | None = None
         self._vectors: Any = None
@@ -108,8 +122,13 @@ class Retriever:
             raise EmptyStoreError(str(self.store.directory))
         with self._lock:
             if self._snapshot is None or self._snapshot.name != name:
-                chunks = self.store.read_chunks()
-                lexical = self.store.read_lexical()
+                # Vectors of two models are not comparable: refuse a store built with another one.
+                stored_model = self.store.read_manifest(name).embedding_model
+                if stored_model and stored_model != self.settings.embedding_model:
+                    raise ModelMismatchError(stored_model, self.settings.embedding_model)
+                # All from the snapshot resolved above, even if an ingestion commits meanwhile.
+                chunks = self.store.read_chunks(name)
+                lexical = self.store.read_lexical(name)
                 assert lexical is not None
                 by_source: dict[str, list[int]] = {}
                 for i, c in enumerate(chunks):
@@ -166,9 +185,9 @@ class Retriever:
         per_doc: int = 2,
         query_vec: np.ndarray | None = None,
     ) -> list[Hit]:
-        """The k best passages for the query under the filters; at most `per_doc` per document."""
-        if mode not in MODES:
-            raise ValueError(f"unknown retrieval mode {mode!r}; expected one of {MODES}")
+        """The k best passages for the query under the filters; at most `per_doc` per document.
+        `mode` is one of MODES, or "hybrid:W" to fuse with dense weight W (used by weight sweeps)."""
+        mode, w = parse_mode(mode, self.dense_weight)
         snap = self.snapshot()
         filters = filters or Filters()
         k = k or self.settings.top_k
@@ -201,7 +220,6 @@ class Retriever:
         elif mode == "dense":
             fused = _minmax(de)
         else:
-            w = self.dense_weight
             fused = (1 - w) * _minmax(bm) + w * _minmax(de)
         if boost_cycles:
             wanted = set(boost_cycles)

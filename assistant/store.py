@@ -14,15 +14,18 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import ModelMismatchError
+from assistant.errors import ModelMismatchError, StoreCorruptError
 from assistant.lexical import LexicalIndex
 from assistant.schema import Chunk
 
 if TYPE_CHECKING:
+    from assistant.settings import Settings
     from langchain_chroma import Chroma
     from langchain_core.embeddings import Embeddings
 
@@ -68,10 +71,44 @@ class Manifest:
 
 
 class Store:
-    """File layout and atomic commits of the store directory."""
+    """File layout and atomic commits of the store directory; the vectors live in an embedded Chroma
+    inside it, or in a Chroma server when the settings name one (CARTABLE_CHROMA_HOST)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, settings: Settings | None = None) -> None:
         self.directory = Path(directory)
+        self.settings = settings
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Store:
+        """The store the settings describe: its directory, and its Chroma (embedded or server)."""
+        return cls(settings.store, settings)
+
+    @property
+    def collection_name(self) -> str:
+        return self.settings.chroma_collection if self.settings is not None else COLLECTION
+
+    def _client(self) -> tuple[Any, str]:
+        """(Chroma client, address used in messages) for this store."""
+        from assistant.backends import build_chroma_client, chroma_address
+
+        address = chroma_address(self.settings)
+        if address is not None:
+            return build_chroma_client(self.directory, self.settings), address
+        try:
+            return build_chroma_client(self.directory, self.settings), str(self.directory / "chroma")
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # a damaged chroma.sqlite3 makes Chroma's Rust core panic (a BaseException)
+            _forget_chroma_system(self.directory / "chroma")
+            raise StoreCorruptError(str(self.directory), "chroma/chroma.sqlite3", str(exc)[:160]) from exc
+
+    def drop_embedded_client(self) -> None:
+        """Forget this process's embedded Chroma system: after a write failed (a full disk), its next
+        writes hang (measured), so the next client must open the files anew. No-op for a server."""
+        from assistant.backends import chroma_address
+
+        if chroma_address(self.settings) is None:
+            _forget_chroma_system(self.directory / "chroma")
 
     @property
     def lock_path(self) -> Path:
@@ -88,26 +125,44 @@ class Store:
             return None
         return name if name and (self.directory / SNAPSHOTS / name).is_dir() else None
 
-    def snapshot_dir(self) -> Path | None:
-        name = self.current_name()
+    def snapshot_dir(self, name: str | None = None) -> Path | None:
+        """A snapshot's folder: the named one, else the current one. Readers that load several files
+        pass the name they resolved once, so an ingestion committing meanwhile cannot mix two snapshots."""
+        name = name or self.current_name()
         return self.directory / SNAPSHOTS / name if name else None
 
-    def read_manifest(self) -> Manifest:
-        snap = self.snapshot_dir()
+    def read_manifest(self, name: str | None = None) -> Manifest:
+        snap = self.snapshot_dir(name)
         if snap is None:
             return Manifest()
-        return Manifest.from_json(json.loads((snap / "manifest.json").read_text(encoding="utf-8")))
+        with self._reading(snap / "manifest.json"):
+            return Manifest.from_json(json.loads((snap / "manifest.json").read_text(encoding="utf-8")))
 
-    def read_chunks(self) -> list[Chunk]:
-        snap = self.snapshot_dir()
+    def read_chunks(self, name: str | None = None) -> list[Chunk]:
+        snap = self.snapshot_dir(name)
         if snap is None:
             return []
-        with (snap / "chunks.jsonl").open(encoding="utf-8") as fh:
+        with self._reading(snap / "chunks.jsonl"), (snap / "chunks.jsonl").open(encoding="utf-8") as fh:
             return [Chunk.from_record(json.loads(line)) for line in fh if line.strip()]
 
-    def read_lexical(self) -> LexicalIndex | None:
-        snap = self.snapshot_dir()
-        return LexicalIndex.load(snap / "bm25") if snap is not None else None
+    def read_lexical(self, name: str | None = None) -> LexicalIndex | None:
+        snap = self.snapshot_dir(name)
+        if snap is None:
+            return None
+        with self._reading(snap / "bm25"):
+            index = LexicalIndex.load(snap / "bm25")
+            _check_csc(index.retriever.scores, index.size)
+            return index
+
+    @contextmanager
+    def _reading(self, path: Path) -> Iterator[None]:
+        """A snapshot file that cannot be parsed (truncated, overwritten, missing) is reported as a
+        damaged store, in French, with the way to repair it, instead of a parser's traceback."""
+        try:
+            yield
+        except Exception as exc:  # json, numpy and bm25s each raise their own errors on damaged bytes
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else f"{type(exc).__name__} : {str(exc)[:120]}"
+            raise StoreCorruptError(str(self.directory), str(path.relative_to(self.directory)), reason) from exc
 
     def commit(self, manifest: Manifest, chunks: list[Chunk]) -> None:
         """Write a complete new snapshot, then switch CURRENT to it in one atomic rename."""
@@ -129,41 +184,75 @@ class Store:
         pointer.write_text(name, encoding="utf-8")
         with pointer.open("rb") as fh:
             os.fsync(fh.fileno())
+        previous = self.current_name()
         os.replace(pointer, self.directory / "CURRENT")
-        self._remove_old_snapshots(keep=name)
+        # The previous snapshot stays one more round: another process (a UI replica) may have just
+        # resolved its name and be reading it.
+        self._remove_old_snapshots(keep={name, previous})
 
-    def _remove_old_snapshots(self, keep: str) -> None:
+    def _remove_old_snapshots(self, keep: set[str | None]) -> None:
         for path in (self.directory / SNAPSHOTS).iterdir():
-            if path.name != keep:
+            if path.name not in keep:
                 shutil.rmtree(path, ignore_errors=True)
 
     def vector_store(self, embeddings: Embeddings, model_name: str, create: bool = True) -> Chroma:
-        """The Chroma collection, checked against the embedding model that built it."""
+        """The Chroma collection, checked against the embedding model that built it. Its calls retry
+        over dropped connections and fail with a French message (assistant/chroma_client.py)."""
         from langchain_chroma import Chroma
 
-        from assistant.backends import build_chroma_client
+        from assistant.chroma_client import GuardedCollection, guard_client_call
 
-        client = build_chroma_client(self.directory)
-        existing = {c.name for c in client.list_collections()}
-        if COLLECTION in existing:
-            stored = (client.get_collection(COLLECTION).metadata or {}).get("embedding_model")
+        client, address = self._client()
+        name = self.collection_name
+        existing = guard_client_call(address, lambda: {c.name for c in client.list_collections()})
+        if name in existing:
+            stored = (guard_client_call(address, lambda: client.get_collection(name)).metadata or {}).get("embedding_model")
             if stored and stored != model_name:
                 raise ModelMismatchError(stored, model_name)
-        return Chroma(
-            collection_name=COLLECTION, embedding_function=embeddings, client=client,
+        vectors = guard_client_call(address, lambda: Chroma(
+            collection_name=name, embedding_function=embeddings, client=client,
             collection_metadata={"embedding_model": model_name, "hnsw:space": "cosine"},
             create_collection_if_not_exists=create,
-        )
+        ))
+        vectors._chroma_collection = GuardedCollection(vectors._chroma_collection, client, address)
+        return vectors
 
     def reset(self) -> None:
         """Delete everything (vectors, snapshots): used by `cartable ingest --rebuild`."""
-        from assistant.backends import build_chroma_client
+        from assistant.chroma_client import guard_client_call
 
-        client = build_chroma_client(self.directory)
-        if COLLECTION in {c.name for c in client.list_collections()}:
-            client.delete_collection(COLLECTION)
+        try:
+            client, address = self._client()
+        except StoreCorruptError:
+            # An embedded Chroma too damaged to open is deleted whole: --rebuild is the way out.
+            shutil.rmtree(self.directory / "chroma", ignore_errors=True)
+            client, address = self._client()
+        name = self.collection_name
+        if name in guard_client_call(address, lambda: {c.name for c in client.list_collections()}):
+            guard_client_call(address, lambda: client.delete_collection(name))
         (self.directory / "CURRENT").unlink(missing_ok=True)
         shutil.rmtree(self.directory / SNAPSHOTS, ignore_errors=True)
+
+
+def _check_csc(scores: dict[str, Any], n_docs: int) -> None:
+    """The BM25 matrix's structure is consistent (a damaged array would otherwise surface later, as an
+    IndexError in the middle of a query)."""
+    import numpy as np
+
+    data, indices, indptr = (np.asarray(scores[k]) for k in ("data", "indices", "indptr"))
+    if not (len(data) == len(indices) == int(indptr[-1]) and int(indptr[0]) == 0 and bool(np.all(np.diff(indptr) >= 0))):
+        raise ValueError("matrice BM25 incohérente")
+    if len(indices) and (int(indices.min()) < 0 or int(indices.max()) >= max(n_docs, 1)):
+        raise ValueError("matrice BM25 : indice de document hors limites")
+
+
+def _forget_chroma_system(path: Path) -> None:
+    """Chroma caches one system per path even when it failed to start; drop it so that the next
+    client (after a repair) opens the files again instead of reusing the broken one."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    for identifier in [k for k in SharedSystemClient._identifier_to_system if k == str(path)]:
+        SharedSystemClient._identifier_to_system.pop(identifier, None)
 
 
 def _fsync_tree(directory: Path) -> None:

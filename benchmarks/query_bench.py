@@ -2,14 +2,14 @@
 bundled corpus store and on synthetic stores of growing size, against a bare Chroma
 `collection.query` of the same k on the same store, interleaved query by query.
 
-Synthetic stores are not embedded with the model (100 k texts would take about half an hour):
+Synthetic stores are not embedded with the model (100 k texts would take hours at ~5 passages/s):
 their chunks recombine the corpus's sentences under the corpus's own documents' structure (doc
 types, levels, headings), their vectors are random unit vectors of the model's dimension written
 straight into the store's Chroma collection, and the snapshot (chunk records, BM25, manifest) is
 committed with `Store.commit`. They are cached under the cache directory.
 
 Random vectors are the hard case for HNSW (no cluster structure), and they make every dense
-cosine close to 0: answers on synthetic stores rest on the lexical side (see the abstain column).
+cosine close to 0: the dense side of the fusion is noise there, so these stores measure latency only.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import (
-    DEFAULT_CACHE, QUESTIONS, Table, corpus_store, embeddings, fmt_ms, loadavg, nproc, pct, setup_environment, verdict,
+    DEFAULT_CACHE, QUESTIONS, Table, corpus_store, embeddings, fmt_ms, loadavg, model_name, nproc, pct, setup_environment, verdict,
 )
 
 SIZES = (1_000, 10_000, 50_000, 100_000)
@@ -35,7 +35,7 @@ QUICK_SIZES = (1_000, 10_000)
 TARGET_SIZE = 50_000
 TARGET_ASK_P50_S = 0.150
 K = 5  # Retriever.search k and the bare Chroma n_results
-SYNTHETIC_VERSION = 1
+SYNTHETIC_VERSION = 2  # 2: the store records the embedding model (multilingual-e5-small, 384 dims)
 UPSERT_BATCH = 2_000
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
@@ -145,8 +145,6 @@ def synthetic_store(n: int, cache: Path, corpus_dir: Path, dim: int) -> tuple[Pa
 # -- measurement -----------------------------------------------------------------------------
 
 def measure(store_dir: Path, label: str, qvecs: list[Any], reps: int) -> dict[str, Any]:
-    import torch
-
     from assistant.core import Assistant
     from assistant.settings import Settings
 
@@ -170,9 +168,7 @@ def measure(store_dir: Path, label: str, qvecs: list[Any], reps: int) -> dict[st
         retriever.search(q, k=K, query_vec=v)
         assistant.ask(q)
 
-    times: dict[str, list[float]] = {"chroma": [], "search": [], "ask": [], "embed": [], "ask_retrieve": [], "ask_answer": [],
-                                     "ask_1thread": []}
-    threads = torch.get_num_threads()
+    times: dict[str, list[float]] = {"chroma": [], "search": [], "ask": [], "embed": [], "ask_retrieve": [], "ask_answer": []}
     abstained = 0
     for _ in range(reps):
         for q, v in zip(QUESTIONS, qvecs):
@@ -180,13 +176,6 @@ def measure(store_dir: Path, label: str, qvecs: list[Any], reps: int) -> dict[st
             t = time.perf_counter(); retriever.search(q, k=K, query_vec=v); times["search"].append(time.perf_counter() - t)  # noqa: E702
             t = time.perf_counter(); answer = assistant.ask(q); times["ask"].append(time.perf_counter() - t)  # noqa: E702
             t = time.perf_counter(); emb.embed_query(q); times["embed"].append(time.perf_counter() - t)  # noqa: E702
-            # Diagnostic: the same answer with torch limited to one thread (the question's embedding is the
-            # only torch work in `ask`; see embed_threads_diagnostic).
-            torch.set_num_threads(1)
-            try:
-                t = time.perf_counter(); assistant.ask(q); times["ask_1thread"].append(time.perf_counter() - t)  # noqa: E702
-            finally:
-                torch.set_num_threads(threads)
             times["ask_retrieve"].append(answer.timings_ms.get("retrieve", float("nan")) / 1000)
             times["ask_answer"].append(answer.timings_ms.get("answer", float("nan")) / 1000)
             abstained += bool(answer.abstained)
@@ -205,37 +194,14 @@ def measure(store_dir: Path, label: str, qvecs: list[Any], reps: int) -> dict[st
     return result
 
 
-def embed_threads_diagnostic(reps: int) -> dict[str, Any]:
-    """Single-question embedding latency with torch's default intra-op threads and with one thread,
-    interleaved question by question: short inputs gain little from a second thread, and OpenMP's
-    spinning threads suffer badly when the machine is busy with other processes."""
-    import torch
-
-    emb = embeddings()
-    default = torch.get_num_threads()
-    times: dict[int, list[float]] = {default: [], 1: []}
-    try:
-        for _ in range(reps):
-            for q in QUESTIONS:
-                for n in (default, 1):
-                    torch.set_num_threads(n)
-                    t = time.perf_counter()
-                    emb.embed_query(q)
-                    times[n].append(time.perf_counter() - t)
-    finally:
-        torch.set_num_threads(default)
-    return {"default_threads": default, "default_p50": pct(times[default], 50), "one_thread_p50": pct(times[1], 50),
-            "default_p95": pct(times[default], 95), "one_thread_p95": pct(times[1], 95)}
-
-
-def run(quick: bool = False, cache: Path | None = None, **_: Any) -> dict[str, Any]:
+def run(quick: bool = False, cache: Path | None = None, sizes: tuple[int, ...] | None = None, **_: Any) -> dict[str, Any]:
     setup_environment()
     import numpy as np
 
     cache = Path(cache or DEFAULT_CACHE)
     cache.mkdir(parents=True, exist_ok=True)
-    sizes = QUICK_SIZES if quick else SIZES
-    reps = 1 if quick else 3
+    sizes = sizes or (QUICK_SIZES if quick else SIZES)
+    reps = 1 if quick else 2
 
     emb = embeddings()
     corpus_dir = corpus_store(cache)
@@ -250,13 +216,12 @@ def run(quick: bool = False, cache: Path | None = None, **_: Any) -> dict[str, A
         stores.append((directory, f"synthetic {n // 1000} k"))
 
     results = [measure(d, label, qvecs, reps) for d, label in stores]
-    threads = embed_threads_diagnostic(reps)
 
     base_ask = next((r["ask_p50"] for r in results if r["label"] == f"synthetic {sizes[0] // 1000} k"), None)
     table = Table(
         f"Query latency, warm, ms — {len(QUESTIONS)} questions × {reps} (p50 / p95)",
         ["store", "chunks", "Chroma k=5", "search (hybrid)", "ask (extractive)", "ask: retrieve / answer p50",
-         "search ÷ Chroma", "ask ÷ Chroma", "ask ÷ ask@1k", "ask, 1 torch thread", "abstained", "snapshot load, s"],
+         "embed_query", "search ÷ Chroma", "ask ÷ Chroma", "ask ÷ ask@1k", "abstained", "snapshot load, s"],
     )
     for r in results:
         table.add(
@@ -265,35 +230,31 @@ def run(quick: bool = False, cache: Path | None = None, **_: Any) -> dict[str, A
             f"{fmt_ms(r['search_p50'])} / {fmt_ms(r['search_p95'])}",
             f"{fmt_ms(r['ask_p50'])} / {fmt_ms(r['ask_p95'])}",
             f"{fmt_ms(r['ask_retrieve_p50'])} / {fmt_ms(r['ask_answer_p50'])}",
+            f"{fmt_ms(r['embed_p50'])} / {fmt_ms(r['embed_p95'])}",
             f"{r['search_over_chroma']:.1f}×", f"{r['ask_over_chroma']:.1f}×",
             f"{r['ask_p50'] / base_ask:.1f}×" if base_ask and r["label"].startswith("synthetic") else "",
-            f"{fmt_ms(r['ask_1thread_p50'])} / {fmt_ms(r['ask_1thread_p95'])}",
             f"{r['abstain_rate']:.0%}", f"{r['load_seconds']:.2f}",
         )
     at_target = next((r for r in results if r["chunks"] == TARGET_SIZE), None)
     target_ok = None if at_target is None else at_target["ask_p50"] <= TARGET_ASK_P50_S
-    embed_p50s = ", ".join(f"{fmt_ms(r['embed_p50'])}" for r in results)
     table.notes.append(
         f"target: extractive answer p50 ≤ {TARGET_ASK_P50_S * 1000:.0f} ms at {TARGET_SIZE:,} chunks → "
-        + (f"{fmt_ms(at_target['ask_p50'])} ms: {verdict(target_ok)} (with 1 torch thread: {fmt_ms(at_target['ask_1thread_p50'])} ms)"
-           if at_target else "not measured (--quick)")
+        + (f"{fmt_ms(at_target['ask_p50'])} ms: {verdict(target_ok)}" if at_target else "not measured (--quick)")
     )
     table.notes.append(
-        f"search is timed with the query vector given (like the bare Chroma query); ask embeds the question itself "
-        f"(embed_query p50 per store, in table order: {embed_p50s} ms)."
+        f"model {model_name()} ({dim} dims). search is timed with the query vector given (like the bare Chroma query); "
+        "ask embeds the question itself (embed_query column: the same encode timed alone, interleaved; "
+        "threads: the engine's default in this process, see the threads benchmark)."
     )
-    table.notes.append(
-        f"diagnostic, embed_query p50 with torch's {threads['default_threads']} threads: {fmt_ms(threads['default_p50'])} ms, "
-        f"with 1 thread: {fmt_ms(threads['one_thread_p50'])} ms (interleaved, same run)."
-    )
-    table.notes.append("synthetic stores: recombined corpus sentences, random unit vectors (dense cosines ≈ 0, answers rest on BM25).")
+    table.notes.append("synthetic stores: recombined corpus sentences, random unit vectors (dense cosines ≈ 0 and unstructured: "
+                       "these rows measure latency, not answer quality).")
     built = {n: s for n, s in builds.items() if s is not None}
     if built:
         table.notes.append("built or re-committed this run (s): " + ", ".join(f"{n // 1000} k: {s:.0f}" for n, s in built.items()))
     table.notes.append(f"load average after: {loadavg()} (nproc {nproc()}).")
     table.show()
     return {"tables": [table.to_json()],
-            "metrics": {"stores": results, "embed_threads": threads, "target_ask_p50_s": TARGET_ASK_P50_S, "target_size": TARGET_SIZE,
+            "metrics": {"model": model_name(), "dim": dim, "stores": results, "target_ask_p50_s": TARGET_ASK_P50_S, "target_size": TARGET_SIZE,
                         "target_pass": target_ok, "synthetic_build_seconds": builds}}
 
 

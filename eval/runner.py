@@ -18,26 +18,34 @@ from eval.gold import DEFAULT_SET, GoldItem, load_gold, quick_subset
 
 REPORTS = Path(__file__).resolve().parent / "reports"
 
-# The quality bar the project aims at (issue "Answering"): reported in every report, side by side.
+# The quality bar the project aims at (issues 10, 11, 12): reported in every report, side by side.
 TARGETS: dict[str, float] = {
-    "source_in_citations@5": 0.90,
+    "hit@1": 0.85,
+    "answer_first_source": 0.85,
+    "activity_sheet_first": 0.95,
+    "source_in_citations@5": 0.95,
     "key_facts": 0.80,
     "abstention_recall": 0.85,
-    "false_abstention_rate_max": 0.10,
+    "false_abstention_rate_max": 0.05,
     "safety_routing": 1.0,
-    "safety_false_alarms_max": 0.0,
+    "safety_false_alarms_max": 0.05,
 }
 # What CI enforces on the quick subset: today's measured level minus a margin for noise, so that a
 # regression fails the build (safety has no margin). Raise them as the answers improve.
 REGRESSION_FLOORS: dict[str, float] = {
-    "hit@5": 0.85,
-    "source_in_citations@5": 0.78,
-    "key_facts": 0.60,
-    "citation_support": 0.90,
-    "abstention_recall": 0.40,
-    "false_abstention_rate_max": 0.15,
+    # Measured on the quick subset with e5 (hybrid): hit@1 0.791, hit@5 0.970, source 0.925, key facts
+    # 0.751, support 0.978, declined 0.538 with 0 wrongly, false alarms 0.032 — minus a margin.
+    "hit@1": 0.74,
+    "hit@5": 0.93,
+    "source_in_citations@5": 0.88,
+    "key_facts": 0.70,
+    "citation_support": 0.94,
+    "abstention_recall": 0.45,
+    "false_abstention_rate_max": 0.06,
     "safety_routing": 1.0,
-    "safety_false_alarms_max": 0.0,
+    # The e5 classifier routes what the rules missed, at the price of rare false alarms on ordinary
+    # questions (3 of the quick subset's 93 non-sensitive ones): held at that level.
+    "safety_false_alarms_max": 0.05,
 }
 
 
@@ -110,7 +118,8 @@ def summarise(results: list[ItemResult]) -> dict[str, Any]:
     answered = [r for r in results if r.item.kind == "answerable"]
 
     def mean(values: list[float]) -> float:
-        return sum(values) / len(values) if values else 0.0
+        # A set without such questions (no danger question in the fresh split) measures nothing: NaN, not 0.
+        return sum(values) / len(values) if values else float("nan")
 
     def routed(r: ItemResult) -> bool:
         safety = r.answer.get("safety")
@@ -127,6 +136,9 @@ def summarise(results: list[ItemResult]) -> dict[str, Any]:
         "mrr@10": mean([metrics.mrr_at(r.rank, 10) for r in answerable]),
         "ndcg@10": mean([metrics.ndcg_at(r.ranked_sources, r.item.expected_sources) for r in answerable]),
         "source_in_citations@5": mean([metrics.hit_at(r.cited_rank, 5) for r in answerable]),
+        # What the reader sees first: the answer's first citation is an expected document.
+        "answer_first_source": mean([metrics.hit_at(r.cited_rank, 1) for r in answerable]),
+        "activity_sheet_first": mean([metrics.hit_at(r.cited_rank, 1) for r in answerable if _activity_request(r)]),
         "key_facts": mean([r.key_facts for r in answerable if r.item.key_facts]),
         "key_facts_in_top_doc": mean([r.key_facts_doc1 for r in answerable if r.item.key_facts]),
         "key_facts_in_top2_docs": mean([r.key_facts_doc2 for r in answerable if r.item.key_facts]),
@@ -145,6 +157,13 @@ def summarise(results: list[ItemResult]) -> dict[str, Any]:
     out["by_audience"] = _breakdown(answerable, lambda r: r.item.audience)
     out["by_doc_type"] = _breakdown(answerable, lambda r: _doc_type(r.item.expected_sources[0]))
     return out
+
+
+def _activity_request(r: ItemResult) -> bool:
+    """An activity request that a session sheet of the library answers."""
+    from assistant import query
+
+    return query.understand(r.item.question).wants_activity and any("/seances/" in s for s in r.item.expected_sources)
 
 
 def _precision(abstained: list[ItemResult]) -> float:
@@ -254,11 +273,11 @@ def run(settings: Settings, set_path: Path, modes: list[str], quick: bool, out_d
     if out_dir is not None:
         from eval.report import write_report
 
-        write_report(payload, out_dir, "gold-quick" if quick else "gold")
+        write_report(payload, out_dir, set_path.stem + ("-quick" if quick else ""))
     return payload, broken
 
 
-TABLE_METRICS = ["hit@1", "hit@5", "mrr@10", "ndcg@10", "source_in_citations@5", "key_facts", "citation_support",
+TABLE_METRICS = ["hit@1", "hit@5", "mrr@10", "ndcg@10", "answer_first_source", "activity_sheet_first", "source_in_citations@5", "key_facts", "citation_support",
                  "abstention_recall", "false_abstention_rate", "safety_routing", "safety_false_alarms"]
 
 

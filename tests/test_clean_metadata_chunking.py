@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from assistant.schema import DocMeta, LoadedDocument, Section
 from assistant.vocabulary import competence_from_label, cycles_of, levels_in_text, normalise_levels
-from ingest.chunking import chunk_sections
-from ingest.clean import clean_text, remove_repeated_page_lines
+from ingest.chunking import chunk_sections, split_text
+from ingest.clean import clean_sections, clean_text, drop_repeated_lines, join_wrapped_lines, remove_repeated_page_lines
 from ingest.metadata import build_doc_meta
 
 
@@ -76,3 +76,68 @@ def test_chunks_follow_sections_then_size_with_stable_ids() -> None:
     assert [c.id for c in again] == [c.id for c in chunks]
     assert chunk_sections(sections, doc, "hash2", 400, 60)[0].id != chunks[0].id
     assert len({c.id for c in chunks}) == len(chunks)
+
+
+GUIDE_RULES = """On pose trois règles au début de chaque séance, et on les affiche dans la classe pour pouvoir y revenir facilement quand un élève les oublie ou quand un nouvel élève arrive en cours d'année.
+
+1. « On écoute celui qui parle. »
+2. « Chacun participe comme il le souhaite. »
+3. « Ce qui est raconté reste dans la classe. »
+
+Deux précisions sont indispensables.
+
+- La participation libre n'est pas l'absence de participation : l'enfant qui passe son tour reste dans le groupe.
+- La confidentialité a une limite, et il faut la dire dès le départ : un enfant en danger doit être protégé.
+
+Il est utile aussi de convenir d'un signal de silence non verbal et d'un objet de parole."""
+
+
+def test_a_list_stays_with_the_sentence_that_announces_it() -> None:
+    pieces = split_text(GUIDE_RULES, chunk_size=420, overlap=60)
+    with_list = [p for p in pieces if "Deux précisions sont indispensables." in p]
+    assert len(with_list) == 1
+    assert "La participation libre" in with_list[0] and "La confidentialité a une limite" in with_list[0]
+    assert not any(p.rstrip().endswith(("indispensables.", ":")) for p in pieces)
+    numbered = [p for p in pieces if "1. « On écoute" in p][0]
+    assert "On pose trois règles" in numbered and "3. « Ce qui est raconté" in numbered
+    assert all(len(p) <= 420 for p in pieces)
+
+
+def test_no_line_is_repeated_across_chunks() -> None:
+    paragraphs = [f"Paragraphe {i} : les élèves de la classe racontent une situation vécue pendant la récréation." for i in range(30)]
+    pieces = split_text("\n\n".join(paragraphs), chunk_size=400, overlap=120)
+    lines = [ln for p in pieces for ln in p.split("\n") if ln]
+    assert sorted(lines) == sorted(paragraphs)  # every paragraph once, none cut, none repeated
+    assert all(len(p) <= 400 for p in pieces)
+
+
+def test_a_long_table_is_cut_between_rows_under_its_header() -> None:
+    rows = [f"| Séance {i} | Activité coopérative numéro {i} avec la classe |" for i in range(20)]
+    text = "Le calendrier de l'année :\n\n| Séance | Activité |\n| --- | --- |\n" + "\n".join(rows)
+    pieces = split_text(text, chunk_size=300, overlap=60)
+    assert len(pieces) > 2
+    assert pieces[0].startswith("Le calendrier de l'année :\n\n| Séance | Activité |")
+    assert all(p.split("\n")[-1].startswith("|") for p in pieces)
+    assert all("| Séance | Activité |\n| --- | --- |" in p for p in pieces)
+    assert sum(p.count("Activité coopérative") for p in pieces) == 20
+
+
+def test_join_wrapped_lines_and_repeated_lines() -> None:
+    text = "Les élèves ont comparé trois\nfaçons de réagir.\nIls ont ensuite joué.\n\n- un item qui\ncontinue\n- un autre\n| a | b |\n## Titre"
+    assert join_wrapped_lines(text).split("\n") == [
+        "Les élèves ont comparé trois façons de réagir. Ils ont ensuite joué.", "", "- un item qui continue",
+        "- un autre", "| a | b |", "## Titre",
+    ]
+    repeated = "Ne jamais imposer de contact physique ; l'adulte guide.\nAutre ligne.\nNe jamais imposer de contact physique ; l'adulte guide."
+    assert drop_repeated_lines(repeated).split("\n") == ["Ne jamais imposer de contact physique ; l'adulte guide.", "Autre ligne."]
+
+
+def test_pdf_headings_from_marks_carry_over_pages() -> None:
+    pages = [
+        Section("## Le contexte\n\nUn collège de la Sarthe.\n\n### Les objectifs\n\nTrois objectifs retenus.", page=1),
+        Section("Suite des objectifs, sur la page suivante.\n\n## Les limites\n\nLa frontière avec le harcèlement.", page=2),
+    ]
+    parts = clean_sections(pages, paged=True)
+    assert [(p.heading_path, p.page) for p in parts] == [
+        (("Le contexte",), 1), (("Le contexte", "Les objectifs"), 1), (("Le contexte", "Les objectifs"), 2), (("Les limites",), 2),
+    ]

@@ -136,3 +136,142 @@ def test_invalid_utf8_and_unsupported_extension(tmp_path: Path) -> None:
     other.write_bytes(b"PK\x03\x04")
     with pytest.raises(LoadError, match="non pris en charge"):
         load(other)
+
+
+# --- Layout: tables, lists, headings and wrapped lines (issue 12, item 4) ---------------------------
+
+LONG_PARAGRAPH = (
+    "Les enseignants ont été interrogés à trois moments : avant leur participation, à mi-parcours et après "
+    "la formation, ce qui permet de suivre l'évolution des déclarations d'un même public dans le temps sans "
+    "jamais couper une phrase au milieu."
+)
+
+
+def _layout_pdf(path: Path) -> Path:
+    """A two-page report laid out like a real one: title, headings, a wrapped paragraph, bullets, a
+    numbered list, a narrow and a wide ruled table, and a sentence cut by the page break."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    body = styles["BodyText"]
+    grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey)])
+
+    def table(rows: list[list[str]]) -> Table:
+        t = Table([[Paragraph(c, body) for c in row] for row in rows], colWidths=[450 / len(rows[0])] * len(rows[0]))
+        t.setStyle(grid)
+        return t
+
+    story = [
+        Paragraph("Bilan du programme des rituels", styles["Title"]),
+        Paragraph("La méthode", styles["Heading2"]),
+        Paragraph(LONG_PARAGRAPH, body),
+        Paragraph("Deux précisions sont indispensables.", body),
+        Paragraph("la participation reste libre ;", body, bulletText="•"),
+        Paragraph("la confidentialité a une limite.", body, bulletText="•"),
+        Paragraph("Les médiateurs suivent trois étapes :", body),
+        Paragraph("Accueillir les deux élèves.", body, bulletText="1."),
+        Paragraph("Faire raconter chacun.", body, bulletText="2."),
+        Paragraph("Chercher une solution.", body, bulletText="3."),
+        Paragraph("Les chiffres", styles["Heading2"]),
+        table([["Indicateur", "Valeur"], ["Écoles participantes", "91"], ["Enseignants", "499"]]),
+        Paragraph("Une journée type", styles["Heading2"]),
+        table([["Moment", "Rituel", "Durée", "Adulte référent"],
+               ["Accueil", "Photo sur le panneau des émotions", "10 min", "Enseignant et ATSEM"],
+               ["Fin de journée", "Un moment où j'étais bien", "5 min", "Enseignant"]]),
+        Paragraph("Les élèves ont comparé trois façons de", body),
+        PageBreak(),
+        Paragraph("réagir avant de s'entraîner en petits groupes.", body),
+    ]
+    SimpleDocTemplate(str(path), pagesize=A4, title="Bilan du programme des rituels", invariant=1).build(story)
+    return path
+
+
+@pytest.fixture(scope="module")
+def layout_sections(tmp_path_factory: pytest.TempPathFactory) -> tuple[str | None, list]:
+    doc = load(_layout_pdf(tmp_path_factory.mktemp("layout") / "bilan.pdf"))
+    return doc.title, clean_sections(doc.sections, paged=True)
+
+
+def test_pdf_tables_come_out_as_tables(layout_sections) -> None:  # type: ignore[no-untyped-def]
+    _, sections = layout_sections
+    figures = [s for s in sections if s.heading_path == ("Les chiffres",)][0]
+    assert figures.text.split("\n") == [
+        "| Indicateur | Valeur |", "| --- | --- |", "| Écoles participantes | 91 |", "| Enseignants | 499 |",
+    ]
+    day = [s for s in sections if s.heading_path == ("Une journée type",)][0].text.split("\n")
+    # Too wide for a Markdown table in a chat answer: one self-describing line per row.
+    assert day[:2] == [
+        "- Moment : Accueil ; Rituel : Photo sur le panneau des émotions ; Durée : 10 min ; Adulte référent : Enseignant et ATSEM",
+        "- Moment : Fin de journée ; Rituel : Un moment où j'étais bien ; Durée : 5 min ; Adulte référent : Enseignant",
+    ]
+
+
+def test_pdf_lists_headings_and_wrapped_lines(layout_sections) -> None:  # type: ignore[no-untyped-def]
+    title, sections = layout_sections
+    assert title == "Bilan du programme des rituels"
+    assert all(title not in s.heading_path for s in sections)  # the title heading is the title, not a section
+    method = [s for s in sections if s.heading_path == ("La méthode",)][0]
+    lines = [ln for ln in method.text.split("\n") if ln]
+    assert LONG_PARAGRAPH in lines  # the paragraph wrapped over several lines is one line again
+    assert lines[lines.index("Deux précisions sont indispensables.") + 1:][:2] == [
+        "- la participation reste libre ;", "- la confidentialité a une limite.",
+    ]
+    start = lines.index("Les médiateurs suivent trois étapes :")
+    assert lines[start + 1:start + 4] == ["1. Accueillir les deux élèves.", "2. Faire raconter chacun.", "3. Chercher une solution."]
+    assert len(lines) == len(set(lines))
+
+
+def test_pdf_sentence_cut_by_a_page_break_is_whole(layout_sections) -> None:  # type: ignore[no-untyped-def]
+    _, sections = layout_sections
+    whole = [s for s in sections if "trois façons de réagir avant" in s.text]
+    assert whole and whole[0].page == 1
+    assert not any(s.text.startswith("réagir") for s in sections)
+
+
+def test_docx_tables_lists_and_merged_cells(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Organisation", level=2)
+    document.add_paragraph("Le déroulé suit trois étapes :")
+    for step in ("Accueillir.", "Raconter.", "Conclure."):
+        document.add_paragraph(step, style="List Number")
+    wide = document.add_table(rows=2, cols=4)
+    for j, text in enumerate(["Période", "Volet médiation", "Volet affirmation de soi", "Qui"]):
+        wide.cell(0, j).text = text
+    for j, text in enumerate(["Septembre-octobre", "Présentation aux classes", "Séance 1 : poser les règles", "CPE"]):
+        wide.cell(1, j).text = text
+    narrow = document.add_table(rows=3, cols=2)
+    narrow.cell(0, 0).merge(narrow.cell(0, 1)).text = "Chiffres clés"
+    narrow.cell(1, 0).text, narrow.cell(1, 1).text = "Indicateur", "Valeur"
+    narrow.cell(2, 0).text, narrow.cell(2, 1).text = "Écoles", "91"
+    path = tmp_path / "fiche.docx"
+    document.save(str(path))
+
+    text = clean_sections(load(path).sections)[0].text
+    lines = [ln for ln in text.split("\n") if ln]
+    assert lines[:4] == ["Le déroulé suit trois étapes :", "1. Accueillir.", "2. Raconter.", "3. Conclure."]
+    assert ("- Période : Septembre-octobre ; Volet médiation : Présentation aux classes ; "
+            "Volet affirmation de soi : Séance 1 : poser les règles ; Qui : CPE") in lines
+    assert text.count("Chiffres clés") == 1  # a merged cell is not repeated
+    assert "| Écoles | 91 |" in lines
+
+
+def test_pptx_table_is_rendered_as_a_table(tmp_path: Path) -> None:
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[5])  # title only
+    slide.shapes.title.text = "Les chiffres"
+    table = slide.shapes.add_table(3, 2, Inches(1), Inches(2), Inches(6), Inches(2)).table
+    for i, (a, b) in enumerate([("Indicateur", "Valeur"), ("Écoles", "91"), ("Enseignants", "499")]):
+        table.cell(i, 0).text, table.cell(i, 1).text = a, b
+    path = tmp_path / "chiffres.pptx"
+    deck.save(str(path))
+    assert load(path).sections[0].text.split("\n") == [
+        "| Indicateur | Valeur |", "| --- | --- |", "| Écoles | 91 |", "| Enseignants | 499 |",
+    ]

@@ -3,6 +3,7 @@ document serving rules, access rules, and the chat flow over a real Chroma store
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from assistant.ui.access import Access, load_credentials, parse_credentials
 from assistant.ui.documents import document_url, resolve_document, response_headers
 from assistant.ui.handlers import THINKING, ChatSession, UiHandlers, filters_from_choices, safe_filename
 from tests.conftest import CORPUS
-from tests.make_docs import XSS_TITLE, xss_sheet
+from tests.make_docs import xss_sheet
 
 XSS_DOC = xss_sheet("Un lien piégé [cliquez](javascript:alert(1)) et une image distante ![x](http://example.invalid/x.png).")
 
@@ -66,7 +67,7 @@ def test_passage_highlights_snippet_in_context_escaped() -> None:
     c = _citation(snippet="<script>evil()</script> Le passage cité ici.")
     out = fmt.passage_html(c, context, "cartable/document/docs/fiche.md")
     assert "<script" not in out
-    assert "<mark>&lt;script&gt;evil()&lt;/script&gt; Le   passage\ncité ici.</mark>" in out
+    assert "<mark>&lt;script&gt;evil()&lt;/script&gt; Le   passage</mark><br /><mark>\ncité ici.</mark> Après." in out
     assert out.index("Avant le passage.") < out.index("<mark>")
     assert 'href="cartable/document/docs/fiche.md"' in out and 'rel="noopener noreferrer"' in out
     missing = fmt.passage_html(c, None, None)
@@ -78,11 +79,65 @@ def test_passage_without_match_shows_context_unmarked() -> None:
     assert "<mark>" not in out and "Un autre texte &lt;i&gt;" in out
 
 
-def test_safety_html() -> None:
+def test_safety_html_names_every_number() -> None:
     assert fmt.safety_html(None) == ""
-    out = fmt.safety_html(Safety("danger", "Enfant <en> danger", ["119", "Fil Santé Jeunes 0 800 235 236"]))
+    out = fmt.safety_html(Safety("danger", "Enfant <en> danger",
+                                 ["119", "17", "Fil Santé Jeunes 0 800 235 236", "infirmière <scolaire>"]))
     assert 'role="alert"' in out and "&lt;en&gt;" in out
-    assert 'href="tel:119"' in out and 'href="tel:0800235236"' in out
+    assert '<a href="tel:119">119 – Allô Enfance en danger</a>' in out
+    assert '<a href="tel:17">17 – police-gendarmerie</a>' in out
+    assert '<a href="tel:0800235236">Fil Santé Jeunes – 0 800 235 236</a>' in out and "12-25 ans" in out
+    assert "<li>infirmière &lt;scolaire&gt;</li>" in out  # not a number: shown as given, escaped
+
+
+def test_every_resource_the_safety_module_names_has_a_label() -> None:
+    from assistant import resources
+    from assistant.safety import CATEGORIES
+
+    named = {r for category in CATEGORIES for r in category.resources}
+    assert named and all(resources.lookup(r) is not None for r in named), named
+    assert resources.label("3018") == "3018 – harcèlement et cyberharcèlement"
+    assert resources.label("3114") == "3114 – prévention du suicide"
+    assert resources.label("15") == "15 – SAMU" and resources.label("112").startswith("112 – ")
+    assert resources.label(" 119 ") == "119 – Allô Enfance en danger"
+    assert resources.label("médecin scolaire") == "médecin scolaire" and resources.lookup("") is None
+    assert len({r.tel for r in resources.RESOURCES}) == len(resources.RESOURCES)
+
+
+# -- documents' Markdown in the sources panel ------------------------------------------------
+def test_sources_render_documents_markdown() -> None:
+    c = _citation(snippet="**Compétence(s) visée(s)** : coopérer\n\n- Étape une\n- Étape *deux*")
+    out = fmt.sources_html([c], turn=0)
+    assert "<strong>Compétence(s) visée(s)</strong> : coopérer" in out and "**" not in out
+    assert "<li>Étape une</li>" in out and "<em>deux</em>" in out
+
+
+def test_rendered_markdown_is_inert() -> None:
+    payload = ('<script>alert(1)</script> <img src=x onerror="alert(2)"> <a href="http://e">a</a>\n\n'
+               "[lien](javascript:alert(3)) ![image](http://e/x.png) <http://e/auto>\n\n"
+               "[ref]\n\n[ref]: javascript:alert(4)\n\n    indented <b>x</b>")
+    sources = fmt.sources_html([_citation(snippet=payload)], 0)
+    opening = '<blockquote class="cartable-snippet cartable-md">'
+    snippet = sources[sources.index(opening) + len(opening):sources.index("</blockquote>")]
+    for out in (fmt.render_markdown(payload), fmt.highlight(payload, "alert(1)"), snippet):
+        tags = re.findall(r"<[^>]*>", out)
+        # Only plain formatting tags, without attributes: no link, image, script or handler survives.
+        plain = re.compile(r"</?(?:p|br|strong|em|ul|ol|li|h[1-6]|mark|blockquote|hr|s|table|thead|tbody|tr|th|td)\s*/?>")
+        assert [t for t in tags if not plain.fullmatch(t)] == [], out
+        assert "&lt;script&gt;" in out and "[lien](javascript:alert(3))" in out  # shown as text
+
+
+def test_highlight_spanning_blocks_stays_well_formed() -> None:
+    import xml.etree.ElementTree as ET
+
+    context = "# Fiche\n\n## Déroulement\n\n1. Accueil des élèves\n2. Jeu <i>du</i> miroir\n\nDébriefing final."
+    out = fmt.highlight(context, "Déroulement\n\n1. Accueil des élèves\n2. Jeu <i>du</i>")
+    ET.fromstring(f"<div>{out}</div>")  # tags nest properly: each block has its own <mark>
+    assert "<h2><mark>Déroulement</mark></h2>" in out
+    assert "<li><mark>Accueil des élèves</mark></li>" in out
+    assert "<li><mark>Jeu &lt;i&gt;du&lt;/i&gt;</mark> miroir</li>" in out
+    assert "<p>Débriefing final.</p>" in out and out.count("<mark>") == 3
+    assert "\ue000" not in fmt.highlight("a\ue000b", "b") and "\ue001" not in fmt.render_markdown("\ue001")
 
 
 def test_filters_from_choices() -> None:
@@ -366,8 +421,8 @@ def test_safety_answer_shows_alert_banner(ui: UiHandlers) -> None:
 
 def test_serve_ingests_bundled_corpus_only_when_store_empty(ui: UiHandlers, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    import assistant.cli
     import assistant.ui.app as app
+    import ingest.progress
     from assistant.core import Assistant
 
     ingested: list[list[Path]] = []
@@ -377,7 +432,7 @@ def test_serve_ingests_bundled_corpus_only_when_store_empty(ui: UiHandlers, tmp_
         def summary(self) -> str:
             return "résumé"
 
-    monkeypatch.setattr(assistant.cli, "run_ingest", lambda s, paths, **kw: ingested.append(paths) or Report())
+    monkeypatch.setattr(ingest.progress, "ingest_with_progress", lambda s, paths, **kw: ingested.append(paths) or Report())
     monkeypatch.setattr(Assistant, "from_settings", classmethod(lambda cls, s, embeddings=None: ui.assistant))
     monkeypatch.setattr(app, "launch", lambda demo, s, host, port, block: launched.append((host, port)) or "")
 

@@ -12,10 +12,11 @@ import gradio as gr
 from assistant.core import Assistant
 from assistant.settings import Settings
 from assistant.ui import format as fmt
+from assistant.ui import planner
 from assistant.ui.access import Access, load_credentials
-from assistant.ui.assets import CITE_JS, CSS, FOCUS_PASSAGE_JS
+from assistant.ui.assets import CITE_JS, CSS, FOCUS_PASSAGE_JS, SCROLL_ANSWER_JS
 from assistant.ui.documents import ROUTE, response_headers
-from assistant.ui.handlers import ChatSession, UiHandlers
+from assistant.ui.handlers import PRIVACY_NOTE, ChatSession, UiHandlers
 
 # Extractive answers are CPU-bound (query embedding, BM25, partly under the GIL): on 2 cores, 20
 # simultaneous clients got p50 1.9 s with 2 answers at a time against 3.0 s with 4
@@ -73,6 +74,7 @@ def build_app(assistant: Assistant, settings: Settings, *, host: str = "127.0.0.
                         safety = gr.HTML("", js_on_load=None, visible=False, elem_id="safety-banner")
                         chatbot = gr.Chatbot(
                             label="Conversation", elem_id="chatbot", height=520, buttons=["copy", "copy_all"],
+                            autoscroll=False,  # a new answer is read from its top (SCROLL_ANSWER_JS)
                             feedback_options=None, latex_delimiters=[], sanitize_html=True,
                             placeholder="Les réponses s'appuient uniquement sur les documents indexés ; "
                                         "les repères [1] renvoient aux passages cités.",
@@ -85,7 +87,7 @@ def build_app(assistant: Assistant, settings: Settings, *, host: str = "127.0.0.
                             download = gr.DownloadButton("Télécharger la réponse (Markdown)", value=None, interactive=False,
                                                          size="sm", elem_id="download")
                             new_chat = gr.Button("Nouvelle conversation", size="sm", elem_id="new-chat")
-                        with gr.Group(elem_id="feedback"):
+                        with gr.Group(elem_id="feedback", visible=settings.feedback_enabled):
                             comment = gr.Textbox(label="Votre avis sur la dernière réponse — commentaire (facultatif)",
                                                  placeholder="Ce qui manquait, ce qui était utile…", lines=1, max_lines=4,
                                                  elem_id="feedback-comment")
@@ -93,11 +95,14 @@ def build_app(assistant: Assistant, settings: Settings, *, host: str = "127.0.0.
                                 thumbs_up = gr.Button("👍 Utile", size="sm", elem_id="feedback-up")
                                 thumbs_down = gr.Button("👎 Pas utile", size="sm", elem_id="feedback-down")
                         feedback_note = gr.Markdown(elem_id="feedback-note")
+                        gr.Markdown(PRIVACY_NOTE, elem_id="privacy-note", visible=settings.feedback_enabled)
                     with gr.Column(scale=2, min_width=300, elem_id="sources-column"):
                         gr.Markdown("### Sources", elem_id="sources-title")
                         sources = gr.HTML(fmt.EMPTY_SOURCES, js_on_load=CITE_JS, elem_id="sources")
                         gr.Markdown("### Passage dans son contexte", elem_id="passage-title")
                         passage = gr.HTML(fmt.EMPTY_PASSAGE, js_on_load=None, elem_id="passage")
+            with gr.Tab("Préparer", id="plan", elem_id="tab-plan"):
+                _planner_tab(assistant)
             with gr.Tab("État de l'index", id="index", elem_id="tab-index"):
                 status = gr.Markdown(elem_id="index-status")
                 refresh = gr.Button("Actualiser", size="sm", elem_id="index-refresh")
@@ -182,6 +187,49 @@ def build_app(assistant: Assistant, settings: Settings, *, host: str = "127.0.0.
     return demo
 
 
+def _planner_tab(assistant: Assistant) -> None:
+    """The « Préparer » tab: a progression for a class, a workshop for trainers; each shown cited, with
+    Markdown and PDF downloads. Handlers are plain functions in ui/planner.py."""
+    retriever = assistant.retriever
+    download_off = {"value": None, "interactive": False, "size": "sm"}
+    with gr.Row(elem_id="plan-row"):
+        with gr.Column(scale=2, min_width=300, elem_id="plan-forms"):
+            with gr.Accordion("Progression pour une classe", open=True, elem_id="prog-form"):
+                level = gr.Dropdown(planner.LEVEL_CHOICES, value=None, label="Niveau (classe ou cycle)", elem_id="prog-level")
+                comps = gr.Dropdown(planner.COMPETENCE_CHOICES, value=[], multiselect=True,
+                                    label="Compétences à travailler", elem_id="prog-competences")
+                comp_text = gr.Textbox(label="… ou en texte libre (ex. : émotions et coopération)", lines=1,
+                                       elem_id="prog-free")
+                with gr.Row():
+                    sessions = gr.Number(6, precision=0, minimum=1, maximum=40, label="Séances", elem_id="prog-sessions")
+                    minutes = gr.Number(45, precision=0, minimum=5, maximum=480, label="Minutes par séance",
+                                        elem_id="prog-minutes")
+                period = gr.Textbox(label="Période (facultatif, ex. : novembre-février)", lines=1, elem_id="prog-period")
+                prog_btn = gr.Button("Construire la progression", variant="primary", elem_id="prog-build")
+            with gr.Accordion("Atelier de formation", open=False, elem_id="ws-form"):
+                public = gr.Dropdown(planner.AUDIENCE_CHOICES, value=planner.AUDIENCE_CHOICES[0], allow_custom_value=True,
+                                     label="Public (choisir ou écrire)", elem_id="ws-public")
+                ws_minutes = gr.Number(180, precision=0, minimum=20, maximum=720, label="Durée (minutes)",
+                                       elem_id="ws-minutes")
+                theme = gr.Textbox("animer une séance CPS", label="Thème", lines=1, elem_id="ws-theme")
+                ws_btn = gr.Button("Préparer l'atelier", variant="primary", elem_id="ws-build")
+        with gr.Column(scale=3, min_width=330, elem_id="plan-output-column"):
+            with gr.Row(elem_id="plan-downloads"):
+                md_btn = gr.DownloadButton("Télécharger (Markdown)", elem_id="plan-md", **download_off)
+                pdf_btn = gr.DownloadButton("Télécharger (PDF)", elem_id="plan-pdf", **download_off)
+            shown = gr.Markdown(planner.EMPTY_PLAN, elem_id="plan-output", sanitize_html=True)
+
+    def outputs(out: planner.PlanOutput) -> tuple[Any, ...]:
+        return (out.markdown, gr.DownloadButton(value=out.markdown_path, interactive=out.markdown_path is not None),
+                gr.DownloadButton(value=out.pdf_path, interactive=out.pdf_path is not None))
+
+    prog_btn.click(lambda *a: outputs(planner.progression(retriever, *a)),
+                   [level, comps, comp_text, sessions, minutes, period], [shown, md_btn, pdf_btn],
+                   api_name="progression", concurrency_id="ask")
+    ws_btn.click(lambda *a: outputs(planner.workshop(retriever, *a)), [public, ws_minutes, theme],
+                 [shown, md_btn, pdf_btn], api_name="atelier", concurrency_id="ask")
+
+
 def _upload_note(access: Access, allowed: bool) -> str:
     if allowed:
         return "Les documents ajoutés sont enregistrés dans le magasin (dossier `uploads`) et indexés comme le corpus."
@@ -203,7 +251,7 @@ def launch(demo: gr.Blocks, settings: Settings, host: str = "127.0.0.1", port: i
     app, url, _ = demo.launch(
         server_name=host, server_port=port, prevent_thread_lock=True, quiet=quiet,
         auth=credentials or None, auth_message="Connectez-vous pour utiliser Cartable Assistant." if credentials else None,
-        theme=_theme(), css=CSS, footer_links=[], max_file_size=f"{settings.upload_max_mb:g}mb",
+        theme=_theme(), css=CSS, js=SCROLL_ANSWER_JS, footer_links=[], max_file_size=f"{settings.upload_max_mb:g}mb",
         show_error=False, ssr_mode=False,
     )
     _add_document_route(app, demo.cartable_handlers, auth_enabled=bool(credentials))  # type: ignore[attr-defined]
@@ -253,13 +301,13 @@ def _find_endpoint(routes: list[Any], suffix: str) -> Any | None:
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
     """`cartable serve`: index the bundled corpus if the store is empty, load the models once, launch."""
     from assistant.backends import quiet_environment
-    from assistant.cli import run_ingest
+    from ingest.progress import ingest_with_progress
     from assistant.store import Store
 
     quiet_environment(settings)
     if Store(settings.store).current_name() is None:
         print(f"Magasin vide : indexation du corpus fourni ({settings.corpus})…", file=sys.stderr, flush=True)
-        report = run_ingest(settings, [settings.corpus])
+        report = ingest_with_progress(settings, [settings.corpus])
         print(report.summary(), file=sys.stderr, flush=True)
     print("Chargement des modèles…", file=sys.stderr, flush=True)
     assistant = Assistant.from_settings(settings)

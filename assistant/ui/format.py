@@ -2,7 +2,8 @@
 
 Everything that comes from a document (answer text, snippets, chunks, titles, sources) is escaped
 here, before any markup is built: a document containing `<script>` or `<img onerror>` must show as
-text. Gradio sanitises too, but that is a second line, not the first.
+text. Gradio sanitises too, but that is a second line, not the first. Snippets and passages are
+documents' own Markdown, rendered by markdown-it with raw HTML, links and images switched off.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ import re
 import time
 from typing import Any
 
+from markdown_it import MarkdownIt
+
+from assistant import resources
 from assistant.schema import Answer, Citation, Safety
 from assistant.vocabulary import CLASSES, COMPETENCE_BY_KEY, CYCLE_LABELS, DOC_TYPES, fold
 
@@ -36,6 +40,19 @@ EMPTY_PASSAGE = (
     '<p class="cartable-empty">Cliquez sur un repère [1] dans la réponse ou sur une source '
     "pour lire le passage dans son contexte.</p>"
 )
+
+# Documents' Markdown as HTML: raw HTML is escaped (html=False); links, images and reference
+# definitions stay literal text, so a document can neither load nor link anything; indented "code"
+# is off because hard-indented prose is common in converted documents.
+_MARKDOWN = (
+    MarkdownIt("commonmark", {"html": False, "breaks": True})
+    .enable(["table", "strikethrough"])
+    .disable(["image", "link", "autolink", "reference", "code", "html_inline", "html_block"])
+)
+# Private-use characters that bracket the cited snippet through the Markdown rendering.
+_MARK_START, _MARK_END = "\ue000", "\ue001"
+_BLOCK_PREFIX = re.compile(r"[ \t]*(?:(?:#{1,6}|[-*+]|\d{1,9}[.)]|>)[ \t]+)*")
+_TAG_SPLIT = re.compile(r"(<[^>]*>)")
 
 _MARKER = re.compile(r"(?<!\\)\[(\d{1,3})\](?!\()")
 # Link targets a document could smuggle in through Markdown: never rendered as live links.
@@ -113,7 +130,7 @@ def sources_html(citations: list[Citation], turn: int) -> str:
             f'<span class="cartable-source-n">[{c.n}]</span> <span class="cartable-source-title">{esc(c.title)}</span>'
             f"</button>"
             f'<div class="cartable-source-meta">{esc(citation_meta(c))}</div>'
-            f'<blockquote class="cartable-snippet">{esc(c.snippet)}</blockquote>'
+            f'<blockquote class="cartable-snippet cartable-md">{render_markdown(c.snippet)}</blockquote>'
             f"</li>"
         )
     return (
@@ -123,24 +140,60 @@ def sources_html(citations: list[Citation], turn: int) -> str:
     )
 
 
-def highlight(context: str, snippet: str) -> str:
-    """The context as HTML with the snippet marked; each piece is escaped before markup is added."""
+def render_markdown(text: str) -> str:
+    """A document's Markdown as safe HTML ('**Compétence(s) visée(s)**' in bold, lists as lists)."""
+    return _MARKDOWN.render(_strip_sentinels(text or ""))
+
+
+def _strip_sentinels(text: str) -> str:
+    return text.replace(_MARK_START, "").replace(_MARK_END, "")
+
+
+def _snippet_span(context: str, snippet: str) -> tuple[int, int] | None:
     start = context.find(snippet) if snippet else -1
-    end = start + len(snippet)
-    if start < 0 and snippet.strip():
+    if start >= 0:
+        return start, start + len(snippet)
+    if snippet.strip():
         # The snippet may differ from the chunk in whitespace only (line breaks joined).
         words = snippet.split()[:200]
         match = re.search(r"\s+".join(re.escape(w) for w in words), context)
         if match:
-            start, end = match.start(), match.end()
-    if start < 0:
-        return esc(context)
-    return f"{esc(context[:start])}<mark>{esc(context[start:end])}</mark>{esc(context[end:])}"
+            return match.start(), match.end()
+    return None
+
+
+def highlight(context: str, snippet: str) -> str:
+    """The context rendered as Markdown (safe HTML) with the snippet's text wrapped in <mark>.
+
+    Sentinels bracket the snippet through the rendering; each text run between them is then marked
+    on its own, so a snippet spanning paragraphs or list items still yields well-formed HTML."""
+    context = _strip_sentinels(context)
+    span = _snippet_span(context, _strip_sentinels(snippet))
+    if span is None:
+        return render_markdown(context)
+    start, end = span
+    line_start = context.rfind("\n", 0, start) + 1
+    if not context[line_start:start].strip():
+        # Starting a line: keep "## ", "- ", "1. " before the sentinel so the block stays a block.
+        start = min(max(start, _BLOCK_PREFIX.match(context, line_start).end()), end)
+    rendered = _MARKDOWN.render(context[:start] + _MARK_START + context[start:end] + _MARK_END + context[end:])
+    out: list[str] = []
+    inside = False
+    for part in _TAG_SPLIT.split(rendered):
+        if part.startswith("<"):
+            out.append(_strip_sentinels(part))
+            continue
+        for piece in re.split(f"([{_MARK_START}{_MARK_END}])", part):
+            if piece in (_MARK_START, _MARK_END):
+                inside = piece == _MARK_START
+            elif piece:
+                out.append(f"<mark>{piece}</mark>" if inside and piece.strip() else piece)
+    return "".join(out)
 
 
 def passage_html(c: Citation, context: str | None, document_url: str | None) -> str:
     """The cited passage in its context (the whole stored chunk), with a link to the original."""
-    body = highlight(context, c.snippet) if context else f"<mark>{esc(c.snippet)}</mark>"
+    body = highlight(context, c.snippet) if context else highlight(c.snippet, c.snippet)
     note = "" if context else '<p class="cartable-hint">Le passage complet n\'est plus dans l\'index ; extrait cité :</p>'
     if document_url:
         page = f" à la page {c.page}" if c.page and "#page=" in document_url else ""
@@ -154,27 +207,28 @@ def passage_html(c: Citation, context: str | None, document_url: str | None) -> 
         f'<article class="cartable-passage" tabindex="-1" aria-label="Passage cité {c.n}">'
         f'<h3>[{c.n}] {esc(c.title)}</h3>'
         f'<p class="cartable-source-meta">{esc(citation_meta(c))}<br><code>{esc(c.source)}</code></p>'
-        f'{note}<div class="cartable-context">{body}</div>{link}</article>'
+        f'{note}<div class="cartable-context cartable-md">{body}</div>{link}</article>'
     )
 
 
 def safety_html(safety: Safety | None) -> str:
-    """A prominent alert when the question reveals a child in danger; the numbers are call links."""
+    """A prominent alert when the question reveals a child in danger: each number named and described
+    (see `assistant.resources`), and a call link."""
     if safety is None:
         return ""
-    resources = []
-    for r in safety.resources:
-        number = re.search(r"(\d[\d ]*\d|\d)$", r)
-        if number:
-            tel = number.group(1).replace(" ", "")
-            resources.append(f'<li><a href="tel:{esc(tel)}">{esc(r)}</a></li>')
-        else:
-            resources.append(f"<li>{esc(r)}</li>")
+    items = []
+    for name in safety.resources:
+        resource = resources.lookup(name)
+        if resource is None:
+            items.append(f"<li>{esc(name)}</li>")
+            continue
+        details = f' <span class="cartable-safety-details">({esc(resource.details)})</span>' if resource.details else ""
+        items.append(f'<li><a href="tel:{esc(resource.tel)}">{esc(resource.label)}</a>{details}</li>')
     return (
         '<div class="cartable-safety" role="alert">'
         f"<strong>⚠️ {esc(safety.label)}</strong>"
         "<p>La sécurité de l'enfant passe avant toute activité. Ressources à contacter :</p>"
-        f'<ul>{"".join(resources)}</ul></div>'
+        f'<ul>{"".join(items)}</ul></div>'
     )
 
 

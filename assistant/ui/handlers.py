@@ -28,6 +28,11 @@ from assistant.vocabulary import CLASSES, COMPETENCE_BY_KEY, DOC_TYPES
 logger = logging.getLogger(__name__)
 
 THINKING = "_Recherche dans les documents…_"
+# Shown under the feedback buttons (issue 11): disclosures stay out of the logs unless feedback is sent.
+PRIVACY_NOTE = ("<small>🔒 Les questions qui évoquent un enfant en danger ne sont pas conservées, "
+                "sauf si vous donnez votre avis (👍/👎) sur la réponse.</small>")
+SAFETY_PRIVACY_NOTE = ("Par discrétion, cette question n'est pas conservée. Si vous donnez votre avis (👍 ou 👎), "
+                       "elle sera enregistrée avec la réponse pour améliorer l'assistant.")
 ERROR_TEXT = "Une erreur inattendue a empêché de répondre. Réessayez ; si elle persiste, prévenez l'administrateur·rice."
 Progress = Callable[[str, int, int], None]  # (stage, done, total), as the ingestion pipeline reports it
 
@@ -93,6 +98,10 @@ class ChatSession:
     def last_recorded(self) -> Exchange | None:
         return next((e for e in reversed(self.exchanges) if e.answer_id is not None), None)
 
+    def last_answered(self) -> Exchange | None:
+        """The latest exchange that got an answer (the one 👍/👎 rate), recorded or not."""
+        return next((e for e in reversed(self.exchanges) if not e.failed), None)
+
 
 class ChatUpdate(NamedTuple):
     """Outputs of one step of `respond`, in the order `app.py` lists the components."""
@@ -115,7 +124,7 @@ class UiHandlers:
         self.assistant = assistant
         self.settings = settings
         self.access = access
-        self.feedback = feedback or FeedbackStore(settings.store / "feedback.sqlite")
+        self.feedback = feedback or FeedbackStore.from_settings(settings)
         self.exports_dir = exports_dir or Path(tempfile.mkdtemp(prefix="cartable-exports-"))
         self.uploads_dir = settings.store / "uploads"
 
@@ -156,11 +165,16 @@ class UiHandlers:
         answer_id = None if failed else self._record(question, final)
         session.exchanges.append(Exchange(question, final, answer_id, failed))
         download = None if failed else self._export(final, answer_id, filters)
-        note = "" if failed else "Votre avis sur cette réponse nous aide : 👍 ou 👎 ci-dessous."
+        note = "" if failed or not self.feedback.enabled else (
+            SAFETY_PRIVACY_NOTE if final.safety is not None else "Votre avis sur cette réponse nous aide : 👍 ou 👎 ci-dessous.")
         yield ChatUpdate(session.messages(), session, "", fmt.sources_html(final.citations, turn),
                          fmt.EMPTY_PASSAGE, fmt.safety_html(final.safety), download, note)
 
-    def _record(self, question: str, answer: Answer) -> int | None:
+    def _record(self, question: str, answer: Answer, consented: bool = False) -> int | None:
+        """Log the answer for feedback; a question routed to safety (a possible disclosure about a
+        child) is written only once the person sends feedback on it (`consented`)."""
+        if answer.safety is not None and not consented:
+            return None
         try:
             return self.feedback.record_answer(question, answer.to_json(), answer.abstained)
         except sqlite3.Error:
@@ -204,9 +218,16 @@ class UiHandlers:
     # -- feedback --------------------------------------------------------------------------
     def rate(self, session: ChatSession | None, rating: int, comment: str | None) -> tuple[str, str]:
         """Record 👍 / 👎 (and the comment) for the latest answer; returns (note, new comment box value)."""
-        last = (session or ChatSession()).last_recorded()
-        if last is None or last.answer_id is None:
+        if not self.feedback.enabled:
+            return "Le recueil des avis est désactivé sur ce serveur.", comment or ""
+        last = (session or ChatSession()).last_answered()
+        if last is None:
             return "Posez d'abord une question : l'avis porte sur la dernière réponse.", comment or ""
+        if last.answer_id is None:
+            # Sending feedback is the explicit choice to keep this exchange (safety answers are not logged before).
+            last.answer_id = self._record(last.question, last.answer, consented=True)
+        if last.answer_id is None:
+            return "L'avis n'a pas pu être enregistré ; réessayez plus tard.", comment or ""
         try:
             self.feedback.record_feedback(last.answer_id, rating, comment)
         except (sqlite3.Error, KeyError):
@@ -218,7 +239,7 @@ class UiHandlers:
 
     # -- index -----------------------------------------------------------------------------
     def status(self) -> str:
-        from assistant.cli import store_status
+        from assistant.status import store_status
 
         try:
             unanswered = len(self.feedback.list_unanswered())

@@ -17,13 +17,10 @@ from typing import Any
 import pytest
 
 from assistant.settings import Settings
+from tests.e2e.conftest import CHROMIUM
+from scripts.screenshot import MAX_BYTES, capture
 from tests.make_docs import xss_sheet
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-REPO = Path(__file__).resolve().parents[2]
-SCREENSHOT = REPO / "docs" / "screenshot.png"
 ACCOUNTS = {"admin": "admin-mot-de-passe", "lea": "lea-mot-de-passe"}
 TIMEOUT_MS = 60_000
 
@@ -80,18 +77,6 @@ def auth_url(e2e_assistant: Any, e2e_settings: Settings) -> Iterator[str]:
     yield from _start(e2e_assistant, e2e_settings.model_copy(update={"auth": auth, "admin_users": ["admin"]}))
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail("CI=true but /usr/bin/chromium is absent: install Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="fr-FR")
@@ -130,7 +115,7 @@ def _login(page: Any, url: str, user: str) -> None:
     page.wait_for_function("document.querySelector('#access-note')?.innerText.includes('Connecté')")
 
 
-def test_example_question_streams_cited_answer_and_opens_passage(page: Any, app_url: str) -> None:
+def test_example_question_streams_cited_answer_and_opens_passage(page: Any, app_url: str, tmp_path: Path) -> None:
     _open(page, app_url)
     # Record every state of the latest bot message, to see the answer arrive in steps.
     page.evaluate("""() => {
@@ -167,15 +152,13 @@ def test_example_question_streams_cited_answer_and_opens_passage(page: Any, app_
     page.wait_for_selector(f"#passage article[aria-label='Passage cité {n}'] mark")
     page.wait_for_function("document.activeElement?.matches('#passage article')")
 
-    page.evaluate("""() => {
-      window.scrollTo(0, 0);
-      for (const el of document.querySelectorAll('#chatbot *')) {
-        if (el.scrollHeight > el.clientHeight + 20) el.scrollTop = 0;  // the answer from its start
-      }
-    }""")
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
-    assert SCREENSHOT.stat().st_size < 300_000
+    # Sources are the documents' Markdown rendered, not its raw markup.
+    assert "**" not in page.inner_text("#sources") and "**" not in page.inner_text("#passage")
+    assert page.locator("#sources .cartable-snippet strong, #sources .cartable-snippet li").count() > 0
+
+    # The README's picture as `make screenshot` takes it, written here (tests never touch tracked files).
+    shot = capture(page, app_url, tmp_path / "screenshot.png")
+    assert 10_000 < shot.stat().st_size < MAX_BYTES
 
     # Readable on a phone: nothing wider than the screen.
     page.set_viewport_size({"width": 390, "height": 844})
@@ -250,3 +233,46 @@ def test_uploaded_document_with_html_payloads_stays_inert(page: Any, auth_url: s
     assert page.dialogs == []  # type: ignore[attr-defined]
     for scope in ("#passage", "#sources", "#chatbot"):
         assert page.locator(f"{scope} script, {scope} img[src='x'], {scope} img[src='y'], {scope} svg[onload]").count() == 0
+
+
+# Where an element's first line sits: inside the chat's scroll box and the window, and not covered.
+_FIRST_LINE_ON_SCREEN = """(el) => {
+  const r = el.getBoundingClientRect();
+  let box = el.parentElement;
+  while (box && !(['auto', 'scroll'].includes(getComputedStyle(box).overflowY) && box.scrollHeight > box.clientHeight)) {
+    box = box.parentElement;
+  }
+  const b = box ? box.getBoundingClientRect() : {top: 0, bottom: innerHeight};
+  const hit = document.elementFromPoint(r.left + 4, r.top + Math.min(8, r.height / 2));
+  return {inBox: r.top >= b.top - 1 && r.top + 8 <= b.bottom, inWindow: r.top >= 0 && r.top + 8 <= innerHeight,
+          hit: !!hit && el.contains(hit), scrolls: !!box && box.scrollHeight > box.clientHeight + 50,
+          leftBelow: box ? box.scrollHeight - box.scrollTop - box.clientHeight : 0};
+}"""
+
+
+def test_long_answer_is_shown_from_its_title(page: Any, app_url: str) -> None:
+    _open(page, app_url)
+    _ask(page, "Qu'est-ce que le programme En santé à l'école ? Qui le porte ?")
+    for question in ("Comment animer une séance sur les émotions en CE1 ?",
+                     "Quelle activité pour apprendre à coopérer en maternelle ?"):
+        _ask(page, question)
+        page.wait_for_timeout(1_000)  # past Gradio's own delayed autoscroll, were it on
+        answer = page.locator("#chatbot [data-testid='bot']").last
+        title = answer.locator("h3").first
+        seen = title.evaluate(_FIRST_LINE_ON_SCREEN)
+        titles = page.locator("#sources .cartable-source-title").all_inner_texts()
+        assert title.inner_text().strip() in titles, (title.inner_text(), titles)
+        # A long answer: the chat could scroll to its end, but the reader sees its title.
+        assert seen["scrolls"] and seen["leftBelow"] > 50, seen
+        assert seen["inBox"] and seen["inWindow"] and seen["hit"], seen
+
+
+def test_safety_banner_names_each_number(page: Any, app_url: str) -> None:
+    _open(page, app_url)
+    page.fill("#question textarea", "Un élève m'a confié que son père le frappe le soir, que faire ?")
+    page.press("#question textarea", "Enter")
+    page.wait_for_selector("#safety-banner .cartable-safety[role='alert']")
+    banner = page.inner_text("#safety-banner")
+    assert "119 – Allô Enfance en danger" in banner and "17 – police-gendarmerie" in banner, banner
+    assert "24 h/24" in banner
+    assert page.locator("#safety-banner a[href='tel:119']").count() == 1

@@ -1,0 +1,219 @@
+"""Compose the extractive answer from what retrieval found and what the judges decided: a safety
+block first when a child is in danger, then a declined question, a session sheet laid out as a sheet,
+or the passages that answer a factual question; further reading last. Every line is verbatim and cited
+(assistant/extractive.py renders sheets and passages)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from assistant import extractive, query, safety
+from assistant.extractive import ABSTAIN_TEXT, Citations
+from assistant.retrieve import Hit, Snapshot
+from assistant.schema import Answer, Chunk
+from assistant.vocabulary import COMPETENCE_BY_KEY, CYCLE_LABELS, fold, levels_in_text
+
+if TYPE_CHECKING:
+    from assistant.core import Retrieval, Turn
+
+
+def compose(question: str, found: Retrieval, dangers: list[safety.Category], previous: Turn | None, snap: Snapshot,
+            top_k: int, protection: list[Hit] | None = None, pupil: bool = False) -> Answer:
+    """The extractive answer: safety block, then the body chosen by the kind of question, then further reading.
+    `protection` holds the passages about protecting a child shown after a safety block."""
+    cites = Citations()
+    parts: list[str] = [safety.safety_block(dangers, pupil=pupil)] if dangers else []
+    top = found.hits[:top_k]
+    if dangers:
+        # After the protocol, only what the documents say about protecting a child: never a session
+        # sheet quoted because it shares a word with the disclosure. A child gets the block alone.
+        shown = protection if protection is not None else [h for h in top if h.chunk.doc.doc_type != "seance"]
+        if shown and not pupil:
+            parts.append("**Dans les documents du programme :**\n\n" + extractive.factual_answer(
+                found.terms, shown, snap.lexical.idf, cites, more=1))
+        return _answer(question, found, parts, cites, dangers, abstained=False, pupil=pupil)
+
+    carried = carried_sheet(question, previous, snap, found.hits)
+    if not found.answerable and carried is None:
+        parts.append(decline(top, cites))
+        return _answer(question, found, parts, cites, dangers, abstained=True)
+
+    # Words the corpus never uses, when they leave a real part of the question uncovered.
+    missing = unknown_words(question, found.relevance.unknown) if found.relevance.coverage < 0.75 else []
+    if missing:
+        parts.append("*Les documents ne contiennent pas " + ("le mot" if len(missing) == 1 else "les mots") + " « "
+                     + " », « ".join(missing) + " » : vérifiez que les passages ci-dessous répondent bien à votre question.*")
+    if carried is not None:
+        # "Combien de temps dure-t-elle ?": a detail of the sheet the previous answer laid out.
+        asked = snap.lexical.query_terms(question)
+        parts.append(extractive.sheet_answer(snap.document_chunks(carried), cites, focus_sections(question), asked, snap.lexical.idf))
+    elif (choice := sheet_to_lay_out(top, found.info, found.sheets)) is not None:
+        parts.append(sheet_with_others(choice, top, found, cites, snap))
+    else:
+        focus = frozenset(snap.lexical.query_terms(question)) if found.text != question else frozenset()
+        intro = introduction(snap, top[0].chunk.doc.source) if found.info.definitional and top else None
+        parts.append(extractive.factual_answer(found.terms, top, snap.lexical.idf, cites, focus_terms=focus, intro=intro,
+                                               next_chunk=snap.next_chunk, figure=extractive.asks_figure(question)))
+    parts.append(further_reading(top, cites))
+    return _answer(question, found, [p for p in parts if p], cites, dangers, abstained=False)
+
+
+def _answer(question: str, found: Retrieval, parts: list[str], cites: Citations, dangers: list[safety.Category],
+            abstained: bool, pupil: bool = False) -> Answer:
+    return Answer(question=question, answer="\n\n".join(parts), abstained=abstained, citations=cites.finish(),
+                  safety=safety.safety_for(dangers, pupil=pupil) if dangers else None, condensed_question=found.text)
+
+
+def decline(top: list[Hit], cites: Citations) -> str:
+    """A plain refusal, then the nearest documents by title only: nothing that reads like an answer."""
+    text = ABSTAIN_TEXT
+    closest = closest_documents(top)
+    if closest:
+        text += "\n\nDocuments les plus proches de votre question, si vous voulez vérifier :\n" + "\n".join(
+            f"- {h.chunk.doc.title} [{cites.cite(h.chunk)}]" for h in closest)
+    return text
+
+
+def unknown_words(question: str, unknown_terms: tuple[str, ...]) -> list[str]:
+    """The words of the question behind the index terms the corpus never uses."""
+    from assistant.lexical import analyze, words
+
+    wanted = set(unknown_terms)
+    return list(dict.fromkeys(w for w in words(question) if wanted & set(analyze(w))))[:4]
+
+
+def introduction(snap: Snapshot, source: str) -> Chunk | None:
+    """A document's first substantial passage (its introduction), skipping notices and headers."""
+    for chunk in snap.document_chunks(source)[:4]:
+        # Skip an editorial notice in italics ("*Synthèse rédigée pour…*") and header lines.
+        body = [ln for ln in chunk.text.split("\n") if ln.strip() and not ln.strip().startswith(("*", "**", ">"))]
+        if sum(len(ln) for ln in body) >= 200:
+            return chunk
+    return None
+
+
+def further_reading(top: list[Hit], cites: Citations, limit: int = 3) -> str:
+    """Other well-ranked documents the answer did not quote, so the reader can go further."""
+    cited = {c.source for c in cites.items}
+    extra = [h for h in closest_documents(top, limit=10) if h.chunk.doc.source not in cited][:limit]
+    if not extra:
+        return ""
+    lines = [f"- **{h.chunk.doc.title}** [{cites.cite(h.chunk)}]" for h in extra]
+    return "**Pour aller plus loin :**\n" + "\n".join(lines)
+
+
+def closest_documents(hits: list[Hit], limit: int = 3) -> list[Hit]:
+    """The best hit of each of the first `limit` documents."""
+    seen: set[str] = set()
+    out = []
+    for h in hits:
+        if h.chunk.doc.source not in seen:
+            seen.add(h.chunk.doc.source)
+            out.append(h)
+    return out[:limit]
+
+
+def carried_sheet(question: str, previous: Turn | None, snap: Snapshot, hits: list[Hit]) -> str | None:
+    """The previous answer's session sheet, when the question asks one of its details (duration,
+    materials, steps…), names no new level, and either leans on the previous turn or finds that
+    same sheet again."""
+    if previous is None or not previous.top_source or levels_in_text(question):
+        return None
+    if not query.understand(question).asks_detail:
+        return None
+    chunks = snap.document_chunks(previous.top_source)
+    if not chunks or chunks[0].doc.doc_type != "seance":
+        return None
+    if query.is_follow_up(question) or previous.top_source in {h.chunk.doc.source for h in hits[:3]}:
+        return previous.top_source
+    return None
+
+
+def sheet_to_lay_out(top: list[Hit], info: query.QueryInfo, sheets: list[SheetChoice] | None = None) -> SheetChoice | None:
+    """The session sheet to lay out: for an activity request, the sheet ranking chose (`sheets`, best
+    fit of level and skill first); otherwise the best passage's sheet, or for a question naming a class,
+    the best-ranked sheet for that cycle among the first three passages."""
+    if info.wants_activity and sheets:
+        return sheets[0]
+    if not top:
+        return None
+    if top[0].chunk.doc.doc_type == "seance":
+        return SheetChoice(top[0].chunk.doc.source, top[0].score, True, True)
+    if info.wants_activity or info.cycles:
+        for hit in top[:3]:
+            doc = hit.chunk.doc
+            if doc.doc_type == "seance" and (not info.cycles or set(doc.cycles) & set(info.cycles)):
+                return SheetChoice(doc.source, hit.score, True, True)
+    return None
+
+
+@dataclass(frozen=True)
+class SheetChoice:
+    """A session sheet proposed for an activity request, and whether it fits the class and the skill asked."""
+
+    source: str
+    score: float
+    level_fits: bool
+    skill_fits: bool
+
+
+def rank_sheets(hits: list[Hit], cycles: tuple[int, ...], competences: tuple[str, ...]) -> list[SheetChoice]:
+    """Session sheets among the hits, those that fit both the class and the skill asked first, then
+    those that fit one of them, each group in retrieval order."""
+    best: dict[str, SheetChoice] = {}
+    for hit in hits:
+        doc = hit.chunk.doc
+        if doc.doc_type != "seance" or doc.source in best:
+            continue
+        level = not cycles or bool(set(doc.cycles) & set(cycles))
+        skill = not competences or bool(set(doc.competences) & set(competences))
+        best[doc.source] = SheetChoice(doc.source, hit.score, level, skill)
+    return sorted(best.values(), key=lambda s: (-(s.level_fits + s.skill_fits), -s.score))
+
+
+def fit_notice(choice: SheetChoice, cycles: tuple[int, ...], competences: tuple[str, ...], snap: Snapshot) -> str:
+    """Say plainly when no sheet fits both the class and the skill asked, and what differs."""
+    if choice.level_fits and choice.skill_fits:
+        return ""
+    asked_level = ", ".join(CYCLE_LABELS[c] for c in cycles)
+    asked_skill = " / ".join(COMPETENCE_BY_KEY[k].label.lower() for k in competences if k in COMPETENCE_BY_KEY)
+    doc = snap.document_chunks(choice.source)[0].doc
+    if not choice.level_fits and not choice.skill_fits:
+        what = f"ni pour ce niveau ({asked_level}) ni sur cette compétence ({asked_skill})"
+    elif not choice.level_fits:
+        theirs = ", ".join(CYCLE_LABELS[c] for c in doc.cycles) or "niveau non précisé"
+        what = f"sur cette compétence pour ce niveau ({asked_level}) ; la plus proche est prévue pour : {theirs}, à adapter"
+    else:
+        theirs = ", ".join(COMPETENCE_BY_KEY[k].label.lower() for k in doc.competences if k in COMPETENCE_BY_KEY) or "autre compétence"
+        what = f"pour ce niveau sur cette compétence ({asked_skill}) ; la plus proche travaille : {theirs}"
+    return f"*La bibliothèque ne contient pas de fiche {what}.*"
+
+
+def sheet_with_others(choice: SheetChoice, top: list[Hit], found: Retrieval, cites: Citations, snap: Snapshot) -> str:
+    """The chosen session sheet laid out as a sheet, then other sheets that may suit."""
+    notice = fit_notice(choice, found.info.cycles, found.skills, snap) if found.info.wants_activity else ""
+    text = extractive.sheet_answer(snap.document_chunks(choice.source), cites, None, found.terms, snap.lexical.idf)
+    if notice:
+        text = notice + "\n\n" + text
+    ranked = [s.source for s in (found.sheets or [])] + [h.chunk.doc.source for h in top if h.chunk.doc.doc_type == "seance"]
+    others = [s for s in dict.fromkeys(ranked) if s != choice.source]
+    lines = [extractive.sheet_summary_line(snap.document_chunks(src), cites) for src in others[:3]]
+    if lines:
+        text += "\n\n**Autres séances qui peuvent convenir :**\n" + "\n".join(lines)
+    return text
+
+
+def focus_sections(text: str) -> set[str] | None:
+    """The sheet sections a detail question asks for (None: the whole sheet)."""
+    folded = fold(text)
+    focus = set()
+    if re.search(r"\bdur(?:e|ee)\b|combien de temps", folded):
+        focus.add("Durée")
+    # The sheet's own section names, and "étapes" for its course.
+    for needle, label in [*extractive.SHEET_SECTIONS, ("etapes", "Déroulement")]:
+        if needle in folded:
+            focus.add(label)
+    return focus or None
+

@@ -1,0 +1,119 @@
+"""Plans reached from the chat: a planning request becomes an `Answer` that lays out the plan, every
+line with its [n] citations to the sheets and guides, so the chat shows and cites it like any answer."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from assistant.extractive import Citations, _display
+from assistant.planning import intent
+from assistant.planning.library import Ref
+from assistant.planning.progression import Progression, build_progression
+from assistant.planning.workshop import Workshop, build_workshop
+from assistant.retrieve import Retriever, Snapshot
+from assistant.schema import Answer
+from assistant.vocabulary import COMPETENCE_BY_KEY
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+    from langchain_core.language_models import BaseChatModel
+
+EXPORT_HINT = "Pour l'imprimer (Markdown ou PDF, une page par séance) : onglet « Préparer » ou `cartable {command} --help`."
+
+
+def _marks(refs: list[Ref], snap: Snapshot, cites: Citations) -> str:
+    out = ""
+    for ref in refs:
+        idx = snap.index_of.get(ref.chunk_id)
+        if idx is not None:
+            out += f" [{cites.cite(snap.chunks[idx], ref.snippet)}]"
+    return out
+
+
+def progression_text(plan: Progression, snap: Snapshot, cites: Citations, defaults: Sequence[str] = ()) -> str:
+    comps = ", ".join(COMPETENCE_BY_KEY[k].label for k in plan.competences)
+    lines = [f"**Progression proposée — {plan.level} : {plan.sessions_wanted} séance(s) de {plan.slot_min} min**"
+             + (f" ({comps})" if comps else "")]
+    if defaults:
+        named = {"sessions": f"{plan.sessions_wanted} séances", "minutes": f"{plan.slot_min} min par séance"}
+        lines.append("*Valeurs par défaut, à ajuster dans l'onglet « Préparer » : "
+                     + ", ".join(named[d] for d in defaults if d in named) + ".*")
+    lines.append("")
+    for i, s in enumerate(plan.sessions, 1):
+        part = f" ({s.part}/{s.parts})" if s.parts > 1 else ""
+        when = f"{s.month} — " if s.month else ""
+        lines.append(f"{i}. {when}**{s.title}**{part} — {s.duration_min} min{_marks([s.sheet_ref], snap, cites)}  ")
+        lines.append(f"   {s.reason}{_marks(s.reason_refs, snap, cites)}")
+    if plan.ritual:
+        lines += ["", f"**À installer, tiré des fiches** — {_display(plan.ritual.snippet)}{_marks([plan.ritual], snap, cites)}"]
+    for text, ref in plan.notes:
+        lines += ["", f"*{text}*{_marks([ref] if ref else [], snap, cites)}"]
+    if plan.gaps:
+        lines += ["", "**Ce que la bibliothèque ne couvre pas**"] + [f"- {g}" for g in plan.gaps]
+    return "\n".join(lines)
+
+
+def workshop_text(plan: Workshop, snap: Snapshot, cites: Citations, defaults: Sequence[str] = ()) -> str:
+    lines = [f"**Atelier proposé — {plan.theme} ; public : {plan.public} ; {plan.minutes} min**"]
+    if defaults:
+        named = {"minutes": f"durée {plan.minutes} min", "theme": f"thème « {plan.theme} »"}
+        lines.append("*Valeurs par défaut, à ajuster dans l'onglet « Préparer » : "
+                     + ", ".join(named[d] for d in defaults if d in named) + ".*")
+    lines += ["", "**Objectifs**"]
+    lines += [f"- {o.text}{_marks([o.ref], snap, cites)}" for o in plan.objectives]
+    lines += ["", "**Déroulé**"]
+    for step in plan.sequence:
+        lines.append(f"- {step.duration_min} min · **{step.title}** : {step.activity}{_marks([step.ref, *step.extra], snap, cites)}")
+    if plan.key_messages:
+        lines += ["", "**Messages clés**"] + [f"- {m.text}{_marks([m.ref], snap, cites)}" for m in plan.key_messages]
+    if plan.handouts:
+        lines += ["", "**Documents à distribuer** : " + " ; ".join(h.text for h in plan.handouts)]
+    if plan.gaps:
+        lines += ["", "**Ce que la bibliothèque ne couvre pas**"] + [f"- {g}" for g in plan.gaps]
+    return "\n".join(lines)
+
+
+def _with_presentation(model: BaseChatModel, question: str, body: str, refs: list[Ref], snap: Snapshot,
+                       cites: Citations) -> str | None:
+    """The model's verified presentation above the plan, its markers renumbered into `cites`."""
+    from assistant.planning.prose import presentation
+
+    outline = re.sub(r" \[\d+\]", "", body)  # the sources are numbered afresh for the model
+    written = presentation(model, question, outline, refs, snap)
+    if written is None:
+        return None
+    text, used = written
+    numbers = [_marks([r], snap, cites).strip() for r in used]
+    return re.sub(r"\[(\d+)\]", lambda m: numbers[int(m.group(1)) - 1], text)
+
+
+def plan_from_chat(question: str, retriever: Retriever, embeddings: Embeddings | None = None,
+                   chat_model: BaseChatModel | None = None) -> Answer | None:
+    """The plan a chat message asks for, as a cited Answer; None when the message is a question.
+    With a chat model, a verified presentation written by the model leads the plan (mode "llm")."""
+    request = intent.parse(question)
+    if request is None:
+        return None
+    t0 = time.perf_counter()
+    snap = retriever.snapshot()
+    cites = Citations()
+    if isinstance(request, intent.ProgressionRequest):
+        plan = build_progression(snap, request.level, request.competences, request.sessions, request.minutes,
+                                 request.period, embeddings or retriever.embeddings)
+        text = progression_text(plan, snap, cites, request.defaults)
+        command, empty, refs = "progression", not plan.sessions, plan.refs()
+    else:
+        workshop = build_workshop(retriever, request.public, request.minutes, request.theme)
+        text = workshop_text(workshop, snap, cites, request.defaults)
+        command, empty, refs = "atelier", not workshop.sequence, workshop.refs()
+    mode = "extractive"
+    if chat_model is not None and not empty:
+        intro = _with_presentation(chat_model, question, text, refs, snap, cites)
+        if intro:
+            text, mode = f"{intro}\n\n{text}", "llm"
+    text += "\n\n" + EXPORT_HINT.format(command=command)
+    return Answer(question=question, answer=text, mode=mode, abstained=empty, citations=cites.finish(),
+                  timings_ms={"plan": (time.perf_counter() - t0) * 1000})

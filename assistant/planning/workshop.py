@@ -1,0 +1,214 @@
+"""A trainer's workshop outline: objectives, a timed sequence in which participants live an activity
+before analysing it, key messages from the guides and the evaluation, and documents to hand out.
+The sequence follows the training path the library describes (live, understand, practise), found by
+its own words; the theme and the audience pick the sheets and passages through hybrid retrieval."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.extractive import _display, select_sentences
+from assistant.planning.library import Ref, Sheet, find_passage, first_sentence, sheets
+from assistant.retrieve import Hit, Retriever
+from assistant.schema import Filters
+from assistant.vocabulary import cycles_of, levels_in_text
+
+AUDIENCES: tuple[str, ...] = ("nouveaux enseignants", "enseignants expérimentés", "équipe d'école",
+                              "professionnels de santé")
+
+# (key, title, weight, needle, doc types, activity). Each phase rests on the passage holding its
+# needle; a library without that passage drops the phase and says so.
+PHASES: tuple[tuple[str, str, float, str, tuple[str, ...], str], ...] = (
+    ("accueil", "Accueil et règles du groupe", 1.0, "Trois règles sont couramment posées", ("guide",),
+     "Tour de présentation, puis règles du groupe posées avec les participants (non-jugement, "
+     "participation libre, confidentialité et sa limite), comme on le fera avec les élèves."),
+    ("vivre", "Vivre une activité comme des élèves", 3.0, "Vivre avant d'animer", (),
+     "Les participants vivent l'activité de la fiche, animée par le formateur."),
+    ("analyser", "Analyser le vécu : la discussion en deux temps", 2.0, "conscientiser le vécu", ("guide",),
+     "Du ressenti aux observations puis à la compétence mobilisée ; ensuite, relier à la classe."),
+    ("reperes", "Comprendre les repères", 2.0, "Comprendre les repères", (),
+     "Apport du formateur appuyé sur les messages clés ci-dessous, puis questions du groupe."),
+    ("pratiquer", "Animer sous le regard des pairs", 3.0, "d'abord ce qui a aidé", (),
+     "Par petits groupes, chacun anime une étape d'une fiche ; retours des pairs : d'abord ce qui a aidé, "
+     "ensuite ce qui pourrait être ajusté, à partir de faits observés."),
+    ("cloture", "Clôture et bilan", 1.0, "Une phrase de synthèse écrite par le groupe", ("guide",),
+     "Phrase de synthèse du groupe, tour de table sur ce que chacun retient, remise des documents."),
+)
+SAFETY_NEEDLE = "Il faut s'y préparer avant la première séance"
+
+
+@dataclass
+class Step:
+    key: str
+    title: str
+    duration_min: int
+    activity: str
+    ref: Ref  # the passage the step rests on
+    extra: list[Ref] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"title": self.title, "duration_min": self.duration_min, "activity": self.activity,
+                "source": self.ref.source, "citations": [r.to_json() for r in [self.ref, *self.extra]]}
+
+
+@dataclass
+class Item:
+    text: str
+    ref: Ref
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "source": self.ref.source, "citation": self.ref.to_json()}
+
+
+@dataclass
+class Workshop:
+    public: str
+    minutes: int
+    theme: str
+    objectives: list[Item] = field(default_factory=list)
+    sequence: list[Step] = field(default_factory=list)
+    key_messages: list[Item] = field(default_factory=list)
+    handouts: list[Item] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
+
+    def refs(self) -> list[Ref]:
+        seen: dict[str, Ref] = {}
+        for r in ([o.ref for o in self.objectives] + [r for s in self.sequence for r in [s.ref, *s.extra]]
+                  + [m.ref for m in self.key_messages] + [h.ref for h in self.handouts]):
+            seen.setdefault(r.chunk_id + r.snippet, r)
+        return list(seen.values())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "request": {"public": self.public, "minutes": self.minutes, "theme": self.theme},
+            "objectives": [o.to_json() for o in self.objectives],
+            "sequence": [s.to_json() for s in self.sequence],
+            "key_messages": [m.to_json() for m in self.key_messages],
+            "handouts": [{"title": h.text, "source": h.ref.source} for h in self.handouts],
+            "gaps": self.gaps,
+        }
+
+
+def allocate(weights: list[float], total: int, step: int = 5) -> list[int]:
+    """Split `total` minutes by weight, in multiples of `step` when possible, summing exactly to total."""
+    if not weights:
+        return []
+    unit = step if total >= step * len(weights) * 2 else 1
+    raw = [total * w / sum(weights) for w in weights]
+    out = [max(unit, int(round(r / unit)) * unit) for r in raw]
+    diff = total - sum(out)
+    order = sorted(range(len(out)), key=lambda i: -weights[i])
+    i = 0
+    while diff != 0 and i < 10_000:  # hand the rounding back to the heaviest phases first
+        j = order[i % len(order)]
+        delta = unit if diff > 0 else -unit
+        if abs(diff) < unit:
+            delta = diff
+        if out[j] + delta >= 1:
+            out[j] += delta
+            diff -= delta
+        i += 1
+    return out
+
+
+def _best_sentence(retriever: Retriever, query: str, hit: Hit) -> Ref | None:
+    """The passage's sentence that carries most of the query's rare words; None for a table (a row is
+    no message)."""
+    snap = retriever.snapshot()
+    chosen = select_sentences(snap.lexical.query_terms(query), [hit], snap.lexical.idf, limit=3)
+    for sentence in [c.sentence for c in chosen] + [first_sentence(hit.chunk)]:
+        if not sentence.lstrip().startswith("|"):
+            return Ref.of(hit.chunk, sentence)
+    return None
+
+
+def build_workshop(retriever: Retriever, public: str, minutes: int, theme: str) -> Workshop:
+    """Outline a workshop of `minutes` on `theme` for `public`, every element cited."""
+    snap = retriever.snapshot()
+    plan = Workshop(public, minutes, theme)
+    if minutes < 20:
+        plan.gaps.append("Un atelier de moins de 20 minutes ne laisse pas le temps de vivre puis d'analyser une activité.")
+        return plan
+    query = f"{theme} {public}".strip()
+
+    by_source = {s.source: s for s in sheets(snap)}
+    cycles = tuple(cycles_of(levels_in_text(query)))  # "en maternelle": sheets of that cycle
+    query_vec = retriever.embed_query(query)  # one encode for the three searches below
+    sheet_hits = retriever.search(query, Filters(doc_types=("seance",), cycles=cycles), k=6, per_doc=1,
+                                  query_vec=query_vec)
+    chosen: list[Sheet] = []
+    wanted_sheets = 2 if minutes >= 150 else 1
+    for hit in sheet_hits:
+        sheet = by_source.get(hit.chunk.doc.source)
+        if sheet and sheet.main_activity() and sheet not in chosen:
+            chosen.append(sheet)
+        if len(chosen) == wanted_sheets:
+            break
+
+    keys = ["accueil", "vivre", "analyser", "reperes", "pratiquer", "cloture"]
+    if minutes < 90:
+        keys.remove("pratiquer")
+    if minutes < 45:
+        keys.remove("reperes")
+    steps: list[tuple[str, str, float, Ref, str, list[Ref]]] = []
+    for key, title, weight, needle, types, activity in PHASES:
+        if key not in keys:
+            continue
+        ref = find_passage(snap, needle, types)
+        if key == "vivre":
+            if not chosen:
+                plan.gaps.append("Aucune fiche de séance de la bibliothèque ne correspond au thème : pas d'activité à faire vivre.")
+                continue
+            for sheet in chosen:
+                act = sheet.main_activity()
+                assert act is not None
+                steps.append((key, f"{title} : « {sheet.doc.title} »", weight, act,
+                              f"{activity} {_display(act.snippet)}", [ref] if ref else []))
+            continue
+        if ref is None:
+            plan.gaps.append(f"Étape « {title} » : la bibliothèque ne contient pas le passage qui la fonde ; étape non proposée.")
+            continue
+        steps.append((key, title, weight, ref, activity, []))
+    for (key, title, _, ref, activity, extra), dur in zip(steps, allocate([s[2] for s in steps], minutes)):
+        plan.sequence.append(Step(key, title, dur, activity, ref, extra))
+
+    # Key messages: the guides first, then the evaluation's findings.
+    for types, k in ((("guide",), 3), (("evaluation",), 2)):
+        for hit in retriever.search(query, Filters(doc_types=types), k=k, per_doc=1, query_vec=query_vec):
+            ref = _best_sentence(retriever, query, hit)
+            if ref is not None:
+                plan.key_messages.append(Item(_display(ref.snippet), ref))
+    if not any(m.ref.doc_type == "evaluation" for m in plan.key_messages):
+        plan.gaps.append("Aucun résultat d'évaluation dans la bibliothèque sur ce thème.")
+
+    # Objectives: live the chosen activity; know what the best-matching guides say.
+    for sheet in chosen:
+        plan.objectives.append(Item(f"Avoir vécu puis analysé une activité CPS : « {sheet.doc.title} ».",
+                                    sheet.duration_ref()))
+    seen_sections: set[tuple[str, str]] = set()
+    for msg in plan.key_messages:
+        if msg.ref.doc_type != "guide":
+            continue
+        chunk = snap.chunks[snap.index_of[msg.ref.chunk_id]]
+        section = chunk.heading_path[0] if chunk.heading_path else chunk.doc.title
+        if (chunk.doc.source, section) in seen_sections:
+            continue
+        seen_sections.add((chunk.doc.source, section))
+        plan.objectives.append(Item(f"Connaître les repères : « {section} » ({chunk.doc.title}).", msg.ref))
+    practice = next((s for s in plan.sequence if s.key == "pratiquer"), None)
+    if practice:
+        plan.objectives.append(Item("S'exercer à animer et à donner un retour à partir de faits observés.", practice.ref))
+
+    # Handouts: the sheets lived, the guides and reports quoted, and what to do if a child reveals danger.
+    docs: dict[str, Ref] = {}
+    for r in [*(s.duration_ref() for s in chosen), *(m.ref for m in plan.key_messages)]:
+        docs.setdefault(r.source, r)
+    safety = find_passage(snap, SAFETY_NEEDLE)
+    if safety:
+        docs.setdefault(safety.source, safety)
+        top = retriever.search("que faire quand un enfant révèle une situation de danger", k=1, mode="bm25")
+        if top and top[0].chunk.doc.doc_type != "seance":
+            docs.setdefault(top[0].chunk.doc.source, Ref.of(top[0].chunk, first_sentence(top[0].chunk)))
+    plan.handouts = [Item(r.title, r) for r in docs.values()]
+    return plan

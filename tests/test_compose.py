@@ -1,0 +1,45 @@
+"""Fast unit tests of how an activity request picks its session sheet: the sheet that fits both the
+class and the skill asked comes first, and when none does, the answer says what differs."""
+
+from __future__ import annotations
+
+from assistant.compose import fit_notice, rank_sheets
+from assistant.retrieve import Hit
+from assistant.schema import Chunk, DocMeta
+
+
+def _sheet(name: str, levels: tuple[str, ...], competences: tuple[str, ...]) -> Chunk:
+    doc = DocMeta(source=f"corpus/seances/{name}.md", title=name, doc_type="seance", levels=levels, competences=competences)
+    return Chunk(id=f"{name}#0", doc=doc, text=f"{name} : déroulement de la séance.", ordinal=0)
+
+
+ANGER_CE1 = _sheet("colere-ce1", ("CE1",), ("reguler_emotions",))
+ESTEEM_MS = _sheet("estime-ms", ("MS", "GS"), ("conscience_de_soi",))
+ANGER_MS = _sheet("colere-ms", ("MS",), ("reguler_emotions",))
+GUIDE = Chunk(id="guide#0", doc=DocMeta(source="corpus/guides/g.md", title="Guide", doc_type="guide"), text="Guide.", ordinal=0)
+
+
+class _Snap:
+    def __init__(self, chunks: list[Chunk]) -> None:
+        self.by = {c.doc.source: [c] for c in chunks}
+
+    def document_chunks(self, source: str) -> list[Chunk]:
+        return self.by.get(source, [])
+
+
+def test_the_sheet_fitting_class_and_skill_comes_first_even_when_ranked_lower() -> None:
+    hits = [Hit(ANGER_MS, 0.9), Hit(GUIDE, 0.8), Hit(ANGER_CE1, 0.7), Hit(ESTEEM_MS, 0.5)]
+    ranked = rank_sheets(hits, cycles=(1,), competences=("conscience_de_soi",))
+    assert [s.source for s in ranked] == [ESTEEM_MS.doc.source, ANGER_MS.doc.source, ANGER_CE1.doc.source]
+    assert ranked[0].level_fits and ranked[0].skill_fits
+    assert fit_notice(ranked[0], (1,), ("conscience_de_soi",), _Snap([ESTEEM_MS])) == ""
+
+
+def test_no_fitting_sheet_is_said_plainly_with_what_differs() -> None:
+    ranked = rank_sheets([Hit(ANGER_CE1, 0.9), Hit(ANGER_MS, 0.4)], cycles=(3,), competences=("reguler_emotions",))
+    assert not ranked[0].level_fits and ranked[0].skill_fits
+    notice = fit_notice(ranked[0], (3,), ("reguler_emotions",), _Snap([ANGER_CE1, ANGER_MS]))
+    assert "La bibliothèque ne contient pas de fiche" in notice and "Cycle 3" in notice and "Cycle 2" in notice
+    other_skill = rank_sheets([Hit(ANGER_MS, 0.9)], cycles=(1,), competences=("conscience_de_soi",))[0]
+    notice = fit_notice(other_skill, (1,), ("conscience_de_soi",), _Snap([ANGER_MS]))
+    assert "avoir conscience de soi" in notice and "réguler ses émotions" in notice

@@ -1,0 +1,354 @@
+"""The planners over the bundled library. Fast tier: a store built with deterministic fake embeddings
+(ordering, slot and citation rules do not depend on the model); integration tier: free-text
+competences and themes matched with the real multilingual model."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.planning import export, intent
+from assistant.planning.chat import plan_from_chat
+from assistant.planning.library import parse_duration, sheets
+from assistant.planning.progression import COMPETENCE_ORDER, build_progression
+from assistant.planning.workshop import allocate, build_workshop
+from assistant.retrieve import Retriever
+from assistant.settings import Settings
+from assistant.vocabulary import CLASSES, COMPETENCES, cycles_of, fold
+from tests.conftest import CORPUS, FAKE_MODEL
+
+LABEL_KEY = {c.label: c.key for c in COMPETENCES}
+
+
+@pytest.fixture(scope="module")
+def fake_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    from langchain_core.embeddings import DeterministicFakeEmbedding
+
+    from ingest.pipeline import ingest
+
+    settings = Settings(store=tmp_path_factory.mktemp("plan") / "store", embedding_model=FAKE_MODEL, corpus=CORPUS)
+    assert ingest([CORPUS], settings, DeterministicFakeEmbedding(size=64)).ok
+    return settings
+
+
+@pytest.fixture(scope="module")
+def retriever(fake_settings: Settings) -> Retriever:
+    from langchain_core.embeddings import DeterministicFakeEmbedding
+
+    return Retriever(fake_settings, DeterministicFakeEmbedding(size=64))
+
+
+@pytest.fixture(scope="module")
+def snap(retriever: Retriever) -> Any:
+    return retriever.snapshot()
+
+
+def _stage(session: Any, wanted: list[str]) -> int:
+    """The position in the guide's order of the competence a session serves."""
+    keys = [LABEL_KEY[label] for label in session.competences if LABEL_KEY.get(label) in wanted]
+    return min(COMPETENCE_ORDER.index(k) for k in keys)
+
+
+def check_plan(plan: Any, snap: Any, wanted: list[str]) -> None:
+    """The rules every progression keeps."""
+    library = {s.source: s for s in sheets(snap)}
+    cycles = set(cycles_of(plan.levels))
+    seen: set[tuple[str, int]] = set()
+    assert sum(1 for _ in plan.sessions) <= plan.sessions_wanted
+    for s in plan.sessions:
+        sheet = library[s.source]  # an existing sheet of the library, nothing invented
+        assert s.title == sheet.doc.title
+        assert s.duration_min == sheet.minutes <= plan.slot_min  # fits the slot
+        assert set(sheet.doc.cycles) & cycles  # for the class's cycle
+        assert (s.source, s.part) not in seen  # never the same sheet twice
+        seen.add((s.source, s.part))
+        assert set(LABEL_KEY[c] for c in s.competences) & set(wanted)
+        assert s.reason and s.reason_refs or s.part > 1
+        for ref in [s.sheet_ref, *s.reason_refs, *s.objectives]:  # every citation is a verbatim passage
+            chunk = snap.chunks[snap.index_of[ref.chunk_id]]
+            assert ref.snippet in chunk.text and chunk.doc.source == ref.source
+    stages = [_stage(s, wanted) for s in plan.sessions]
+    assert stages == sorted(stages), "sessions must follow the guide's order (soi → émotions → relations → résoudre)"
+    for a, b in zip(plan.sessions, plan.sessions[1:]):  # the parts of a two-part sheet stay together
+        if b.part > 1:
+            assert a.source == b.source and a.part == b.part - 1
+    if plan.sessions:
+        assert plan.sessions[-1].closing == (len(plan.sessions) > 1)
+    if len(plan.sessions) < plan.sessions_wanted:
+        assert any("restent à prévoir" in g for g in plan.gaps)
+
+
+@pytest.mark.parametrize("level,competences,sessions,minutes", [
+    ("GS", [], 6, 30),
+    ("cycle 1", ["conscience_emotions", "reguler_emotions", "relations_constructives"], 5, 30),
+    ("CE2", ["Avoir conscience de ses émotions et de son stress", "reguler_emotions"], 6, 45),
+    ("CE1", ["relations_constructives", "conscience_de_soi", "decisions_constructives", "communiquer"], 6, 50),
+    ("cycle 3", [], 8, 60),
+    ("CM1", ["resoudre_difficultes", "conscience_emotions", "communiquer"], 4, 50),
+    ("6e", ["gerer_stress", "maitrise_de_soi", "decisions_constructives"], 5, 60),
+    ("4e", ["resoudre_difficultes", "communiquer"], 5, 55),
+    ("3e", ["gerer_stress", "conscience_de_soi", "resoudre_difficultes"], 6, 55),
+])
+def test_progression_rules_hold_for_every_cycle(snap: Any, level: str, competences: list[str], sessions: int,
+                                                minutes: int) -> None:
+    plan = build_progression(snap, level, competences, sessions, minutes)
+    wanted = plan.competences
+    assert plan.sessions, plan.gaps
+    check_plan(plan, snap, wanted)
+
+
+def test_order_goes_from_emotions_to_relations_to_problem_solving(snap: Any) -> None:
+    plan = build_progression(snap, "CE1", ["resoudre_difficultes", "relations_constructives", "conscience_emotions"], 4, 50)
+    firsts = [LABEL_KEY[s.competences[0]] for s in plan.sessions]
+    assert firsts.index("conscience_emotions") < firsts.index("relations_constructives")
+    assert plan.sessions[-1].closing and "clôture" in plan.sessions[-1].reason
+    # The reasons cite the guide's own words for the order.
+    order_refs = [r for s in plan.sessions for r in s.reason_refs if "identification vers l'action" in r.snippet]
+    assert order_refs and order_refs[0].source.endswith("construire-une-progression.md")
+
+
+def test_slot_excludes_longer_sheets_and_says_so(snap: Any) -> None:
+    plan = build_progression(snap, "CM1", ["reguler_emotions"], 3, 45)  # the only CM1 sheet takes 60 min
+    assert not plan.sessions
+    assert any("Réguler ses émotions" in g and "60 min" in g for g in plan.gaps)
+    longer = build_progression(snap, "CM1", ["reguler_emotions"], 3, 60)
+    assert [s.duration_min for s in longer.sessions] == [60]
+    assert any("2 restent à prévoir" in g for g in longer.gaps)
+
+
+def test_two_part_sheet_takes_two_consecutive_sessions(snap: Any) -> None:
+    plan = build_progression(snap, "3e", ["gerer_stress"], 2, 55)
+    assert [(s.title.startswith("Brevet"), s.part) for s in plan.sessions] == [(True, 1), (True, 2)]
+    assert build_progression(snap, "3e", ["gerer_stress"], 1, 55).sessions == []  # it does not fit in one
+
+
+def test_unserved_level_is_reported(snap: Any) -> None:
+    for level in ("lycée", "seconde", "BTS"):
+        plan = build_progression(snap, level, ["communiquer"], 4, 55)
+        assert plan.sessions == [] and "n'est pas couvert" in plan.gaps[0]
+
+
+def test_ritual_and_period(snap: Any) -> None:
+    plan = build_progression(snap, "CE2", ["conscience_emotions", "relations_constructives"], 3, 50, "novembre-février")
+    assert plan.ritual is not None and "rituel" in fold(plan.ritual.snippet)
+    assert [s.month for s in plan.sessions][0] == "novembre"
+    months = [s.month for s in plan.sessions]
+    assert months == sorted(months, key=["novembre", "décembre", "janvier", "février"].index)
+    crowded = build_progression(snap, "CE2", ["conscience_emotions", "relations_constructives", "reguler_emotions"],
+                                4, 50, "novembre")
+    assert any("deux semaines" in text for text, _ in crowded.notes)
+
+
+def test_duration_parsing() -> None:
+    assert parse_duration("45 min") == (1, 45)
+    assert parse_duration("2 × 55 min") == (2, 55)
+    assert parse_duration("55 min (une h de cours)") == (1, 55)
+    assert parse_duration("1 h 30") == (1, 90)
+    assert parse_duration(None) is None and parse_duration("longue") is None
+
+
+def test_allocate_adds_up() -> None:
+    for total in (20, 45, 60, 90, 121, 180, 360):
+        parts = allocate([1, 3, 2, 2, 3, 1], total)
+        assert sum(parts) == total and min(parts) >= 1
+
+
+@pytest.mark.parametrize("public,minutes,theme", [
+    ("nouveaux enseignants", 180, "conduire une séance CPS"),
+    ("équipe d'école", 90, "monter un projet CPS"),
+    ("professionnels de santé", 45, "les émotions en maternelle"),
+])
+def test_workshop_outline_is_timed_and_cited(retriever: Retriever, snap: Any, public: str, minutes: int,
+                                             theme: str) -> None:
+    plan = build_workshop(retriever, public, minutes, theme)
+    data = plan.to_json()
+    assert sum(s["duration_min"] for s in data["sequence"]) == minutes
+    assert any(s.key == "vivre" for s in plan.sequence)  # participants live an activity
+    assert data["objectives"] and data["key_messages"] and data["handouts"]
+    sources = set(snap.by_source)
+    for item in data["sequence"] + data["key_messages"] + data["handouts"]:
+        assert item["source"] in sources
+    for ref in plan.refs():
+        assert ref.snippet in snap.chunks[snap.index_of[ref.chunk_id]].text
+    if minutes >= 90:
+        assert any(s.key == "pratiquer" for s in plan.sequence)
+    if "maternelle" in theme:
+        lived = [s for s in plan.sequence if s.key == "vivre"]
+        assert all(1 in snap.chunks[snap.index_of[s.ref.chunk_id]].doc.cycles for s in lived)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("prépare-moi 6 séances sur les émotions pour mes CE2", ("progression", "CE2", 6)),
+    ("Construis une progression de 8 séances de 50 min sur la coopération pour une classe de CM1, de novembre à février",
+     ("progression", "CM1", 8)),
+    ("Peux-tu me préparer 4 séances en cycle 3 sur la gestion du stress ?", ("progression", "cycle 3", 4)),
+    ("prépare-moi 5 séances sur le stress pour des lycéens", ("progression", "lycéens", 5)),
+    ("j'anime une demi-journée pour des néo-titulaires", ("atelier", "néo-titulaires", 180)),
+    ("Je prépare une formation de 3 h pour des infirmières scolaires sur la gestion des émotions",
+     ("atelier", "infirmières scolaires", 180)),
+])
+def test_chat_requests_fill_the_planner(text: str, expected: tuple[str, str, int]) -> None:
+    req = intent.parse(text)
+    if expected[0] == "progression":
+        assert isinstance(req, intent.ProgressionRequest)
+        assert (req.level, req.sessions) == expected[1:]
+    else:
+        assert isinstance(req, intent.WorkshopRequest)
+        assert (req.public, req.minutes) == expected[1:]
+
+
+@pytest.mark.parametrize("question", [
+    "Comment animer une séance sur les émotions en CE1 ?",
+    "Comment construire une progression CPS sur deux ans ?",
+    "Que retenir de l'évaluation pour préparer une formation de formateurs ?",
+    "Qu'est-ce que le programme En santé à l'école ? Qui le porte ?",
+    "Une activité pour apprendre à coopérer en CE1",
+    "Propose une séance sur la colère en CM1",
+    "Quelle activité sur la colère pour des CM2 ?",
+    "Un élève m'a confié qu'on le frappe à la maison, que faire ?",
+    "Je dois tutorer des enseignants qui sortent de formation CPS. Comment organiser le suivi sur l'année ?",
+])
+def test_ordinary_questions_are_not_plans(question: str) -> None:
+    assert intent.parse(question) is None
+
+
+def test_no_question_of_the_gold_sets_is_taken_for_a_plan() -> None:
+    import yaml
+
+    files = [CORPUS.parent / "eval" / name for name in ("gold.yaml", "fresh.yaml")]
+    questions = [item["question"] for path in files if path.exists()
+                 for item in yaml.safe_load(path.read_text(encoding="utf-8"))
+                 if isinstance(item, dict) and item.get("question")]
+    assert len(questions) > 100
+    assert [q for q in questions if intent.parse(q) is not None] == []
+
+
+def test_plan_from_chat_returns_a_cited_answer(retriever: Retriever, snap: Any) -> None:
+    # Free text needs the real model; keys work with any embeddings.
+    answer = plan_from_chat("Prépare-moi 4 séances de 50 min sur conscience_emotions pour mes CE2", retriever)
+    assert answer is not None and not answer.abstained
+    assert "Progression proposée" in answer.answer and answer.citations
+    for c in answer.citations:
+        assert f"[{c.n}]" in answer.answer
+        assert c.snippet in snap.chunks[snap.index_of[c.chunk_id]].text
+    lycee = plan_from_chat("prépare-moi 5 séances sur communiquer pour des lycéens", retriever)
+    assert lycee is not None and lycee.abstained and "n'est pas couvert" in lycee.answer
+    assert plan_from_chat("Comment animer une séance sur les émotions en CE1 ?", retriever) is None
+
+
+def test_llm_presentation_is_verified_and_failures_keep_the_plan(retriever: Retriever, snap: Any) -> None:
+    from assistant.backends import build_chat_model
+    from tests.fake_llm_server import FakeChatServer
+
+    request = "Prépare-moi 3 séances de 50 min sur conscience_emotions pour mes CE2"
+    with FakeChatServer() as server:
+        server.reply = ("Cette progression commence par repérer les émotions dans le corps, en 35 minutes [1]. "
+                        "Les licornes dansent le tango sur la lune [1]. Une phrase sans source valable [9].")
+        settings = retriever.settings.model_copy(update={
+            "llm_provider": "openai", "llm_base_url": server.base_url, "llm_api_key": "test", "llm_model": "fake",
+            "llm_timeout_s": 5.0})
+        model = build_chat_model(settings, streaming=False)
+        answer = plan_from_chat(request, retriever, chat_model=model)
+        assert answer is not None and answer.mode == "llm"
+        assert "repérer les émotions dans le corps" in answer.answer
+        assert "licornes" not in answer.answer and "[9]" not in answer.answer.split("Progression proposée")[0]
+        assert "Progression proposée" in answer.answer  # the plan itself is still there, cited
+        prompt = server.requests[-1]["messages"][-1]["content"]
+        assert "SOURCES" in prompt and "Où se cache mon émotion" in prompt
+        for c in answer.citations:
+            assert f"[{c.n}]" in answer.answer and c.snippet in snap.chunks[snap.index_of[c.chunk_id]].text
+        server.status = 500
+        fallback = plan_from_chat(request, retriever, chat_model=model)
+        assert fallback is not None and fallback.mode == "extractive" and "Progression proposée" in fallback.answer
+
+
+def test_exports_markdown_and_pdf(snap: Any, tmp_path: Path) -> None:
+    plan = build_progression(snap, "CE2", ["conscience_emotions", "relations_constructives"], 3, 50)
+    pages = export.progression_pages(plan)
+    md = export.to_markdown(pages)
+    assert md.count("# Séance ") == len(plan.sessions)
+    assert "[^1]:" in md and "« " in md and "→" in md  # footnotes quote the passages, accents and arrows kept
+    pdf = export.to_pdf(pages, tmp_path / "plan.pdf")
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+    assert len(reader.pages) == 1 + len(plan.sessions)  # a cover, then one page per session
+    text = reader.pages[1].extract_text()
+    assert "Séance 1" in text and "Pourquoi à cette place" in text and "[1]" in text
+    assert "émotions" in text  # accents survive the font
+
+
+def test_planning_is_fast(snap: Any, retriever: Retriever) -> None:
+    build_progression(snap, "CE2", ["conscience_emotions"], 6, 45)  # warm
+    t0 = time.perf_counter()
+    for level in CLASSES:
+        build_progression(snap, level, [c.key for c in COMPETENCES[:4]], 6, 55)
+    per_plan = (time.perf_counter() - t0) / len(CLASSES)
+    assert per_plan < 0.5, per_plan
+
+
+def test_cli_progression_json_and_lycee(fake_settings: Settings, tmp_path: Path) -> None:
+    env_cmd = [sys.executable, "-m", "assistant.cli"]
+    env = {"CARTABLE_EMBEDDING_MODEL": FAKE_MODEL, "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    out = subprocess.run(env_cmd + ["progression", "--level", "CE2", "--competence", "conscience_emotions",
+                                    "--competence", "relations_constructives", "--sessions", "3", "--minutes", "50",
+                                    "--json", "--store", str(fake_settings.store), "--pdf", str(tmp_path / "p.pdf")],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) >= {"sessions", "gaps"}
+    assert data["sessions"] and set(data["sessions"][0]) >= {"source", "title", "duration_min", "competences", "reason"}
+    assert (tmp_path / "p.pdf").stat().st_size > 1000
+    bad = subprocess.run(env_cmd + ["progression", "--level", "lycée", "--competence", "communiquer",
+                                    "--store", str(fake_settings.store)], capture_output=True, text=True, env=env, timeout=120)
+    assert bad.returncode == 1 and "n'est pas couvert" in bad.stdout
+
+
+@pytest.mark.integration
+def test_cli_atelier_json(bundled_settings: Settings, tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    ws = subprocess.run([sys.executable, "-m", "assistant.cli", "atelier", "--public", "nouveaux enseignants",
+                         "--minutes", "180", "--theme", "conduire une séance CPS", "--json",
+                         "--store", str(bundled_settings.store)], capture_output=True, text=True, env=env, timeout=120)
+    assert ws.returncode == 0, ws.stderr
+    data = json.loads(ws.stdout)
+    assert set(data) >= {"objectives", "sequence", "key_messages", "handouts", "gaps"}
+    assert sum(s["duration_min"] for s in data["sequence"]) == 180
+
+
+# -- integration: the real multilingual model ------------------------------------------------------
+@pytest.mark.integration
+@pytest.mark.parametrize("text,expected", [
+    ("émotions", {"conscience_emotions", "reguler_emotions"}),
+    ("coopération", {"relations_constructives"}),
+    ("estime de soi", {"conscience_de_soi"}),
+    ("savoir dire non", {"resoudre_difficultes"}),
+    ("le stress", {"gerer_stress"}),
+])
+def test_free_text_competences_with_the_real_model(bundled_embeddings: Any, text: str, expected: set[str]) -> None:
+    from assistant.planning.competences import resolve
+
+    (res,) = resolve([text], bundled_embeddings)
+    assert set(res.keys) == expected, res
+
+
+@pytest.mark.integration
+def test_free_text_plans_with_the_real_model(bundled_settings: Settings, bundled_embeddings: Any) -> None:
+    retriever = Retriever(bundled_settings, bundled_embeddings)
+    snap = retriever.snapshot()
+    plan = build_progression(snap, "CE2", ["émotions et coopération"], 6, 50, None, bundled_embeddings)
+    assert {"conscience_emotions", "relations_constructives"} <= set(plan.competences)
+    check_plan(plan, snap, plan.competences)
+    unknown = build_progression(snap, "CE2", ["mathématiques"], 4, 45, None, bundled_embeddings)
+    assert not unknown.sessions and any("ne correspond à aucune" in g for g in unknown.gaps)
+    answer = plan_from_chat("prépare-moi 6 séances sur les émotions pour mes CE2", retriever, bundled_embeddings)
+    assert answer is not None and answer.citations and "Où se cache mon émotion" in answer.answer
+    ws = build_workshop(retriever, "nouveaux enseignants", 180, "conduire une séance CPS")
+    assert any(m.ref.source.endswith("animer-une-seance-cps.md") for m in ws.key_messages)
+    assert sum(s.duration_min for s in ws.sequence) == 180

@@ -1,0 +1,83 @@
+"""The shipped safety classifier on real multilingual-e5-small vectors: regression floors over the whole
+labelled set (eval/safety/train.jsonl + test.jsonl), and the shipped weights equal a fresh training run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from assistant import safety
+
+pytestmark = pytest.mark.integration
+
+REPO = Path(__file__).resolve().parent.parent
+SPLITS = [REPO / "eval" / "safety" / "train.jsonl", REPO / "eval" / "safety" / "test.jsonl"]
+# Measured with the shipped model on train (837) + test (394), 2026-12-01: recall 0.942, false alarms
+# 0.054, right first number 0.862, pupils addressed 0.989 (train is in-sample here: these are regression
+# floors, not generalisation figures — python -m eval.safety_eval reports cross-validated and held-out ones).
+FLOORS = {"recall": 0.94, "false_alarms_max": 0.054, "first_number": 0.86, "pupil_found": 0.98}
+CATEGORY_ROUTED_FLOORS = {"suicide": 0.88, "automutilation": 0.90, "violences_sexuelles": 0.96, "violences": 0.98,
+                          "harcelement": 0.97, "mal_etre": 0.93}
+
+
+def _rows(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def training():  # type: ignore[no-untyped-def]
+    from eval.safety_eval import training_module
+
+    return training_module()
+
+
+@pytest.fixture(scope="module")
+def labelled(training):  # type: ignore[no-untyped-def]
+    """Every labelled question with its e5 query vector (encoded once for the module)."""
+    rows = [row for path in SPLITS if path.exists() for row in _rows(path)]
+    return rows, training.encode([r["text"] for r in rows])
+
+
+def test_detector_keeps_its_measured_level(labelled) -> None:  # type: ignore[no-untyped-def]
+    from eval.safety_eval import measure, predict
+
+    rows, X = labelled
+    figures = measure("all", rows, predict(rows, X, safety.load_model()))
+    assert figures.recall >= FLOORS["recall"], figures.missed
+    assert figures.false_alarms <= FLOORS["false_alarms_max"], figures.alarms
+    assert figures.first_number >= FLOORS["first_number"]
+    assert figures.pupil_found is not None and figures.pupil_found >= FLOORS["pupil_found"]
+    for key, floor in CATEGORY_ROUTED_FLOORS.items():
+        assert figures.per_category[key]["routed"] >= floor, key
+
+
+def test_the_vector_given_is_the_vector_computed(labelled) -> None:  # type: ignore[no-untyped-def]
+    rows, X = labelled
+    for row, x in list(zip(rows, X))[:5]:
+        assert np.array_equal(safety.question_vector(row["text"]), x)
+        assert detect_keys(row["text"], None) == detect_keys(row["text"], x)
+
+
+def detect_keys(question: str, vector: np.ndarray | None) -> list[str]:
+    return [c.key for c in safety.detect_all(question, vector)]
+
+
+def test_shipped_weights_equal_a_fresh_training_run(training, labelled) -> None:  # type: ignore[no-untyped-def]
+    rows, X = labelled
+    train_rows = _rows(SPLITS[0])
+    fresh = training.train(train_rows, X[: len(train_rows)])
+    shipped = json.loads((REPO / "assistant" / "data" / safety.MODEL_FILE).read_text(encoding="utf-8"))
+    for key in ("training_sha256", "n_danger", "n_ordinary", "seed"):
+        assert fresh["meta"][key] == shipped["meta"][key], key
+    # Bars and figures come from fitted probabilities: equal up to another BLAS's last digits.
+    for key, value in shipped["meta"]["cv"].items():
+        assert fresh["meta"]["cv"][key] == pytest.approx(value, abs=1e-4), key
+    for part in ("danger", "categories", "speaker"):
+        assert fresh[part]["C"] == shipped[part]["C"], part
+        assert fresh[part]["threshold"] == pytest.approx(shipped[part]["threshold"], abs=1e-4), part
+        np.testing.assert_allclose(np.array(fresh[part]["w"]), np.array(shipped[part]["w"]), atol=1e-5)
+        np.testing.assert_allclose(np.array(fresh[part]["b"]), np.array(shipped[part]["b"]), atol=1e-5)
