@@ -64,11 +64,6 @@ class E5Embeddings(Embeddings):
         with self._lock:
             return self.model.query(text).tolist()
 
-    def token_count(self, text: str) -> int:
-        """Tokens the model reads for a passage (it windows past 512)."""
-        with self._lock:
-            return self.model.token_count(text)
-
 
 class CachedEmbeddings(Embeddings):
     """Passage vectors remembered by (model, text) in a small SQLite file, so that a second store of the

@@ -128,6 +128,20 @@ def _hm(minutes: int) -> str:
     return f"{minutes // 60}h{minutes % 60:02d}"
 
 
+def _note_numbers(refs: list[Ref], numbers: dict[tuple[str, str], int]) -> tuple[list[int], list[tuple[int, Ref]]]:
+    """The note number of each ref (one per cited passage, in order of first use, kept in `numbers`),
+    and the refs that got a new number, which need a note."""
+    used: list[int] = []
+    new: list[tuple[int, Ref]] = []
+    for ref in refs:
+        key = (ref.chunk_id, ref.snippet)
+        if key not in numbers:
+            numbers[key] = len(numbers) + 1
+            new.append((numbers[key], ref))
+        used.append(numbers[key])
+    return used, new
+
+
 # -- Markdown -----------------------------------------------------------------------------------
 def to_markdown(pages: list[Page], footnotes: bool = True) -> str:
     """Markdown with footnotes numbered once over the whole document (`[^n]`); with footnotes=False,
@@ -139,15 +153,9 @@ def to_markdown(pages: list[Page], footnotes: bool = True) -> str:
         if p:
             out.append("\n---\n")
         for block in page:
-            marks = ""
-            for ref in block.refs:
-                key = (ref.chunk_id, ref.snippet)
-                if key not in numbers:
-                    numbers[key] = len(numbers) + 1
-                    n = numbers[key]
-                    notes.append(f"[^{n}]: {_cite_line(ref)}" if footnotes else f"- [{n}] {_cite_line(ref)}")
-                marks += f"[^{numbers[key]}]" if footnotes else f" [{numbers[key]}]"
-            text = block.text + marks
+            used, new = _note_numbers(block.refs, numbers)
+            notes += [f"[^{n}]: {_cite_line(ref)}" if footnotes else f"- [{n}] {_cite_line(ref)}" for n, ref in new]
+            text = block.text + "".join(f"[^{n}]" if footnotes else f" [{n}]" for n in used)
             out.append({"h1": f"# {text}\n", "h2": f"\n## {text}\n", "li": f"- {text}", "meta": f"*{text}*  ",
                         "p": f"\n{text}\n"}.get(block.kind, text))
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(out).strip())
@@ -197,13 +205,9 @@ def to_pdf(pages: list[Page], path: Path, title: str = "Cartable Assistant") -> 
         numbers: dict[tuple[str, str], int] = {}
         notes: list[str] = []
         for block in page:
-            marks = ""
-            for ref in block.refs:
-                key = (ref.chunk_id, ref.snippet)
-                if key not in numbers:
-                    numbers[key] = len(numbers) + 1
-                    notes.append(plain(f"[{numbers[key]}] {_cite_line(ref, NOTE_SNIPPET_CHARS)}"))
-                marks += f" [{numbers[key]}]"
+            used, new = _note_numbers(block.refs, numbers)
+            notes += [plain(f"[{n}] {_cite_line(ref, NOTE_SNIPPET_CHARS)}") for n, ref in new]
+            marks = "".join(f" [{n}]" for n in used)
             style, size, line = styles.get(block.kind, styles["p"])
             pdf.set_font(family, style, size)
             if block.kind == "h2":
