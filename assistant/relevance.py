@@ -61,8 +61,6 @@ class Relevance:
                    weights: tuple[float, ...] | None = None) -> bool:
         """With a dense signal and calibrated `weights`, the two signals decide together; without one
         (BM25 only), a question with a word the corpus never uses needs more of its other words covered."""
-        if self.informative_terms == 0 and self.dense <= 0:
-            return False
         if weights is not None and self.dense > 0:
             return self.score(weights) >= 0
         if self.informative_terms == 0:
