@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant import extractive, query, safety
+from assistant import asked_fact, extractive, passages, query, safety
 from assistant.extractive import ABSTAIN_TEXT, Citations
 from assistant.retrieve import Hit, Snapshot
 from assistant.schema import Answer, Chunk
@@ -37,7 +37,7 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
 
     carried = carried_sheet(question, previous, snap, found.hits)
     if not found.answerable and carried is None:
-        parts.append(decline(top, cites))
+        parts.append(decline(top, cites, asked_fact.missing_sentence(found.relevance.missing, question)))
         return _answer(question, found, parts, cites, dangers, abstained=True)
 
     # Words the corpus never uses, when they leave a real part of the question uncovered.
@@ -54,8 +54,11 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
     else:
         focus = frozenset(snap.lexical.query_terms(question)) if found.text != question else frozenset()
         intro = introduction(snap, top[0].chunk.doc.source) if found.info.definitional and top else None
+        # The passages of the best documents that answer, not only those retrieval kept (two per document).
+        ranked = passages.answering_first(passages.rank_passages(snap, top, found.text, found.vector), question)
         parts.append(extractive.factual_answer(found.terms, top, snap.lexical.idf, cites, focus_terms=focus, intro=intro,
-                                               next_chunk=snap.next_chunk, figure=extractive.asks_figure(question)))
+                                               next_chunk=snap.next_chunk, figure=extractive.asks_figure(question),
+                                               passages=ranked))
     parts.append(further_reading(top, cites))
     return _answer(question, found, [p for p in parts if p], cites, dangers, abstained=False)
 
@@ -66,9 +69,10 @@ def _answer(question: str, found: Retrieval, parts: list[str], cites: Citations,
                   safety=safety.safety_for(dangers, pupil=pupil) if dangers else None, condensed_question=found.text)
 
 
-def decline(top: list[Hit], cites: Citations) -> str:
-    """A plain refusal, then the nearest documents by title only: nothing that reads like an answer."""
-    text = ABSTAIN_TEXT
+def decline(top: list[Hit], cites: Citations, lacking: str = "") -> str:
+    """A plain refusal, then the nearest documents by title only: nothing that reads like an answer.
+    `lacking` says what the documents do not give (`asked_fact.missing_sentence`), when known."""
+    text = ABSTAIN_TEXT + (f" {lacking}" if lacking else "")
     closest = closest_documents(top)
     if closest:
         text += "\n\nDocuments les plus proches de votre question, si vous voulez vérifier :\n" + "\n".join(
@@ -157,11 +161,13 @@ class SheetChoice:
     score: float
     level_fits: bool
     skill_fits: bool
+    competences: tuple[str, ...] = ()  # the sheet's own competences
 
 
 def rank_sheets(hits: list[Hit], cycles: tuple[int, ...], competences: tuple[str, ...]) -> list[SheetChoice]:
     """Session sheets among the hits, those that fit both the class and the skill asked first, then
-    those that fit one of them, each group in retrieval order."""
+    those that fit one of them, each group by score (for activity requests, the document score of
+    assistant/sheet_rank.py)."""
     best: dict[str, SheetChoice] = {}
     for hit in hits:
         doc = hit.chunk.doc
@@ -169,7 +175,7 @@ def rank_sheets(hits: list[Hit], cycles: tuple[int, ...], competences: tuple[str
             continue
         level = not cycles or bool(set(doc.cycles) & set(cycles))
         skill = not competences or bool(set(doc.competences) & set(competences))
-        best[doc.source] = SheetChoice(doc.source, hit.score, level, skill)
+        best[doc.source] = SheetChoice(doc.source, hit.score, level, skill, tuple(doc.competences))
     return sorted(best.values(), key=lambda s: (-(s.level_fits + s.skill_fits), -s.score))
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant import compose, llm, query, relevance, safety
+from assistant import compose, llm, query, relevance, safety, sheet_rank
 from assistant.compose import SheetChoice
 from assistant.retrieve import Hit, Retriever
 from assistant.schema import Answer, Filters
@@ -70,6 +70,11 @@ class Assistant:
         embeddings = embeddings or build_embeddings(settings, threads=settings.query_threads)
         retriever = Retriever(settings, embeddings, reranker=build_cross_encoder(settings))
         return cls(settings, retriever, build_chat_model(settings))
+
+    def warm_up(self) -> None:
+        """Embed now what the first activity request would otherwise wait for: the session sheets'
+        profiles (sheet_rank; cached by text, so only a new library costs an encode)."""
+        sheet_rank.profiles_for(self.retriever.snapshot(), self.retriever.embeddings)
 
     # -- public API ------------------------------------------------------------------------
     def ask(self, question: str, filters: Filters | None = None, history: list[Turn] | None = None,
@@ -179,8 +184,11 @@ class Assistant:
                                      boost_doc_types=info.doc_types, query_vec=vector)
         terms = snap.lexical.query_terms(text)
         asked_terms = terms if asked == text else snap.lexical.query_terms(asked)
+        fact = (relevance.check_asked_fact(asked, hits, snap, self.settings.abstain_rare_share)
+                if self.settings.abstain_fact_check else None)
         rel = relevance.assess(asked_terms, hits, snap.lexical.idf, unknown_idf=_max_idf(snap.lexical.size),
-                               activity=info.wants_activity, names_level=bool(info.levels or levels_in_text(asked)))
+                               activity=info.wants_activity, names_level=bool(info.levels or levels_in_text(asked)),
+                               missing=fact.missing if fact else None)
         ok = bool(hits) and rel.answerable(self.settings.abstain_min_coverage, self.settings.abstain_min_coverage_unknown,
                                            self.settings.abstention_weights_for_model())
         found = Retrieval(text, info, hits, terms, rel, ok, vector)
@@ -190,14 +198,23 @@ class Assistant:
 
     def _sheets_for(self, text: str, filters: Filters | None, mode: str, info: query.QueryInfo,
                     vector: np.ndarray | None) -> tuple[tuple[str, ...], list[SheetChoice]]:
-        """For an activity request: the skill asked (named, else that of the sheets the request finds
-        regardless of class), and the sheets, those fitting both the class and the skill first."""
+        """For an activity request: the skill asked and the sheets, those fitting both the class and the
+        skill first, each group by document score (sheet_rank). A skill named in words is widened by the
+        skill the request's meaning points at within its CPS category (sheet_rank.skills_asked), so that
+        « stress » in « repérer ce qui les stresse » does not exclude the sheet on being aware of it; with
+        no skill named, the class and the document score choose, and the chosen sheet's skill is reported."""
         only_sheets = Filters(("seance",), (filters or Filters()).cycles, (filters or Filters()).competences)
-        topical = self.retriever.search(text, only_sheets, k=12, mode=mode, per_doc=1, query_vec=vector)
+        profiles = sheet_rank.profiles_for(self.retriever.snapshot(), self.retriever.embeddings) if vector is not None else None
+        k = max(12, len(profiles.sources)) if profiles is not None else 12
+        topical = self.retriever.search(text, only_sheets, k=k, mode=mode, per_doc=1, query_vec=vector)
         if not topical:
             return info.competences, []
-        skills = info.competences or tuple(topical[0].chunk.doc.competences)
-        return skills, compose.rank_sheets(topical, info.cycles, skills)
+        sheets = sheet_rank.sheet_hits(topical, profiles, vector, only_sheets)
+        skills = info.competences
+        if skills:
+            skills = sheet_rank.skills_asked(skills, sheet_rank.skills_by_meaning(profiles, vector, only_sheets))
+        ranked = compose.rank_sheets(sheets, info.cycles, skills)
+        return skills or tuple(ranked[0].competences), ranked
 
     def _question_vector(self, question: str, found: Retrieval) -> np.ndarray | None:
         """The e5 vector of the question as asked, for the safety classifier: the retrieval's when the

@@ -158,54 +158,86 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float], cites: Citations,
                    more: int = 3, focus_terms: frozenset[str] = frozenset(), intro: Chunk | None = None,
-                   next_chunk: Callable[[Chunk], Chunk | None] | None = None, figure: bool = False) -> str:
+                   next_chunk: Callable[[Chunk], Chunk | None] | None = None, figure: bool = False,
+                   passages: list[Hit] | None = None) -> str:
     """The passage that answers best, shown whole (or its best window), then a second passage, then a
     few sentences from other passages that add to it. Every line is verbatim and cited.
 
-    The passage comes from the two best-ranked hits: the ranking is measured to be right more often
-    than sentence overlap alone. When its best sentence is a question (an interview, a FAQ), what
-    follows is the answer: the window reads forward, on into the next passage of the document
-    (`next_chunk`) when the question closes this one."""
-    lead = select_sentences(query_terms, hits[:2], idf, limit=1, focus_terms=focus_terms, figure=figure)
-    if not lead:
+    `passages` are the passages of the best documents ranked for the question (assistant/passages.py):
+    the first is shown, then the next one. Without them, the passage comes from the two best-ranked
+    hits. When the best sentence is a question (an interview, a FAQ), what follows is the answer: the
+    window reads forward, on into the next passage of the document (`next_chunk`) when the question
+    closes this one; a passage that ends announcing a list (':') is followed by that list."""
+    if passages:
+        best = passages[0].chunk
+        lead = select_sentences(query_terms, [Hit(best, 1.0)], idf, limit=1, focus_terms=focus_terms, figure=figure)
+        anchor = lead[0].sentence if lead else next(iter(sentences(best.text)), "")
+    else:
+        lead = select_sentences(query_terms, hits[:2], idf, limit=1, focus_terms=focus_terms, figure=figure)
+        if not lead:
+            return ""
+        best, anchor = lead[0].hit.chunk, lead[0].sentence
+    if not anchor:
         return ""
-    best, anchor = lead[0].hit.chunk, lead[0].sentence
     lines: list[str] = []
+    if passages and intro is not None and intro.id not in {h.chunk.id for h in passages[:INTRO_WITHIN]}:
+        intro = None  # the question asks about one section of the document, not what the document is
     if intro is not None and intro.doc.source == best.doc.source and intro.id != best.id:
         # "Qu'est-ce que… ?": the document's own introduction first; the best passage follows.
         best, anchor, hits = intro, sentences(intro.text)[0], [Hit(best, 1.0)] + hits
+        passages = [Hit(intro, 1.0)] + passages if passages else None
     elif _states_an_answer(anchor):
         # The answer first: the sentence that answers, then the passage it comes from.
         lines += [f"{_shorten(_display(anchor), 400)} [{cites.cite(best, anchor)}]", ""]
+    window = passage_window(best, anchor, budget=LEAD_BUDGET, forward=is_question(anchor))
+    quoted = window
+    if lines and passages and window == [anchor]:
+        lines = []  # the passage is that one sentence: quoted once, below its source
+    elif lines and passages and window[:1] == [anchor] and len(_display(anchor)) <= 400:
+        # The passage opens with the sentence already shown first: it is not repeated, and the room it
+        # leaves goes to what follows it (a list, the rest of the explanation).
+        window = passage_window(best, anchor, budget=LEAD_BUDGET + len(anchor), forward=True)
+        quoted = window[1:]
     lines += [f"D'après **{best.doc.title}**" + (f" ({best.locator})" if best.locator else "") + " :", ""]
-    window = passage_window(best, anchor, forward=is_question(anchor))
-    lines += _table_block(best, window, cites) if any(w.startswith("|") for w in window) else _quote(best, window, cites)
+    lines += _table_block(best, quoted, cites) if any(w.startswith("|") for w in quoted) else _quote(best, quoted, cites)
     shown = set(window)
+    shown_chunks = {best.id}
     items = sentences(best.text)
-    # A question with at most one sentence after it in its passage is answered in the next passage.
+    # A question with at most one sentence after it in its passage is answered in the next passage;
+    # a window that ends on the passage's last line announcing a list (':') is followed by the list.
     closes = is_question(anchor) and anchor in items and len(items) - items.index(anchor) <= 2
-    follow = next_chunk(best) if closes and next_chunk is not None else None
+    announces = bool(window) and bool(items) and window[-1] == items[-1] and _display(items[-1]).rstrip(" *").endswith(":")
+    follow = next_chunk(best) if (closes or announces) and next_chunk is not None else None
     if follow is not None:
         window2 = passage_window(follow, sentences(follow.text)[0], budget=450, forward=True)
         lines += ["", f"La suite ({follow.locator or best.doc.title}) :", ""] + _quote(follow, window2, cites)
         shown |= set(window2)
-    # Otherwise a second passage: of the same document when retrieval ranks one high too (answers often
-    # span two neighbouring sections: a list and its explanation, a finding and its figures), else the
-    # best one of the next document (+0.01 key facts on the gold set).
-    second = None if follow is not None else next(
-        (h.chunk for h in hits[:3] if h.chunk.doc.source == best.doc.source and h.chunk.id != best.id),
-        next((h.chunk for h in hits[:3] if h.chunk.doc.source != best.doc.source), None))
+        shown_chunks.add(follow.id)
+    # Otherwise a second passage: with ranked passages, the next one of the best documents; else of the
+    # same document when retrieval ranks one high too (answers often span two neighbouring sections: a
+    # list and its explanation, a finding and its figures), else the best one of the next document.
+    if passages:
+        second = None if follow is not None else next((h.chunk for h in passages[1:] if h.chunk.id not in shown_chunks), None)
+    else:
+        second = None if follow is not None else next(
+            (h.chunk for h in hits[:3] if h.chunk.doc.source == best.doc.source and h.chunk.id != best.id),
+            next((h.chunk for h in hits[:3] if h.chunk.doc.source != best.doc.source), None))
     if second is not None:
         lead2 = select_sentences(query_terms, [Hit(second, 1.0)], idf, limit=1, focus_terms=focus_terms)
         anchor2 = lead2[0].sentence if lead2 else sentences(second.text)[0]
         window2 = passage_window(second, anchor2, budget=450, forward=is_question(anchor2))
-        if not any(w.startswith("|") for w in window2):
+        table = any(w.startswith("|") for w in window2)
+        if passages or not table:
             same = second.doc.source == best.doc.source
             heading = (f"Plus loin ({second.locator or best.doc.title}) :" if same else
                        f"D'après **{second.doc.title}**" + (f" ({second.locator})" if second.locator else "") + " :")
-            lines += ["", heading, ""] + _quote(second, window2, cites)
+            lines += ["", heading] + (_table_block(second, window2, cites) if table else [""] + _quote(second, window2, cites))
             shown |= set(window2)
-    others = [c for c in select_sentences(query_terms, hits, idf, limit=more + 3, focus_terms=focus_terms, figure=figure)
+            shown_chunks.add(second.id)
+    # The other sentences come from the best documents' next passages too, not only from retrieval's hits.
+    extra = [h for h in (passages or [])[:OTHER_PASSAGES] if h.chunk.id not in shown_chunks]
+    sources = extra + [h for h in hits if h.chunk.id not in {e.chunk.id for e in extra}]
+    others = [c for c in select_sentences(query_terms, sources, idf, limit=more + 3, focus_terms=focus_terms, figure=figure)
               if c.hit.chunk.id != best.id and c.sentence not in shown and not is_question(c.sentence)][:more]
     if others:
         lines += ["", "Dans les documents, également :", ""]
@@ -214,11 +246,28 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
     return "\n".join(lines)
 
 
+# Characters of the best passage shown around its answering sentence.
+LEAD_BUDGET = 650
+# Ranked passages whose sentences may complete the answer ("Dans les documents, également").
+OTHER_PASSAGES = 6
+# "Qu'est-ce que… ?" opens with the document's introduction only when it ranks among these first passages.
+INTRO_WITHIN = 6
+
+
+# A sentence opening on a pronoun or a link word leans on the one before it (« Il est né pour… »): alone
+# at the top of an answer it reads as a riddle. Impersonal « il » (« il faut », « il y a ») stands alone.
+_LEANS_ON_CONTEXT = re.compile(r"(?:elles?|ils|ce|cela|ceci|ça|celui|celle|ceux|celles|ces|leurs?|eux|lui|mais|et|donc|ainsi|aussi"
+                               r"|il (?!y a|faut|est (?:important|nécessaire|possible|conseillé|recommandé|utile|essentiel|préférable|indispensable)))\b",
+                               re.IGNORECASE)
+
+
 def _states_an_answer(sentence: str) -> bool:
     """A sentence that can open an answer on its own: it states something (not a question, not a
-    lead-in to a list ending in ':', not a table row) and is long enough to mean something."""
+    lead-in to a list ending in ':', not a table row, not leaning on a previous sentence) and is long
+    enough to mean something."""
     plain = _display(sentence).rstrip()
-    return "?" not in plain and not plain.endswith(":") and not plain.startswith("|") and len(plain) >= 40
+    return ("?" not in plain and not plain.endswith(":") and not plain.startswith("|") and len(plain) >= 40
+            and not _LEANS_ON_CONTEXT.match(plain.lstrip("*«\"' ")))
 
 
 def _quote(chunk: Chunk, window: list[str], cites: Citations) -> list[str]:

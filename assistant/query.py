@@ -13,9 +13,34 @@ from assistant.vocabulary import COMPETENCES, cycles_of, fold, levels_in_text
 # "How do I run / which activity" questions: they get a session sheet laid out as a sheet.
 _ACTIVITY = re.compile(
     r"\b(comment (?:animer|mener|conduire|travailler|aborder|organiser)|"
-    r"quel(?:le)?s? (?:activites?|seances?|ateliers?|jeux?|exercices?)|(?:une|des) (?:activites?|seances?|ateliers?|sequences?|jeux?) (?:sur|pour|de|d'|qui|ou|avec|en)|"
+    r"quel(?:le)?s? (?:activites?|seances?|ateliers?|jeux?|exercices?|outils?|fiches?|sequences?)|(?:une|des) (?:activites?|seances?|ateliers?|sequences?|jeux?) (?:sur|pour|de|d'|qui|ou|avec|en)|"
     r"idees? d'(?:activite|atelier|seance|jeu)|fiches? (?:seance|activite)|propose[rz]?[- ](?:moi|nous) une|je cherche une? (?:activite|seance|jeu|atelier)|(?:quelque chose|un outil|un support) pour (?:apprendre|travailler|aider)|comment (?:leur|lui) apprendre|^(?:une? )?(?:activites?|seances?|ateliers?|jeux?)\b)"
 )
+# Requests for something to run with a class that the pattern above misses: a thing asked for
+# ("vous avez une fiche ?", "une idée ?"), or how to work on something with pupils of a named class
+# ("comment aider mes CE1 à…", "je dois animer 1 h avec des CM1"). The second kind needs a class named,
+# so that questions about training adults or the programme stay factual.
+_REQUEST_THING = re.compile(
+    r"\b(?:(?:vous|tu) (?:avez|auriez|as|aurais)|avez[- ]vous|auriez[- ]vous|(?:il )?y a(?:[- ]t[- ]il)?|je cherche|"
+    r"je voudrais|j'aimerais|je veux|il me faut|besoin d')\b[^?.!]{0,40}?\b(?:quelque chose|qqch|(?:une?|des)\b[^?.!]{0,25}?"
+    r"\b(?:seances?|sequences?|activites?|ateliers?|jeux?|fiches?|exercices?|defis?|outils?|idees?|trucs?|supports?))\b"
+    r"|\b(?:une|des) idees?\b|\bun truc pour\b"
+)
+_WORK_WITH_CLASS = re.compile(
+    r"\b(?:comment (?:(?:je |j'|on |leur |lui |l')?(?:aider|aide|apprendre|apprends?|enseigner|enseigne|amener|amene|"
+    r"accompagner|faire (?:pour|avec)|fais pour|travailler|travaille|aborder|aborde|animer|anime|mener|mene)|"
+    r"(?:les|l') aider)|(?:que|qu'est-ce que|quoi) (?:je|j'|on) (?:peux|peut|pourrais|pourrait|dois|doit)(?: leur)? faire|"
+    r"je dois (?:animer|mener|faire une? (?:seance|activite|atelier))|j'anime|animer (?:une?|\d+) ?(?:h|heure|demi|seance|atelier)|"
+    r"(?:un|des) (?:defis?|jeux?|ateliers?|exercices?|outils?) (?:\w+ )?(?:pour|avec|en)\b)"
+)
+
+# Sessions for adults (training, a team meeting) are not class activities.
+_ADULT_AUDIENCE = re.compile(r"\b(?:enseignants?|collegues?|formateurs?|formatrices?|parents|adultes|stagiaires|"
+                             r"neo-?titulaires|animation pedagogique|formations?|conseils? des maitres|equipe pedagogique)\b")
+
+_QUESTION_WORD = re.compile(r"\b(?:qu'|que|quoi|quel(?:le)?s?|combien|pourquoi|qui|quand|ou|comment|est-ce)\b")
+
+
 # Questions whose best answer is an overview ("qu'est-ce que…", "qui porte…") or an evaluation.
 _DEFINITION = re.compile(r"\b(qu'est-ce que|qu'est ce que|c'est quoi|ca veut dire|que veut dire|presente[rz]?(?:-moi)?|qui (?:porte|pilote|finance|coordonne)|en quelques mots|d'ou vient)\b")
 _EVALUATION = re.compile(r"\b(evaluation|evaluateurs?|rapport final|resultats|conclusions?|recommandations?|chiffres cles|bilan du programme)\b")
@@ -44,7 +69,7 @@ def understand(question: str) -> QueryInfo:
     """What the question says beyond its words: levels, cycles, activity intent, detail intent."""
     folded = fold(question)
     levels = tuple(levels_in_text(question))
-    wants_activity = bool(_ACTIVITY.search(folded))
+    wants_activity = wants_activity_in(folded, bool(levels))
     definitional = bool(_DEFINITION.search(folded))
     doc_types = tuple(t for t, wanted in (("seance", wants_activity), ("presentation", definitional),
                                           ("evaluation", bool(_EVALUATION.search(folded)))) if wanted)
@@ -58,6 +83,20 @@ def understand(question: str) -> QueryInfo:
         doc_types=doc_types,
         definitional=definitional,
     )
+
+
+def wants_activity_in(folded: str, names_level: bool) -> bool:
+    """Whether a (folded) question asks for something to run with pupils: a session, an activity, an idea."""
+    if _ACTIVITY.search(folded):
+        return True
+    if _ADULT_AUDIENCE.search(folded):
+        return False
+    if _REQUEST_THING.search(folded) or (names_level and _WORK_WITH_CLASS.search(folded)):
+        return True
+    # "confiance en soi CP ?": a skill and a class with nothing else asked is a request for a sheet.
+    words = re.findall(r"\w+", folded)
+    return (names_level and len(words) <= 6 and not _QUESTION_WORD.search(folded)
+            and any(re.search(rf"\b{re.escape(k)}", folded) for c in COMPETENCES for k in c.keywords))
 
 
 def is_follow_up(question: str) -> bool:

@@ -6,16 +6,20 @@ passage covers (IDF-weighted, so 'enseignant' counts little and 'scarification' 
 dense cosine of the best passage (with multilingual-e5 a real second signal; with the English MiniLM
 its cosine is about 0.6 for any French passage, AUC 0.58, so that model keeps the lexical bars).
 Both are combined by a linear model calibrated on the gold set and checked on the fresh split
-(`python -m eval.calibrate`, README "Abstention")."""
+(`python -m eval.calibrate`, README "Abstention"). A question asking for a kind of answer the best
+passages do not hold (an amount, a phone number, a count, a named author…) is declined whatever the
+score: `check_asked_fact`, over `assistant/asked_fact.py`."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant import asked_fact
 from assistant.lexical import analyze
-from assistant.retrieve import Hit
+from assistant.retrieve import Hit, Snapshot
 from assistant.vocabulary import CLASSES
 
 # Words that frame a question rather than say what it is about: greetings, requests, and the
@@ -45,11 +49,15 @@ class Relevance:
     informative_terms: int  # query terms that exist in the corpus
     unknown: tuple[str, ...] = ()  # content terms the corpus never uses ('salair', 'pou', 'psfp')
     activity: bool = False  # an activity request: a library of session sheets nearly always has a nearest one
+    missing: str | None = None  # what the question asks that no best passage gives: a kind of answer or 'specific:<word>'
+    margin: float = 0.0  # how far the best cosine stands above the 4th–8th passages' (a peak, not a plateau)
 
-    def features(self) -> tuple[float, float, float]:
-        """(coverage, best cosine, activity request): the inputs of the answerability model. The
-        unknown-word flag is left out: typed questions' typos make it hurt (fresh-split AUC 0.75 → 0.71)."""
-        return self.coverage, self.dense, 1.0 if self.activity else 0.0
+    def features(self) -> tuple[float, float, float, float]:
+        """(coverage, best cosine, margin, activity request): the inputs of the answerability model.
+        The absolute cosine depends on the library (answerable PIAF questions over Wikipedia score below
+        this library's out-of-corpus ones); the margin of the best passage over the next ones travels
+        between libraries. The unknown-word flag is left out: typed questions' typos make it hurt."""
+        return self.coverage, self.dense, self.margin, 1.0 if self.activity else 0.0
 
     def score(self, weights: tuple[float, ...]) -> float:
         """The calibrated answerability score (≥ 0: answer): a linear model over `features()` plus a bias,
@@ -60,7 +68,10 @@ class Relevance:
     def answerable(self, min_coverage: float, min_coverage_unknown: float,
                    weights: tuple[float, ...] | None = None) -> bool:
         """With a dense signal and calibrated `weights`, the two signals decide together; without one
-        (BM25 only), a question with a word the corpus never uses needs more of its other words covered."""
+        (BM25 only), a question with a word the corpus never uses needs more of its other words covered.
+        Either way, a question whose asked kind of answer no best passage gives is declined."""
+        if self.missing:
+            return False
         if weights is not None and self.dense > 0:
             return self.score(weights) >= 0
         if self.informative_terms == 0:
@@ -69,7 +80,7 @@ class Relevance:
 
 
 def assess(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float], unknown_idf: float,
-           activity: bool = False, names_level: bool = True) -> Relevance:
+           activity: bool = False, names_level: bool = True, missing: str | None = None) -> Relevance:
     """Coverage of the query by the best of the retrieved passages, and their best dense score.
 
     Framing words and class names do not count. A term the corpus never uses weighs like an average
@@ -78,8 +89,9 @@ def assess(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float],
     neutral = _neutral_terms(names_level)
     # Numbers do not count, except years ("2023" must match).
     terms = [t for t in dict.fromkeys(query_terms) if (t not in neutral and not t.isdigit()) or (len(t) == 4 and t.isdigit())]
+    margin = cosine_margin(hits)
     if not terms or not hits:
-        return Relevance(0.0, max((h.dense for h in hits), default=0.0), 0, (), activity)
+        return Relevance(0.0, max((h.dense for h in hits), default=0.0), 0, (), activity, missing, margin)
     idfs = {t: idf(t) for t in terms}
     known = [v for v in idfs.values() if v > 0]
     absent_weight = sum(known) / len(known) if known else unknown_idf
@@ -90,4 +102,36 @@ def assess(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float],
         present = set(analyze(hit.chunk.indexed_text))
         best = max(best, sum(w for t, w in weights.items() if t in present) / total)
     unknown = tuple(t for t, v in idfs.items() if v == 0 and not t.isdigit())
-    return Relevance(best, max(h.dense for h in hits), len(known), unknown, activity)
+    return Relevance(best, max(h.dense for h in hits), len(known), unknown, activity, missing, margin)
+
+
+def cosine_margin(hits: list[Hit], first: int = 3, last: int = 8) -> float:
+    """Best cosine minus the mean cosine of the passages ranked `first`+1 to `last` by cosine (0 with fewer)."""
+    cosines = sorted((h.dense for h in hits), reverse=True)
+    if len(cosines) < last:
+        return 0.0
+    return cosines[0] - sum(cosines[first:last]) / (last - first)
+
+
+def check_asked_fact(question: str, hits: list[Hit], snap: Snapshot, rare_share: float, passages: int = 8,
+                     documents: int = 1) -> asked_fact.FactCheck:
+    """Does one of the best passages give the kind of answer `question` asks for, and name what it names?
+
+    A name or place is required only when rare in this library: its words' IDF must be at least that of
+    a word found in `rare_share` of the passages (a word the library never uses is rare). The whole of
+    the best `documents` is read too: a follow-up ("combien de passages faut-il prévoir ?" after a
+    session sheet) is retrieved with the previous question's words and may miss the passage that answers."""
+    n = max(snap.lexical.size, 1)
+    df = rare_share * n
+    floor = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def is_rare(word: str) -> bool:
+        terms = analyze(word)
+        if any(snap.lexical.idf(t) == 0 for t in terms) and snap.lexical.correct(word) != word:
+            return False  # a misspelling of a library word ("Exelsior"): retrieval already read it corrected
+        return bool(terms) and all(snap.lexical.idf(t) == 0 or snap.lexical.idf(t) >= floor for t in terms)
+
+    texts = [h.chunk.indexed_text for h in hits[:passages]]
+    for source in list(dict.fromkeys(h.chunk.doc.source for h in hits))[:documents]:
+        texts += [c.indexed_text for c in snap.document_chunks(source)]
+    return asked_fact.check(asked_fact.read_question(question), texts, is_rare)

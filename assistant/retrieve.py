@@ -1,10 +1,12 @@
 """Hybrid retrieval: French BM25 and dense vectors fused by min-max normalised score
-(dense weight per embedding model, measured), with metadata filters, a soft level boost,
-per-document diversity and an optional cross-encoder rerank."""
+(dense weight per embedding model, measured), with metadata filters, a soft level boost, documents
+scored as wholes (second best passage, similarity to the whole document), per-document diversity and an
+optional cross-encoder rerank."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +26,11 @@ MODES = ("hybrid", "bm25", "dense")
 # class prefers documents for that cycle and pushes back those for other cycles, without hiding guides.
 LEVEL_BOOST = 0.1
 LEVEL_PENALTY = 0.2
+# Re-measured for e5 with document scoring (`python -m eval.retrieval_lab`): type 0.1 → 0.15 raises gold's
+# document hit@1 without lowering fresh's; competence 0.1 would add one fresh question but changed the
+# second document of gold answers and lowered key facts, so it stays at 0.05.
 COMPETENCE_BOOST = 0.05  # "estime de soi" prefers documents tagged with that competence
-DOC_TYPE_BOOST = 0.1  # "une activité pour…" prefers session sheets
+DOC_TYPE_BOOST = 0.15  # "une activité pour…" prefers session sheets
 
 
 @dataclass
@@ -46,6 +51,37 @@ class Snapshot:
     lexical: LexicalIndex
     by_source: dict[str, list[int]] = field(default_factory=dict)
     _masks: dict[Filters, np.ndarray] = field(default_factory=dict)
+    # Reads passages' stored vectors from the vector store (set by the retriever); cached per chunk id,
+    # since the same best documents come back question after question.
+    fetch_vectors: Callable[[list[str]], dict[str, np.ndarray]] | None = None
+    _vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    _profiles: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def passage_vectors(self, chunks: list[Chunk]) -> np.ndarray | None:
+        """The stored vectors of these passages, one row each (no encoding); None when the store cannot
+        give them all (BM25-only setups, a vector missing)."""
+        missing = [c.id for c in chunks if c.id not in self._vectors]
+        if missing and self.fetch_vectors is not None:
+            self._vectors.update(self.fetch_vectors(missing))
+        if not chunks or any(c.id not in self._vectors for c in chunks):
+            return None
+        return np.stack([self._vectors[c.id] for c in chunks])
+
+    def document_profiles(self, sources: list[str]) -> np.ndarray | None:
+        """One L2-normalised row per document: the mean of its passages' stored vectors (cached per
+        snapshot); None when a document's vectors cannot be read."""
+        missing = [s for s in sources if s not in self._profiles]
+        if missing:
+            vectors = self.passage_vectors([c for s in missing for c in self.document_chunks(s)])
+            if vectors is None:
+                return None
+            start = 0
+            for source in missing:
+                n = len(self.by_source.get(source, []))
+                mean = vectors[start:start + n].mean(axis=0)
+                self._profiles[source] = mean / (float(np.linalg.norm(mean)) or 1.0)
+                start += n
+        return np.stack([self._profiles[s] for s in sources])
 
     def mask(self, filters: Filters) -> np.ndarray | None:
         if filters.is_empty():
@@ -133,7 +169,8 @@ class Retriever:
                 by_source: dict[str, list[int]] = {}
                 for i, c in enumerate(chunks):
                     by_source.setdefault(c.doc.source, []).append(i)
-                self._snapshot = Snapshot(name, chunks, {c.id: i for i, c in enumerate(chunks)}, lexical, by_source)
+                self._snapshot = Snapshot(name, chunks, {c.id: i for i, c in enumerate(chunks)}, lexical, by_source,
+                                          fetch_vectors=self._stored_vectors)
             return self._snapshot
 
     @property
@@ -141,6 +178,11 @@ class Retriever:
         if self._vectors is None:
             self._vectors = self.store.vector_store(self.embeddings, self.settings.embedding_model, create=False)
         return self._vectors
+
+    def _stored_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """The vectors the store holds for these chunk ids."""
+        got = self.vectors._collection.get(ids=ids, include=["embeddings"])
+        return {cid: np.asarray(emb, dtype=np.float32) for cid, emb in zip(got["ids"], got["embeddings"])}
 
     def embed_query(self, query: str) -> np.ndarray:
         return np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
@@ -240,9 +282,35 @@ class Retriever:
                     fused[j] += COMPETENCE_BOOST
         hits = [Hit(snap.chunks[idx], float(fused[j]), float(bm[j]), float(de[j])) for j, idx in enumerate(order)]
         hits.sort(key=lambda h: -h.score)
+        if mode != "bm25":
+            hits = self._by_document(snap, hits, query_vec)
         if self.reranker is not None:
             hits = self._rerank(query, hits[: max(30, k * 4)])
         return diversify(hits, k, per_doc)
+
+    def _by_document(self, snap: Snapshot, hits: list[Hit], query_vec: np.ndarray | None) -> list[Hit]:
+        """Hits ordered by passage score plus their document's bonus: a share of the document's second best
+        passage and a share of the question's similarity to the whole document. A document's best passage
+        then carries the document's score, so one passage per document ranks documents; scores are kept."""
+        second_share, profile_share = self.settings.doc_second_share, self.settings.doc_profile_share
+        if not hits or (second_share <= 0 and profile_share <= 0):
+            return hits
+        passages: dict[str, list[float]] = {}
+        for hit in hits:
+            passages.setdefault(hit.chunk.doc.source, []).append(hit.score)
+        # A document of a single passage answers as a whole: its passage also stands for its second best
+        # (else every one-paragraph document would lose to longer ones; measured on PIAF).
+        bonus = {src: second_share * (s[1] if len(s) > 1 else s[0] if len(snap.by_source.get(src, ())) == 1 else 0.0)
+                 for src, s in passages.items()}
+        if profile_share > 0 and query_vec is not None:
+            sources = list(passages)
+            profiles = snap.document_profiles(sources)
+            if profiles is not None:
+                q = np.asarray(query_vec, dtype=np.float32)
+                similarity = _minmax(profiles @ (q / (float(np.linalg.norm(q)) or 1.0)))
+                for src, sim in zip(sources, similarity):
+                    bonus[src] += profile_share * float(sim)
+        return sorted(hits, key=lambda h: -(h.score + bonus[h.chunk.doc.source]))
 
     def _rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
         scores = self.reranker.predict([(query, h.chunk.indexed_text) for h in hits])

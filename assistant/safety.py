@@ -21,6 +21,7 @@ from functools import lru_cache
 from importlib import resources as _pkg_resources
 from typing import TYPE_CHECKING, Any
 
+from assistant.char_ngrams import CharNgrams
 from assistant.schema import Safety
 from assistant.vocabulary import fold
 
@@ -263,7 +264,8 @@ def rule_categories(question: str) -> list[Category]:
 @dataclass(frozen=True)
 class SafetyModel:
     """Logistic models over one e5 query vector: danger vs ordinary, one-vs-rest categories (applied to
-    questions judged dangerous) and pupil-vs-adult speaker."""
+    questions judged dangerous) and pupil-vs-adult speaker. When the model also ships character n-gram
+    weights (`text`), the danger and category probabilities average the two views of the question."""
 
     embedding_model: str
     dim: int
@@ -278,6 +280,11 @@ class SafetyModel:
     speaker_b: float
     speaker_threshold: float
     meta: dict[str, Any]
+    text: CharNgrams | None = None
+    text_danger_w: np.ndarray | None = None  # (n_features,)
+    text_danger_b: float = 0.0
+    text_category_w: np.ndarray | None = None  # (n_categories, n_features)
+    text_category_b: np.ndarray | None = None  # (n_categories,)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SafetyModel:
@@ -286,6 +293,7 @@ class SafetyModel:
         def vec(x: Any) -> np.ndarray:
             return np.asarray(x, dtype=np.float32)
 
+        text = data.get("text")
         return cls(
             embedding_model=data["embedding_model"], dim=int(data["dim"]),
             danger_w=vec(data["danger"]["w"]), danger_b=float(data["danger"]["b"]), threshold=float(data["danger"]["threshold"]),
@@ -293,25 +301,49 @@ class SafetyModel:
             category_b=vec(data["categories"]["b"]), category_threshold=float(data["categories"]["threshold"]),
             speaker_w=vec(data["speaker"]["w"]), speaker_b=float(data["speaker"]["b"]),
             speaker_threshold=float(data["speaker"]["threshold"]), meta=data.get("meta", {}),
+            text=CharNgrams.from_json(text["features"]) if text else None,
+            text_danger_w=vec(text["danger"]["w"]) if text else None, text_danger_b=float(text["danger"]["b"]) if text else 0.0,
+            text_category_w=vec(text["categories"]["w"]) if text else None,
+            text_category_b=vec(text["categories"]["b"]) if text else None,
         )
 
-    def danger_probability(self, x: np.ndarray) -> float:
-        return _sigmoid(float(x @ self.danger_w) + self.danger_b)
+    def features(self, question: str, x: np.ndarray) -> Features:
+        """The question's two views: its e5 vector and, when the model has them, its n-gram weights."""
+        return Features(x, self.text.transform(question) if self.text is not None else None)
 
-    def category_probabilities(self, x: np.ndarray) -> np.ndarray:
+    def danger_probability(self, f: Features) -> float:
+        p = _sigmoid(float(f.vector @ self.danger_w) + self.danger_b)
+        if f.ngrams is None or self.text_danger_w is None:
+            return p
+        idx, values = f.ngrams
+        return (p + _sigmoid(float(values @ self.text_danger_w[idx]) + self.text_danger_b)) / 2
+
+    def category_probabilities(self, f: Features) -> np.ndarray:
         import numpy as np
 
-        return 1.0 / (1.0 + np.exp(-(self.category_w @ x + self.category_b)))
+        p = 1.0 / (1.0 + np.exp(-(self.category_w @ f.vector + self.category_b)))
+        if f.ngrams is None or self.text_category_w is None or self.text_category_b is None:
+            return p
+        idx, values = f.ngrams
+        return (p + 1.0 / (1.0 + np.exp(-(self.text_category_w[:, idx] @ values + self.text_category_b)))) / 2
 
-    def categories(self, x: np.ndarray) -> list[str]:
+    def categories(self, f: Features) -> list[str]:
         """Category keys of a question judged dangerous: those above the bar, and always the likeliest."""
-        p = self.category_probabilities(x)
+        p = self.category_probabilities(f)
         chosen = {k for k, pk in zip(self.category_keys, p) if pk >= self.category_threshold}
         chosen.add(self.category_keys[int(p.argmax())])
         return [k for k in self.category_keys if k in chosen]
 
     def pupil_probability(self, x: np.ndarray) -> float:
         return _sigmoid(float(x @ self.speaker_w) + self.speaker_b)
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the classifier reads of one question: the e5 vector and the sparse n-gram vector."""
+
+    vector: np.ndarray
+    ngrams: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def _sigmoid(z: float) -> float:
@@ -371,9 +403,9 @@ def detect_all(question: str, vector: np.ndarray | None = None, model: SafetyMod
         return []
     keys = {c.key for c in rule_categories(question)}
     model = model or load_model()
-    x = _as_vector(question, vector, model.dim)
-    if model.danger_probability(x) >= model.threshold:
-        keys.update(model.categories(x))
+    f = model.features(question, _as_vector(question, vector, model.dim))
+    if model.danger_probability(f) >= model.threshold:
+        keys.update(model.categories(f))
     return [c for c in CATEGORIES if c.key in keys]
 
 

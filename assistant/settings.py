@@ -26,11 +26,14 @@ DENSE_WEIGHTS: dict[str, float] = {
 }
 DEFAULT_DENSE_WEIGHT = 0.5
 
-# Answerability per embedding model: weights of (coverage, best cosine, activity request) and a bias,
-# fitted by logistic regression on the gold set and checked on the fresh split (`python -m eval.calibrate`).
+# Answerability per embedding model: weights of (coverage, best cosine, cosine margin, activity request) and a
+# bias, fitted by logistic regression on the gold set and the fresh split pooled, with answerable PIAF
+# questions over Wikipedia as a guard: the operating point refuses at most 10 % of those (the asked-fact
+# check alone refuses about 6 %), so that no cosine bar peculiar to this library decides
+# (`python -m eval.calibrate --guard …/piaf-v1.0.json`).
 # A model without an entry abstains on lexical coverage alone.
-ABSTENTION_WEIGHTS: dict[str, tuple[float, float, float, float]] = {
-    BUNDLED_MODEL: (2.5899, 42.5993, 1.7917, -38.083),
+ABSTENTION_WEIGHTS: dict[str, tuple[float, float, float, float, float]] = {
+    BUNDLED_MODEL: (2.2184, 7.6941, 21.8815, 1.3393, -7.6029),
 }
 
 
@@ -87,11 +90,19 @@ class Settings(BaseSettings):
 
     top_k: int = Field(5, description="Passages cited in an answer.")
     candidates: int = Field(100, description="Candidates taken from each retriever before fusion.")
+    doc_second_share: float = Field(0.15, ge=0, le=1, description="Documents are ranked by their best passage plus this share of "
+        "their second best (a document answering in several places beats a single lucky passage; measured with eval.retrieval_lab).")
+    doc_profile_share: float = Field(0.1, ge=0, le=1, description="Plus this share of the question's similarity to the document "
+        "as a whole (mean of its passage vectors), min-max normalised over the candidate documents. 0 = off.")
     abstain_min_coverage: float = Field(0.2, description="Abstain unless the best passage covers this IDF-weighted share of the question's content words (calibrated on eval/gold.yaml).")
     abstain_min_coverage_unknown: float = Field(0.5, description="The same bar when the question uses a word the corpus never uses (calibrated on eval/gold.yaml).")
-    abstention_weights: tuple[float, float, float, float] | None = Field(
-        None, description="Answerability model (coverage, best cosine, activity request, bias): answer when the weighted "
+    abstention_weights: tuple[float, float, float, float, float] | None = Field(
+        None, description="Answerability model (coverage, best cosine, cosine margin, activity request, bias): answer when the weighted "
         "sum is ≥ 0; default per model (ABSTENTION_WEIGHTS, fitted by `python -m eval.calibrate`).")
+    abstain_fact_check: bool = Field(True, description="Decline a question asking for a kind of answer (amount, phone number, date, "
+        "count, rate, a named author's words) that no best passage gives (assistant/asked_fact.py).")
+    abstain_rare_share: float = Field(0.03, gt=0, le=1, description="A name, place or year the question gives must be in the "
+        "answering passage when at most this share of the library's passages use it (commoner ones are the library's own topic).")
     reranker_model: str | None = Field(None, description="Optional cross-encoder name or path used to rerank fused candidates.")
 
     llm_provider: str | None = Field(None, description="None (extractive answers), 'openai' (any OpenAI-compatible endpoint) or 'ollama'.")
@@ -123,7 +134,7 @@ class Settings(BaseSettings):
             return self.dense_weight
         return DENSE_WEIGHTS.get(self.embedding_model, DEFAULT_DENSE_WEIGHT)
 
-    def abstention_weights_for_model(self) -> tuple[float, float, float, float] | None:
+    def abstention_weights_for_model(self) -> tuple[float, float, float, float, float] | None:
         """The calibrated answerability weights for this model (None: lexical bars only)."""
         return self.abstention_weights or ABSTENTION_WEIGHTS.get(self.embedding_model)
 

@@ -1,11 +1,16 @@
 """Calibrate abstention: is anything retrieved about the question? Signals measured per question through
 the real retrieval: lexical coverage of the question by the best passages, the e5 cosine of the best
-passage, and whether the question asks for an activity. A standardised logistic regression over them is
-cross-validated on the gold set and the fresh split pooled (the fresh split's typed, paraphrasing
+passage, its margin over the next passages, and whether the question asks for an activity. Questions the asked-fact check declines (their
+kind of answer is in no best passage: assistant/asked_fact.py) are declined whatever the score: the
+model is fitted on the others, and counts them as declined when choosing the operating point. A
+standardised logistic regression over them is cross-validated on the gold set and the fresh split pooled (the fresh split's typed, paraphrasing
 questions are what the gold set lacks); the operating point keeps wrongly abstained answerable questions
 under the target in cross-validation. Per-set figures at that point are printed too.
 
-    python -m eval.calibrate [--max-false 0.05] [--store DIR]
+    python -m eval.calibrate [--max-false 0.05] [--store DIR] [--guard ../shared/datasets/piaf/piaf-v1.0.json]
+
+With --guard, answerable questions over another library (PIAF's Wikipedia paragraphs) join the fit and
+bound the operating point: a cosine bar that only this library's questions clear would refuse 40 % of them.
 
 Prints AUCs and the chosen weights (to copy into assistant/settings.py, ABSTENTION_WEIGHTS)."""
 
@@ -22,12 +27,15 @@ from assistant.settings import Settings
 from eval.gold import DEFAULT_SET, load_gold
 
 
-def features(assistant: Any, questions: list[str]) -> np.ndarray:
-    """Relevance.features() for each question, as the assistant computes them."""
-    rows = []
+def features(assistant: Any, questions: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Relevance.features() for each question, as the assistant computes them, and whether the
+    asked-fact check declines it."""
+    rows, vetoed = [], []
     for q in questions:
-        rows.append(list(assistant._retrieve(q, q, None, "hybrid").relevance.features()))
-    return np.asarray(rows, dtype=np.float64)
+        relevance = assistant._retrieve(q, q, None, "hybrid").relevance
+        rows.append(list(relevance.features()))
+        vetoed.append(relevance.missing is not None)
+    return np.asarray(rows, dtype=np.float64), np.asarray(vetoed, dtype=bool)
 
 
 def labelled(path: Path) -> tuple[list[str], np.ndarray]:
@@ -42,27 +50,38 @@ def auc(scores: np.ndarray, labels: np.ndarray) -> float:
     return float(roc_auc_score(labels, scores))
 
 
-def operating_point(scores: np.ndarray, labels: np.ndarray, max_false: float) -> tuple[float, float, float]:
-    """The highest threshold whose wrongly-abstained share stays ≤ max_false: (threshold, recall, false)."""
-    best = (float(scores.min()) - 1e-6, 0.0, 0.0)
-    for t in np.unique(scores):
+def operating_point(scores: np.ndarray, labels: np.ndarray, max_false: float,
+                    guard: np.ndarray | None = None, guard_max_false: float = 0.10) -> tuple[float, float, float]:
+    """The highest threshold whose wrongly-abstained share stays ≤ max_false on the labelled sets and
+    ≤ guard_max_false on the `guard` scores (answerable questions over another library):
+    (threshold, recall, false), recall and false counting vetoed questions as declined."""
+    finite = scores[np.isfinite(scores)]
+    t0 = float(finite.min()) - 1e-6
+    best = (t0, float(np.mean(scores[labels == 0] < t0)), float(np.mean(scores[labels == 1] < t0)))
+    for t in np.unique(finite):
         false = float(np.mean(scores[labels == 1] < t))
-        if false <= max_false:
+        if false <= max_false and (guard is None or float(np.mean(guard < t)) <= guard_max_false):
             recall = float(np.mean(scores[labels == 0] < t))
             best = (float(t), recall, false)
     return best
 
 
-def fit(x: np.ndarray, y: np.ndarray) -> tuple[Any, np.ndarray]:
-    """A standardised, regularised logistic regression, and its 5-fold cross-validated scores."""
+def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None, strata: np.ndarray | None = None) -> tuple[Any, np.ndarray]:
+    """A standardised, regularised logistic regression, and its 5-fold cross-validated scores (folds
+    stratified on `strata`, default the labels; rows weighted by `weight`)."""
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.model_selection import StratifiedKFold
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    model = make_pipeline(StandardScaler(), LogisticRegression(C=0.1))
-    cv = cross_val_predict(model, x, y, cv=StratifiedKFold(5, shuffle=True, random_state=0), method="decision_function")
-    return model.fit(x, y), cv
+    def model() -> Any:
+        return make_pipeline(StandardScaler(), LogisticRegression(C=0.1))
+
+    weight = np.ones(len(y)) if weight is None else weight
+    cv = np.zeros(len(y))
+    for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(x, y if strata is None else strata):
+        cv[test] = model().fit(x[train], y[train], logisticregression__sample_weight=weight[train]).decision_function(x[test])
+    return model().fit(x, y, logisticregression__sample_weight=weight), cv
 
 
 def raw_weights(model: Any, threshold: float) -> list[float]:
@@ -79,7 +98,16 @@ def raw_weights(model: Any, threshold: float) -> list[float]:
               default=[DEFAULT_SET, DEFAULT_SET.parent / "fresh.yaml"], show_default=True)
 @click.option("--max-false", default=0.05, show_default=True, help="Largest share of answerable questions refused.")
 @click.option("--store", type=click.Path(path_type=Path), help="Evaluation store (default: beside the main store).")
-def main(set_paths: tuple[Path, ...], max_false: float, store: Path | None) -> None:
+@click.option("--guard", "guard_path", type=click.Path(path_type=Path, exists=True),
+              help="A SQuAD-format set (PIAF) over another library: its answerable questions join the fit (weight "
+                   "--guard-weight) and the operating point keeps their wrongly-abstained share ≤ --max-false too.")
+@click.option("--guard-sample", default=400, show_default=True)
+@click.option("--guard-weight", default=0.5, show_default=True)
+@click.option("--guard-max-false", default=0.10, show_default=True,
+              help="Largest share of the guard's answerable questions refused (the asked-fact check alone refuses "
+                   "about 6 % of PIAF's: its kinds of answer are read on another library's passages).")
+def main(set_paths: tuple[Path, ...], max_false: float, store: Path | None, guard_path: Path | None,
+         guard_sample: int, guard_weight: float, guard_max_false: float) -> None:
     """Cross-validated abstention calibration over the pooled sets."""
     from assistant.core import Assistant
 
@@ -89,22 +117,45 @@ def main(set_paths: tuple[Path, ...], max_false: float, store: Path | None) -> N
     parts = []
     for path in set_paths:
         questions, labels = labelled(path)
-        parts.append((path, features(assistant, questions), labels))
+        feats, vetoed = features(assistant, questions)
+        parts.append((path, feats, labels, vetoed))
     x = np.vstack([p[1] for p in parts])
     y = np.concatenate([p[2] for p in parts])
-    model, cv = fit(x, y)
-    threshold, recall, false = operating_point(cv, y, max_false)
+    veto = np.concatenate([p[3] for p in parts])
+    n_own = len(y)
+    weight, strata = np.ones(n_own), y.copy()
+    if guard_path is not None:
+        from eval.squad import sample_questions, squad_store
+
+        guard_settings, retriever, squad_questions, _ = squad_store(base.model_copy(update={"store": base.store.parent / "eval-squad"}), guard_path)
+        guard_questions = [q for q, _, _ in sample_questions(squad_questions, guard_sample, last=True)]
+        g_feats, g_veto = features(Assistant(guard_settings, retriever), guard_questions)
+        x, y, veto = np.vstack([x, g_feats]), np.concatenate([y, np.ones(len(g_feats), dtype=int)]), np.concatenate([veto, g_veto])
+        weight = np.concatenate([weight, np.full(len(g_feats), guard_weight)])
+        strata = np.concatenate([strata, np.full(len(g_feats), 2)])
+    model, kept_cv = fit(x[~veto], y[~veto], weight[~veto], strata[~veto])
+    all_cv = np.full(len(y), -np.inf)  # a vetoed question is declined whatever its score
+    all_cv[~veto] = kept_cv
+    cv, guard_cv = all_cv[:n_own], (all_cv[n_own:] if guard_path is not None else None)
+    threshold, recall, false = operating_point(cv, y[:n_own], max_false, guard_cv, guard_max_false)
+    y, x = y[:n_own], x[:n_own]
     report: dict[str, Any] = {
-        "sets": {str(path): {"answerable": int(lab.sum()), "out_of_corpus": int((1 - lab).sum())} for path, _, lab in parts},
-        "auc": {"coverage": auc(x[:, 0], y), "dense": auc(x[:, 1], y), "combined_cv": auc(cv, y)},
+        "sets": {str(path): {"answerable": int(lab.sum()), "out_of_corpus": int((1 - lab).sum()),
+                             "vetoed_answerable": int((vet & (lab == 1)).sum()), "vetoed_out_of_corpus": int((vet & (lab == 0)).sum())}
+                 for path, _, lab, vet in parts},
+        "auc": {"coverage": auc(x[:, 0], y), "dense": auc(x[:, 1], y), "margin": auc(x[:, 2], y),
+                "combined_cv_unvetoed": auc(cv[np.isfinite(cv)], y[np.isfinite(cv)])},
         "operating_point": {"threshold": threshold, "cv_abstention_recall": recall, "cv_false_abstention": false},
         "settings_weights": raw_weights(model, threshold),
     }
+    if guard_cv is not None:
+        report["cv_guard"] = {"set": str(guard_path), "questions": int(len(guard_cv)), "vetoed": int(np.sum(~np.isfinite(guard_cv))),
+                              "false_abstention": float(np.mean(guard_cv < threshold))}
     start = 0
-    for path, feats, labels in parts:
+    for path, _, labels, _ in parts:
         scores = cv[start:start + len(labels)]
         start += len(labels)
-        report[f"cv_{path.stem}"] = {"auc": auc(scores, labels),
+        report[f"cv_{path.stem}"] = {"auc": auc(np.nan_to_num(scores, neginf=-1e9), labels),
                                      "abstention_recall": float(np.mean(scores[labels == 0] < threshold)),
                                      "false_abstention": float(np.mean(scores[labels == 1] < threshold))}
     click.echo(json.dumps(report, indent=1))

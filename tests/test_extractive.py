@@ -95,3 +95,38 @@ def test_is_question_and_sentences() -> None:
     assert not is_question("Hélène : Pas par un exposé.")
     assert sentences("- Premier point.\n| a | b |\n|---|---|\nDeux phrases. Et une autre !") == [
         "- Premier point.", "| a | b |", "Deux phrases.", "Et une autre !"]
+
+
+PROJECT = DocMeta(source="corpus/guides/projet.md", title="Monter un projet CPS", doc_type="guide")
+WHY = _chunk(PROJECT, 1, "Inscrire les CPS dans le projet d'école donne une place officielle à la démarche et un temps de concertation. "
+                         "Les parents en sont informés en conseil d'école.", heading_path=("Pourquoi un projet",))
+STEPS = _chunk(PROJECT, 2, "Pour inscrire les CPS dans le projet d'école, l'équipe suit trois étapes :", heading_path=("Les étapes",))
+LIST = _chunk(PROJECT, 3, "- Réunir un noyau moteur de volontaires.\n- Obtenir l'appui de la direction.\n- Planifier sur deux ans.",
+              heading_path=("Les étapes",))
+TABLE = _chunk(PROJECT, 4, "| Année | Classes |\n|---|---|\n| Première année | cycle 3 |\n| Seconde année | cycle 2 |",
+               heading_path=("Calendrier",))
+
+
+def test_ranked_passages_give_the_lead_and_the_second_passage_and_the_opening_is_not_repeated() -> None:
+    cites = Citations()
+    # Retrieval kept only WHY; the passages ranked within the document put the calendar table second.
+    text = factual_answer(analyze("inscrire les CPS dans le projet d'école : concertation"), [Hit(WHY, 1.0)], _idf, cites,
+                          passages=[Hit(WHY, 1.2), Hit(TABLE, 0.9), Hit(STEPS, 0.5)])
+    assert text.startswith("Inscrire les CPS dans le projet d'école donne une place officielle")
+    assert text.count("donne une place officielle") == 1  # the opening sentence is not quoted again
+    assert "| Première année | cycle 3 |" in text and "|---|---|" in text  # the second passage, shown as a table
+    assert "> Les parents en sont informés en conseil d'école." in text
+    _markers_point_to_verbatim_snippets(text, cites, [WHY, TABLE, STEPS])
+    # A passage of one sentence is quoted once, under its source, without an opening line.
+    alone = _chunk(PROJECT, 5, "Un projet d'école inscrit les CPS dans la durée grâce à la concertation de l'équipe.")
+    text = factual_answer(analyze("projet d'école concertation"), [Hit(alone, 1.0)], _idf, Citations(), passages=[Hit(alone, 1.0)])
+    assert text.startswith("D'après **Monter un projet CPS**") and text.count("dans la durée") == 1
+
+
+def test_a_passage_announcing_a_list_is_followed_by_the_list() -> None:
+    cites = Citations()
+    text = factual_answer(analyze("quelles étapes pour inscrire les CPS dans le projet d'école ?"), [Hit(STEPS, 1.0)], _idf, cites,
+                          next_chunk=lambda c: LIST if c is STEPS else None, passages=[Hit(STEPS, 1.0), Hit(WHY, 0.4)])
+    assert "La suite (§ Les étapes) :" in text
+    assert "Obtenir l'appui de la direction." in text
+    _markers_point_to_verbatim_snippets(text, cites, [STEPS, LIST, WHY])

@@ -5,6 +5,8 @@ shipped one on real e5 vectors."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import subprocess
 import sys
@@ -167,6 +169,20 @@ def test_classifier_always_gives_its_likeliest_category() -> None:
     assert [c.key for c in detect_all("ça se passe mal chez moi", np.array([1.0, 0, 0, 0]), model=model)] == ["violences"]
 
 
+def test_the_ngram_view_is_averaged_with_the_vector() -> None:
+    from assistant.char_ngrams import CharNgrams
+
+    ngrams = CharNgrams((2, 3), {" j": 0, "jv": 1}, np.ones(2))
+    keys = tuple(c.key for c in safety.CATEGORIES)
+    base = toy_model(0.0, {"violences": 5.0})
+    # the vector alone gives p = 0.5 (below a 0.6 bar); the n-grams of « jveu » push the mean above it
+    model = dataclasses.replace(base, threshold=0.6, text=ngrams, text_danger_w=np.array([10.0, 10.0], dtype=np.float32),
+                                text_danger_b=0.0, text_category_w=np.zeros((len(keys), 2), dtype=np.float32),
+                                text_category_b=np.zeros(len(keys), dtype=np.float32))
+    assert [c.key for c in detect_all("jveu", np.zeros(4), model=model)] == ["violences"]
+    assert detect_all("xyz", np.zeros(4), model=model) == []
+
+
 def test_a_vector_of_the_wrong_size_is_refused() -> None:
     with pytest.raises(ValueError):
         detect_all("une question", np.zeros(3), model=toy_model(0.0, {}))
@@ -195,6 +211,8 @@ def test_shipped_model_matches_the_training_data() -> None:
     model = safety.load_model()
     assert model.embedding_model == "bundled:multilingual-e5-small" and model.dim == 384
     assert model.danger_w.shape == (384,) and model.category_w.shape == (6, 384)
+    assert model.text is not None and model.text_danger_w is not None and model.text_category_w is not None
+    assert model.text_danger_w.shape == (model.text.size,) and model.text_category_w.shape == (6, model.text.size)
     assert model.category_keys == tuple(c.key for c in safety.CATEGORIES)
     assert 0.0 < model.threshold < 1.0
     rows = [json.loads(line) for line in (REPO / "eval/safety/train.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]

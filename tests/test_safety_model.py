@@ -16,12 +16,12 @@ pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parent.parent
 SPLITS = [REPO / "eval" / "safety" / "train.jsonl", REPO / "eval" / "safety" / "test.jsonl"]
-# Measured with the shipped model on train (837) + test (394), 2026-12-01: recall 0.942, false alarms
-# 0.054, right first number 0.862, pupils addressed 0.989 (train is in-sample here: these are regression
+# Measured with the shipped model on train (2,898) + test (394), 2026-12-02: recall 0.963, false alarms
+# 0.025, right first number 0.938, pupils addressed 0.981 (train is in-sample here: these are regression
 # floors, not generalisation figures — python -m eval.safety_eval reports cross-validated and held-out ones).
-FLOORS = {"recall": 0.94, "false_alarms_max": 0.054, "first_number": 0.86, "pupil_found": 0.98}
-CATEGORY_ROUTED_FLOORS = {"suicide": 0.88, "automutilation": 0.90, "violences_sexuelles": 0.96, "violences": 0.98,
-                          "harcelement": 0.97, "mal_etre": 0.93}
+FLOORS = {"recall": 0.955, "false_alarms_max": 0.03, "first_number": 0.93, "pupil_found": 0.975}
+CATEGORY_ROUTED_FLOORS = {"suicide": 0.935, "automutilation": 0.93, "violences_sexuelles": 0.975, "violences": 0.97,
+                          "harcelement": 0.975, "mal_etre": 0.975}
 
 
 def _rows(path: Path) -> list[dict[str, Any]]:
@@ -67,17 +67,22 @@ def detect_keys(question: str, vector: np.ndarray | None) -> list[str]:
 
 
 def test_shipped_weights_equal_a_fresh_training_run(training, labelled) -> None:  # type: ignore[no-untyped-def]
+    """Fitting the training split with the shipped strengths and bars gives the shipped weights. (The
+    cross-validated choice of those strengths takes minutes: `python scripts/train_safety.py` runs it.)"""
     rows, X = labelled
     train_rows = _rows(SPLITS[0])
-    fresh = training.train(train_rows, X[: len(train_rows)])
     shipped = json.loads((REPO / "assistant" / "data" / safety.MODEL_FILE).read_text(encoding="utf-8"))
+    fresh = training.fit(train_rows, X[: len(train_rows)], training.params_of(shipped))
     for key in ("training_sha256", "n_danger", "n_ordinary", "seed"):
         assert fresh["meta"][key] == shipped["meta"][key], key
-    # Bars and figures come from fitted probabilities: equal up to another BLAS's last digits.
-    for key, value in shipped["meta"]["cv"].items():
-        assert fresh["meta"]["cv"][key] == pytest.approx(value, abs=1e-4), key
     for part in ("danger", "categories", "speaker"):
         assert fresh[part]["C"] == shipped[part]["C"], part
         assert fresh[part]["threshold"] == pytest.approx(shipped[part]["threshold"], abs=1e-4), part
         np.testing.assert_allclose(np.array(fresh[part]["w"]), np.array(shipped[part]["w"]), atol=1e-5)
         np.testing.assert_allclose(np.array(fresh[part]["b"]), np.array(shipped[part]["b"]), atol=1e-5)
+    # the n-gram view: same vocabulary, same weights
+    assert fresh["text"]["features"]["ngrams"] == shipped["text"]["features"]["ngrams"]
+    np.testing.assert_allclose(np.array(fresh["text"]["features"]["idf"]), np.array(shipped["text"]["features"]["idf"]), atol=1e-5)
+    for part in ("danger", "categories"):
+        np.testing.assert_allclose(np.array(fresh["text"][part]["w"]), np.array(shipped["text"][part]["w"]), atol=1e-5)
+        np.testing.assert_allclose(np.array(fresh["text"][part]["b"]), np.array(shipped["text"][part]["b"]), atol=1e-5)

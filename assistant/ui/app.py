@@ -311,6 +311,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
         print(report.summary(), file=sys.stderr, flush=True)
     print("Chargement des modèles…", file=sys.stderr, flush=True)
     assistant = Assistant.from_settings(settings)
+    assistant.warm_up()
     demo = build_app(assistant, settings, host=host)
     credentials = load_credentials(settings)
     if credentials:

@@ -1,0 +1,336 @@
+"""What kind of answer a question asks for, and whether the passages found hold one.
+
+A question may be about the library's topic and still ask for something the library does not give:
+an amount of money, a phone number, the date of next year's sessions, a count or a rate nobody
+published, what a named author says. Coverage and cosine cannot see that: the passages share the
+topic. This module reads the question for
+
+- the KIND of answer asked (an amount of money, a phone number, e-mail or address, a date or a year,
+  opening hours, a count, a duration, a percentage), and
+- the SPECIFICS it names (years, acronyms, proper nouns), kept only when rare in the library, so
+  that "Pays de la Loire" in a library about that region does not count but "Sarthe" does,
+
+then checks that one of the best passages holds both: an answer of that kind (numbers written in
+words count; a count must sit next to the thing counted) and every specific named. Pure functions
+over text: no store, no model. Text is compared accent- and case-folded."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from assistant.lexical import STOP_WORDS
+from assistant.vocabulary import CLASSES, fold
+
+MONTHS = "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split()
+# Numbers written in words ("trois règles", "quarante-cinq minutes"). "un"/"une" are left out: they
+# are mostly articles.
+NUMBER_WORDS = frozenset("""
+deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize vingt trente quarante
+cinquante soixante cent cents mille million millions milliard milliards dizaine dizaines douzaine quinzaine
+vingtaine trentaine centaine centaines
+""".split())
+TIME_UNITS = frozenset("min mn minute minutes h heure heures jour jours semaine semaines mois an ans annee annees".split())
+# Nouns after "combien de" that name a unit of the answer rather than the thing counted.
+_DURATION_NOUNS = frozenset({"temps"})
+_MONEY_NOUNS = frozenset({"argent", "euros", "euro"})
+
+# --- what the question asks for (patterns over the folded question) ---------------------------------
+_ASK_MONEY = re.compile(
+    r"\b(combien (ca |cela )?(cou\w+|vaut|valent|gagne\w*|touche\w*|rapporte\w*)|combien (faut-il|dois-je|doit-on) payer"
+    r"|cou(t|ts|te|tent|ter|tera)|prix(?= (de|d'|du|des|pour|par)\b| ?\?|$)|tarifs?|budgets?|montants?|salaires?|remunerations?|euros?|payants?|gratuite?s?)\b|€")
+# Contact details, by what answers them: a phone number, an e-mail, a postal address, or any of them.
+_ASK_PHONE = re.compile(
+    r"\b(numeros? de (telephone|tel|portable|fax)|par telephone|telephoner|quel (est le )?numero|numeros? a (appeler|composer)"
+    r"|numeros? (de|du|d') (standard|secretariat|accueil))\b")
+_ASK_EMAIL = re.compile(r"\b(adresses? (e-?mail|mail|electronique)|e-?mails?|courriel)\b")
+_ASK_ADDRESS = re.compile(r"\b(adresses? postales?|(a quelle|quelle est l') adresse(?! (e-?mail|mail|electronique))"
+                          r"|ou se trouvent? (les|le|la) (locaux|siege|bureaux?))\b")
+_ASK_CONTACT = re.compile(r"\b(coordonnees|comment (le |la |les |l')?(joindre|contacter))\b")
+# A calendar date or a year. A bare "quand" is not enough: "on fait le point quand ?" asks for a moment
+# of the session; "quand a-t-elle été signée ?", "quand aura lieu…" ask for a date (an event, in a past
+# or future tense).
+_ASK_DATE = re.compile(
+    r"\b((depuis|jusqu'a|a partir de) quand|(date|datent) de quand|en quelle annee|quelles? (est la |sont les |etai(t|ent) les? )?dates?"
+    r"|a quelle date|quel jour|calendrier)\b"
+    r"|\bquand\b.*\b((a|ont|avait|avaient|aura|auront)(-t-(il|elle|ils|elles|on))? (ete|eu|commence|debute|lieu)"
+    r"|commencera\w*|debutera\w*|sortira\w*|paraitra\w*|aura lieu|auront lieu)\b"
+    r"|\bquand\b.*\b(a-t-(il|elle|on)|ont-(ils|elles)|avait-(il|elle)|aura-t-(il|elle)) \w*(e|ee|es|ees|i|is|u|us|it|ite)\b"
+    r"|\b(a|ont) (ete )?\w+(e|ee|es|ees) quand\b"
+    r"|\bquand\b.*\b(a|ont|avait) (ete )?(cree|creee|lance|lancee|signe|signee|publie|publiee|generalise|generalisee|mis|mise|fonde|fondee|inaugure|inauguree|presente|presentee|ne|nee)s?\b")
+# A question opened by another interrogative: a "quand" further on starts a clause of time.
+_OTHER_QUESTION = re.compile(r"\s*(comment|pourquoi|que |qu'|quoi|quel|quelle|qui |ou |combien|est-ce|faut-il|peut-on|dois-je|puis-je"
+                             r"|y a-t-il|existe-t-il|une? (idee|activite|seance|fiche|jeu)|je (cherche|voudrais|veux|souhaite))")
+_ASK_PERCENT = re.compile(r"\b(pourcentage|pour ?cent|taux|proportion|quelle part)\b|%")
+# The nouns a rate is about: "taux de réponse des enseignants", "quelle part des projets".
+_PERCENT_OF = re.compile(r"\b(?:pourcentage|taux|proportion|part) (?:de |d'|des |du )\s*([a-z-]+)(?: (?:de |d'|des |du )\s*([a-z-]+))?")
+_ASK_HOURS = re.compile(r"\b(a quelles? heures?|horaires?|heures d'ouverture)\b")
+_ASK_COUNT = re.compile(r"\b(combien|nombre) (de |d')\s*([a-z-]+)")
+_ASK_DURATION = re.compile(r"\b(combien de temps|quelle (est la )?duree|dure combien|durent combien|ca dure)\b")
+# Times relative to now: the library, written once, cannot give the date of what is still to come.
+_ASK_UPCOMING = re.compile(
+    r"\b(prochaine?s?|cette annee|a venir|l'an prochain|l'annee prochaine|actuel(le)?s?|en ce moment|aura lieu|auront lieu"
+    r"|sortira|sortiront|commencera|commenceront)\b")
+# "Que dit X", "selon X", "d'après X", "la position de X": the name must be in the passage.
+_ASK_STATEMENT = re.compile(
+    r"\b(que|qu'|qu) ?(dit|disent|pense|pensent|ecrit|ecrivent|propose|recommande|affirme|explique)\b|\bselon\b|\bd'apres\b"
+    r"|\b(position|avis|point de vue|theorie|travaux) (de|d')")
+
+# --- what a passage holds (patterns over the folded passage) -----------------------------------------
+_HAS_MONEY = re.compile(r"\d\s?(€|euros?\b|k€)|\beuros?\b|€|\bgratuit\w*|\bpayant\w*")
+_HAS_PHONE = re.compile(r"\b0\s?\d(?:[\s.]?\d{2,3}){3,4}\b|\b(11[0-9]|3\d{3})\b")
+_HAS_EMAIL = re.compile(r"[\w.-]+@[\w-]+\.\w+")
+_HAS_ADDRESS = re.compile(r"\b\d+,?\s(bis\s)?(rue|avenue|bd|boulevard|place|allee|chemin|quai|impasse)\b|\bcs \d+|\bbp \d+")
+_HAS_CONTACT = re.compile("|".join(p.pattern for p in (_HAS_PHONE, _HAS_EMAIL, _HAS_ADDRESS)) + r"|\b[\w-]+\.(fr|org|com|net|eu)\b")
+_HAS_PERCENT = re.compile(r"\d\s?%|\bpour ?cent\b|\b\d+\s?(sur|/)\s?\d+\b")
+_HAS_HOURS = re.compile(r"\b\d{1,2}\s?h(\s?\d\d)?\b|\bh24\b")
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_HAS_DATE = re.compile(_YEAR.pattern + r"|\b(" + "|".join(MONTHS) + r")\b|\brentree\b")
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+# Specifics: acronyms (IREPS, PSFP, CE2), capitalised words (Cyrulnik, Sarthe), years.
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,}$")
+_CAPITALISED = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý]?[a-zà-ÿ]+)*$")
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*|[.?!:;«»\"—–()\n]", re.UNICODE)
+# Marks after which a capital letter opens a sentence rather than a name (a follow-up is joined to the
+# previous question by " — ").
+_OPENERS = frozenset(".?!:—–\n")
+_ELIDED = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
+# Words before a year that make it a bound ("avant 2015", "depuis 2018", "d'ici 2030"), compared elision removed.
+_YEAR_BOUNDS = frozenset("avant apres depuis des vers ici".split())
+_LEVELS = frozenset(fold(level) for level in CLASSES) | {"cps"}
+
+
+@dataclass(frozen=True)
+class AskedFact:
+    """What a question asks for: kinds of answer, the nouns a count or a rate is about, the specifics it names."""
+
+    kinds: frozenset[str] = frozenset()  # money, phone, email, address, contact, date, hours, count, duration, percent
+    counted: tuple[str, ...] = ()  # folded nouns of "combien de X (par Y)"
+    rated: tuple[str, ...] = ()  # folded nouns of "taux de X", "pourcentage de X"
+    specifics: tuple[str, ...] = ()  # folded years, acronyms and proper nouns, in question order
+    named: tuple[str, ...] = ()  # folded names whose statement is asked ("que dit Boris Cyrulnik")
+    upcoming: bool = False  # a date relative to now ("prochaines sessions", "cette année")
+
+
+@dataclass(frozen=True)
+class FactCheck:
+    """The verdict over the passages: what no passage gives (None: a line answers, or nothing particular
+    is asked), with what the question was read to ask."""
+
+    missing: str | None = None  # a kind of answer, or "specific:<folded word>"
+    asked: AskedFact = field(default_factory=AskedFact)
+
+
+def read_question(question: str) -> AskedFact:
+    """The kinds of answer and the specifics a question asks for (no corpus needed)."""
+    folded = fold(question)
+    kinds: set[str] = set()
+    counted: list[str] = []
+    rated: list[str] = []
+    for kind, pattern in (("money", _ASK_MONEY), ("phone", _ASK_PHONE), ("email", _ASK_EMAIL), ("address", _ASK_ADDRESS),
+                          ("contact", _ASK_CONTACT), ("percent", _ASK_PERCENT), ("duration", _ASK_DURATION), ("hours", _ASK_HOURS)):
+        if pattern.search(folded):
+            kinds.add(kind)
+    # "Quand les élèves ont fini, on fait quoi ?" and "Comment réagir quand un élève a été exclu ?": a clause
+    # of time, not a question about a date.
+    dated = re.sub(r"\bquand [^,?]*,", " ", folded)
+    if _OTHER_QUESTION.match(dated):
+        dated = re.sub(r"\bquand\b.*", " ", dated)
+    if _ASK_DATE.search(dated):
+        kinds.add("date")
+    for match in _ASK_COUNT.finditer(folded):
+        noun = match.group(3)
+        if noun in _DURATION_NOUNS or noun in TIME_UNITS:
+            kinds.add("duration")
+        elif noun in _MONEY_NOUNS:
+            kinds.add("money")
+        else:
+            kinds.add("count")
+            counted.append(noun)
+            # "combien d'élèves par groupe": the number may sit by either noun.
+            per = re.match(r"\s*(?:par|chaque) ([a-z-]+)", folded[match.end():])
+            if per:
+                counted.append(per.group(1))
+    if "percent" in kinds:
+        for match in _PERCENT_OF.finditer(folded):
+            rated.extend(g for g in match.groups() if g)
+    upcoming = "date" in kinds and bool(_ASK_UPCOMING.search(folded))
+    specifics, named = _specifics(question)
+    return AskedFact(frozenset(kinds), tuple(dict.fromkeys(counted)), tuple(dict.fromkeys(rated)), specifics, named, upcoming)
+
+
+def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Years, acronyms and capitalised words not opening a sentence; and the names whose statement is asked.
+
+    Not specifics: a year that bounds a period ("avant 2015", "depuis 2018"), which a passage answers
+    with other years; a decade ("les années 2000"), kept as "2000s"; the asker's own role ("je suis CPC")."""
+    found: list[str] = []
+    named: list[str] = []
+    sentence_start = True
+    previous = ""
+    for raw in _WORD.findall(question):
+        if len(raw) == 1 and not raw.isalnum():
+            sentence_start = raw in _OPENERS
+            previous = ""
+            continue
+        word = _ELIDED.sub("", raw)
+        first, sentence_start = sentence_start, False
+        before, previous = previous, fold(word)
+        if before in ("suis", "sommes"):
+            continue
+        if _YEAR.fullmatch(word):
+            if before in _YEAR_BOUNDS:
+                continue
+            found.append(word + "s" if before == "annees" and word.endswith("0") else word)
+        elif _ACRONYM.match(word) and fold(word) not in _LEVELS:
+            found.append(fold(word))
+        elif not first and _CAPITALISED.match(word) and fold(word) not in _LEVELS and fold(word) not in STOP_WORDS:
+            found.append(fold(word))
+    for match in _ASK_STATEMENT.finditer(fold(question)):
+        names = re.match(r"\s*((?:[A-ZÀ-Ý][\w'’-]+\s*){1,3})", question[match.end():])
+        if names:
+            named.extend(fold(_ELIDED.sub("", w)) for w in names.group(1).split())
+    return tuple(dict.fromkeys(found)), tuple(dict.fromkeys(named))
+
+
+def _tokens(folded: str) -> list[str]:
+    return _TOKEN.findall(folded.replace("%", " pourcent ").replace("pour cent", "pourcent"))
+
+
+def _is_number(token: str) -> bool:
+    return token.isdigit() or token in NUMBER_WORDS
+
+
+def _stem(noun: str) -> str:
+    noun = noun.rstrip("sx") if len(noun) > 3 else noun
+    return noun[:6]
+
+
+def _has_count(line: str, tokens: list[str], nouns: Iterable[str]) -> bool:
+    """A number just before a counted noun ("91 écoles", "quatre à six passages"), or given for it in a
+    table row or after a colon ("Écoles | 91", "écoles participantes : 91")."""
+    if not nouns:
+        return any(_is_number(t) for t in tokens)
+    stems = [_stem(n) for n in nouns]
+    for i, token in enumerate(tokens):
+        if not any(token.startswith(s) for s in stems):
+            continue
+        if any(_is_number(t) for t in tokens[max(0, i - 2):i]):
+            return True
+    for stem in stems:
+        if re.search(r"\b" + re.escape(stem) + r"[a-z]*(?:\s+[a-z-]+){0,2}\s*[:|]\s*[*_]*(?:environ\s+|plus de\s+|pres de\s+)?[*_]*"
+                     r"(?:\d|(?:" + "|".join(NUMBER_WORDS) + r")\b)", line):
+            return True
+    return False
+
+
+def _has_rate(tokens: list[str], nouns: Iterable[str], window: int = 4) -> bool:
+    """A percentage near what it is a rate of ("86 % des enfants"); any percentage when no noun is named."""
+    at = [i for i, t in enumerate(tokens) if t == "pourcent"]
+    stems = [_stem(n) for n in nouns]
+    if not stems:
+        return bool(at)
+    return any(abs(i - j) <= window for j in at for i, t in enumerate(tokens) if any(t.startswith(s) for s in stems))
+
+
+def _has_duration(tokens: list[str]) -> bool:
+    return any(t in TIME_UNITS and any(_is_number(x) for x in tokens[max(0, i - 2):i]) for i, t in enumerate(tokens))
+
+
+def _has_date(text: str, upcoming: bool, today: date) -> bool:
+    if not upcoming:
+        return bool(_HAS_DATE.search(text))
+    # What is to come can only be dated by a passage giving this year or one of the next few
+    # (a horizon like "génération 2037" is no calendar).
+    return any(today.year <= int(y) <= today.year + 3 for y in _YEAR.findall(text))
+
+
+_CONTACT_EVIDENCE = {"phone": _HAS_PHONE, "email": _HAS_EMAIL, "address": _HAS_ADDRESS, "contact": _HAS_CONTACT}
+
+
+def _gives(kind: str, asked: AskedFact, line: str, tokens: list[str], today: date) -> bool:
+    if kind == "money":
+        return bool(_HAS_MONEY.search(line))
+    if kind in _CONTACT_EVIDENCE:
+        return bool(_CONTACT_EVIDENCE[kind].search(line))
+    if kind == "date":
+        return _has_date(line, asked.upcoming, today)
+    if kind == "hours":
+        return bool(_HAS_HOURS.search(line))
+    if kind == "percent":
+        return bool(_HAS_PERCENT.search(line)) and _has_rate(tokens, asked.rated)
+    if kind == "duration":
+        return _has_duration(tokens)
+    if kind == "count":
+        return _has_count(line, tokens, asked.counted)
+    return True
+
+
+def _contains(line: str, tokens: set[str], word: str) -> bool:
+    if word.endswith("0s") and word[:-1].isdigit():  # a decade: any of its years
+        return any(str(int(word[:-1]) + n) in tokens for n in range(10))
+    if "-" in word or "'" in word:
+        return re.search(r"(?<![a-z0-9])" + re.escape(word) + r"(?![a-z0-9])", line) is not None
+    return word in tokens
+
+
+def check(asked: AskedFact, passages: list[str], is_rare: Callable[[str], bool],
+          today: date | None = None) -> FactCheck:
+    """Does one line of a passage (read with the passage's title and section, its first line) give an
+    answer of every kind asked and name every rare specific?
+
+    Lines, not whole passages: a long passage may name the place in one paragraph and give a figure
+    about something else in another. `is_rare(folded_word)` says whether a word is specific enough in
+    this library to be required (a word the library never uses is rare), be it a specific or the name
+    of someone whose words are asked."""
+    today = today or date.today()
+    # A name the library uses everywhere ("Santé publique France" here) is its topic, not a specific.
+    required = tuple(w for w in dict.fromkeys(asked.specifics + asked.named) if is_rare(w))
+    if not passages or not (asked.kinds or required):
+        return FactCheck(None, asked)
+    kinds = sorted(asked.kinds)
+    never_given, never_named = set(kinds), set(required)
+    for passage in passages:
+        header, _, body = fold(passage).partition("\n")
+        header_tokens = set(_tokens(header))
+        for line in [ln for ln in body.split("\n") if ln.strip()] or [header]:
+            tokens = _tokens(line)
+            present = header_tokens | set(tokens)
+            absent = {w for w in required if not (_contains(line, present, w) or _contains(header, present, w))}
+            lacking = {k for k in kinds if not _gives(k, asked, line, tokens, today)}
+            if not absent and not lacking:
+                return FactCheck(None, asked)
+            never_given &= lacking
+            never_named &= absent
+    # What no line gives at all; else (each is somewhere, never together) the answer asked.
+    missing = next((k for k in kinds if k in never_given), None) or next((f"specific:{w}" for w in required if w in never_named), None)
+    return FactCheck(missing or (kinds[0] if kinds else f"specific:{required[0]}"), asked)
+
+
+# One French sentence per missing kind, for the decline message.
+MISSING_TEXT = {
+    "money": "Les documents ne donnent pas de montant en euros.",
+    "phone": "Les documents ne donnent pas ce numéro de téléphone.",
+    "email": "Les documents ne donnent pas cette adresse électronique.",
+    "address": "Les documents ne donnent pas cette adresse.",
+    "contact": "Les documents ne donnent pas ces coordonnées.",
+    "hours": "Les documents ne donnent pas ces horaires.",
+    "date": "Les documents ne donnent pas cette date.",
+    "count": "Les documents ne donnent pas ce nombre.",
+    "duration": "Les documents ne donnent pas cette durée.",
+    "percent": "Les documents ne donnent pas ce pourcentage.",
+}
+
+
+def missing_sentence(missing: str | None, question: str = "") -> str:
+    """What the documents do not give, in one French sentence ("" when nothing is missing)."""
+    if not missing:
+        return ""
+    if missing.startswith("specific:"):
+        word = missing.split(":", 1)[1]
+        shown = next((w for w in _WORD.findall(question) if fold(_ELIDED.sub("", w)) == word), word)
+        return f"Les passages trouvés ne parlent pas de « {_ELIDED.sub('', shown)} »."
+    return MISSING_TEXT.get(missing, "")

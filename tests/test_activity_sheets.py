@@ -1,0 +1,40 @@
+"""Activity requests over the bundled library with the real model: the class and the skill described
+in free words choose the sheet (issue 12, point 2); when no sheet fits, the answer says so first."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.schema import Filters
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.mark.parametrize(("question", "sheet"), [
+    # Skills described in free words, none of them a word of the vocabulary's lists.
+    ("Une idée pour que mes CM1 sachent vers quel adulte se tourner en cas de problème ?",
+     "corpus/seances/cycle3/la-carte-de-mes-allies-demander-de-l-aide.md"),
+    ("une idée pour que des GS apprennent à expliquer clairement à un camarade ce qu'il doit faire",
+     "corpus/seances/cycle1/dos-a-dos-construis-comme-moi.md"),
+    ("Comment aider mes 3e à se préparer à parler devant un jury sans paniquer ?",
+     "corpus/seances/cycle4/brevet-oral-expose-apprivoiser-le-trac.md"),
+])
+def test_the_sheet_fitting_the_class_and_the_described_skill_comes_first(bundled_assistant, question: str, sheet: str) -> None:  # type: ignore[no-untyped-def]
+    answer = bundled_assistant.ask(question)
+    assert not answer.abstained and answer.safety is None
+    assert answer.citations[0].source == sheet
+    assert "Autres séances qui peuvent convenir" in answer.answer
+
+
+def test_an_hour_to_run_with_a_class_gets_a_sheet_for_that_class(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = bundled_assistant.ask("je dois animer 1 h avec des CM1… une idée ?")
+    assert not answer.abstained
+    assert answer.citations[0].source.startswith("corpus/seances/cycle3/")
+
+
+def test_when_no_sheet_fits_the_class_the_answer_says_so_first(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    # The user keeps only cycle 1 sheets but asks for CM1: the nearest sheet comes with what differs.
+    answer = bundled_assistant.ask("Une séance sur la colère pour des CM1 ?", filters=Filters(cycles=(1,)))
+    assert answer.answer.startswith("*La bibliothèque ne contient pas de fiche")
+    assert "Cycle 3" in answer.answer.split("\n")[0] and "Cycle 1" in answer.answer.split("\n")[0]
+    assert answer.citations[0].source.startswith("corpus/seances/cycle1/")

@@ -1,0 +1,155 @@
+"""The asked-fact check: what kind of answer a question asks for, and whether a passage gives it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant import asked_fact
+from assistant.asked_fact import check, missing_sentence, read_question
+from assistant.relevance import Relevance
+from assistant.settings import ABSTENTION_WEIGHTS, BUNDLED_MODEL
+
+TODAY = date(2026, 12, 2)
+WEIGHTS = ABSTENTION_WEIGHTS[BUNDLED_MODEL]
+
+
+def rare_except(*common: str):  # type: ignore[no-untyped-def]
+    """Every word is rare in the test library but the listed ones (the library's own topic)."""
+    return lambda word: word not in common
+
+
+def verdict(question: str, *passages: str, common: tuple[str, ...] = ()) -> str | None:
+    return check(read_question(question), list(passages), rare_except(*common), today=TODAY).missing
+
+
+@pytest.mark.parametrize(("question", "kinds"), [
+    ("Combien coûte la formation de deux jours ?", {"money"}),
+    ("Quel est le budget du projet ?", {"money"}),
+    ("Quel est le numéro de téléphone de l'association ?", {"phone"}),
+    ("Une activité pour se concentrer sans se laisser distraire par le téléphone ?", set()),
+    ("Quelle est l'adresse e-mail du secrétariat ?", {"email"}),
+    ("Quand la convention a-t-elle été signée ?", {"date"}),
+    ("En quelle année le site a-t-il été créé ?", {"date"}),
+    ("Et on fait le point sur les paris quand ?", set()),
+    ("Quand un élève pleure, que faire ?", set()),
+    ("Combien d'enseignants ont été formés ?", {"count"}),
+    ("Combien de temps dure la séance ?", {"duration"}),
+    ("Combien d'argent a reçu l'association ?", {"money"}),
+    ("Quel pourcentage des élèves se sentent mieux ?", {"percent"}),
+    ("À quelle heure ouvre le service ?", {"hours"}),
+    ("Comment aider mes CE1 à gérer leur colère ?", set()),
+])
+def test_reads_the_kind_of_answer_asked(question: str, kinds: set[str]) -> None:
+    assert set(read_question(question).kinds) == kinds
+
+
+def test_reads_specifics_but_not_levels_bounds_or_the_askers_role() -> None:
+    asked = read_question("Je suis CPC : combien d'écoles de la Sarthe ont suivi le programme en CM2 avant 2015, et en 2019 ?")
+    assert "sarthe" in asked.specifics and "2019" in asked.specifics
+    assert "cpc" not in asked.specifics and "cm2" not in asked.specifics and "2015" not in asked.specifics
+    assert read_question("Qui finançait le programme au début des années 2000 ?").specifics == ("2000s",)
+    assert read_question("Que dit Boris Cyrulnik sur la résilience ?").named == ("boris", "cyrulnik")
+
+
+def test_money_needs_an_amount() -> None:
+    assert verdict("Quel a été le budget total du programme ?", "Le programme a touché 91 écoles et 499 enseignants.") == "money"
+    assert verdict("Quel a été le budget total du programme ?", "Le budget total s'élève à 1,2 million d'euros.") is None
+
+
+def test_a_count_must_sit_next_to_what_is_counted_and_words_are_numbers() -> None:
+    passage = "Une école élémentaire de cinq classes a suivi une journée de formation."
+    assert verdict("Combien d'enseignants ont été formés ?", passage) == "count"
+    assert verdict("Combien de classes compte l'école ?", passage) is None
+    assert verdict("Combien d'écoles ont participé ?", "| Écoles participantes | 91 |") is None
+    assert verdict("Combien de règles sont affichées ?", "Trois règles, affichées au tableau.") is None
+
+
+def test_a_rate_must_be_about_what_is_asked() -> None:
+    passage = "Résultats publiés : 86 % des enfants se sentent mieux après les ateliers."
+    assert verdict("Quel pourcentage d'enfants se sentent mieux ?", passage) is None
+    assert verdict("Quel est le taux de réponse des enseignants ?", passage) == "percent"
+
+
+def test_phone_and_upcoming_dates() -> None:
+    assert verdict("Quel est le numéro de téléphone de l'association ?", "L'association accompagne les écoles.") == "phone"
+    assert verdict("Quel numéro donner à un élève harcelé ?", "Le 3018, gratuit, 7 j/7 de 9 h à 23 h.") is None
+    past = "Le rapport a été présenté le 28 novembre 2018 à Angers."
+    assert verdict("Quand le rapport a-t-il été présenté ?", past) is None
+    # "Next sessions" are not dated by a passage about 2018, nor by a horizon like 2037.
+    assert verdict("Quelles sont les dates des prochaines sessions ?", past, "Une génération 2037.") == "date"
+    assert verdict("Quelles sont les dates des prochaines sessions ?", "Sessions les 3 et 4 mars 2027.") is None
+
+
+def test_rare_specifics_must_be_in_the_same_line_as_the_answer() -> None:
+    passage = ("Titre — Chiffres\n| Écoles | 91 |\n"
+               "- À Fontenay-le-Comte (Vendée), une école a mené un projet local.")
+    assert verdict("Combien d'écoles de Vendée ont participé ?", passage) == "count"
+    assert verdict("Combien d'écoles ont participé ?", passage) is None
+    # A word common in this library (its own region) is not required.
+    assert verdict("Combien d'écoles des Pays de la Loire ?", passage, common=("pays", "loire")) is None
+    # The passage's title and section are read with each of its lines.
+    assert verdict("Combien de compétences compte le référentiel de 2022 ?",
+                   "Le référentiel (2022) — Classification\nSoit 21 compétences au total.") is None
+
+
+def test_a_named_author_must_be_in_the_passage_unless_the_library_names_them_everywhere() -> None:
+    assert verdict("Que dit Boris Cyrulnik sur la résilience ?", "La résilience se travaille en classe.") == "specific:boris"
+    assert verdict("Qui a créé le site avec Lynda Allard ?", "Le réseau dirigé par Lynda Allard.") is None
+    assert verdict("Que dit Santé publique France des CPS ?", "Les CPS sont des capacités.", common=("sante", "france")) is None
+
+
+def test_no_kind_and_no_specific_means_no_verdict() -> None:
+    assert verdict("Comment aider mes CE1 à gérer leur colère ?", "Rien à voir.") is None
+    assert check(read_question("Combien coûte-t-il ?"), [], rare_except(), today=TODAY).missing is None
+
+
+def test_missing_sentence_is_french_and_names_the_word_as_asked() -> None:
+    assert missing_sentence("money") == "Les documents ne donnent pas de montant en euros."
+    assert "« Cyrulnik »" in missing_sentence("specific:cyrulnik", "Que dit Boris Cyrulnik ?")
+    assert missing_sentence(None) == ""
+    assert set(asked_fact.MISSING_TEXT) >= {"money", "phone", "date", "count", "percent"}
+
+
+def test_a_missing_kind_vetoes_even_a_confident_score() -> None:
+    confident = Relevance(coverage=1.0, dense=0.95, informative_terms=3)
+    assert confident.answerable(0.2, 0.5, WEIGHTS)
+    assert not Relevance(coverage=1.0, dense=0.95, informative_terms=3, missing="money").answerable(0.2, 0.5, WEIGHTS)
+    assert not Relevance(coverage=1.0, dense=0.0, informative_terms=3, missing="count").answerable(0.2, 0.5, None)
+
+
+@pytest.mark.integration
+def test_near_domain_questions_are_declined_and_factual_ones_answered(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    for question in ("Combien d'argent l'ARS a-t-elle versé à l'IREPS pour la convention ?",
+                     "Que pense Philippe Meirieu des compétences psychosociales ?"):
+        answer = bundled_assistant.ask(question)
+        assert answer.abstained, question
+    for question in ("Combien d'écoles ont participé au programme En santé à l'école ?",
+                     "Quel numéro donner à un élève victime de cyberharcèlement ?"):
+        answer = bundled_assistant.ask(question)
+        assert not answer.abstained, question
+
+
+def test_quand_after_another_interrogative_is_a_clause_of_time() -> None:
+    for question in ("Comment amener mes MS à reconnaître quand un copain est triste ?",
+                     "Que faire quand un enfant a été bousculé pendant la séance ?"):
+        assert "date" not in asked_fact.read_question(question).kinds, question
+    assert "date" in asked_fact.read_question("Quand la convention a-t-elle été signée ?").kinds
+
+
+def test_the_margin_is_how_far_the_best_cosine_stands_out() -> None:
+    from types import SimpleNamespace
+
+    from assistant.relevance import cosine_margin
+
+    def hits(cosines: list[float]) -> list:  # only `.dense` is read
+        return [SimpleNamespace(dense=c) for c in cosines]
+
+    assert cosine_margin(hits([0.90, 0.85, 0.84, 0.80, 0.80, 0.80, 0.80, 0.80])) == pytest.approx(0.10)
+    assert cosine_margin(hits([0.80] * 8)) == pytest.approx(0.0)
+    assert cosine_margin(hits([0.9, 0.8])) == 0.0  # too few passages to judge
+    # a peak answers where a plateau at the same height does not
+    peak = Relevance(coverage=0.3, dense=0.84, informative_terms=3, margin=0.08)
+    plateau = Relevance(coverage=0.3, dense=0.84, informative_terms=3, margin=0.005)
+    assert peak.answerable(0.2, 0.5, WEIGHTS) and not plateau.answerable(0.2, 0.5, WEIGHTS)

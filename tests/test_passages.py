@@ -1,0 +1,89 @@
+"""Fast unit tests of the choice of passages within the best documents (assistant/passages.py) and of the
+stored-vector cache of a snapshot: hand-made vectors and a small BM25 index, no model, no store."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.lexical import LexicalIndex
+from assistant.passages import body_passages, rank_passages
+from assistant.retrieve import Hit, Snapshot
+from assistant.schema import Chunk, DocMeta
+
+GUIDE = DocMeta(source="corpus/guides/projet.md", title="Monter un projet CPS", doc_type="guide")
+REPORT = DocMeta(source="corpus/evaluation/bilan.md", title="Bilan du programme", doc_type="evaluation")
+
+
+def _chunk(doc: DocMeta, ordinal: int, text: str, heading: tuple[str, ...] = ()) -> Chunk:
+    return Chunk(id=f"{doc.source}#{ordinal}", doc=doc, text=text, ordinal=ordinal, heading_path=heading)
+
+
+NOTICE = _chunk(GUIDE, 0, "Guide rédigé pour l'exemple : ce n'est pas un document officiel.")
+WHY = _chunk(GUIDE, 1, "Pourquoi passer de la classe au projet : la continuité entre les adultes.", ("Pourquoi",))
+TEAM = _chunk(GUIDE, 2, "Réunir un noyau moteur de deux ou trois enseignants volontaires et obtenir l'appui de la direction.",
+              ("Étape 1 — Réunir une équipe",))
+EVALUATE = _chunk(GUIDE, 3, "Évaluer sans alourdir : un court questionnaire en fin d'année suffit.", ("Étape 7 — Évaluer",))
+FIGURES = _chunk(REPORT, 0, "Le programme a touché 91 écoles et 499 enseignants.", ("Les chiffres",))
+CHUNKS = [NOTICE, WHY, TEAM, EVALUATE, FIGURES]
+# Unit vectors: the question's vector points at TEAM; WHY is its nearest other passage.
+VECTORS = {NOTICE.id: [0.0, 0.0, 1.0], WHY.id: [0.6, 0.8, 0.0], TEAM.id: [1.0, 0.0, 0.0], EVALUATE.id: [0.0, 1.0, 0.0],
+           FIGURES.id: [0.0, 0.6, 0.8]}
+QUESTION_VECTOR = np.array([1.0, 0.0, 0.0], dtype=np.float32)
+
+
+def _snapshot(fetched: list[list[str]] | None = None, vectors: dict[str, list[float]] | None = None) -> Snapshot:
+    lexical = LexicalIndex()
+    lexical.build([c.indexed_text for c in CHUNKS])
+    by_source: dict[str, list[int]] = {}
+    for i, c in enumerate(CHUNKS):
+        by_source.setdefault(c.doc.source, []).append(i)
+    stored = VECTORS if vectors is None else vectors
+
+    def fetch(ids: list[str]) -> dict[str, np.ndarray]:
+        if fetched is not None:
+            fetched.append(list(ids))
+        return {i: np.array(stored[i], dtype=np.float32) for i in ids if i in stored}
+
+    return Snapshot("s1", CHUNKS, {c.id: i for i, c in enumerate(CHUNKS)}, lexical, by_source, fetch_vectors=fetch)
+
+
+def test_the_passage_that_answers_is_found_outside_the_hits() -> None:
+    # Retrieval kept only WHY of the guide; the question's vector and words point at TEAM.
+    ranked = rank_passages(_snapshot(), [Hit(WHY, 0.9), Hit(FIGURES, 0.5)], "réunir une équipe de volontaires", QUESTION_VECTOR)
+    assert ranked[0].chunk is TEAM
+    assert {h.chunk.id for h in ranked} == {WHY.id, TEAM.id, EVALUATE.id, FIGURES.id}  # the notice is left out
+
+
+def test_without_stored_vectors_bm25_alone_ranks_the_passages() -> None:
+    ranked = rank_passages(_snapshot(vectors={}), [Hit(WHY, 0.9)], "questionnaire en fin d'année", QUESTION_VECTOR)
+    assert ranked[0].chunk is EVALUATE
+    ranked = rank_passages(_snapshot(), [Hit(WHY, 0.9)], "questionnaire en fin d'année", None)
+    assert ranked[0].chunk is EVALUATE
+
+
+def test_the_first_document_keeps_a_lead_over_the_second() -> None:
+    snap = _snapshot()
+    level = rank_passages(snap, [Hit(WHY, 0.9), Hit(FIGURES, 0.5)], "combien d'écoles", np.array([0.0, 0.6, 0.8], np.float32),
+                          first_bonus=0.0)
+    assert level[0].chunk is FIGURES
+    led = rank_passages(snap, [Hit(WHY, 0.9), Hit(FIGURES, 0.5)], "combien d'écoles", np.array([0.0, 0.6, 0.8], np.float32),
+                        first_bonus=5.0)
+    assert led[0].chunk.doc is GUIDE
+
+
+def test_stored_vectors_are_fetched_once_and_missing_ones_give_none() -> None:
+    fetched: list[list[str]] = []
+    snap = _snapshot(fetched)
+    first = snap.passage_vectors([WHY, TEAM])
+    again = snap.passage_vectors([TEAM, WHY])
+    assert first is not None and again is not None and first.shape == (2, 3)
+    assert np.allclose(first[0], again[1])
+    assert fetched == [[WHY.id, TEAM.id]]
+    assert _snapshot(vectors={WHY.id: [1.0, 0.0, 0.0]}).passage_vectors([WHY, TEAM]) is None
+
+
+def test_a_document_without_sections_keeps_all_its_passages() -> None:
+    doc = DocMeta(source="corpus/entretien.vtt", title="Entretien")
+    cues = [_chunk(doc, i, f"Réplique {i}.") for i in range(3)]
+    assert body_passages(cues) == cues
+    assert body_passages([NOTICE, WHY, TEAM]) == [WHY, TEAM]

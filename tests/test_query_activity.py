@@ -1,0 +1,42 @@
+"""Fast tests of activity-intent recognition: requests for something to run with a class are
+recognised however they are worded; questions about the programme or about training adults are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.query import understand
+
+
+@pytest.mark.parametrize("question", [
+    "je dois animer 1 h avec des CM1… une idée ?",
+    "Vous avez une fiche pour des CE2 sur la coopération ?",
+    "Y a-t-il quelque chose de prêt pour des 5e sur les conflits ?",
+    "Comment aider mes GS à attendre leur tour ?",
+    "Qu'est-ce que je peux faire avec mes CM2 pour qu'ils s'écoutent ?",
+    "Quel outil donner à des CP pour se calmer ?",
+    "un truc pour que mes 4e arrêtent de se couper la parole",
+    "gestion du stress 3e ?",
+])
+def test_requests_for_something_to_run_with_a_class_are_activity_requests(question: str) -> None:
+    info = understand(question)
+    assert info.wants_activity
+    assert "seance" in info.doc_types
+
+
+@pytest.mark.parametrize("question", [
+    "Qu'est-ce que le cartable des CPS ?",
+    "Combien de séances ont été menées en CE2 pendant l'évaluation ?",
+    "Je dois animer une formation pour des collègues de cycle 3, une idée ?",
+    "Comment aider les enseignants à transférer les CPS en classe ?",
+    "Comment les CM1 ont-ils vécu le programme ?",
+])
+def test_questions_about_the_programme_or_adults_are_not(question: str) -> None:
+    assert not understand(question).wants_activity
+
+
+def test_a_bare_skill_and_class_is_a_request_but_a_question_word_makes_it_a_question() -> None:
+    assert understand("confiance en soi CE1 ?").wants_activity
+    assert not understand("la confiance en soi en CE1, c'est quoi ?").wants_activity
+    # Without a class, a bare skill is a topic, not a request for a sheet.
+    assert not understand("confiance en soi ?").wants_activity
