@@ -179,10 +179,13 @@ class Retriever:
             self._vectors = self.store.vector_store(self.embeddings, self.settings.embedding_model, create=False)
         return self._vectors
 
-    def _stored_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
-        """The vectors the store holds for these chunk ids."""
-        got = self.vectors._collection.get(ids=ids, include=["embeddings"])
-        return {cid: np.asarray(emb, dtype=np.float32) for cid, emb in zip(got["ids"], got["embeddings"])}
+    def _stored_vectors(self, ids: list[str], batch: int = 500) -> dict[str, np.ndarray]:
+        """The vectors the store holds for these chunk ids (in batches: SQLite caps a query's variables)."""
+        out: dict[str, np.ndarray] = {}
+        for start in range(0, len(ids), batch):
+            got = self.vectors._collection.get(ids=ids[start:start + batch], include=["embeddings"])
+            out.update({cid: np.asarray(emb, dtype=np.float32) for cid, emb in zip(got["ids"], got["embeddings"])})
+        return out
 
     def embed_query(self, query: str) -> np.ndarray:
         return np.asarray(self.embeddings.embed_query(query), dtype=np.float32)

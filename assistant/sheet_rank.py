@@ -1,7 +1,8 @@
 """Session sheets ranked as documents for an activity request.
 
 A sheet is judged as a whole, not only by its best passage: its profile (title, the competence line it
-targets and its objectives) is embedded once per snapshot and compared with the request's vector, and
+targets and its objectives) is embedded once per snapshot (in a library of more than
+MAX_EMBEDDED_PROFILES sheets, the mean of its stored passage vectors) and compared with the request's vector, and
 that document score is combined with the sheet's best passage score. The profile is also how free
 words (« travailler en équipe », « se calmer avant d'agir ») meet the CPS framework: the competence
 line of the closest sheet names the skill by meaning, not through a synonym list."""
@@ -33,6 +34,10 @@ if TYPE_CHECKING:
 # with the expected sheet 29 times at 0.5, 30 at 0.75 and at 1.0.
 PROFILE_WEIGHT = 0.75
 _PROFILE_CHARS = 1200
+# Embedding profiles costs one encode per sheet (about 0.1 s on 2 cores, once per library thanks to the
+# vector cache). Beyond this many sheets (a large library), a sheet's profile is the mean of its stored
+# passage vectors instead, which needs no encode: the first activity request must not wait minutes.
+MAX_EMBEDDED_PROFILES = 200
 
 _COMPETENCE_LINE = re.compile(r"comp[ée]tences?[^:\n]{0,25}:\s*([^\n]+)", re.IGNORECASE)
 
@@ -85,7 +90,13 @@ def profiles_for(snap: Snapshot, embeddings: Embeddings) -> SheetProfiles | None
     if not sources:
         return None
     docs = [snap.document_chunks(s) for s in sources]
-    vectors = np.asarray(embeddings.embed_documents([profile_text(d) for d in docs]), dtype=np.float32)
+    if len(sources) > MAX_EMBEDDED_PROFILES:
+        stored = snap.document_profiles(sources)
+        if stored is None:
+            return None
+        vectors = np.asarray(stored, dtype=np.float32)
+    else:
+        vectors = np.asarray(embeddings.embed_documents([profile_text(d) for d in docs]), dtype=np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
     profiles = SheetProfiles(tuple(d[0] for d in docs), vectors)
     with _LOCK:

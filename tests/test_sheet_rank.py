@@ -107,3 +107,16 @@ def test_profiles_are_embedded_once_per_snapshot() -> None:
     assert first is not None and first.sources == [TEAM.source, ANGER.source]
     sheet_rank.profiles_for(_Snap("snap-b", chunks), emb)  # type: ignore[arg-type]
     assert emb.calls == 2
+
+
+def test_a_large_library_profiles_sheets_from_stored_vectors_without_encoding(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    class _StoredSnap(_Snap):
+        def document_profiles(self, sources: list[str]) -> np.ndarray:
+            return np.eye(len(sources), 3, dtype=np.float32)
+
+    monkeypatch.setattr(sheet_rank, "MAX_EMBEDDED_PROFILES", 1)
+    emb = _CountingEmbeddings()
+    profiles = sheet_rank.profiles_for(_StoredSnap("snap-large", [*_chunks(TEAM), *_chunks(ANGER)]), emb)  # type: ignore[arg-type]
+    assert emb.calls == 0
+    assert profiles is not None and profiles.sources == [TEAM.source, ANGER.source]
+    assert np.allclose(profiles.vectors, np.eye(2, 3))
