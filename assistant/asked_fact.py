@@ -139,7 +139,9 @@ def read_question(question: str) -> AskedFact:
     dated = re.sub(r"\bquand [^,?]*,", " ", folded)
     if _OTHER_QUESTION.match(dated):
         dated = re.sub(r"\bquand\b.*", " ", dated)
-    if _ASK_DATE.search(dated):
+    # « C'est quand les vacances cette année ? », « quand sont les prochaines sessions ? »: a « quand » about a
+    # time still to come asks for a calendar date, which a library written once cannot give unless it says so.
+    if _ASK_DATE.search(dated) or (re.search(r"\bquand\b", dated) and _ASK_UPCOMING.search(dated)):
         kinds.add("date")
     for match in _ASK_COUNT.finditer(folded):
         noun = match.group(3)
@@ -277,6 +279,31 @@ def _contains(line: str, tokens: set[str], word: str) -> bool:
     return word in tokens
 
 
+_TABLE_RULE = re.compile(r":?-{2,}:?")
+
+
+def _rows_with_headers(lines: list[str]) -> list[str]:
+    """Markdown table rows, each followed by its reading with the column headers (« periode 2 | 19 | 5 » under
+    « periode | conflits | passages » also gives « periode : periode 2 ; conflits : 19 ; passages : 5 »): the
+    number a question asks for may sit in a row, the thing it counts in the header."""
+    out: list[str] = []
+    columns: list[str] | None = None
+    for line in lines:
+        if not line.strip().startswith("|"):
+            columns = None
+            out.append(line)
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if columns is None:
+            columns = cells
+            out.append(line)
+        elif not all(_TABLE_RULE.fullmatch(c) for c in cells if c):
+            out.append(line)  # « | écoles | 91 | » answers on its own
+            if len(cells) == len(columns):
+                out.append(" ; ".join(f"{h} : {c}" for h, c in zip(columns, cells)))
+    return out
+
+
 def check(asked: AskedFact, passages: list[str], is_rare: Callable[[str], bool],
           today: date | None = None) -> FactCheck:
     """Does one line of a passage (read with the passage's title and section, its first line) give an
@@ -296,7 +323,7 @@ def check(asked: AskedFact, passages: list[str], is_rare: Callable[[str], bool],
     for passage in passages:
         header, _, body = fold(passage).partition("\n")
         header_tokens = set(_tokens(header))
-        for line in [ln for ln in body.split("\n") if ln.strip()] or [header]:
+        for line in [ln for ln in _rows_with_headers(body.split("\n")) if ln.strip()] or [header]:
             tokens = _tokens(line)
             present = header_tokens | set(tokens)
             absent = {w for w in required if not (_contains(line, present, w) or _contains(header, present, w))}

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from assistant.errors import CartableError
+from assistant.planning import DEFAULT_SESSION_MINUTES
 from assistant.settings import Settings
 
 _STORE_HELP = "Dossier du magasin (défaut : CARTABLE_STORE ou dossier de données utilisateur)."
@@ -49,7 +50,7 @@ def register(group: click.Group) -> None:
                        "Défaut : les trois compétences de base.")
     @click.option("--sessions", "--seances", "sessions", type=click.IntRange(1, 40), default=6, show_default=True,
                   help="Nombre de séances.")
-    @click.option("--minutes", type=click.IntRange(5, 480), default=45, show_default=True, help="Durée d'une séance.")
+    @click.option("--minutes", type=click.IntRange(5, 480), default=DEFAULT_SESSION_MINUTES, show_default=True, help="Durée d'une séance.")
     @click.option("--period", "--periode", "period", help="Période, par ex. « novembre-février ».")
     @click.option("--json", "as_json", is_flag=True, help="Un objet JSON.")
     @click.option("--markdown", type=click.Path(path_type=Path), help="Écrire aussi le plan en Markdown dans ce fichier.")

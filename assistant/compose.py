@@ -20,11 +20,12 @@ if TYPE_CHECKING:
 
 
 def compose(question: str, found: Retrieval, dangers: list[safety.Category], previous: Turn | None, snap: Snapshot,
-            top_k: int, protection: list[Hit] | None = None, pupil: bool = False) -> Answer:
+            top_k: int, protection: list[Hit] | None = None, pupil: bool = False, family: bool = False) -> Answer:
     """The extractive answer: safety block, then the body chosen by the kind of question, then further reading.
-    `protection` holds the passages about protecting a child shown after a safety block."""
+    `protection` holds the passages about protecting a child shown after a safety block; `pupil` and
+    `family` say whom the block addresses (safety.safety_block)."""
     cites = Citations()
-    parts: list[str] = [safety.safety_block(dangers, pupil=pupil)] if dangers else []
+    parts: list[str] = [safety.safety_block(dangers, pupil=pupil, family=family)] if dangers else []
     top = found.hits[:top_k]
     if dangers:
         # After the protocol, only what the documents say about protecting a child: never a session

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant import compose, llm, query, relevance, safety, sheet_rank
+from assistant import acronyms, compose, llm, query, relevance, safety, sheet_rank, smalltalk
 from assistant.compose import SheetChoice
 from assistant.retrieve import Hit, Retriever
 from assistant.schema import Answer, Filters
@@ -72,9 +72,11 @@ class Assistant:
         return cls(settings, retriever, build_chat_model(settings))
 
     def warm_up(self) -> None:
-        """Embed now what the first activity request would otherwise wait for: the session sheets'
-        profiles (sheet_rank; cached by text, so only a new library costs an encode)."""
-        sheet_rank.profiles_for(self.retriever.snapshot(), self.retriever.embeddings)
+        """Compute now what the first questions would otherwise wait for: the session sheets' profiles
+        (sheet_rank; cached by text, so only a new library costs an encode) and the library's acronyms."""
+        snap = self.retriever.snapshot()
+        sheet_rank.profiles_for(snap, self.retriever.embeddings)
+        snap.acronyms()
 
     # -- public API ------------------------------------------------------------------------
     def ask(self, question: str, filters: Filters | None = None, history: list[Turn] | None = None,
@@ -94,6 +96,12 @@ class Assistant:
         question = query.check_question(question, self.settings.max_question_chars)
         if not question:
             yield Answer(question="", answer="Posez une question sur les documents du programme.", abstained=True)
+            return
+        # understand: thanks, greetings and « que peux-tu faire ? » get a short reply, not the nearest sheet
+        social = smalltalk.reply(question)
+        if social is not None:
+            yield social
+            yield Answer(question=question, answer=social)
             return
         previous = history[-1] if history else None
         use_llm = self.chat_model is not None if use_llm is None else (use_llm and self.chat_model is not None)
@@ -120,7 +128,8 @@ class Assistant:
 
         # compose
         snap = self.retriever.snapshot()
-        base = compose.compose(question, found, dangers, previous, snap, self.settings.top_k, protection, pupil=judged.pupil)
+        base = compose.compose(question, found, dangers, previous, snap, self.settings.top_k, protection, pupil=judged.pupil,
+                               family=judged.family)
         base.filters = filters
         base.timings_ms = timings
         # A child writing about themself gets the block addressed to them, never a model's prose.
@@ -131,7 +140,7 @@ class Assistant:
             return
         # compose with the chat model, then verify its citations (llm.answer_stream)
         final: Answer | None = None
-        block = safety.safety_block(dangers, pupil=judged.pupil) if dangers else ""
+        block = safety.safety_block(dangers, pupil=judged.pupil, family=judged.family) if dangers else ""
         # After a safety block, the model reads only what the documents say about protecting a child.
         sources = protection if dangers and protection else found.hits
         for item in llm.answer_stream(self.chat_model, self.settings, question, found.text, sources, base, block):
@@ -177,6 +186,9 @@ class Assistant:
     def _retrieve(self, text: str, asked: str, filters: Filters | None, mode: str) -> Retrieval:
         """Search for `text`; judge relevance on the words the user actually asked (`asked`)."""
         snap = self.retriever.snapshot()
+        # « c'est quoi les CPS ? »: the acronym matches every document; its spelled-out form finds the definition
+        if acronyms.may_ask_about_one(text):
+            text = acronyms.expand(text, snap.acronyms())
         info = query.understand(text)
         k = max(self.settings.top_k, 8)
         vector = self.retriever.embed_query(text) if mode != "bm25" else None

@@ -23,7 +23,8 @@ _ACTIVITY = re.compile(
 _REQUEST_THING = re.compile(
     r"\b(?:(?:vous|tu) (?:avez|auriez|as|aurais)|avez[- ]vous|auriez[- ]vous|(?:il )?y a(?:[- ]t[- ]il)?|je cherche|"
     r"je voudrais|j'aimerais|je veux|il me faut|besoin d')\b[^?.!]{0,40}?\b(?:quelque chose|qqch|(?:une?|des)\b[^?.!]{0,25}?"
-    r"\b(?:seances?|sequences?|activites?|ateliers?|jeux?|fiches?|exercices?|defis?|outils?|idees?|trucs?|supports?))\b"
+    r"\b(?:seances?|sequences?|activites?|ateliers?|jeux?|fiches?|exercices?|defis?|outils?|idees?|trucs?|supports?"
+    r"|travail (?:de|en) groupe|travaux (?:de|en) groupe))\b"
     r"|\b(?:une|des) idees?\b|\bun truc pour\b"
 )
 _WORK_WITH_CLASS = re.compile(

@@ -72,6 +72,8 @@ class Relevance:
         Either way, a question whose asked kind of answer no best passage gives is declined."""
         if self.missing:
             return False
+        if self.unknown and self.informative_terms == 0:
+            return False  # every word the question is about is one the library never uses (« conjugaison »)
         if weights is not None and self.dense > 0:
             return self.score(weights) >= 0
         if self.informative_terms == 0:

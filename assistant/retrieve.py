@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from assistant import acronyms
 from assistant.errors import EmptyStoreError, ModelMismatchError
 from assistant.lexical import LexicalIndex
 from assistant.schema import Chunk, Filters
@@ -56,6 +57,13 @@ class Snapshot:
     fetch_vectors: Callable[[list[str]], dict[str, np.ndarray]] | None = None
     _vectors: dict[str, np.ndarray] = field(default_factory=dict)
     _profiles: dict[str, np.ndarray] = field(default_factory=dict)
+    _acronyms: dict[str, str] | None = None
+
+    def acronyms(self) -> dict[str, str]:
+        """The acronyms this library spells out (assistant/acronyms.py), read once per snapshot."""
+        if self._acronyms is None:
+            self._acronyms = acronyms.glossary(c.text for c in self.chunks)
+        return self._acronyms
 
     def passage_vectors(self, chunks: list[Chunk]) -> np.ndarray | None:
         """The stored vectors of these passages, one row each (no encoding); None when the store cannot

@@ -58,7 +58,7 @@ CATEGORIES: tuple[Category, ...] = (
                 r"\b(?:ne )?(?:veut|veux|voulait|voudrait|voudrais) plus vivre\b", r"\btentative de suicide\b|\ba (?:deja )?(?:essaye|tente) de (?:se tuer|mourir|se pendre)"),
         resources=("3114", "15", "112", "Fil Santé Jeunes 0 800 235 236"),
         guidance=(
-            "**En cas de danger immédiat** (passage à l'acte en cours ou imminent) : appelez le **15** (SAMU) ou le **112**, et ne laissez pas l'élève seul.",
+            "**En cas de danger immédiat** (passage à l'acte en cours ou imminent) : appelez le **15** (SAMU) ou le **112**, et ne laissez pas l'enfant ou le jeune seul.",
             "**3114**, numéro national de prévention du suicide : gratuit, confidentiel, 24 h/24 et 7 j/7 ; il répond aussi aux **professionnels** inquiets pour une personne.",
             f"Informez sans attendre le directeur ou le chef d'établissement et {_STAFF}.",
             "Pour un jeune de 12 à 25 ans qui veut parler anonymement : **Fil Santé Jeunes, 0 800 235 236** (gratuit, anonyme, 7 j/7 de 9 h à 23 h).",
@@ -444,12 +444,26 @@ def is_pupil(question: str, vector: np.ndarray | None = None, model: SafetyModel
     return model.pupil_probability(_as_vector(question, vector, model.dim)) >= model.speaker_threshold
 
 
+# A parent or relative writing about their own child (« mon fils de 11 ans… », « je suis sa mère »).
+_FAMILY = re.compile(
+    r"\b(?:mon|ma|mes|notre|nos) (?:fils|fille|filles|enfants?|ado|petit|petite|petits|bebe|garcon|gamin|gamine|"
+    r"petite?-(?:fils|fille)|petits-enfants|neveu|niece|beau-fils|belle-fille)\b"
+    r"|\bje suis (?:sa|son|la|le) (?:mere|maman|pere|papa|grand-mere|grand-pere|tante|oncle|belle-mere|beau-pere|parent)\b")
+
+
+def is_family(question: str) -> bool:
+    """True when a parent or a relative writes about their own child: the block then speaks to a family,
+    not to school staff (the school is to be told, not to apply its protocol)."""
+    return bool(_FAMILY.search(fold(question)))
+
+
 @dataclass(frozen=True)
 class Assessment:
     """What the safety judge decided about one question."""
 
     categories: list[Category]
     pupil: bool
+    family: bool = False
 
 
 def assess(question: str, vector: np.ndarray | None = None) -> Assessment:
@@ -458,7 +472,8 @@ def assess(question: str, vector: np.ndarray | None = None) -> Assessment:
         return Assessment([], False)
     x = _as_vector(question, vector, load_model().dim)
     found = detect_all(question, x)
-    return Assessment(found, bool(found) and is_pupil(question, x))
+    pupil = bool(found) and is_pupil(question, x)
+    return Assessment(found, pupil, bool(found) and not pupil and is_family(question))
 
 
 def safety_for(categories: list[Category], pupil: bool = False) -> Safety:
@@ -479,10 +494,16 @@ def _numbers(line: str) -> set[str]:
     return {d.group(0).replace(" ", "") for d in found if d}
 
 
-def safety_block(categories: list[Category], pupil: bool = False) -> str:
+_FAMILY_LINE = ("**Vous êtes son parent ou un proche** : écoutez-le sans le juger et ne restez pas seul·e avec cette "
+                "inquiétude ; prévenez aussi son école (directeur ou chef d'établissement, infirmier·e, CPE), qui peut "
+                "l'accompagner et alerter les services compétents. Les numéros ci-dessus répondent aussi aux familles.")
+
+
+def safety_block(categories: list[Category], pupil: bool = False, family: bool = False) -> str:
     """The French 'what to do' block that leads the answer: the most urgent category's guidance, then
     the lines of any other category the question also reveals that give a number not yet given.
-    `pupil` addresses a child writing about themself, in « tu », with the numbers that answer children."""
+    `pupil` addresses a child writing about themself, in « tu », with the numbers that answer children;
+    `family`, a parent or relative, who is told what the school's staff would do and what is theirs to do."""
     category = categories[0]
     if pupil:
         lines = ["### ⚠️ Tu n'es pas seul·e : des adultes peuvent t'aider", "",
@@ -502,5 +523,7 @@ def safety_block(categories: list[Category], pupil: bool = False) -> str:
         extra = [g for g in other.guidance if any(r.split()[-1] in g for r in other.resources if r not in category.resources)]
         if extra:
             lines += ["", f"**{other.label}** :"] + [f"- {g}" for g in extra]
+    if family:
+        lines += ["", _FAMILY_LINE]
     lines += ["", "Ces repères valent avant toute activité : la sécurité de l'enfant passe en premier."]
     return "\n".join(lines)

@@ -1,5 +1,7 @@
-"""Find the files to ingest under the given paths: hidden files skipped, `.cartableignore`
-(gitignore syntax) honoured, unreadable directories reported rather than silently skipped."""
+"""Find the files to ingest under the given paths: hidden files, the owner files Office leaves next to
+an open document (`~$fiche.docx`) and Windows' folder files (Thumbs.db, desktop.ini) skipped,
+`.cartableignore` (gitignore syntax) honoured, unreadable directories reported rather than silently
+skipped. Files are not filtered by extension: an unsupported format is reported by the loader."""
 
 from __future__ import annotations
 
@@ -8,6 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 IGNORE_FILE = ".cartableignore"
+SYSTEM_FILES = {"thumbs.db", "desktop.ini", "ehthumbs.db"}
+
+
+def is_clutter(name: str) -> bool:
+    """Hidden files, Office owner files ("~$" + the document's name, a few bytes that are not a
+    document) and Windows' folder files: never part of a library."""
+    return name.startswith((".", "~$")) or name.lower() in SYSTEM_FILES
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,7 @@ def discover(paths: list[Path]) -> tuple[list[Found], list[tuple[str, str]]]:
                 if not d.startswith(".") and not (spec and spec.match_file(f"{rel_dir}/{d}/".lstrip("./")))
             )
             for name in sorted(filenames):
-                if name.startswith("."):
+                if is_clutter(name):
                     continue
                 rel = (current / name).relative_to(path).as_posix()
                 if spec and spec.match_file(rel):

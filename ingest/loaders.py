@@ -1,9 +1,12 @@
 """One loader per format, each built on a maintained library, each keeping its locator:
-Markdown/TXT (front matter, headings), PDF (pages), DOCX (heading path, tables), PPTX (slides),
-HTML (main content only, headings) and WebVTT/SRT (cue timestamps)."""
+Markdown/TXT (front matter, headings; any encoding), PDF (pages), DOCX (heading path, tables), PPTX
+(slides), HTML (main content only, headings), WebVTT/SRT (cue timestamps), LibreOffice ODT/ODP
+(`ingest.opendocument`), spreadsheets XLSX/XLS/ODS/CSV (`ingest.spreadsheets`, one section per
+sheet), RTF and EPUB (one part per chapter). Old binary .doc/.ppt files are refused with what to do."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -11,21 +14,17 @@ from typing import Any
 
 from assistant.errors import LoadError
 from assistant.schema import LoadedDocument, Section
+from ingest.archives import MAX_UNZIPPED_BYTES, OLE_MAGIC, check_zip_archive, read_member  # noqa: F401 (MAX_UNZIPPED_BYTES re-exported)
+from ingest.decode import decode_text
+from ingest.opendocument import load_odp, load_odt
+from ingest.spreadsheets import load_csv, load_spreadsheet
 from ingest.tables import render_table
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
 def _decode(data: bytes, path: Path) -> str:
-    if b"\x00" in data[:4096]:
-        raise LoadError("le fichier contient des données binaires, pas du texte")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise LoadError(
-            f"le texte n'est pas encodé en UTF-8 (octet invalide à la position {exc.start}) : "
-            "réenregistrez-le en UTF-8"
-        ) from exc
+    return decode_text(data)
 
 
 def markdown_sections(body: str) -> tuple[list[Section], str | None]:
@@ -76,8 +75,14 @@ def load_markdown(path: Path) -> LoadedDocument:
 
 
 def load_text(path: Path) -> LoadedDocument:
-    text = _decode(path.read_bytes(), path)
-    return LoadedDocument([Section(text)] if text.strip() else [])
+    """Plain text: one section; a short first line without a final full stop is the title (« Charte de la
+    cour de récréation »), rather than the file name with its accents lost."""
+    text = _decode(path.read_bytes(), path).replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return LoadedDocument([])
+    first = text.strip().split("\n", 1)[0].strip()
+    title = first if 3 <= len(first) <= 100 and not first.endswith((".", ":", ";", ",")) and "|" not in first else None
+    return LoadedDocument([Section(text)], title=title)
 
 
 _NO_TITLE = {"", "untitled", "sans titre", "(anonymous)", "anonymous"}
@@ -113,37 +118,6 @@ def load_pdf(path: Path) -> LoadedDocument:
     if not any(s.text.strip() for s in sections):
         raise LoadError("le PDF ne contient pas de texte extractible (document scanné ?) : fournissez une version texte")
     return LoadedDocument(sections, title=title or heading_title)
-
-
-# Office files are zip archives: a few kB can inflate to gigabytes ("zip bomb"). Their sizes are
-# checked from the archive's directory before any library opens it. Real DOCX/PPTX of a school
-# programme inflate to a few tens of MB (images included) at ratios rarely above 20.
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
-MAX_ZIP_MEMBERS = 10_000
-MAX_MEMBER_RATIO = 100  # for members above 1 MB: XML compresses ~10×, a run of zeros ~1000×
-_RATIO_FLOOR = 1024 * 1024
-
-
-def check_zip_archive(path: Path) -> None:
-    """Refuse an Office archive that is not a zip, or whose declared contents are too big, too many
-    or too compressed to be a genuine document (zip bomb)."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise LoadError(f"le fichier n'est pas une archive Office valide (zip abîmé ?) : {exc}") from exc
-    if len(members) > MAX_ZIP_MEMBERS:
-        raise LoadError(f"l'archive contient {len(members)} fichiers internes (limite {MAX_ZIP_MEMBERS}) : fichier refusé")
-    total = sum(m.file_size for m in members)
-    if total > MAX_UNZIPPED_BYTES:
-        raise LoadError(f"le contenu décompressé ferait {total / 1024 / 1024:.0f} Mo (limite "
-                        f"{MAX_UNZIPPED_BYTES // 1024 // 1024} Mo) : fichier refusé (possible bombe de décompression)")
-    for m in members:
-        if m.file_size > _RATIO_FLOOR and m.file_size > MAX_MEMBER_RATIO * max(m.compress_size, 1):
-            raise LoadError(f"« {m.filename} » se décompresse {m.file_size // max(m.compress_size, 1)} fois : "
-                            "fichier refusé (possible bombe de décompression)")
 
 
 def load_docx(path: Path) -> LoadedDocument:
@@ -261,10 +235,11 @@ def load_pptx(path: Path) -> LoadedDocument:
     return LoadedDocument(sections, title=title or None)
 
 
-def load_html(path: Path) -> LoadedDocument:
+def _html_parts(html: str) -> tuple[list[Section], str | None, str | None] | None:
+    """The main content of an HTML page as heading-path sections, with its first level-1 heading
+    and its <title> (None when there is no main content)."""
     import trafilatura
 
-    html = _decode(path.read_bytes(), path)
     # Main content only: trafilatura drops navigation, banners, scripts and footers; Markdown output
     # keeps the headings, so the same heading-path splitter as for .md applies.
     extracted = trafilatura.extract(
@@ -272,11 +247,131 @@ def load_html(path: Path) -> LoadedDocument:
         include_tables=True, favor_recall=True,
     )
     if not extracted:
-        raise LoadError("aucun contenu principal n'a été trouvé dans la page HTML")
+        return None
     sections, h1 = markdown_sections(extracted)
     meta = trafilatura.extract_metadata(html)
-    title = (meta.title if meta is not None else None) or h1
-    return LoadedDocument(sections, title=title)
+    return sections, h1, meta.title if meta is not None else None
+
+
+def load_html(path: Path) -> LoadedDocument:
+    parts = _html_parts(_decode(path.read_bytes(), path))
+    if parts is None:
+        raise LoadError("aucun contenu principal n'a été trouvé dans la page HTML")
+    sections, h1, title = parts
+    return LoadedDocument(sections, title=title or h1)
+
+
+# Word and LibreOffice write a heading's outline level (0 for "Heading 1") in its paragraph
+# properties; striprtf drops it, so it is turned into a Markdown heading mark first.
+_RTF_OUTLINE = re.compile(rb"\\outlinelevel([0-5])(?![0-9])")
+_RTF_TITLE = re.compile(rb"\\title\s+((?:[^{}\\]|\\[^{}])*)")
+_LONE_MARK = re.compile(r"^#{1,6}\s*$", re.MULTILINE)
+# Word writes a list item's bullet as its font's character and a tab ("·", "o" or "§" in Symbol,
+# Courier and Wingdings): it becomes the "- " the chunker knows.
+_RTF_BULLET = re.compile(r"^[·•o§▪■◦\uf0b7\uf0a7]\t", re.MULTILINE)
+
+
+def _rtf_tables(text: str) -> str:
+    """striprtf writes a table row as its cells each followed by "|": such runs of lines become a
+    table rendered by `ingest.tables`."""
+    out: list[str] = []
+    rows: list[list[str]] = []
+    for line in text.split("\n") + [""]:
+        if line.rstrip().endswith("|") and "|" in line:
+            rows.append(line.rstrip()[:-1].split("|"))
+            continue
+        if rows:
+            out.extend(["", render_table(rows), ""])
+            rows = []
+        out.append(line)
+    return "\n".join(out)
+
+
+def load_rtf(path: Path) -> LoadedDocument:
+    """Rich Text (WordPad, Word, LibreOffice) with striprtf: paragraphs, and headings when the file
+    records their outline level."""
+    from striprtf.striprtf import rtf_to_text
+
+    data = path.read_bytes()
+    if not data.lstrip().startswith(b"{\\rtf"):
+        raise LoadError("ce n'est pas un fichier RTF (il ne commence pas par « {\\rtf ») : fichier renommé ?")
+    marked = _RTF_OUTLINE.sub(lambda m: m.group(0) + b" " + b"#" * (int(m.group(1)) + 1) + b" ", data)
+    try:
+        # RTF is 7-bit with escapes decoded by the code page it declares; raw bytes from lax writers
+        # are UTF-8 or cp1252.
+        text = marked.decode("utf-8")
+    except UnicodeDecodeError:
+        text = marked.decode("cp1252", errors="replace")
+    body = _rtf_tables(_RTF_BULLET.sub("- ", _LONE_MARK.sub("", rtf_to_text(text, errors="replace"))))
+    sections, h1 = markdown_sections(body)
+    match = _RTF_TITLE.search(data)
+    title = rtf_to_text("{\\rtf1\\ansi " + match.group(1).decode("cp1252", "replace") + "}").strip() if match else ""
+    return LoadedDocument(sections, title=title or h1)
+
+
+def _toc_titles(toc: Any, titles: dict[str, str] | None = None) -> dict[str, str]:
+    """Chapter titles by file name, from an EPUB's table of contents (first entry per file wins)."""
+    titles = {} if titles is None else titles
+    for entry in toc or ():
+        if isinstance(entry, (tuple, list)) and len(entry) == 2:
+            section, children = entry
+            _toc_titles([section], titles)
+            _toc_titles(children, titles)
+            continue
+        href, label = getattr(entry, "href", None), getattr(entry, "title", None)
+        if href and label and label.strip():
+            titles.setdefault(href.split("#", 1)[0], " ".join(label.split()))
+    return titles
+
+
+_FONT_OBFUSCATION = (b"http://www.idpf.org/2008/embedding", b"http://ns.adobe.com/pdf/enc#RC")
+
+
+def load_epub(path: Path) -> LoadedDocument:
+    """An EPUB book with ebooklib: one part per chapter in reading order, the chapter's title (from
+    the table of contents, else its first heading) at the head of its heading path."""
+    import ebooklib
+    from ebooklib import epub
+
+    check_zip_archive(path)
+    encryption = read_member(path, "META-INF/encryption.xml") or b""
+    if encryption.count(b"EncryptedData") > sum(encryption.count(a) for a in _FONT_OBFUSCATION):
+        raise LoadError("le livre numérique est protégé (DRM) et ne peut pas être lu : fournissez une version sans protection")
+    errors = (epub.EpubException, KeyError, ValueError, OSError, AttributeError, IndexError, TypeError)
+    try:
+        # EPUB 3 books carry their table of contents in a navigation document, EPUB 2 books in an NCX
+        # file (which some writers announce without shipping it): the NCX is read only when needed.
+        book = epub.read_epub(str(path), options={"ignore_ncx": True})
+    except errors as exc:
+        raise LoadError(f"ce n'est pas un livre numérique EPUB lisible (fichier abîmé ?) : {str(exc)[:200]}") from exc
+    toc = book.toc
+    if not toc:
+        try:
+            toc = epub.read_epub(str(path), options={"ignore_ncx": False}).toc
+        except errors:
+            toc = []
+    chapters = _toc_titles(toc)
+    sections: list[Section] = []
+    chapter: str | None = None
+    for idref, _linear in book.spine:
+        item = book.get_item_with_id(idref)
+        if item is None or item.get_type() != ebooklib.ITEM_DOCUMENT or isinstance(item, epub.EpubNav):
+            continue
+        listed = chapters.get(item.get_name())
+        parts = _html_parts(decode_text(item.get_content()))
+        if parts is None:
+            chapter = listed or chapter
+            continue
+        found, h1, _page_title = parts
+        # A file the table of contents does not list continues the previous chapter (converters split
+        # long chapters into several files), unless it opens with a heading of its own.
+        chapter = listed or h1 or chapter
+        for s in found:
+            path_ = s.heading_path if not chapter or s.heading_path[:1] == (chapter,) else (chapter, *s.heading_path)
+            sections.append(Section(s.text, path_))
+    meta = book.get_metadata("DC", "title")
+    title = str(meta[0][0]).strip() if meta and meta[0] and meta[0][0] else None
+    return LoadedDocument(sections, title=title or None)
 
 
 def _cue_time(start: str) -> str:
@@ -293,9 +388,9 @@ def load_subtitles(path: Path, max_chars: int = 700) -> LoadedDocument:
     import webvtt
     from webvtt.errors import MalformedFileError
 
-    _decode(path.read_bytes(), path)  # clear error for binary junk or bad encoding
+    text = _decode(path.read_bytes(), path)  # any encoding; a clear error for binary junk
     try:
-        captions = webvtt.from_srt(str(path)) if path.suffix.lower() == ".srt" else webvtt.read(str(path))
+        captions = webvtt.from_buffer(io.StringIO(text), format="srt" if path.suffix.lower() == ".srt" else "vtt")
     except (MalformedFileError, ValueError, IndexError) as exc:
         raise LoadError(f"le fichier de sous-titres est mal formé : {exc}") from exc
     sections: list[Section] = []
@@ -318,6 +413,31 @@ def load_subtitles(path: Path, max_chars: int = 700) -> LoadedDocument:
     return LoadedDocument(sections)
 
 
+def load_xls(path: Path) -> LoadedDocument:
+    """.xls: the binary Excel 97-2003 format (or a newer workbook renamed), read by calamine; or what
+    school and administration web tools export under that name, an HTML table or tab-separated text."""
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head == OLE_MAGIC or head.startswith(b"PK\x03\x04"):
+        return load_spreadsheet(path)
+    try:
+        text = _decode(path.read_bytes(), path)
+    except LoadError as exc:
+        raise LoadError("ce n'est pas un classeur Excel (.xls) lisible : ni l'ancien format binaire, ni un export "
+                        "HTML ou texte (fichier abîmé ?)") from exc
+    start = text.lstrip()[:2000].lower()
+    if "<workbook" in start and "office:spreadsheet" in start:
+        raise LoadError("ce classeur est au format « XML 2003 » d'Excel, qui n'est pas lu : ouvrez-le et "
+                        "enregistrez-le au format .xlsx ou .ods puis relancez l'ingestion")
+    if start.startswith("<"):
+        parts = _html_parts(text)
+        if parts is None:
+            raise LoadError("ce fichier .xls est une page HTML sans contenu lisible")
+        sections, h1, title = parts
+        return LoadedDocument(sections, title=title or h1)
+    return load_csv(path)
+
+
 LOADERS: dict[str, Callable[[Path], LoadedDocument]] = {
     ".md": load_markdown,
     ".markdown": load_markdown,
@@ -329,13 +449,45 @@ LOADERS: dict[str, Callable[[Path], LoadedDocument]] = {
     ".htm": load_html,
     ".vtt": load_subtitles,
     ".srt": load_subtitles,
+    ".odt": load_odt,
+    ".odp": load_odp,
+    ".xlsx": load_spreadsheet,
+    ".xlsm": load_spreadsheet,
+    ".xls": load_xls,
+    ".ods": load_spreadsheet,
+    ".csv": load_csv,
+    ".rtf": load_rtf,
+    ".epub": load_epub,
 }
 PAGED = {".pdf"}
+# Old binary formats no maintained pure-Python library reads: refused with what to do instead.
+LEGACY = {
+    ".doc": "les documents Word de l'ancien format (.doc) ne sont pas lus : enregistrez-le au format .docx ou .odt "
+            "puis relancez l'ingestion",
+    ".ppt": "les présentations PowerPoint de l'ancien format (.ppt) ne sont pas lues : enregistrez-la au format "
+            ".pptx ou .odp puis relancez l'ingestion",
+}
+
+
+def _legacy_loader(path: Path) -> Callable[[Path], LoadedDocument]:
+    """A .doc or .ppt is often not the old binary format at all: Word saves RTF and HTML under .doc,
+    and a .docx/.pptx renamed is still one. Those are read; the binary format itself is refused."""
+    with path.open("rb") as fh:
+        head = fh.read(512).lstrip()
+    if head.startswith(b"{\\rtf"):
+        return load_rtf
+    if head.startswith(b"PK\x03\x04"):
+        return load_docx if path.suffix.lower() == ".doc" else load_pptx
+    if head[:1] == b"<":
+        return load_html
+    raise LoadError(LEGACY[path.suffix.lower()])
 
 
 def load(path: Path) -> LoadedDocument:
     """Load one file with the loader of its extension; raise LoadError with a plain French reason."""
     loader = LOADERS.get(path.suffix.lower())
+    if path.suffix.lower() in LEGACY:
+        loader = _legacy_loader(path)
     if loader is None:
         supported = ", ".join(sorted(LOADERS))
         raise LoadError(f"format non pris en charge ({path.suffix or 'sans extension'}) ; formats acceptés : {supported}")

@@ -23,7 +23,12 @@ _DOC_TYPE_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("guide", ("guide", "guides", "methodologie", "protection")),
     ("presentation", ("presentation", "diaporama", "programme")),
 ]
-_FIELD_LINE = r"^\W*(?:{label})\W*\s*:\s*\**\s*(.+)$"
+# A "Label : value" field opens a line, or follows a sentence on the same line (« Niveau : CE2, CM1. Durée :
+# 40 minutes. Compétence : … »); its value stops where the next such field starts.
+_FIELD_LINE = (r"(?:^|(?<=\.)\s+)\W*(?:{label})\W*\s*:\s*\**\s*"
+               r"(.+?)(?=\.\s+\W*[a-z][a-z' ()]{{1,30}}\s*:|\s*$)")
+# Spreadsheets list sessions, inventories or budgets: a file name with « séances » does not make one a sheet.
+_TABLES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv"})
 
 
 def _field_line(text: str, labels: str) -> str | None:
@@ -51,12 +56,14 @@ def infer_doc_type(text: str, relpath: str, suffix: str) -> str:
     for part in [fold(p) for p in Path(relpath).parts]:
         stem = Path(part).stem
         for doc_type, words in _DOC_TYPE_WORDS:
+            if doc_type == "seance" and suffix in _TABLES:
+                continue
             if any(stem == w or stem.startswith(w + "-") or stem.startswith(w + "_") or f"-{w}" in stem for w in words):
                 return doc_type
     folded = fold(text)
     if "deroulement" in folded and "materiel" in folded:
         return "seance"
-    if suffix == ".pptx":
+    if suffix in (".pptx", ".odp"):
         return "presentation"
     return "autre"
 
@@ -121,6 +128,8 @@ def build_doc_meta(loaded: LoadedDocument, source: str, suffix: str) -> DocMeta:
         competences = infer_competences(text)
 
     duration = normalise_duration(str(fm["duration"])) if fm.get("duration") else infer_duration(text)
+    if doc_type == "autre" and suffix not in _TABLES and duration and (levels or competences):
+        doc_type = "seance"  # a class, a duration and a skill: a session sheet, whatever its file is called
     illustrative = fm.get("illustrative")
     return DocMeta(
         source=source, title=title, doc_type=doc_type, levels=tuple(levels), competences=tuple(competences),

@@ -43,7 +43,12 @@ from assistant.vocabulary import fold  # noqa: E402
 DATA = REPO / "eval" / "safety" / "train.jsonl"
 OUT = REPO / "assistant" / "data" / safety.MODEL_FILE
 SEED = 0
-MAX_FALSE_ALARMS = 0.05
+# The cross-validated false-alarm bound that sets the danger threshold. Training holds the hardest ordinary
+# messages (pupils' everyday upsets, sessions on death or consent), so new writers' messages raise fewer alarms
+# than cross-validation: trained without the two last rounds of writers (837 questions) and measured on them,
+# 0.05 gave recall 0.905 at 3.8 % false alarms, 0.06 gave 0.935 at 4.4 % (the mean of both views; a
+# multinomial model over the six categories gave the same trade-off).
+MAX_FALSE_ALARMS = 0.06
 DANGER_C = (3.0, 10.0, 30.0)
 CATEGORY_C = (100.0, 1000.0)
 CATEGORY_BARS = tuple(round(b, 2) for b in np.arange(0.5, 0.96, 0.05))

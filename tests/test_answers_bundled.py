@@ -50,6 +50,13 @@ def test_follow_up_keeps_the_topic(bundled_assistant) -> None:  # type: ignore[n
     assert "Durée" in follow.answer
 
 
+def test_thanks_after_an_answer_get_a_reply_not_a_safety_block_or_a_sheet(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    first = bundled_assistant.ask("Une séance sur le message clair pour des CP ?")
+    for message in ("merci", "super merci beaucoup"):
+        reply = bundled_assistant.ask(message, history=[Turn.from_answer(first)])
+        assert reply.safety is None and not reply.citations and "plaisir" in reply.answer
+
+
 def test_filters_restrict_the_sources(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
     answer = bundled_assistant.ask("Comment gérer la colère ?", Filters(cycles=(4,)))
     assert answer.citations and all(any(lv in ("5e", "4e", "3e") for lv in c.levels) for c in answer.citations)

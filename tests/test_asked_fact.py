@@ -33,6 +33,8 @@ def verdict(question: str, *passages: str, common: tuple[str, ...] = ()) -> str 
     ("Quand la convention a-t-elle été signée ?", {"date"}),
     ("En quelle année le site a-t-il été créé ?", {"date"}),
     ("Et on fait le point sur les paris quand ?", set()),
+    ("c'est quand les prochaines journées de formation ?", {"date"}),
+    ("Quand les élèves ont fini cette année, on fait quoi ?", set()),
     ("Quand un élève pleure, que faire ?", set()),
     ("Combien d'enseignants ont été formés ?", {"count"}),
     ("Combien de temps dure la séance ?", {"duration"}),
@@ -64,6 +66,13 @@ def test_a_count_must_sit_next_to_what_is_counted_and_words_are_numbers() -> Non
     assert verdict("Combien de classes compte l'école ?", passage) is None
     assert verdict("Combien d'écoles ont participé ?", "| Écoles participantes | 91 |") is None
     assert verdict("Combien de règles sont affichées ?", "Trois règles, affichées au tableau.") is None
+
+
+def test_a_count_in_a_table_is_read_under_its_column_header() -> None:
+    table = ("Compte rendu\n| Période | Conflits en récréation | Passages au bureau |\n| --- | --- | --- |\n"
+             "| Période 1 | 34 | 12 |\n| Période 2 | 19 | 5 |")
+    assert verdict("Combien de conflits en récréation en période 2 ?", table) is None
+    assert verdict("Combien d'élèves exclus en période 2 ?", table) == "count"
 
 
 def test_a_rate_must_be_about_what_is_asked() -> None:
@@ -136,6 +145,13 @@ def test_quand_after_another_interrogative_is_a_clause_of_time() -> None:
                      "Que faire quand un enfant a été bousculé pendant la séance ?"):
         assert "date" not in asked_fact.read_question(question).kinds, question
     assert "date" in asked_fact.read_question("Quand la convention a-t-elle été signée ?").kinds
+
+
+def test_a_question_whose_every_word_the_library_never_uses_is_declined_even_as_an_activity_request() -> None:
+    unknown_only = Relevance(coverage=0.0, dense=0.88, informative_terms=0, unknown=("conjugaison",), activity=True, margin=0.02)
+    assert unknown_only.score(WEIGHTS) > 0 and not unknown_only.answerable(0.2, 0.5, WEIGHTS)
+    known = Relevance(coverage=0.0, dense=0.88, informative_terms=1, unknown=("conjugaison",), activity=True, margin=0.02)
+    assert known.answerable(0.2, 0.5, WEIGHTS)
 
 
 def test_the_margin_is_how_far_the_best_cosine_stands_out() -> None:

@@ -64,6 +64,19 @@ def test_unknown_fields_stay_empty() -> None:
     assert meta.title == "Idees"
 
 
+def test_fields_written_on_one_line_make_a_session_sheet_but_a_spreadsheet_never_is_one() -> None:
+    sheet = LoadedDocument([Section("Niveau : CE2, CM1. Durée : 40 minutes. Compétence : communiquer de façon "
+                                    "constructive (écoute active).\n- Attendre son tour de parole.")])
+    meta = build_doc_meta(sheet, "ecole/baton-de-parole.docx", ".docx")
+    assert (meta.doc_type, meta.levels, meta.duration) == ("seance", ("CE2", "CM1"), "40 min")
+    assert meta.competences == ("communiquer",)
+    planning = LoadedDocument([Section("| Classe | Séance | Date |\n| --- | --- | --- |\n| CP | Météo | 12/09 |")])
+    assert build_doc_meta(planning, "ecole/planning-seances-cps.xlsx", ".xlsx").doc_type == "autre"
+    # « ; en appui : » inside a value is not a new field
+    both = LoadedDocument([Section("Compétence(s) visée(s) : Gérer son stress ; en appui : Avoir conscience de ses émotions")])
+    assert build_doc_meta(both, "x/fiche.docx", ".docx").competences == ("gerer_stress", "conscience_emotions")
+
+
 def test_chunks_follow_sections_then_size_with_stable_ids() -> None:
     doc = DocMeta(source="c/fiche.md", title="La météo des émotions")
     long_text = " ".join(f"Phrase numéro {i} du déroulement de la séance." for i in range(60))

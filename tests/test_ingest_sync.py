@@ -77,7 +77,7 @@ def test_bad_inputs_reported_and_nothing_stored_is_lost(tmp_path: Path, settings
     (docs / "faux.pdf").write_bytes(os.urandom(2048))
     (docs / "tronque.pdf").write_bytes(make_pdf(tmp_path / "ok.pdf", [["Texte"]]).read_bytes()[:300])
     make_pdf(docs / "chiffre.pdf", [["Secret"]], password="x")
-    (docs / "latin1.txt").write_bytes("élève".encode("latin-1"))
+    (docs / "binaire.txt").write_bytes(bytes(range(256)) * 4)
     (docs / "classeur.xlsx").write_bytes(b"PK\x03\x04")
     (docs / "enorme.txt").write_text("a" * 3_000_000, encoding="utf-8")
     # The known-good file now breaks: its previous chunks must stay.
@@ -87,13 +87,13 @@ def test_bad_inputs_reported_and_nothing_stored_is_lost(tmp_path: Path, settings
     report = ingest([docs], settings, fake_embeddings)
     failed = dict(report.failed)
     assert not report.ok and len(failed) == 8
-    for name in ("vide.md", "faux.pdf", "tronque.pdf", "chiffre.pdf", "latin1.txt", "classeur.xlsx", "enorme.txt", "guide.docx"):
+    for name in ("vide.md", "faux.pdf", "tronque.pdf", "chiffre.pdf", "binaire.txt", "classeur.xlsx", "enorme.txt", "guide.docx"):
         path = str(docs / name)
         assert path in failed, name
         assert failed[path]  # a plain reason
     assert "trop volumineux" in failed[str(docs / "enorme.txt")]
-    assert "UTF-8" in failed[str(docs / "latin1.txt")]
-    assert "non pris en charge" in failed[str(docs / "classeur.xlsx")]
+    assert "binaires" in failed[str(docs / "binaire.txt")]
+    assert "tronqué" in failed[str(docs / "classeur.xlsx")]
     after = {c.id for c in Store(settings.store).read_chunks()}
     assert before <= after, "chunks of files that failed this time must survive"
 

@@ -127,12 +127,12 @@ def test_vtt_and_srt_timestamps(tmp_path: Path) -> None:
     assert load(srt).sections[0].timestamp == "01:05"
 
 
-def test_invalid_utf8_and_unsupported_extension(tmp_path: Path) -> None:
+def test_binary_text_file_and_unsupported_extension(tmp_path: Path) -> None:
     bad = tmp_path / "notes.txt"
-    bad.write_bytes("élève".encode("latin-1"))
-    with pytest.raises(LoadError, match="UTF-8"):
+    bad.write_bytes(bytes(range(256)) * 4)  # not text in any encoding (legacy encodings: test_office_loaders.py)
+    with pytest.raises(LoadError, match="binaires"):
         load(bad)
-    other = tmp_path / "tableur.xlsx"
+    other = tmp_path / "dessin.odg"
     other.write_bytes(b"PK\x03\x04")
     with pytest.raises(LoadError, match="non pris en charge"):
         load(other)
@@ -275,3 +275,13 @@ def test_pptx_table_is_rendered_as_a_table(tmp_path: Path) -> None:
     assert load(path).sections[0].text.split("\n") == [
         "| Indicateur | Valeur |", "| --- | --- |", "| Écoles | 91 |", "| Enseignants | 499 |",
     ]
+
+
+def test_a_text_file_takes_its_first_short_line_as_title(tmp_path: Path) -> None:
+    charte = tmp_path / "charte-cour-recreation.txt"
+    charte.write_bytes("Charte de la cour de récréation\r\n\r\n1. Je joue sans faire mal.\r\n".encode("cp1252"))
+    loaded = load(charte)
+    assert loaded.title == "Charte de la cour de récréation" and "\r" not in loaded.sections[0].text
+    prose = tmp_path / "notes.txt"
+    prose.write_text("Ce texte commence par une phrase entière qui se termine par un point.\nSuite.", encoding="utf-8")
+    assert load(prose).title is None

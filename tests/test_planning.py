@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from assistant.planning import export, intent
-from assistant.planning.chat import plan_from_chat
+from assistant.extractive import Citations
+from assistant.planning.chat import plan_from_chat, workshop_text
 from assistant.planning.library import parse_duration, sheets
 from assistant.planning.progression import COMPETENCE_ORDER, build_progression
 from assistant.planning.workshop import allocate, build_workshop
@@ -227,6 +228,71 @@ def test_no_question_of_the_gold_sets_is_taken_for_a_plan() -> None:
                  if isinstance(item, dict) and item.get("question")]
     assert len(questions) > 100
     assert [q for q in questions if intent.parse(q) is not None] == []
+
+
+@pytest.mark.parametrize("text,kind,fields", [
+    ("Comment je présente le programme à des collègues en conseil des maîtres en 20 minutes ?", "atelier",
+     {"minutes": 20, "public": "collègues", "theme": "présenter le programme"}),
+    ("Je suis directrice, j'ai 20 minutes en conseil des maîtres pour convaincre l'équipe, comment je m'y prends ?",
+     "atelier", {"minutes": 20}),
+    ("réunion parents CP 30 min présenter les séances CPS", "atelier", {"minutes": 30, "public": "parents"}),
+    ("Bonjour, conseillère pédagogique, je prépare une animation de 3 heures pour des enseignants de maternelle.",
+     "atelier", {"minutes": 180, "public": "enseignants de maternelle"}),
+    ("Comment organiser 6 séances sur l'empathie avec des CM2 ?", "progression", {"level": "CM2", "sessions": 6}),
+    ("J'ai 30 minutes chaque vendredi avec mes CE1 pendant 7 semaines, que puis-je faire sur les émotions ?",
+     "progression", {"level": "CE1", "sessions": 7, "minutes": 30}),
+    ("6 séances émotions CE2 45 min", "progression", {"level": "CE2", "sessions": 6, "minutes": 45}),
+])
+def test_plan_requests_are_recognised_however_phrased(text: str, kind: str, fields: dict[str, Any]) -> None:
+    req = intent.parse(text)
+    assert isinstance(req, intent.WorkshopRequest if kind == "atelier" else intent.ProgressionRequest)
+    for name, value in fields.items():
+        assert getattr(req, name) == value, (name, req)
+
+
+@pytest.mark.parametrize("question", [
+    "Combien de séances compte la progression proposée ?",
+    "Comment animer la séance du message clair ?",
+    "Quelles compétences pour les CE2 ?",
+    "Comment animer une séance de 45 minutes sur l'empathie en CM2 ?",  # one session for a class
+    "Comment présenter le message clair en 20 minutes à mes CE1 ?",  # children, not adults
+    "Comment une enseignante de CE2 a-t-elle organisé ses séances CPS sur l'année ?",  # what a document says
+    "Je cherche une progression de grammaire pour mes CE2, vous avez ça ?",  # whether the library holds one
+    "Séquence de 4 séances sur la coopération pour des CE2 : pouvez-vous m'aider à construire la deuxième ?",
+    "On a une minute de silence demain pour un ancien professeur décédé. Comment l'expliquer à ma classe ?",
+    "Je fais l'accueil du matin : une petite est déposée à 7h devant le portail fermé, les parents sont injoignables.",
+])
+def test_questions_sharing_the_planning_vocabulary_are_not_plans(question: str) -> None:
+    assert intent.parse(question) is None
+
+
+def test_plan_intent_development_set_floor() -> None:
+    """The whole labelled file (eval/dev_plan_intent.yaml): measured 229 messages, 0.996 intent accuracy,
+    no false plan; the floors leave room for a deliberate trade-off, not for a regression."""
+    from eval.plan_intent import load, score
+
+    items = load()
+    assert len(items) >= 200 and sum(it["label"] == "question" for it in items) >= 90
+    s = score(items)
+    assert s.accuracy >= 0.95, "\n".join(s.failures)
+    assert s.false_plans <= 0.01, "\n".join(f for f in s.failures if f.lstrip().startswith("question"))
+    assert s.field_accuracy >= 0.95, "\n".join(s.failures)
+
+
+@pytest.mark.parametrize("minutes", [10, 20, 30])
+def test_short_presentation_slot_is_a_presentation(retriever: Retriever, snap: Any, minutes: int) -> None:
+    """A 10–30 min slot (conseil des maîtres, réunion de parents) gets an outline, not a refusal, and no
+    round of introductions, group rules or practice round that a trainer would strike out."""
+    plan = build_workshop(retriever, "collègues", minutes, "présenter le programme")
+    keys = [s.key for s in plan.sequence]
+    assert plan.sequence and sum(s.duration_min for s in plan.sequence) == minutes
+    assert keys[0] == "presenter" and keys[-1] == "cloture"
+    assert not {"accueil", "pratiquer", "analyser"} & set(keys)
+    assert ("vivre" in keys) == (minutes >= 20)
+    assert workshop_text(plan, snap, Citations()).startswith("**Intervention proposée — présenter le programme")
+    for ref in plan.refs():
+        assert ref.snippet in snap.chunks[snap.index_of[ref.chunk_id]].text
+    assert any(s.key == "accueil" for s in build_workshop(retriever, "collègues", 60, "présenter le programme").sequence)
 
 
 def test_plan_from_chat_returns_a_cited_answer(retriever: Retriever, snap: Any) -> None:

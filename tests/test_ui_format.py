@@ -13,7 +13,7 @@ from assistant.schema import Answer, Citation, Filters, Safety
 from assistant.settings import Settings
 from assistant.ui import format as fmt
 from assistant.ui.access import Access, load_credentials, parse_credentials
-from assistant.ui.documents import document_url, resolve_document, response_headers
+from assistant.ui.documents import document_url, resolve_document, response_headers, utf8_text
 from assistant.ui.handlers import THINKING, ChatSession, UiHandlers, filters_from_choices, safe_filename
 from tests.conftest import CORPUS
 from tests.make_docs import xss_sheet
@@ -205,6 +205,17 @@ def test_response_headers_never_render_active_content_inline() -> None:
     for name in ("a.html", "a.htm", "a.docx", "a.svg"):
         assert response_headers(Path(name))[1] == "attachment"
         assert response_headers(Path(name))[2]["X-Content-Type-Options"] == "nosniff"
+
+
+def test_text_originals_in_another_encoding_are_served_as_the_utf8_announced(tmp_path: Path) -> None:
+    notepad = tmp_path / "compte-rendu.txt"
+    notepad.write_bytes("Séance du conseil d'élèves : déjà très animée.".encode("cp1252"))
+    assert utf8_text(notepad) == "Séance du conseil d'élèves : déjà très animée.".encode("utf-8")
+    already = tmp_path / "fiche.md"
+    already.write_text("Déjà en UTF-8.", encoding="utf-8")
+    pdf = tmp_path / "rapport.pdf"
+    pdf.write_bytes(b"%PDF-1.4 \xe9")
+    assert utf8_text(already) is None and utf8_text(pdf) is None
 
 
 def test_credentials_parsing_never_echoes_passwords(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from assistant.extractive import Citations, _display
 from assistant.planning import intent
 from assistant.planning.library import Ref
 from assistant.planning.progression import Progression, build_progression
-from assistant.planning.workshop import Workshop, build_workshop
+from assistant.planning.workshop import SHORT_FORMAT_MIN, Workshop, build_workshop
 from assistant.retrieve import Retriever, Snapshot
 from assistant.schema import Answer
 from assistant.vocabulary import COMPETENCE_BY_KEY
@@ -57,7 +57,8 @@ def progression_text(plan: Progression, snap: Snapshot, cites: Citations, defaul
 
 
 def workshop_text(plan: Workshop, snap: Snapshot, cites: Citations, defaults: Sequence[str] = ()) -> str:
-    lines = [f"**Atelier proposé — {plan.theme} ; public : {plan.public} ; {plan.minutes} min**"]
+    kind = "Intervention proposée" if plan.minutes < SHORT_FORMAT_MIN else "Atelier proposé"
+    lines = [f"**{kind} — {plan.theme} ; public : {plan.public} ; {plan.minutes} min**"]
     if defaults:
         named = {"minutes": f"durée {plan.minutes} min", "theme": f"thème « {plan.theme} »"}
         lines.append("*Valeurs par défaut, à ajuster dans l'onglet « Préparer » : "

@@ -1,34 +1,126 @@
 """Chat requests that ask for a plan rather than an answer: « prépare-moi 6 séances sur les émotions
-pour mes CE2 » → a progression, « j'anime une demi-journée pour des néo-titulaires » → a workshop.
-Questions (« comment animer une séance sur les émotions en CE1 ? ») are left to the answerer."""
+pour mes CE2 » → a progression, « comment je présente le programme à des collègues en conseil des maîtres
+en 20 minutes ? » → a workshop. Questions (« comment animer une séance sur les émotions en CE1 ? »,
+« combien de séances compte la progression proposée ? ») are left to the answerer.
+
+The reading rests on the shape of a plan request rather than on its first word: a class plus several
+sessions (a count, weeks, a period) is a progression; an audience of adults (colleagues, parents, a
+conseil des maîtres…) plus a duration is a workshop. A message that asks what the documents say
+(« que dit… », « combien… », « … a-t-elle … ? ») is always a question. Measured on
+eval/dev_plan_intent.yaml with `python -m eval.plan_intent`."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
+from assistant.planning import DEFAULT_SESSION_MINUTES
 from assistant.planning.progression import MONTHS
-from assistant.vocabulary import CLASSES, fold, levels_in_text
+from assistant.vocabulary import CLASSES, COMPETENCES, fold, levels_in_text
 
 DEFAULT_SESSIONS = 6
-DEFAULT_MINUTES = 45
+DEFAULT_MINUTES = DEFAULT_SESSION_MINUTES
+DEFAULT_WORKSHOP_MINUTES = 120
 DEFAULT_THEME = "animer une séance CPS"
 
 _NUMBERS = {"une": 1, "un": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
-            "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30}
-_NUM = r"(\d+|" + "|".join(_NUMBERS) + r")"
-# A question asks how or why: it is answered from the documents, not planned.
-_QUESTION_START = re.compile(r"^(comment|pourquoi|qu'est|que |quel|quelle|quels|quelles|ou |est-ce|combien|qui |a quoi)")
+            "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30,
+            "quarante": 40, "cinquante": 50, "soixante": 60}
+_NUM = r"\b(\d+|" + "|".join(_NUMBERS) + r")"
+
+# Asking what the documents say or report: never a plan, whatever else the message holds.
+_ASKS_DOCUMENTS = re.compile(
+    r"^(?:pourquoi|combien|qu'est|qui |a quoi|ou |quand |est-ce qu|qu'a |qu'ont |qu'en |"
+    r"que (?:dit|disent|retenir|contient|contiennent|pense|pensent|montre|montrent|recommande|recommandent|"
+    r"propose|proposent|prevoit|prevoient|signifie|veut dire|faut-il))")
+# « … a-t-elle organisé … ? », « … sont-elles adaptées … ? »: a question about something that exists.
+_INVERSION = re.compile(r"\b\w+-(?:t-)?(?:il|elle|on|ils|elles)\b|\b(?:ont|sont|font|peuvent|doivent|existent|"
+                        r"durent|disent|proposent|fonctionnent|etaient|avaient|est|a)-(?:ils|elles|il|elle)\b")
+# « la progression proposée », « que recommande le guide »: what a document already holds.
+_DOCUMENT_SAYS = re.compile(
+    r"\b(?:progression|sequence|plan)s? (?:proposee|prevue|decrite|presentee|type|du guide|du cartable|"
+    r"du programme|de la fiche)s?\b|\b(?:propose|proposent|recommande|recommandent|prevoit|prevoient|decrit|decrivent|"
+    r"conseille|conseillent|suggere|suggerent) (?:le|la|les|l') ?(?:guide|cartable|fiche|document|programme|rapport|"
+    r"evaluation|formatrice|formateur|enseignante?)s?\b")
+# Phrases that start with a question word: they need the full shape of a plan to be one.
+_QUESTION_START = re.compile(r"^(?:comment|quel|quelle|quels|quelles|que |qu'|quoi|est-ce|y a-t-il)")
 _REQUEST = re.compile(
-    r"\b(prepare|preparer|construis|construire|planifie|planifier|propose|proposer|organise|organiser|elabore|"
-    r"elaborer|fais|faire|donne|il me faut|j'ai besoin|je veux|je voudrais|j'aimerais|peux-tu|pourrais-tu|"
-    r"j'anime|j'animerai|je vais animer|je dois animer|animer)\b")
-_SESSIONS = re.compile(_NUM + r"\s+seances?\b")
-_PROGRESSION = re.compile(r"\b(progression|sequence|cycle de seances|programme de seances)\b")
-_WORKSHOP = re.compile(r"\b(atelier|formation|demi-journee|demi journee|journee|matinee|apres-midi|session|"
-                       r"temps de formation|animation pedagogique)\b")
-_AUDIENCE_HINT = re.compile(r"\b(neo-titulaires?|neotitulaires?|stagiaires?|enseignants?|professeurs?|collegues?|"
-                            r"equipe|formateurs?|infirmie\w*|professionnels?|animateurs?|atsem|parents?)\b")
+    r"\b(?:prepare|preparer|prepares|construis|construire|planifie|planifier|propose|proposer|proposes|organise|"
+    r"organiser|elabore|elaborer|fais|faire|donne|conçois|concois|concevoir|il me faut|il me faudrait|"
+    r"j'ai besoin|besoin d'|je veux|je voudrais|j'aimerais|peux-tu|pourrais-tu|pouvez-vous|tu peux|"
+    r"aide-moi|aide moi|tu m'aides|j'anime|j'animerai|je vais animer|je dois|je forme|je presente|"
+    r"j'interviens|j'organise|svp|stp|s'il te plait|s'il vous plait)\b")
+
+# -- progressions: a class and several sessions ------------------------------------------------
+_SESSIONS = re.compile(_NUM + r"\s+(?:seances?|ateliers?|sequences?|temps|rendez-vous|creneaux)\b")
+_WEEKS = re.compile(r"\b(?:sur|pendant|durant|en)\s+" + _NUM[2:] + r"\s+semaines\b")
+# Words that name a plan of several sessions…
+_PLAN_NOUN = re.compile(
+    r"\b(?:progressions?|prog|sequences?|planning|calendrier|enchainement|suite de seances|cycle de seances|"
+    r"plan de seances|programme de seances|programme sur (?:\d|l'annee|un|une|la)|plan (?:sur|pour) (?:la|le|toute|"
+    r"l'annee|ma|mes)|repartir)\b")
+# … one already running (« pendant la séquence ») names none.
+_RUNNING_PLAN = re.compile(r"\b(?:pendant|durant|dans|lors de|au cours de|de) (?:la|ma|cette|notre) "
+                           r"(?:sequence|progression)\b")
+# … and spans that hold several sessions.
+_SPAN = re.compile(
+    r"\b(?:trimestres?|periode \d|\d periodes|deux periodes|trois periodes|periode de travail|pour la periode|"
+    r"toute l'annee|sur l'annee|l'annee scolaire|annuelle?|"
+    r"jusqu'(?:a|aux|en) (?:la |les )?(?:vacances|toussaint|noel|fevrier|paques|ete)|une par (?:semaine|quinzaine)|"
+    r"chaque (?:lundi|mardi|mercredi|jeudi|vendredi|semaine)|de la rentree a|tous les quinze jours)\b")
+_SEVERAL = re.compile(r"\b(?:seances|ateliers|activites)\b")
+# One session of a plan the teacher already has (« des idées pour la dernière séance ? »), or their own
+# plan to judge: the answerer handles those.
+_ONE_OF_THEIRS = re.compile(
+    r"\b(?:la|une|ma) (?:premiere|1re|deuxieme|2e|seconde|troisieme|3e|derniere|prochaine) seance\b|"
+    r"\bconstruire la (?:premiere|deuxieme|seconde|troisieme|derniere)\b|ca tient la route|"
+    r"qu'en pense[sz]|vous en pensez|tu en penses|\bvoici (?:ma|mon|notre)\b|\brelire\b|"
+    r"\b(?:verifier|corriger|valider|ameliorer) (?:ma|mon|mes|notre|nos)\b")
+# Asking whether the library holds something: the answerer shows what it has.
+_ASKS_LIBRARY = re.compile(r"\b(?:vous avez|avez-vous|as-tu|toute? prete?s?|deja faite?s?|savoir si|"
+                           r"existe-t-il|y a-t-il)\b|(?:^|[.?!]\s*)(?:y a|il y a|existe)\b")
+_PLANS = re.compile(r"\b(?:planifi\w*|programmer|construi\w*|organis\w*|repartir|etablir|prevoir|propose[rsz]?|"
+                    r"mettre en place)\b")
+# What a trainer or teacher asks once the context is given: the plan itself.
+_PLAN_ASK = re.compile(
+    r"\b(?:deroule|trame|plan|programme|progression|sequence|organiser|organise|structurer|preparer|prepares|"
+    r"construire|prevoir|proposer|propose|contenus?|m'y prendre|m'y prends|commencer|articuler|repartir|"
+    r"presenter|presente|animer)\b")
+_THEME_NAMED = re.compile(r"\b(?:competences?|themes?|sur le theme|autour du theme)\s*:\s*")
+_THEME_START = (r"sur|autour d[eu']s?|autour de la|pour travailler|travailler|pour developper|developper|"
+                r"pour apprendre a|apprendre a|aux [a-z0-9]+ a|pour mieux|afin de mieux|afin de")
+_THEME_STOP = (r"pour|en|avec|de \d+|d'une|d'un|entre|chez|dans|pendant|durant|sur|afin|a mes|a des|a ma|"
+               r"de (?:" + "|".join(MONTHS) + r")|c'est|tu|svp|stp")
+_NOT_A_THEME = re.compile(r"^(?:\d|deux|trois|quatre|cinq|six|un |une |toute|l'annee|annee|(?:le |un |ce )?trimestre|"
+                          r"la periode|sequences?\b|progressions?\b|seances?\b|"
+                          r"les? (?:seances?|cps)$|periodes?|semaines?|mois|ma classe|mes )")
+
+# -- workshops: adults, a format for adults, a duration -----------------------------------------
+# Who a workshop is for: adults, and pupils trained as délégués.
+_ADULTS = (r"neo-?titulaires?|stagiaires?|enseignant(?:e|s|es)?|professeur(?:e|s|es)?|profs|collegues?|equipes?|"
+           r"formateurs?|formatrices?|infirmie\w*|professionnels?|animateurs?|animatrices?|atsem|aesh|parents?|"
+           r"familles|directeurs?|directrices?|cpe|assistants? d'education|conseill\w+ pedagogiques?|cpc|"
+           r"elus?|inspect\w+|etudiants?|personnels?|intervenants?|partenaires|pe|m2|adultes|benevoles|"
+           r"educateurs?|educatrices?|aed|surveillants?|delegues?|agents?")
+_AUDIENCE = re.compile(r"\b(?:" + _ADULTS + r")\b")
+# Settings and formats that only exist for adults (an « atelier » may be for a class).
+_ADULT_FORMAT = re.compile(
+    r"\b(?:formations?|former|sensibiliser|sensibilisation|animation pedagogique|anim peda|conseil des maitres|"
+    r"conseil d'ecole|conseil de cycle|conseil pedagogique|reunion|conference|journee pedagogique|"
+    r"analyse de pratiques?|temps d'echange|module de formation|seminaire|webinaire|visio)\b")
+_WORKSHOP_FORM = re.compile(
+    r"\b(?:atelier|formation|former|presentation|presenter|presente|intervention|intervenir|sensibilis\w+|"
+    r"animation|anim|reunion|conference|module|session|expliquer|explique|faire decouvrir|convaincre|"
+    r"animer|organiser|structurer|deroule|trame|plan|programme|echange|journee)\b")
+# A speaker naming themself (« je suis CPC », « mon collègue et moi ») is not the audience.
+_SELF = re.compile(r"\b(?:je suis|en tant que)\s+(?:(?!et\b|je\b|j')[\w'-]+\s*){1,4}|"
+                   r"\b(?:mon|ma)\s+\w+(?:\s+et\s+moi)?|\bcomme\s+(?:une?\s+)?")
+_AUDIENCE_TAIL = re.compile(
+    r"(?:\s+(?:scolaires?|pedagogiques?|principaux|debutants?|periscolaires?|titulaires|stagiaires|relais(?: cps)?|"
+    r"experimentes?|volontaires|d'eleves|d'ecole|d'education|du second degre|du premier degre|"
+    r"(?:de|du|des)\s+(?:cycle \d|college|lycee|maternelle|cantine|l'ecole|l'inspe|la commune|la circo\w*|"
+    r"circo\w*|\d+e|cp|ce\d|cm\d|ps|ms|gs|rpi|secteur|reseau|premier degre|second degre)))*")
 
 
 @dataclass
@@ -53,26 +145,48 @@ def _number(word: str) -> int:
     return int(word) if word.isdigit() else _NUMBERS[word]
 
 
+# Times and days that are no duration: « à 7h », « une minute de silence », « toute la journée ».
+_NOT_DURATION = re.compile(
+    r"\b(?:a|vers|des|avant|apres|jusqu'a|depuis) \d+ ?h(?:\d+)?\b|\bminutes? de silence\b|"
+    r"\b(?:toute la|de la|cette|chaque|par) journee\b|\bjournees? (?:nationale|mondiale|internationale|contre|"
+    r"sans|de lutte|de la|des|du)\b|\bjours? (?:par|de la semaine)\b|\bil y a \w+ jours?\b")
+
+
 def _minutes(folded: str) -> int | None:
-    if re.search(r"\bdemi[- ]journee\b|\bmatinee\b|\bapres-midi\b", folded):
+    """The duration a message states, in minutes (« 1h30 », « une demi-heure », « 2 jours »…)."""
+    folded = _NOT_DURATION.sub(" ", folded)
+    if re.search(r"\bdemi[- ]heure\b", folded):
+        return 30
+    if re.search(r"\bdemi[- ]journees?\b|\bmatinee\b|\bapres-midi\b", folded):
         return 180
+    days = re.search(_NUM + r"\s+jours?\b", folded)
+    if days and _number(days.group(1)) <= 5:
+        return _number(days.group(1)) * 360
     if re.search(r"\bjournee\b", folded):
         return 360
-    m = re.search(_NUM + r"\s*h(?:eures?)?\s*(\d+)?\b", folded)
+    m = re.search(r"(?:\b|d')(\d+|" + "|".join(_NUMBERS) + r")\s*h(?:eures?)?\s*(\d+)?\b", folded)
     if m:
         return _number(m.group(1)) * 60 + int(m.group(2) or 0)
-    if re.search(r"\bune heure\b", folded):
+    if re.search(r"\b(?:une|dune) heure\b", folded):
         return 60
     m = re.search(_NUM + r"\s*min", folded)
     return _number(m.group(1)) if m else None
 
 
-def _after(folded: str, original: str, starts: str, stops: str) -> str | None:
-    """The words after `starts` up to `stops` (in the original spelling)."""
-    m = re.search(rf"\b(?:{starts})\s+(.+?)(?=\s+(?:{stops})\b|[,.?!;]|$)", folded)
-    if not m:
-        return None
-    return original[m.start(1):m.end(1)].strip() or None
+def _after(folded: str, original: str, starts: str, stops: str) -> list[str]:
+    """Every stretch of words after one of `starts` up to the next of `stops`, in the original spelling."""
+    out = []
+    for m in re.finditer(rf"(?:^|\b)(?:{starts})(?:\s+|(?<='))", folded):
+        stop = re.compile(rf"\s+(?:{stops})\b|[,.?!;:()]|$").search(folded, m.end())
+        text = original[m.end():stop.start() if stop else len(folded)].strip()
+        if text:
+            out.append(text)
+    return out
+
+
+def _strip_article(text: str) -> str:
+    return re.sub(r"^(?:(?:les|la|le|des|de la|du|aux|au|mes|nos|leurs?|une?|a|à)\s+|l'|d')", "", text,
+                  flags=re.IGNORECASE).strip()
 
 
 def _level_text(question: str) -> str | None:
@@ -80,61 +194,189 @@ def _level_text(question: str) -> str | None:
     if not levels:
         m = re.search(r"\b(lycee|seconde|premiere|terminale|lyceens?|cap|bts|universite)\b", fold(question))
         return question[m.start():m.end()] if m else None
-    cycles = {CLASSES[lv] for lv in levels}
     cycle = re.search(r"\bcycle ?([1-4])\b", fold(question))
-    if cycle:
+    if cycle and len({CLASSES[lv] for lv in levels}) == 1:
         return f"cycle {cycle.group(1)}"
-    return ", ".join(levels) if len(cycles) == 1 or len(levels) <= 3 else ", ".join(levels)
+    return ", ".join(levels)
+
+
+def _phrases(folded: str) -> list[str]:
+    return [p.strip() for p in re.split(r"(?<=[.?!])\s+|\s*:\s+|\s*,\s+", folded) if p.strip()]
+
+
+def _asks_documents(folded: str) -> bool:
+    """The message asks what the documents say or report (a question, never a plan)."""
+    phrases = [p.strip() for p in re.split(r"(?<=[.?!])\s+", folded) if p.strip()]
+    if _INVERSION.search(folded) or _DOCUMENT_SAYS.search(folded) or _ASKS_LIBRARY.search(folded):
+        return True
+    if _ONE_OF_THEIRS.search(folded) or any(_ASKS_DOCUMENTS.match(p) for p in phrases):
+        return True
+    # Context first, then a question of its own (« … Quels repères je peux leur donner sur la posture ? »):
+    # the last question must itself ask for the plan.
+    asked = [p for p in phrases if _QUESTION_START.match(p)]
+    return len(phrases) > 1 and bool(asked) and not _PLAN_ASK.search(asked[-1]) and not _shape(asked[-1])
+
+
+def _self_spans(folded: str) -> list[tuple[int, int]]:
+    """Where the speaker describes themself: « je suis CPC », « Bonjour, conseillère pédagogique, je… »,
+    « mon collègue et moi »."""
+    spans = [m.span() for m in _SELF.finditer(folded)]
+    pos = 0
+    for segment in re.split(r"(?<=[,:])", folded):  # leading greetings and role titles (« CPC, … »)
+        words = segment.strip(" ,:").split()
+        if not words or len(words) > 4 or not re.match(rf"(?:bonjour|bonsoir|salut|coucou|slt|madame|monsieur|"
+                                                       rf"(?:une?\s+)?(?:{_ADULTS}))\b", segment.strip()):
+            break
+        spans.append((pos, pos + len(segment)))
+        pos += len(segment)
+    return spans
+
+
+def _shape(folded: str) -> bool:
+    """The sentence alone holds a plan's shape: several sessions, or adults and a duration."""
+    several = bool(_session_count(folded) or _PLAN_NOUN.search(folded) or _SPAN.search(folded))
+    return several or bool((_audience(folded) or _ADULT_FORMAT.search(folded)) and _minutes(folded))
+
+
+def _audience(folded: str) -> re.Match[str] | None:
+    """The first adult audience the message addresses (not the speaker describing themself)."""
+    spans = _self_spans(folded)
+    for m in _AUDIENCE.finditer(folded):
+        if not any(a <= m.start() < b for a, b in spans):
+            return m
+    return None
+
+
+def _session_count(folded: str) -> int | None:
+    """How many sessions the message asks for: « 6 séances », « 4 ateliers », « pendant 7 semaines »."""
+    for m in _SESSIONS.finditer(folded):
+        n = _number(m.group(1))
+        if n >= 2:
+            return n
+    times = re.search(_NUM + r"\s*[x×]\s*\d", folded)  # « 3 × 1 h »
+    if times and _number(times.group(1)) >= 2:
+        return _number(times.group(1))
+    weeks = _WEEKS.search(folded)
+    return _number(weeks.group(1)) if weeks and _number(weeks.group(1)) >= 2 else None
+
+
+def _progression_theme(folded: str, original: str) -> list[str]:
+    named = _THEME_NAMED.search(folded)
+    if named:
+        rest = original[named.end():]
+        text = re.split(r"[.?!;:]|\s+(?:pour|en|avec)\s", rest)[0]
+        if text.strip():
+            return [_strip_article(text.strip())]
+    for text in _after(folded, original, _THEME_START, _THEME_STOP):
+        text = _strip_article(text)
+        if text and not _NOT_A_THEME.match(fold(text)):
+            return [text]
+    # « 6 séances émotions CE2 »: a competence word named without a preposition
+    for comp in COMPETENCES:
+        for kw in (fold(comp.label), *comp.keywords):
+            m = re.search(rf"\b{re.escape(kw)}\w*", folded)
+            if m:
+                return [original[m.start():m.end()]]
+    m = re.search(r"\bemotions?\b", folded)
+    return [original[m.start():m.end()]] if m else []
+
+
+def _progression(folded: str, original: str, level: str, count: int | None) -> ProgressionRequest:
+    req = ProgressionRequest(level=level)
+    if count:
+        req.sessions = count
+    else:
+        req.defaults.append("sessions")
+    minutes = _minutes(folded)
+    if minutes:
+        req.minutes = minutes
+    else:
+        req.defaults.append("minutes")
+    req.competences = _progression_theme(folded, original)
+    months = re.search(r"\b(?:de|d')\s*(\w+)\s+(?:a|au|jusqu'a|jusqu'en)\s+(\w+)", folded)
+    if months and all(m in MONTHS for m in months.groups()):
+        req.period = f"{months.group(1)}-{months.group(2)}"
+    return req
+
+
+def _public(folded: str, original: str, aud: re.Match[str] | None) -> str:
+    if aud is None:
+        if re.search(r"\bconseil des maitres|conseil de cycle|reunion de cycle", folded):
+            return "équipe enseignante (conseil des maîtres)" if "maitres" in folded else "équipe enseignante du cycle"
+        if re.search(r"\bconseil d'ecole\b", folded):
+            return "conseil d'école"
+        return "enseignants"
+    start = aud.start()
+    before = re.search(r"\b(nouveaux|nouvelles|jeunes|futurs|futures)\s+$", folded[:start])
+    if before:
+        start = before.start(1)
+    tail = _AUDIENCE_TAIL.match(folded, aud.end())
+    end = tail.end() if tail else aud.end()
+    return original[start:end].strip()
+
+
+def _workshop(folded: str, original: str, aud: re.Match[str] | None, minutes: int | None) -> WorkshopRequest:
+    req = WorkshopRequest(public=_public(folded, original, aud), minutes=minutes or DEFAULT_WORKSHOP_MINUTES,
+                          theme=DEFAULT_THEME)
+    if not minutes:
+        req.defaults.append("minutes")
+    themes = [_strip_article(t) for t in _after(folded, original, r"sur|autour d[eu']s?|autour de la|au|a la|a l'|"
+                                                r"parler d[eu']s?|parler de la|parler de l'",
+                                                r"pour|avec|de \d+|d'une|d'un|pendant|en \d+|lors|le \w+di|"
+                                                r"aupres|devant|samedi|jeudi|la semaine|tu|que|:")]
+    themes = [t for t in themes if t and not _AUDIENCE.fullmatch(fold(t)) and not re.match(
+        r"^(?:\d|conseil|reunion|quotidien|college|cycle|programme de la|la semaine)", fold(t))]
+    # « comment je présente le programme à… »: what is presented is the theme.
+    shown = _after(folded, original, r"presente|presenter|presentation d[eu']s?|presentation de la|faire decouvrir|"
+                                     r"expliquer|explique", r"a|aux|au|pour|en|lors|devant|avec|sur|de \d+|d'une|a l'")
+    # « une présentation de 20 min du programme » → « le programme »
+    articles = {"du": "le ", "de la": "la ", "des": "les ", "de l'": "l'", "d'": ""}
+    shown = [re.sub(r"^(?:de |d')?\d+\s*(?:min\w*|h\w*)\s+(du|de la|des|de l'|d')\s*",
+                    lambda m: articles[fold(m.group(1))], t, flags=re.IGNORECASE) for t in shown]
+    shown = [t for t in shown if t and not _AUDIENCE.match(fold(_strip_article(t)))]
+    if themes:
+        req.theme = themes[0]
+    elif shown:
+        req.theme = "présenter " + shown[0]
+    else:
+        req.defaults.append("theme")
+    return req
 
 
 def parse(question: str) -> ProgressionRequest | WorkshopRequest | None:
     """The planner's fields when the message asks for a plan; None for an ordinary question."""
-    original = " ".join(question.split())
+    original = unicodedata.normalize("NFC", " ".join(question.split()))
     folded = fold(original)
-    # A message that asks how/why/what anywhere (« …Quels repères je peux leur donner ? ») wants an answer.
-    if any(_QUESTION_START.match(part.strip()) for part in re.split(r"(?<=[.?!])\s+", folded)):
+    if len(folded) != len(original):
+        original = folded  # a ligature folded to two letters: spans are taken from the folded text
+    if _asks_documents(folded):
         return None
-    if not _REQUEST.search(folded):
-        return None
-    sessions = _SESSIONS.search(folded)
-    if sessions and _number(sessions.group(1)) < 2:
-        sessions = None  # « une séance sur la colère » asks for one sheet: the answerer lays it out
-    if sessions or _PROGRESSION.search(folded):
-        level = _level_text(original)
-        if level is None:
-            return None  # a progression needs a class; without one the question is answered instead
-        req = ProgressionRequest(level=level)
-        if sessions:
-            req.sessions = _number(sessions.group(1))
-        else:
-            req.defaults.append("sessions")
-        minutes = _minutes(folded)
-        if minutes:
-            req.minutes = minutes
-        else:
-            req.defaults.append("minutes")
-        theme = _after(folded, original, r"sur|autour d[eu']s?|pour travailler", r"pour|en|avec|de \d+|d'une|de novembre|entre|chez|dans")
-        if theme:
-            req.competences = [re.sub(r"^(?:les|la|le|l'|des|de la|du)\s*", "", theme, flags=re.IGNORECASE)]
-        months = re.search(r"\b(?:de|d')\s*(\w+)\s+(?:a|au|jusqu'a|jusqu'en)\s+(\w+)", folded)
-        if months and all(m in MONTHS for m in months.groups()):
-            req.period = f"{months.group(1)}-{months.group(2)}"
-        return req
-    if _WORKSHOP.search(folded) or ("j'anime" in folded and _AUDIENCE_HINT.search(folded)):
-        if not _AUDIENCE_HINT.search(folded):
-            return None
-        minutes = _minutes(folded)
-        req_w = WorkshopRequest(public="", minutes=minutes or 120, theme=DEFAULT_THEME)
-        if not minutes:
-            req_w.defaults.append("minutes")
-        public = _after(folded, original, r"pour|aupres d[eu']s?|avec", r"sur|autour|de \d+|d'une|en|pendant")
-        m = _AUDIENCE_HINT.search(folded)
-        req_w.public = re.sub(r"^(?:des|les|mes|nos|une|un|de|d')\s+", "", public, flags=re.IGNORECASE) if public else (
-            original[m.start():m.end()] if m else "enseignants")
-        theme = _after(folded, original, r"sur|autour d[eu']s?", r"pour|avec|de \d+|d'une|pendant")
-        if theme:
-            req_w.theme = re.sub(r"^(?:les|la|le|l'|des)\s*", "", theme, flags=re.IGNORECASE)
-        else:
-            req_w.defaults.append("theme")
-        return req_w
+    questioning = any(_QUESTION_START.match(p) for p in _phrases(folded))
+    requesting = bool(_REQUEST.search(folded))
+    minutes = _minutes(folded)
+    aud = _audience(folded)
+    adult_format = bool(_ADULT_FORMAT.search(folded))
+    level = _level_text(original)
+    count = _session_count(folded)
+
+    # A class and several sessions: a progression, asked however (« comment répartir 8 séances… »).
+    plan_noun = _PLAN_NOUN.search(_RUNNING_PLAN.sub(" ", folded))
+    # Weeks or a period alone (« chaque vendredi », « ce trimestre ») also describe rituals and context:
+    # they make a progression with sessions named, or with a verb that plans.
+    several = bool(count and _SESSIONS.search(folded)) or bool(
+        (count or _SPAN.search(folded)) and (_SEVERAL.search(folded) or _PLANS.search(folded)
+                                             or (count and requesting)))
+    # Adults named beside « 6 séances pour mes CE2 » (« …et associer les parents ») leave it a progression.
+    if level and not adult_format and (plan_noun or several) and not (aud and not _SESSIONS.search(folded)):
+        return _progression(folded, original, level, count)
+    # Adults, a format for them and a duration: a workshop, even when phrased « comment je présente… ».
+    if (aud or adult_format) and (_WORKSHOP_FORM.search(folded) or requesting):
+        if minutes is not None:
+            return _workshop(folded, original, aud, minutes)
+        # Without a duration, the format must be what is asked for, not what a question serves
+        # (« …la différence entre une IP et un signalement, pour une formation des AED ? »).
+        if aud and requesting and not questioning and re.search(
+                r"(?<!pour )(?<!pour la )(?<!pour une )(?<!pour un )(?<!c'est )\b(?:atelier|formation|animation|"
+                r"intervention|presentation|reunion|module)\b", folded):
+            return _workshop(folded, original, aud, None)
     return None

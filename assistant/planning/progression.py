@@ -278,6 +278,10 @@ def build_progression(snap: Snapshot, level: str, competences: list[str], sessio
         if too_long:
             names = ", ".join(f"« {s.doc.title} » ({s.minutes} min)" for s in too_long[:4])
             plan.gaps.append(f"Fiches écartées car plus longues que le créneau : {names}.")
+        neighbours = _neighbouring_sheets(snap, wanted, levels, minutes, {s.source for _, _, s in chosen})
+        if neighbours:
+            names = ", ".join(f"« {s.doc.title} » ({label_of})" for s, label_of in neighbours[:4])
+            plan.gaps.append(f"Fiches de compétences voisines pour {label}, à ajouter si elles conviennent : {names}.")
     first_ritual = next((s.ritual for s in plan.sessions if s.ritual), None)
     plan.ritual_principle = principles["ritual"]
     if first_ritual:
@@ -292,6 +296,25 @@ def build_progression(snap: Snapshot, level: str, competences: list[str], sessio
         plan.notes.append(("Toutes les compétences choisies portent sur soi : alterner avec une compétence sociale.",
                            principles["not_alone"]))
     return plan
+
+
+def _neighbouring_sheets(snap: Snapshot, wanted: list[str], levels: list[str], minutes: int,
+                         used: set[str]) -> list[tuple[Sheet, str]]:
+    """Sheets of the level (then its cycle) that fit the slot and work another competence of the same CPS
+    category as a wanted one (coopération → communication, empathie…), with that competence's label."""
+    categories = {COMPETENCE_BY_KEY[k].category for k in wanted}
+    asked, cycles = set(levels), set(cycles_of(levels))
+    found: list[tuple[int, int, Sheet, str]] = []
+    for sheet in sheets(snap):
+        if sheet.source in used or sheet.minutes > minutes:
+            continue
+        tier = 0 if asked & set(sheet.doc.levels) else 1 if cycles & set(sheet.doc.cycles) else None
+        other = [k for k in sheet.doc.competences
+                 if k in COMPETENCE_BY_KEY and k not in wanted and COMPETENCE_BY_KEY[k].category in categories]
+        if tier is not None and other:
+            found.append((tier, sheet.minutes, sheet, COMPETENCE_BY_KEY[other[0]].label))
+    found.sort(key=lambda f: (f[0], f[1], f[2].source))
+    return [(sheet, label) for _, _, sheet, label in found]
 
 
 def _unique(refs: list[Ref]) -> list[Ref]:

@@ -5,14 +5,15 @@ its own words; the theme and the audience pick the sheets and passages through h
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.extractive import _display, select_sentences
 from assistant.planning.library import Ref, Sheet, find_passage, first_sentence, sheets
 from assistant.retrieve import Hit, Retriever
-from assistant.schema import Filters
-from assistant.vocabulary import cycles_of, levels_in_text
+from assistant.schema import Chunk, Filters
+from assistant.vocabulary import cycles_of, fold, levels_in_text
 
 AUDIENCES: tuple[str, ...] = ("nouveaux enseignants", "enseignants expérimentés", "équipe d'école",
                               "professionnels de santé")
@@ -36,6 +37,10 @@ PHASES: tuple[tuple[str, str, float, str, tuple[str, ...], str], ...] = (
      "Phrase de synthèse du groupe, tour de table sur ce que chacun retient, remise des documents."),
 )
 SAFETY_NEEDLE = "Il faut s'y préparer avant la première séance"
+# Below this, the slot is a presentation (a conseil des maîtres, a réunion de parents): no round of
+# introductions and group rules, no practice round; present, let the group glimpse an activity, answer.
+SHORT_FORMAT_MIN = 45
+MIN_MINUTES = 5
 
 
 @dataclass
@@ -116,20 +121,51 @@ def _best_sentence(retriever: Retriever, query: str, hit: Hit) -> Ref | None:
     """The passage's sentence that carries most of the query's rare words; None for a table (a row is
     no message)."""
     snap = retriever.snapshot()
+    if _invented(hit.chunk):
+        return None
     chosen = select_sentences(snap.lexical.query_terms(query), [hit], snap.lexical.idf, limit=3)
     for sentence in [c.sentence for c in chosen] + [first_sentence(hit.chunk)]:
-        if not sentence.lstrip().startswith("|"):
+        plain = _display(sentence).strip(" *")
+        # a message is a whole statement: not a table row, not a list item cut at « ; » or « : »
+        if not sentence.lstrip().startswith("|") and len(plain) >= 40 and not plain.endswith((";", ":", ",")):
             return Ref.of(hit.chunk, sentence)
     return None
+
+
+def _invented(chunk: Chunk) -> bool:
+    """A passage a guide marks as a made-up example (« Exemple fictif »): no key message to present as fact."""
+    return any(re.search(r"\b(fictif|fictive|fictifs|imaginaire)\b", fold(h)) for h in chunk.heading_path)
+
+
+def _short_steps(plan: Workshop, chosen: list[Sheet], minutes: int) -> list[tuple[str, str, float, Ref, str, list[Ref]]]:
+    """A presentation slot: the programme and its findings, a glimpse of one activity (from 20 min),
+    then questions and the documents to take away."""
+    steps: list[tuple[str, str, float, Ref, str, list[Ref]]] = []
+    if plan.key_messages:
+        steps.append(("presenter", "Présenter les CPS et le programme", 3.0, plan.key_messages[0].ref,
+                      "Ce que sont les CPS, ce que propose le programme et ce qu'en disent les guides et "
+                      "l'évaluation : les messages clés ci-dessous.", [m.ref for m in plan.key_messages[1:]]))
+    act = chosen[0].main_activity() if chosen else None
+    if act is not None and minutes >= 20:
+        steps.append(("vivre", f"Faire découvrir une activité : « {chosen[0].doc.title} »", 2.0, act,
+                      f"Une étape courte de la fiche, montrée ou vécue par le groupe. {_display(act.snippet)}", []))
+    closing = chosen[0].duration_ref() if chosen else (plan.key_messages[-1].ref if plan.key_messages else None)
+    if closing is not None:
+        steps.append(("cloture", "Questions et suite", 1.0, closing,
+                      "Questions du groupe, puis remise des documents ci-dessous.", []))
+    if not steps:
+        plan.gaps.append("La bibliothèque ne contient rien sur ce thème à présenter.")
+    return steps
 
 
 def build_workshop(retriever: Retriever, public: str, minutes: int, theme: str) -> Workshop:
     """Outline a workshop of `minutes` on `theme` for `public`, every element cited."""
     snap = retriever.snapshot()
     plan = Workshop(public, minutes, theme)
-    if minutes < 20:
-        plan.gaps.append("Un atelier de moins de 20 minutes ne laisse pas le temps de vivre puis d'analyser une activité.")
+    if minutes < MIN_MINUTES:
+        plan.gaps.append(f"Moins de {MIN_MINUTES} minutes : pas de déroulé possible.")
         return plan
+    short = minutes < SHORT_FORMAT_MIN
     query = f"{theme} {public}".strip()
 
     by_source = {s.source: s for s in sheets(snap)}
@@ -138,7 +174,7 @@ def build_workshop(retriever: Retriever, public: str, minutes: int, theme: str) 
     sheet_hits = retriever.search(query, Filters(doc_types=("seance",), cycles=cycles), k=6, per_doc=1,
                                   query_vec=query_vec)
     chosen: list[Sheet] = []
-    wanted_sheets = 2 if minutes >= 150 else 1
+    wanted_sheets = 2 if minutes >= 150 else 1  # in a short slot, the sheet is shown or handed out
     for hit in sheet_hits:
         sheet = by_source.get(hit.chunk.doc.source)
         if sheet and sheet.main_activity() and sheet not in chosen:
@@ -146,35 +182,11 @@ def build_workshop(retriever: Retriever, public: str, minutes: int, theme: str) 
         if len(chosen) == wanted_sheets:
             break
 
-    keys = ["accueil", "vivre", "analyser", "reperes", "pratiquer", "cloture"]
-    if minutes < 90:
-        keys.remove("pratiquer")
-    if minutes < 45:
-        keys.remove("reperes")
-    steps: list[tuple[str, str, float, Ref, str, list[Ref]]] = []
-    for key, title, weight, needle, types, activity in PHASES:
-        if key not in keys:
-            continue
-        ref = find_passage(snap, needle, types)
-        if key == "vivre":
-            if not chosen:
-                plan.gaps.append("Aucune fiche de séance de la bibliothèque ne correspond au thème : pas d'activité à faire vivre.")
-                continue
-            for sheet in chosen:
-                act = sheet.main_activity()
-                assert act is not None
-                steps.append((key, f"{title} : « {sheet.doc.title} »", weight, act,
-                              f"{activity} {_display(act.snippet)}", [ref] if ref else []))
-            continue
-        if ref is None:
-            plan.gaps.append(f"Étape « {title} » : la bibliothèque ne contient pas le passage qui la fonde ; étape non proposée.")
-            continue
-        steps.append((key, title, weight, ref, activity, []))
-    for (key, title, _, ref, activity, extra), dur in zip(steps, allocate([s[2] for s in steps], minutes)):
-        plan.sequence.append(Step(key, title, dur, activity, ref, extra))
-
-    # Key messages: the guides first, then the evaluation's findings.
-    for types, k in ((("guide",), 3), (("evaluation",), 2)):
+    # Key messages: the guides first, then the evaluation's findings; a short presentation starts from
+    # what the programme is.
+    sources = ((("presentation",), 1), (("guide",), 2), (("evaluation",), 2)) if short else (
+        (("guide",), 3), (("evaluation",), 2))
+    for types, k in sources:
         for hit in retriever.search(query, Filters(doc_types=types), k=k, per_doc=1, query_vec=query_vec):
             ref = _best_sentence(retriever, query, hit)
             if ref is not None:
@@ -182,10 +194,41 @@ def build_workshop(retriever: Retriever, public: str, minutes: int, theme: str) 
     if not any(m.ref.doc_type == "evaluation" for m in plan.key_messages):
         plan.gaps.append("Aucun résultat d'évaluation dans la bibliothèque sur ce thème.")
 
+    steps: list[tuple[str, str, float, Ref, str, list[Ref]]] = []
+    if short:
+        steps = _short_steps(plan, chosen, minutes)
+    else:
+        keys = ["accueil", "vivre", "analyser", "reperes", "pratiquer", "cloture"]
+        if minutes < 90:
+            keys.remove("pratiquer")
+        for key, title, weight, needle, types, activity in PHASES:
+            if key not in keys:
+                continue
+            ref = find_passage(snap, needle, types)
+            if key == "vivre":
+                if not chosen:
+                    plan.gaps.append("Aucune fiche de séance de la bibliothèque ne correspond au thème : pas d'activité à faire vivre.")
+                    continue
+                for sheet in chosen:
+                    act = sheet.main_activity()
+                    assert act is not None
+                    steps.append((key, f"{title} : « {sheet.doc.title} »", weight, act,
+                                  f"{activity} {_display(act.snippet)}", [ref] if ref else []))
+                continue
+            if ref is None:
+                plan.gaps.append(f"Étape « {title} » : la bibliothèque ne contient pas le passage qui la fonde ; étape non proposée.")
+                continue
+            steps.append((key, title, weight, ref, activity, []))
+    for (key, title, _, ref, activity, extra), dur in zip(steps, allocate([s[2] for s in steps], minutes)):
+        plan.sequence.append(Step(key, title, dur, activity, ref, extra))
+
     # Objectives: live the chosen activity; know what the best-matching guides say.
+    lived = {s.ref.chunk_id for s in plan.sequence if s.key == "vivre"}
     for sheet in chosen:
-        plan.objectives.append(Item(f"Avoir vécu puis analysé une activité CPS : « {sheet.doc.title} ».",
-                                    sheet.duration_ref()))
+        act = sheet.main_activity()
+        if act is not None and act.chunk_id in lived:
+            what = "Avoir découvert" if short else "Avoir vécu puis analysé"
+            plan.objectives.append(Item(f"{what} une activité CPS : « {sheet.doc.title} ».", sheet.duration_ref()))
     seen_sections: set[tuple[str, str]] = set()
     for msg in plan.key_messages:
         if msg.ref.doc_type != "guide":

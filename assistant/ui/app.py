@@ -15,7 +15,7 @@ from assistant.ui import format as fmt
 from assistant.ui import planner
 from assistant.ui.access import Access, load_credentials
 from assistant.ui.assets import CITE_JS, CSS, FOCUS_PASSAGE_JS, SCROLL_ANSWER_JS
-from assistant.ui.documents import ROUTE, response_headers
+from assistant.ui.documents import ROUTE, response_headers, utf8_text
 from assistant.ui.handlers import PRIVACY_NOTE, ChatSession, UiHandlers
 
 # Extractive answers are CPU-bound (query embedding, BM25, partly under the GIL): on 2 cores, 20
@@ -263,7 +263,9 @@ def launch(demo: gr.Blocks, settings: Settings, host: str = "127.0.0.1", port: i
 def _add_document_route(app: Any, handlers: UiHandlers, auth_enabled: bool) -> None:
     """GET <ROUTE>/<source>: the original file of an ingested source, behind the same login as the app."""
     from fastapi import Depends, HTTPException
-    from fastapi.responses import FileResponse
+    from urllib.parse import quote
+
+    from fastapi.responses import FileResponse, Response
 
     dependencies = []
     if auth_enabled:
@@ -273,11 +275,14 @@ def _add_document_route(app: Any, handlers: UiHandlers, auth_enabled: bool) -> N
             raise RuntimeError("Gradio login check not found: refusing to serve documents without it")
         dependencies.append(Depends(check))
 
-    def document(source: str) -> FileResponse:
+    def document(source: str) -> Response:
         path = handlers.document_path(source)
         if path is None:
             raise HTTPException(status_code=404, detail="Document introuvable.")
         media_type, disposition, headers = response_headers(path)
+        body = utf8_text(path)
+        if body is not None:
+            return Response(body, media_type=media_type, headers={**headers, "Content-Disposition": f"{disposition}; filename*=utf-8''{quote(path.name)}"})
         return FileResponse(path, media_type=media_type, headers=headers, filename=path.name,
                             content_disposition_type=disposition)
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
+from assistant.errors import LoadError
 from assistant.store import Manifest
+from ingest.decode import decode_text
 
 ROUTE = "cartable/document"
 
@@ -68,3 +70,20 @@ def response_headers(path: Path) -> tuple[str, str, dict[str, str]]:
             headers["Content-Security-Policy"] = "sandbox"
         return _INLINE_TYPES[suffix], "inline", headers
     return _DOWNLOAD_TYPES.get(suffix, "application/octet-stream"), "attachment", headers
+
+
+def utf8_text(path: Path) -> bytes | None:
+    """A text original saved in another encoding (cp1252 from Notepad or Excel, UTF-16…), re-encoded as the
+    UTF-8 its response announces; None when the file is served as it is (UTF-8 already, or not shown as text)."""
+    if path.suffix.lower() not in _INLINE_TYPES or path.suffix.lower() == ".pdf":
+        return None
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        pass
+    try:
+        return decode_text(data).encode("utf-8")
+    except LoadError:  # not text in any encoding; served as it is, the sandbox keeps it inert
+        return None

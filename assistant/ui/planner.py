@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import CartableError
+from assistant.planning import DEFAULT_SESSION_MINUTES
 from assistant.planning import export
 from assistant.planning.progression import build_progression
 from assistant.planning.workshop import AUDIENCES, build_workshop
@@ -52,7 +53,7 @@ def progression(retriever: Retriever, level: str | None, competences: list[str] 
         return PlanOutput("Choisissez un niveau (classe ou cycle).", None, None)
     wanted = list(competences or []) + [t for t in [(free_text or "").strip()] if t]
     try:
-        plan = build_progression(retriever.snapshot(), level, wanted, int(sessions or 6), int(minutes or 45),
+        plan = build_progression(retriever.snapshot(), level, wanted, int(sessions or 6), int(minutes or DEFAULT_SESSION_MINUTES),
                                  (period or "").strip() or None, retriever.embeddings)
     except CartableError as exc:
         return PlanOutput(str(exc), None, None)

@@ -1,0 +1,34 @@
+"""Acronyms read from the library's own spelled-out forms, and questions about them searched by meaning."""
+
+from __future__ import annotations
+
+from assistant.acronyms import expand, glossary
+
+LIBRARY = [
+    "Un programme régional de renforcement des compétences psychosociales (CPS) mené en milieu scolaire.",
+    "Créé par l'IREPS Pays de la Loire (Instance régionale d'éducation et de promotion de la santé).",
+    "- **ARS** : Agence régionale de santé ; elle pilote le Projet régional de santé (PRS).",
+    "Les conseillers pédagogiques de circonscription (CPC) accompagnent les équipes.",
+    "Le rapport complet (PDF) est en ligne.",
+]
+
+
+def test_the_glossary_reads_the_three_ways_a_library_spells_an_acronym_out() -> None:
+    known = glossary(LIBRARY)
+    assert known["CPS"] == "compétences psychosociales"
+    assert known["IREPS"] == "Instance régionale d'éducation et de promotion de la santé"
+    assert known["ARS"] == "Agence régionale de santé"
+    assert known["PRS"] == "Projet régional de santé"
+    assert known["CPC"] == "conseillers pédagogiques de circonscription"
+    assert "PDF" not in known  # « rapport complet » does not spell PDF
+
+
+def test_only_questions_about_what_an_acronym_is_are_rewritten() -> None:
+    known = glossary(LIBRARY)
+    assert expand("c'est quoi les CPS ?", known) == "c'est quoi les compétences psychosociales ?"
+    assert expand("cps ça veut dire quoi ??", known) == "compétences psychosociales ça veut dire quoi ??"
+    assert expand("IREPS ?", known) == "Instance régionale d'éducation et de promotion de la santé ?"
+    assert expand("Qu'est-ce que l'ARS ?", known) == "Qu'est-ce que l'Agence régionale de santé ?"
+    for unchanged in ("Combien de séances CPS pour des CM1 ?", "Qui finance l'ARS en 2020 ?", "c'est quoi la FNES ?",
+                      "Sirena CPS, c'est quoi ?"):
+        assert expand(unchanged, known) == unchanged
