@@ -10,6 +10,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.core import Assistant
+from assistant.planning import DEFAULT_SESSION_MINUTES
 from assistant.settings import Settings
 from assistant.ui import format as fmt
 from assistant.ui import planner
@@ -202,7 +203,7 @@ def _planner_tab(assistant: Assistant) -> None:
                                        elem_id="prog-free")
                 with gr.Row():
                     sessions = gr.Number(6, precision=0, minimum=1, maximum=40, label="Séances", elem_id="prog-sessions")
-                    minutes = gr.Number(45, precision=0, minimum=5, maximum=480, label="Minutes par séance",
+                    minutes = gr.Number(DEFAULT_SESSION_MINUTES, precision=0, minimum=5, maximum=480, label="Minutes par séance",
                                         elem_id="prog-minutes")
                 period = gr.Textbox(label="Période (facultatif, ex. : novembre-février)", lines=1, elem_id="prog-period")
                 prog_btn = gr.Button("Construire la progression", variant="primary", elem_id="prog-build")
