@@ -20,9 +20,10 @@ _AFTER = re.compile(r"(?<![\w-])\**(" + _ACRONYM + r")\**(?:\s+(?:[A-Z][\w'’-]
                     r"(?:\(([^()]{6,120})\)|:\s*([^.;:\n()]{6,120}))")
 _SMALL = frozenset("de des du d la le les l et en a au aux pour sur".split())
 # The words of « c'est quoi les CPS ? », « que veut dire IREPS exactement ? », « CPS ça veut dire quoi ? ».
-_WHAT_WORDS = frozenset("""c est-ce qu l d c'est est quoi qu'est-ce qu'est ce que qu que veut dire ca signifie signifient exactement en gros
-au juste donc alors deja svp stp les le la l' un une des du de d' sont se cela ceci definition definir sigle sigles
-acronyme terme mot mots veulent quel quelle""".split())
+# Compared word by word with apostrophes split off (« c'est » is « c » and « est »).
+_WHAT_WORDS = frozenset("""c est est-ce qu l d quoi ce que veut dire ca signifie signifient exactement en gros au juste donc
+alors deja svp stp les le la un une des du de sont se cela ceci definition definir sigle sigles acronyme terme mot
+mots veulent quel quelle""".split())
 
 
 def _initials(words: list[str]) -> str:

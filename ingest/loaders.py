@@ -23,10 +23,6 @@ from ingest.tables import render_table
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
-def _decode(data: bytes, path: Path) -> str:
-    return decode_text(data)
-
-
 def markdown_sections(body: str) -> tuple[list[Section], str | None]:
     """Split Markdown along its headings; each section carries its heading path. Returns the sections
     and the first level-1 heading (a title candidate)."""
@@ -64,7 +60,7 @@ def load_markdown(path: Path) -> LoadedDocument:
     import frontmatter  # python-frontmatter
     import yaml
 
-    text = _decode(path.read_bytes(), path)
+    text = decode_text(path.read_bytes())
     try:
         post = frontmatter.loads(text)
     except yaml.YAMLError as exc:
@@ -77,7 +73,7 @@ def load_markdown(path: Path) -> LoadedDocument:
 def load_text(path: Path) -> LoadedDocument:
     """Plain text: one section; a short first line without a final full stop is the title (« Charte de la
     cour de récréation »), rather than the file name with its accents lost."""
-    text = _decode(path.read_bytes(), path).replace("\r\n", "\n").replace("\r", "\n")
+    text = decode_text(path.read_bytes()).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return LoadedDocument([])
     first = text.strip().split("\n", 1)[0].strip()
@@ -254,7 +250,7 @@ def _html_parts(html: str) -> tuple[list[Section], str | None, str | None] | Non
 
 
 def load_html(path: Path) -> LoadedDocument:
-    parts = _html_parts(_decode(path.read_bytes(), path))
+    parts = _html_parts(decode_text(path.read_bytes()))
     if parts is None:
         raise LoadError("aucun contenu principal n'a été trouvé dans la page HTML")
     sections, h1, title = parts
@@ -388,7 +384,7 @@ def load_subtitles(path: Path, max_chars: int = 700) -> LoadedDocument:
     import webvtt
     from webvtt.errors import MalformedFileError
 
-    text = _decode(path.read_bytes(), path)  # any encoding; a clear error for binary junk
+    text = decode_text(path.read_bytes())  # any encoding; a clear error for binary junk
     try:
         captions = webvtt.from_buffer(io.StringIO(text), format="srt" if path.suffix.lower() == ".srt" else "vtt")
     except (MalformedFileError, ValueError, IndexError) as exc:
@@ -421,7 +417,7 @@ def load_xls(path: Path) -> LoadedDocument:
     if head == OLE_MAGIC or head.startswith(b"PK\x03\x04"):
         return load_spreadsheet(path)
     try:
-        text = _decode(path.read_bytes(), path)
+        text = decode_text(path.read_bytes())
     except LoadError as exc:
         raise LoadError("ce n'est pas un classeur Excel (.xls) lisible : ni l'ancien format binaire, ni un export "
                         "HTML ou texte (fichier abîmé ?)") from exc
@@ -460,6 +456,8 @@ LOADERS: dict[str, Callable[[Path], LoadedDocument]] = {
     ".epub": load_epub,
 }
 PAGED = {".pdf"}
+# Formats whose content is rows (budgets, inventories, plannings), never a session sheet's prose.
+TABLES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv"})
 # Old binary formats no maintained pure-Python library reads: refused with what to do instead.
 LEGACY = {
     ".doc": "les documents Word de l'ancien format (.doc) ne sont pas lus : enregistrez-le au format .docx ou .odt "

@@ -9,6 +9,7 @@ from typing import Any
 
 from assistant.schema import DocMeta, LoadedDocument
 from assistant.vocabulary import DOC_TYPES, competence_from_label, fold, levels_in_text, normalise_levels
+from ingest.loaders import TABLES
 
 # Front-matter keys accepted in French as well as in English.
 _ALIASES = {
@@ -27,8 +28,6 @@ _DOC_TYPE_WORDS: list[tuple[str, tuple[str, ...]]] = [
 # 40 minutes. Compétence : … »); its value stops where the next such field starts.
 _FIELD_LINE = (r"(?:^|(?<=\.)\s+)\W*(?:{label})\W*\s*:\s*\**\s*"
                r"(.+?)(?=\.\s+\W*[a-z][a-z' ()]{{1,30}}\s*:|\s*$)")
-# Spreadsheets list sessions, inventories or budgets: a file name with « séances » does not make one a sheet.
-_TABLES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv"})
 
 
 def _field_line(text: str, labels: str) -> str | None:
@@ -56,8 +55,8 @@ def infer_doc_type(text: str, relpath: str, suffix: str) -> str:
     for part in [fold(p) for p in Path(relpath).parts]:
         stem = Path(part).stem
         for doc_type, words in _DOC_TYPE_WORDS:
-            if doc_type == "seance" and suffix in _TABLES:
-                continue
+            if doc_type == "seance" and suffix in TABLES:
+                continue  # a spreadsheet named « planning-seances » lists sessions; it is not a sheet
             if any(stem == w or stem.startswith(w + "-") or stem.startswith(w + "_") or f"-{w}" in stem for w in words):
                 return doc_type
     folded = fold(text)
@@ -128,7 +127,7 @@ def build_doc_meta(loaded: LoadedDocument, source: str, suffix: str) -> DocMeta:
         competences = infer_competences(text)
 
     duration = normalise_duration(str(fm["duration"])) if fm.get("duration") else infer_duration(text)
-    if doc_type == "autre" and suffix not in _TABLES and duration and (levels or competences):
+    if doc_type == "autre" and suffix not in TABLES and duration and (levels or competences):
         doc_type = "seance"  # a class, a duration and a skill: a session sheet, whatever its file is called
     illustrative = fm.get("illustrative")
     return DocMeta(

@@ -20,7 +20,6 @@ from assistant.planning.progression import MONTHS
 from assistant.vocabulary import CLASSES, COMPETENCES, fold, levels_in_text
 
 DEFAULT_SESSIONS = 6
-DEFAULT_MINUTES = DEFAULT_SESSION_MINUTES
 DEFAULT_WORKSHOP_MINUTES = 120
 DEFAULT_THEME = "animer une séance CPS"
 
@@ -128,7 +127,7 @@ class ProgressionRequest:
     level: str
     competences: list[str] = field(default_factory=list)
     sessions: int = DEFAULT_SESSIONS
-    minutes: int = DEFAULT_MINUTES
+    minutes: int = DEFAULT_SESSION_MINUTES
     period: str | None = None
     defaults: list[str] = field(default_factory=list)  # fields not given in the request
 
