@@ -64,6 +64,14 @@ _ASK_DATE = re.compile(
 _OTHER_QUESTION = re.compile(r"\s*(comment|pourquoi|que |qu'|quoi|quel|quelle|qui |ou |combien|est-ce|faut-il|peut-on|dois-je|puis-je"
                              r"|y a-t-il|existe-t-il|une? (idee|activite|seance|fiche|jeu)|je (cherche|voudrais|veux|souhaite))")
 _ASK_PERCENT = re.compile(r"\b(pourcentage|pour ?cent|taux|proportion|quelle part)\b|%")
+# A question that opens by asking for something else (« quel événement… a maintenu un taux… », « de quels
+# facteurs dépend le taux… », « pourquoi le taux… ») names a rate without asking for one.
+_ASKS_OTHER_THAN_RATE = re.compile(
+    r"^\W*(?:(?:de|a|en|par|pour|sur|dans|selon|avec)\s+)?(?:quel|quelle|quels|quelles)\s+"
+    r"(?!(?:est|sont|etait|etaient|fut|sera|serait|a|ont)\b)(?!(?:taux|pourcentage|proportion|part|chiffre|niveau)\b)[a-z]"
+    r"|^\W*(?:pourquoi|comment|qui|ou)\b")
+# Shares said in words (« un quart des Chinois », « la moitié des écoles ») answer a rate like a percentage.
+_FRACTIONS = re.compile(r"\b(?:la moitie|un tiers|deux tiers|un quart|trois quarts|un cinquieme|la majorite|une minorite)\b")
 # The nouns a rate is about: "taux de réponse des enseignants", "quelle part des projets".
 _PERCENT_OF = re.compile(r"\b(?:pourcentage|taux|proportion|part) (?:de |d'|des |du )\s*([a-z-]+)(?: (?:de |d'|des |du )\s*([a-z-]+))?")
 _ASK_HOURS = re.compile(r"\b(a quelles? heures?|horaires?|heures d'ouverture)\b")
@@ -156,6 +164,8 @@ def read_question(question: str) -> AskedFact:
             per = re.match(r"\s*(?:par|chaque) ([a-z-]+)", folded[match.end():])
             if per:
                 counted.append(per.group(1))
+    if "percent" in kinds and _ASKS_OTHER_THAN_RATE.match(folded):
+        kinds.discard("percent")
     if "percent" in kinds:
         for match in _PERCENT_OF.finditer(folded):
             rated.extend(g for g in match.groups() if g)
@@ -199,7 +209,7 @@ def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def _tokens(folded: str) -> list[str]:
-    return _TOKEN.findall(folded.replace("%", " pourcent ").replace("pour cent", "pourcent"))
+    return _TOKEN.findall(_FRACTIONS.sub(" pourcent ", folded.replace("%", " pourcent ").replace("pour cent", "pourcent")))
 
 
 def _is_number(token: str) -> bool:
@@ -263,7 +273,7 @@ def _gives(kind: str, asked: AskedFact, line: str, tokens: list[str], today: dat
     if kind == "hours":
         return bool(_HAS_HOURS.search(line))
     if kind == "percent":
-        return bool(_HAS_PERCENT.search(line)) and _has_rate(tokens, asked.rated)
+        return bool(_HAS_PERCENT.search(line) or _FRACTIONS.search(line)) and _has_rate(tokens, asked.rated)
     if kind == "duration":
         return _has_duration(tokens)
     if kind == "count":
@@ -276,7 +286,17 @@ def _contains(line: str, tokens: set[str], word: str) -> bool:
         return any(str(int(word[:-1]) + n) in tokens for n in range(10))
     if "-" in word or "'" in word:
         return re.search(r"(?<![a-z0-9])" + re.escape(word) + r"(?![a-z0-9])", line) is not None
-    return word in tokens
+    return word in tokens or (len(word) >= 5 and any(_near(word, t) for t in tokens))
+
+
+def _near(word: str, token: str) -> bool:
+    """The same name give or take a plural or one letter (« Carrefours » / « Carrefour », « Edras » / « Esdras »);
+    not digits: years must match."""
+    if token.isdigit() or abs(len(token) - len(word)) > 1 or token[:1] != word[:1]:
+        return False
+    from rapidfuzz.distance import OSA
+
+    return OSA.distance(word, token, score_cutoff=1) <= 1
 
 
 _TABLE_RULE = re.compile(r":?-{2,}:?")

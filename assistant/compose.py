@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant import asked_fact, extractive, passages, query, safety
+from assistant import asked_fact, comparison, extractive, passages, query, safety
 from assistant.extractive import ABSTAIN_TEXT, Citations
 from assistant.retrieve import Hit, Snapshot
 from assistant.schema import Answer, Chunk
@@ -20,10 +20,12 @@ if TYPE_CHECKING:
 
 
 def compose(question: str, found: Retrieval, dangers: list[safety.Category], previous: Turn | None, snap: Snapshot,
-            top_k: int, protection: list[Hit] | None = None, pupil: bool = False, family: bool = False) -> Answer:
+            top_k: int, protection: list[Hit] | None = None, pupil: bool = False, family: bool = False,
+            compared: list[Retrieval] | None = None) -> Answer:
     """The extractive answer: safety block, then the body chosen by the kind of question, then further reading.
     `protection` holds the passages about protecting a child shown after a safety block; `pupil` and
-    `family` say whom the block addresses (safety.safety_block)."""
+    `family` say whom the block addresses (safety.safety_block); `compared` holds what was found for each
+    side of a comparison (assistant/comparison.py)."""
     cites = Citations()
     parts: list[str] = [safety.safety_block(dangers, pupil=pupil, family=family)] if dangers else []
     top = found.hits[:top_k]
@@ -35,6 +37,11 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
             parts.append("**Dans les documents du programme :**\n\n" + extractive.factual_answer(
                 found.terms, shown, snap.lexical.idf, cites, more=1))
         return _answer(question, found, parts, cites, dangers, abstained=False, pupil=pupil)
+
+    if compared and any(side.answerable for side in compared):
+        parts.append(compare_sides(found, compared, cites, snap, top_k))
+        parts.append(further_reading(top, cites))
+        return _answer(question, found, [p for p in parts if p], cites, dangers, abstained=False)
 
     carried = carried_sheet(question, previous, snap, found.hits)
     if not found.answerable and carried is None:
@@ -68,6 +75,34 @@ def _answer(question: str, found: Retrieval, parts: list[str], cites: Citations,
             abstained: bool, pupil: bool = False) -> Answer:
     return Answer(question=question, answer="\n\n".join(parts), abstained=abstained, citations=cites.finish(),
                   safety=safety.safety_for(dangers, pupil=pupil) if dangers else None, condensed_question=found.text)
+
+
+def compare_sides(found: Retrieval, compared: list[Retrieval], cites: Citations, snap: Snapshot, top_k: int) -> str:
+    """Each side of a comparison under its own heading: a session sheet by its header and objectives, anything
+    else by the passage that introduces it; first, a passage of the question's own retrieval that speaks of
+    every side, when there is one. A side the documents do not cover is said to be missing."""
+    idf = snap.lexical.idf
+    names = [side.text for side in compared]
+    out: list[str] = []
+    joint = comparison.speaks_of_all([h.chunk.text for h in found.hits[:3]], names, idf)
+    if joint is not None:
+        chunk = found.hits[joint].chunk
+        out += ["**Ce que les documents en disent ensemble**", ""] + extractive.lead_passage(found.terms, chunk, idf, cites) + [""]
+    for side in compared:
+        title = side.text[:1].upper() + side.text[1:]
+        if not side.answerable or not side.hits:
+            out += [f"### {title}", "", f"*Les documents ne disent rien de « {side.text} ».*", ""]
+            continue
+        best = side.hits[0].chunk
+        if best.doc.doc_type == "seance":
+            out += [extractive.sheet_answer(snap.document_chunks(best.doc.source), cites, {"Objectifs"}), ""]
+            continue
+        ranked = passages.rank_passages(snap, side.hits[:top_k], side.text, side.vector)
+        intro = introduction(snap, best.doc.source)
+        near = {h.chunk.id for h in ranked[:extractive.INTRO_WITHIN]}
+        chunk = intro if intro is not None and intro.id in near else (ranked[0].chunk if ranked else best)
+        out += [f"### {title}", ""] + extractive.lead_passage(side.terms, chunk, idf, cites) + [""]
+    return "\n".join(out).strip()
 
 
 def decline(top: list[Hit], cites: Citations, lacking: str = "") -> str:
@@ -140,13 +175,15 @@ def sheet_to_lay_out(top: list[Hit], info: query.QueryInfo, sheets: list[SheetCh
     """The session sheet to lay out: for an activity request, the sheet ranking chose (`sheets`, best
     fit of level and skill first); otherwise the best passage's sheet, or for a question naming a class,
     the best-ranked sheet for that cycle among the first three passages."""
-    if info.wants_activity and sheets:
+    # A request read by meaning alone gets a sheet when retrieval agrees: its best passage is a sheet's
+    # (« des rituels quotidiens autour des émotions en maternelle ? » is answered by a write-up).
+    if info.wants_activity and sheets and (not info.activity_by_meaning or (top and top[0].chunk.doc.doc_type == "seance")):
         return sheets[0]
     if not top:
         return None
     if top[0].chunk.doc.doc_type == "seance":
         return SheetChoice(top[0].chunk.doc.source, top[0].score, True, True)
-    if info.wants_activity or info.cycles:
+    if (info.wants_activity and not info.activity_by_meaning) or info.cycles:
         for hit in top[:3]:
             doc = hit.chunk.doc
             if doc.doc_type == "seance" and (not info.cycles or set(doc.cycles) & set(info.cycles)):
@@ -166,10 +203,12 @@ class SheetChoice:
 
 
 def rank_sheets(hits: list[Hit], cycles: tuple[int, ...], competences: tuple[str, ...]) -> list[SheetChoice]:
-    """Session sheets among the hits, those that fit both the class and the skill asked first, then
-    those that fit one of them, each group by score (for activity requests, the document score of
-    assistant/sheet_rank.py)."""
+    """Session sheets among the hits: those that fit both the class and the skill asked first; then those
+    on the skill, from the nearest cycle (a sheet on the skill asked, adapted from a neighbouring class,
+    serves the request better than another skill at the right level); then those for the class; each
+    group by score (for activity requests, the document score of assistant/sheet_rank.py)."""
     best: dict[str, SheetChoice] = {}
+    distance: dict[str, int] = {}
     for hit in hits:
         doc = hit.chunk.doc
         if doc.doc_type != "seance" or doc.source in best:
@@ -177,7 +216,8 @@ def rank_sheets(hits: list[Hit], cycles: tuple[int, ...], competences: tuple[str
         level = not cycles or bool(set(doc.cycles) & set(cycles))
         skill = not competences or bool(set(doc.competences) & set(competences))
         best[doc.source] = SheetChoice(doc.source, hit.score, level, skill, tuple(doc.competences))
-    return sorted(best.values(), key=lambda s: (-(s.level_fits + s.skill_fits), -s.score))
+        distance[doc.source] = min((abs(a - b) for a in doc.cycles for b in cycles), default=0)
+    return sorted(best.values(), key=lambda s: (-(s.level_fits + s.skill_fits), -s.skill_fits, distance[s.source], -s.score))
 
 
 def fit_notice(choice: SheetChoice, cycles: tuple[int, ...], competences: tuple[str, ...], snap: Snapshot) -> str:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant import acronyms, compose, llm, query, relevance, safety, sheet_rank, smalltalk
+from assistant import acronyms, comparison, compose, llm, query, relevance, safety, sheet_rank, smalltalk
 from assistant.compose import SheetChoice
 from assistant.retrieve import Hit, Retriever
 from assistant.schema import Answer, Filters
@@ -106,14 +106,13 @@ class Assistant:
         previous = history[-1] if history else None
         use_llm = self.chat_model is not None if use_llm is None else (use_llm and self.chat_model is not None)
 
-        # understand: a request for a plan ("prépare-moi 6 séances…") goes to the planner, unless the
-        # message reveals a child in danger
-        if not history:
-            plan = self._plan(question, use_llm)
-            if plan is not None:
-                yield plan.answer
-                yield plan
-                return
+        # understand: a request for a plan ("prépare-moi 6 séances…"), or a change to the plan just given
+        # (« plutôt 45 min »), goes to the planner, unless the message reveals a child in danger
+        plan = self._plan(question, use_llm, previous)
+        if plan is not None:
+            yield plan.answer
+            yield plan
+            return
 
         # understand + retrieve
         t0 = time.perf_counter()
@@ -126,10 +125,13 @@ class Assistant:
         dangers = judged.categories
         protection = self._protection_passages(question, found) if dangers else None
 
+        # retrieve again: each side of a comparison on its own
+        compared = self._compared(question, found, filters, mode) if not dangers else []
+
         # compose
         snap = self.retriever.snapshot()
         base = compose.compose(question, found, dangers, previous, snap, self.settings.top_k, protection, pupil=judged.pupil,
-                               family=judged.family)
+                               family=judged.family, compared=compared)
         base.filters = filters
         base.timings_ms = timings
         # A child writing about themself gets the block addressed to them, never a model's prose.
@@ -142,7 +144,8 @@ class Assistant:
         final: Answer | None = None
         block = safety.safety_block(dangers, pupil=judged.pupil, family=judged.family) if dangers else ""
         # After a safety block, the model reads only what the documents say about protecting a child.
-        sources = protection if dangers and protection else found.hits
+        # A comparison's model reads what was found for each side, in turn.
+        sources = protection if dangers and protection else (_interleaved([found] + compared) if compared else found.hits)
         for item in llm.answer_stream(self.chat_model, self.settings, question, found.text, sources, base, block):
             if isinstance(item, Answer):
                 final = item
@@ -154,17 +157,22 @@ class Assistant:
         yield final
 
     # -- steps -----------------------------------------------------------------------------
-    def _plan(self, question: str, use_llm: bool) -> Answer | None:
-        """The plan a chat message asks for (assistant/planning), or None for an ordinary question."""
+    def _plan(self, question: str, use_llm: bool, previous: Turn | None = None) -> Answer | None:
+        """The plan a chat message asks for (assistant/planning), or the previous turn's plan changed by a
+        short follow-up (« et pour des CE1 ? »); None for an ordinary question."""
         from assistant.planning import intent
         from assistant.planning.chat import plan_from_chat
 
-        if intent.parse(question) is None:
+        request = intent.parse(question)
+        if request is None and previous is not None and (earlier := intent.parse(previous.condensed)) is not None:
+            request = intent.revise(earlier, question)
+        if request is None:
             return None
         vector = self.retriever.embed_query(question) if self.settings.embedding_model == BUNDLED_MODEL else None
         if safety.assess(question, vector).categories:
             return None
-        return plan_from_chat(question, self.retriever, self.retriever.embeddings, self.chat_model if use_llm else None)
+        return plan_from_chat(question, self.retriever, self.retriever.embeddings, self.chat_model if use_llm else None,
+                              request=request)
 
     def _understand_and_retrieve(self, question: str, previous: Turn | None, filters: Filters | None, mode: str,
                                  use_llm: bool, history: list[Turn]) -> Retrieval:
@@ -183,15 +191,23 @@ class Assistant:
             return with_context
         return own
 
+    def _compared(self, question: str, found: Retrieval, filters: Filters | None, mode: str) -> list[Retrieval]:
+        """For a question comparing things (assistant/comparison.py), what is found for each side; an
+        activity request (« une activité sur la différence entre filles et garçons ») compares nothing."""
+        sides = comparison.sides(question)
+        if not sides or found.info.wants_activity:
+            return []
+        return [self._retrieve(side, side, filters, mode) for side in sides]
+
     def _retrieve(self, text: str, asked: str, filters: Filters | None, mode: str) -> Retrieval:
         """Search for `text`; judge relevance on the words the user actually asked (`asked`)."""
         snap = self.retriever.snapshot()
         # « c'est quoi les CPS ? »: the acronym matches every document; its spelled-out form finds the definition
         if acronyms.may_ask_about_one(text):
             text = acronyms.expand(text, snap.acronyms())
-        info = query.understand(text)
-        k = max(self.settings.top_k, 8)
         vector = self.retriever.embed_query(text) if mode != "bm25" else None
+        info = query.understand(text, vector if self.settings.embedding_model == BUNDLED_MODEL else None)
+        k = max(self.settings.top_k, 8)
         hits = self.retriever.search(text, filters, k=k, mode=mode, boost_cycles=info.cycles, boost_competences=info.competences,
                                      boost_doc_types=info.doc_types, query_vec=vector)
         terms = snap.lexical.query_terms(text)
@@ -253,6 +269,16 @@ class Assistant:
 
 # What the documents shown after a safety block must answer.
 PROTECTION_QUERY = "Que faire quand un enfant révèle une situation de danger : protéger l'enfant, qui alerter, information préoccupante, signalement"
+
+
+def _interleaved(found: list[Retrieval]) -> list[Hit]:
+    """The hits of several retrievals taken in turn (best of each first), each passage once."""
+    out: dict[str, Hit] = {}
+    for rank in range(max((len(f.hits) for f in found), default=0)):
+        for f in found:
+            if rank < len(f.hits):
+                out.setdefault(f.hits[rank].chunk.id, f.hits[rank])
+    return list(out.values())
 
 
 def _max_idf(n_chunks: int) -> float:

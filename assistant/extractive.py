@@ -261,6 +261,19 @@ _LEANS_ON_CONTEXT = re.compile(r"(?:elles?|ils|ce|cela|ceci|ça|celui|celle|ceux
                                re.IGNORECASE)
 
 
+def lead_passage(query_terms: list[str], chunk: Chunk, idf: Callable[[str], float], cites: Citations,
+                 budget: int = LEAD_BUDGET) -> list[str]:
+    """One passage shown on its own: its source, then its sentences around the one that carries the
+    query's words (`passage_window`), as a cited quote or table."""
+    lead = select_sentences(query_terms, [Hit(chunk, 1.0)], idf, limit=1)
+    anchor = lead[0].sentence if lead else next(iter(sentences(chunk.text)), "")
+    window = passage_window(chunk, anchor, budget=budget, forward=is_question(anchor))
+    heading = f"D'après **{chunk.doc.title}**" + (f" ({chunk.locator})" if chunk.locator else "") + " :"
+    if any(w.startswith("|") for w in window):
+        return [heading] + _table_block(chunk, window, cites)
+    return [heading, ""] + _quote(chunk, window, cites)
+
+
 def _states_an_answer(sentence: str) -> bool:
     """A sentence that can open an answer on its own: it states something (not a question, not a
     lead-in to a list ending in ':', not a table row, not leaning on a previous sentence) and is long

@@ -6,9 +6,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from assistant import activity_intent
 from assistant.errors import QuestionRejected
 from assistant.vocabulary import COMPETENCES, cycles_of, fold, levels_in_text
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # "How do I run / which activity" questions: they get a session sheet laid out as a sheet.
 _ACTIVITY = re.compile(
@@ -64,13 +69,18 @@ class QueryInfo:
     competences: tuple[str, ...] = ()  # general competences the question's words point at (a soft boost)
     doc_types: tuple[str, ...] = ()  # document types that usually answer this kind of question (a soft boost)
     definitional: bool = False  # "qu'est-ce que…", "qui porte…": the document's own introduction answers first
+    activity_by_meaning: bool = False  # the activity request was read by the model alone, not by the patterns
 
 
-def understand(question: str) -> QueryInfo:
-    """What the question says beyond its words: levels, cycles, activity intent, detail intent."""
+def understand(question: str, vector: np.ndarray | None = None) -> QueryInfo:
+    """What the question says beyond its words: levels, cycles, activity intent, detail intent. With the
+    question's multilingual-e5-small `vector`, a request for an activity the patterns miss is read by
+    meaning too (`assistant/activity_intent.py`)."""
     folded = fold(question)
     levels = tuple(levels_in_text(question))
-    wants_activity = wants_activity_in(folded, bool(levels))
+    by_patterns = wants_activity_in(folded, bool(levels))
+    by_meaning = not by_patterns and activity_intent.by_meaning(question, vector)
+    wants_activity = by_patterns or by_meaning
     definitional = bool(_DEFINITION.search(folded))
     doc_types = tuple(t for t, wanted in (("seance", wants_activity), ("presentation", definitional),
                                           ("evaluation", bool(_EVALUATION.search(folded)))) if wanted)
@@ -83,6 +93,7 @@ def understand(question: str) -> QueryInfo:
         competences=tuple(c.key for c in COMPETENCES if any(re.search(rf"\b{re.escape(k)}", folded) for k in c.keywords)),
         doc_types=doc_types,
         definitional=definitional,
+        activity_by_meaning=by_meaning,
     )
 
 

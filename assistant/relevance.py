@@ -95,6 +95,9 @@ def assess(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float],
     if not terms or not hits:
         return Relevance(0.0, max((h.dense for h in hits), default=0.0), 0, (), activity, missing, margin)
     idfs = {t: idf(t) for t in terms}
+    # A hyphenated form the library never writes (« adresse-t-il », « PS-MS ») is also indexed as its
+    # parts, which carry its meaning: counted whole, it would read as a word the library lacks.
+    idfs = {t: v for t, v in idfs.items() if v > 0 or "-" not in t} or idfs
     known = [v for v in idfs.values() if v > 0]
     absent_weight = sum(known) / len(known) if known else unknown_idf
     weights = {t: (v or absent_weight) for t, v in idfs.items()}

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     import numpy as np
 
 MODEL_FILE = "safety_model.json"
+# The danger model's nearest-neighbour view: the training questions' vectors, int8 (`Neighbours`).
+NEIGHBOURS_FILE = "safety_neighbours.npy"
 # The embedding model whose query vectors the classifier was trained on: only its vectors may be passed.
 EMBEDDING_MODEL = "bundled:multilingual-e5-small"
 
@@ -285,15 +287,22 @@ class SafetyModel:
     text_danger_b: float = 0.0
     text_category_w: np.ndarray | None = None  # (n_categories, n_features)
     text_category_b: np.ndarray | None = None  # (n_categories,)
+    neighbours: Neighbours | None = None
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> SafetyModel:
+    def from_json(cls, data: dict[str, Any], neighbour_vectors: np.ndarray | None = None) -> SafetyModel:
+        """The model from its JSON form; the neighbours' int8 vectors come in the JSON (a model just
+        fitted) or as `neighbour_vectors` (the shipped file beside it)."""
         import numpy as np
 
         def vec(x: Any) -> np.ndarray:
             return np.asarray(x, dtype=np.float32)
 
         text = data.get("text")
+        nb = data.get("neighbours")
+        quantised = nb.get("vectors", neighbour_vectors) if nb else None
+        neighbours = (Neighbours.from_quantised(np.asarray(quantised), vec(nb["scale"]), vec(nb["danger"]), int(nb["k"]),
+                                                float(nb["temperature"])) if nb and quantised is not None else None)
         return cls(
             embedding_model=data["embedding_model"], dim=int(data["dim"]),
             danger_w=vec(data["danger"]["w"]), danger_b=float(data["danger"]["b"]), threshold=float(data["danger"]["threshold"]),
@@ -305,6 +314,7 @@ class SafetyModel:
             text_danger_w=vec(text["danger"]["w"]) if text else None, text_danger_b=float(text["danger"]["b"]) if text else 0.0,
             text_category_w=vec(text["categories"]["w"]) if text else None,
             text_category_b=vec(text["categories"]["b"]) if text else None,
+            neighbours=neighbours,
         )
 
     def features(self, question: str, x: np.ndarray) -> Features:
@@ -312,11 +322,14 @@ class SafetyModel:
         return Features(x, self.text.transform(question) if self.text is not None else None)
 
     def danger_probability(self, f: Features) -> float:
-        p = _sigmoid(float(f.vector @ self.danger_w) + self.danger_b)
-        if f.ngrams is None or self.text_danger_w is None:
-            return p
-        idx, values = f.ngrams
-        return (p + _sigmoid(float(values @ self.text_danger_w[idx]) + self.text_danger_b)) / 2
+        """The mean of the views the model has: the e5 vector, the n-grams, the nearest neighbours."""
+        views = [_sigmoid(float(f.vector @ self.danger_w) + self.danger_b)]
+        if f.ngrams is not None and self.text_danger_w is not None:
+            idx, values = f.ngrams
+            views.append(_sigmoid(float(values @ self.text_danger_w[idx]) + self.text_danger_b))
+        if self.neighbours is not None:
+            views.append(float(self.neighbours.probabilities(f.vector)[0]))
+        return sum(views) / len(views)
 
     def category_probabilities(self, f: Features) -> np.ndarray:
         import numpy as np
@@ -336,6 +349,45 @@ class SafetyModel:
 
     def pupil_probability(self, x: np.ndarray) -> float:
         return _sigmoid(float(x @ self.speaker_w) + self.speaker_b)
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """The danger model's third view: how the training questions nearest to this one in e5 space are
+    labelled, a vote of the `k` nearest weighted by exp(cosine / `temperature`). A phrasing close to
+    labelled ones counts even where the linear views smooth it over (measured on two rounds of new
+    writers: scripts/train_safety.py). The vectors ship as int8 with one scale per row."""
+
+    vectors: np.ndarray  # (n, dim) float32, dequantised
+    danger: np.ndarray  # (n,) 1.0 for a danger question
+    k: int
+    temperature: float
+
+    @staticmethod
+    def quantise(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(int8 rows, float32 scale per row): row ≈ int8 · scale."""
+        import numpy as np
+
+        scale = (np.abs(X).max(axis=1) / 127.0).astype(np.float32)
+        scale[scale == 0] = 1.0
+        return np.round(X / scale[:, None]).astype(np.int8), scale
+
+    @classmethod
+    def from_quantised(cls, q: np.ndarray, scale: np.ndarray, danger: np.ndarray, k: int, temperature: float) -> Neighbours:
+        import numpy as np
+
+        return cls(q.astype(np.float32) * scale[:, None], np.asarray(danger, dtype=np.float32), k, temperature)
+
+    def probabilities(self, X: np.ndarray) -> np.ndarray:
+        """The neighbours' danger vote for each row of `X` (e5 query vectors)."""
+        import numpy as np
+
+        S = np.atleast_2d(X).astype(np.float32) @ self.vectors.T
+        k = min(self.k, S.shape[1])
+        idx = np.argpartition(-S, k - 1, axis=1)[:, :k]
+        s = np.take_along_axis(S, idx, axis=1)
+        w = np.exp((s - s.max(axis=1, keepdims=True)) / self.temperature)
+        return (w * self.danger[idx]).sum(axis=1) / w.sum(axis=1)
 
 
 @dataclass(frozen=True)
@@ -363,8 +415,16 @@ def training_sha256(rows: list[dict[str, Any]]) -> str:
 @lru_cache(maxsize=1)
 def load_model() -> SafetyModel:
     """The shipped classifier (read once)."""
-    text = _pkg_resources.files("assistant").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
-    return SafetyModel.from_json(json.loads(text))
+    data = _pkg_resources.files("assistant").joinpath("data")
+    model = json.loads(data.joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+    vectors = None
+    if "neighbours" in model:
+        import io
+
+        import numpy as np
+
+        vectors = np.load(io.BytesIO(data.joinpath(NEIGHBOURS_FILE).read_bytes()), allow_pickle=False)
+    return SafetyModel.from_json(model, vectors)
 
 
 @lru_cache(maxsize=1)
@@ -494,9 +554,12 @@ def _numbers(line: str) -> set[str]:
     return {d.group(0).replace(" ", "") for d in found if d}
 
 
-_FAMILY_LINE = ("**Vous êtes son parent ou un proche** : écoutez-le sans le juger et ne restez pas seul·e avec cette "
-                "inquiétude ; prévenez aussi son école (directeur ou chef d'établissement, infirmier·e, CPE), qui peut "
-                "l'accompagner et alerter les services compétents. Les numéros ci-dessus répondent aussi aux familles.")
+_FAMILY_LINE = ("**Vous êtes son parent ou un proche** : écoutez l'enfant sans juger ce qu'il ou elle vous confie et ne "
+                "restez pas seul·e avec cette inquiétude ; prévenez aussi son école (directeur ou chef d'établissement, "
+                "infirmier·e, CPE), qui peut l'accompagner et alerter les services compétents. Les numéros ci-dessus "
+                "répondent aussi aux familles.")
+# The school's own procedure (who on the staff informs whom): a family is told instead what is theirs to do.
+_STAFF_PROCEDURE = "chef d'établissement"
 
 
 def safety_block(categories: list[Category], pupil: bool = False, family: bool = False) -> str:
@@ -517,10 +580,13 @@ def safety_block(categories: list[Category], pupil: bool = False, family: bool =
             lines += [f"- {g}" for g in extra]
         lines += ["", "Tu as bien fait d'écrire : en parler, c'est déjà commencer à être protégé·e."]
         return "\n".join(lines)
+    def kept(guidance: tuple[str, ...]) -> list[str]:
+        return [g for g in guidance if not (family and _STAFF_PROCEDURE in g)]
+
     lines = [f"### ⚠️ {category.label} : que faire maintenant", ""]
-    lines += [f"- {g}" for g in category.guidance]
+    lines += [f"- {g}" for g in kept(category.guidance)]
     for other in categories[1:]:
-        extra = [g for g in other.guidance if any(r.split()[-1] in g for r in other.resources if r not in category.resources)]
+        extra = [g for g in kept(other.guidance) if any(r.split()[-1] in g for r in other.resources if r not in category.resources)]
         if extra:
             lines += ["", f"**{other.label}** :"] + [f"- {g}" for g in extra]
     if family:

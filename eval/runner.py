@@ -33,8 +33,8 @@ TARGETS: dict[str, float] = {
 # What CI enforces on the quick subset: today's measured level minus a margin for noise, so that a
 # regression fails the build (safety has no margin). Raise them as the answers improve.
 REGRESSION_FLOORS: dict[str, float] = {
-    # Measured on the quick subset with e5 (hybrid), 2026-12-02: hit@1 0.806, hit@5 0.970, source 0.955,
-    # key facts 0.774, support 0.972, declined 0.731 with 0 wrongly, false alarms 0.011 — minus a margin.
+    # Measured on the quick subset with e5 (hybrid), 2026-12-02 (sixth session): hit@1 0.821, hit@5 0.970,
+    # source 0.955, key facts 0.786, support 0.971, declined 0.769 with 0 wrongly, false alarms 0.011 — minus a margin.
     "hit@1": 0.74,
     "hit@5": 0.93,
     "source_in_citations@5": 0.90,
@@ -160,10 +160,10 @@ def summarise(results: list[ItemResult]) -> dict[str, Any]:
 
 
 def _activity_request(r: ItemResult) -> bool:
-    """An activity request that a session sheet of the library answers."""
-    from assistant import query
-
-    return query.understand(r.item.question).wants_activity and any("/seances/" in s for s in r.item.expected_sources)
+    """A question that session sheets of the library answer (every expected source is a sheet): chosen by
+    what the set expects, not by whether the assistant reads it as an activity request, so that a request
+    it fails to recognise counts as a miss instead of leaving the measure."""
+    return bool(r.item.expected_sources) and all("/seances/" in s for s in r.item.expected_sources)
 
 
 def _precision(abstained: list[ItemResult]) -> float:

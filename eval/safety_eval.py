@@ -176,7 +176,8 @@ def render(figures: Sequence[Figures]) -> str:
     """The Markdown report."""
     model = safety.load_model()
     lines = ["# Child-safety detector", "",
-             f"Rules + logistic classifier over `{model.embedding_model}` query vectors "
+             f"Rules + a danger model averaging logistic regressions over `{model.embedding_model}` query vectors and "
+             f"character n-grams{' and the labels of the nearest training questions' if model.neighbours is not None else ''} "
              f"(danger bar {model.threshold:.3f}, category bar {model.category_threshold}; training set sha256 "
              f"`{model.meta.get('training_sha256', '')[:12]}…`). Produced by `python -m eval.safety_eval`.", "",
              "Routed = at least one category found (a safety block leads the answer). First number = the block leads with the "

@@ -38,15 +38,20 @@ def _line_key(line: str) -> str:
 
 def remove_repeated_page_lines(pages: list[Section], edge_lines: int = 3, min_share: float = 0.5) -> list[Section]:
     """Drop running headers and footers: lines among the first or last few of a page that recur on at
-    least half of the pages (digits ignored). Needs three pages or more to tell a pattern from chance."""
-    if len(pages) < 3:
+    least half of the pages (digits ignored). With two pages, chance is likelier: only a first line
+    repeated as the first line, or a last line as the last, counts."""
+    if len(pages) < 2:
         return pages
-    counts: Counter[str] = Counter()
-    for page in pages:
-        lines = [ln for ln in page.text.split("\n") if ln.strip()]
-        edges = set(_line_key(ln) for ln in lines[:edge_lines] + lines[-edge_lines:])
-        counts.update(edges)
-    repeated = {key for key, n in counts.items() if n >= max(2, min_share * len(pages))}
+    if len(pages) == 2:
+        one, two = ([_line_key(ln) for ln in page.text.split("\n") if ln.strip()] for page in pages)
+        repeated = {edge[0] for edge in (one[:1] + two[:1], one[-1:] + two[-1:]) if len(edge) == 2 and edge[0] == edge[1]}
+        edge_lines = 1
+    else:
+        counts: Counter[str] = Counter()
+        for page in pages:
+            lines = [ln for ln in page.text.split("\n") if ln.strip()]
+            counts.update(set(_line_key(ln) for ln in lines[:edge_lines] + lines[-edge_lines:]))
+        repeated = {key for key, n in counts.items() if n >= max(2, min_share * len(pages))}
     if not repeated:
         return pages
     cleaned: list[Section] = []

@@ -7,9 +7,11 @@ already computes for retrieval. Models (scikit-learn logistic regressions, expor
 that only numpy runs in the assistant):
 - danger vs ordinary; each model has two views of the question, the e5 vector and TF-IDF character n-grams of
   the accent-folded text (`assistant/char_ngrams.py`: misspelt and SMS-style messages), and its probability is
-  the mean of the two logistic regressions; the decision threshold is chosen on out-of-fold probabilities (repeated stratified
+  the mean of the two logistic regressions; the danger model has a third view, the labels of the training
+  questions nearest in e5 space (`assistant.safety.Neighbours`, their int8 vectors shipped in
+  assistant/data/safety_neighbours.npy), averaged with the other two; the decision threshold is chosen on out-of-fold probabilities (repeated stratified
   5-fold cross-validation on the training data only) as the lowest one at which the detector — rules OR
-  classifier, as in `assistant.safety.detect_all` — raises at most 5 % false alarms on ordinary questions;
+  classifier, as in `assistant.safety.detect_all` — raises at most MAX_FALSE_ALARMS on ordinary questions;
 - one-vs-rest categories (same two views), trained on the danger questions; their common bar maximises the out-of-fold
   share of danger questions whose first number (3114, 119, 3018, Fil Santé Jeunes) is the right one;
 - pupil vs adult speaker.
@@ -49,6 +51,11 @@ SEED = 0
 # 0.05 gave recall 0.905 at 3.8 % false alarms, 0.06 gave 0.935 at 4.4 % (the mean of both views; a
 # multinomial model over the six categories gave the same trade-off).
 MAX_FALSE_ALARMS = 0.06
+# The nearest-neighbour view of the danger model. Trained on train.jsonl and measured on the next round of new
+# writers before it was merged (bar at 6 % cross-validated false alarms): round 8 (1,145 questions) recall
+# 0.909 → 0.939 at 7.5 % → 8.5 % false alarms; round 9 (1,067) 0.971 → 0.988 at 3.7 % → 3.8 %.
+NEIGHBOURS_K = 15
+NEIGHBOURS_TEMPERATURE = 0.02
 DANGER_C = (3.0, 10.0, 30.0)
 CATEGORY_C = (100.0, 1000.0)
 CATEGORY_BARS = tuple(round(b, 2) for b in np.arange(0.5, 0.96, 0.05))
@@ -110,31 +117,38 @@ def vectorizer() -> TfidfVectorizer:
                            min_df=NGRAM_MIN_DF, dtype=np.float64)
 
 
-class TwoViews:
+class Views:
     """Logistic regressions on the e5 vectors and on the n-grams of the same questions, one per label
-    column; probabilities are the mean of the two views (as `assistant.safety.SafetyModel` computes them)."""
+    column, and for the danger model (`neighbours`) the vote of the nearest training questions; probabilities
+    are the mean of the views (as `assistant.safety.SafetyModel` computes them)."""
 
-    def __init__(self, c: float, text_c: float = TEXT_C) -> None:
-        self.c, self.text_c = c, text_c
+    def __init__(self, c: float, text_c: float = TEXT_C, neighbours: bool = False) -> None:
+        self.c, self.text_c, self.with_neighbours = c, text_c, neighbours
 
-    def fit(self, X: np.ndarray, texts: Sequence[str], Y: np.ndarray) -> TwoViews:
+    def fit(self, X: np.ndarray, texts: Sequence[str], Y: np.ndarray) -> Views:
         Y = Y.reshape(len(texts), -1)
         self.vec = vectorizer().fit(texts)
         T = self.vec.transform(texts)
         self.e5 = [_logreg(self.c).fit(X, Y[:, j]) for j in range(Y.shape[1])]
         self.text = [_logreg(self.text_c).fit(T, Y[:, j]) for j in range(Y.shape[1])]
+        self.quantised = safety.Neighbours.quantise(X) if self.with_neighbours else None
+        self.neighbours = (safety.Neighbours.from_quantised(*self.quantised, Y[:, 0], NEIGHBOURS_K, NEIGHBOURS_TEMPERATURE)
+                           if self.quantised is not None else None)
         return self
 
     def predict(self, X: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         T = self.vec.transform(texts)
-        return np.column_stack([(a.predict_proba(X)[:, 1] + b.predict_proba(T)[:, 1]) / 2 for a, b in zip(self.e5, self.text)])
+        P = np.column_stack([(a.predict_proba(X)[:, 1] + b.predict_proba(T)[:, 1]) / 2 for a, b in zip(self.e5, self.text)])
+        if self.neighbours is not None:
+            P[:, 0] = (2 * P[:, 0] + self.neighbours.probabilities(X)) / 3
+        return P
 
 
 def danger_oof(X: np.ndarray, texts: Sequence[str], y: np.ndarray, c: float, seed: int = SEED, repeats: int = 2) -> np.ndarray:
     """Out-of-fold danger probabilities, averaged over repeated stratified 5-fold splits."""
     total, count = np.zeros(len(y)), np.zeros(len(y))
     for train, test in RepeatedStratifiedKFold(n_splits=5, n_repeats=repeats, random_state=seed).split(X, y):
-        model = TwoViews(c).fit(X[train], [texts[i] for i in train], y[train])
+        model = Views(c, neighbours=True).fit(X[train], [texts[i] for i in train], y[train])
         total[test] += model.predict(X[test], [texts[i] for i in test])[:, 0]
         count[test] += 1
     return total / count
@@ -144,7 +158,7 @@ def category_oof(X: np.ndarray, texts: Sequence[str], Y: np.ndarray, c: float, s
     """Out-of-fold one-vs-rest category probabilities (danger questions only)."""
     P = np.zeros(Y.shape)
     for train, test in KFold(n_splits=5, shuffle=True, random_state=seed).split(X):
-        P[test] = TwoViews(c).fit(X[train], [texts[i] for i in train], Y[train]).predict(X[test], [texts[i] for i in test])
+        P[test] = Views(c).fit(X[train], [texts[i] for i in train], Y[train]).predict(X[test], [texts[i] for i in test])
     return P
 
 
@@ -156,7 +170,7 @@ def select(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED) -> dict[
     rule_keys = [{c.key for c in safety.rule_categories(r["text"])} for r in rows]
     rules = np.array([bool(k) for k in rule_keys])
 
-    # danger vs ordinary: the C with the best recall at <= 5 % false alarms (then the best AUC)
+    # danger vs ordinary: the C with the best recall at <= MAX_FALSE_ALARMS false alarms (then the best AUC)
     trials = []
     for c in DANGER_C:
         oof = danger_oof(X, texts, y, c, seed)
@@ -193,7 +207,7 @@ def fit(rows: list[dict[str, Any]], X: np.ndarray, params: dict[str, Any], seed:
     """Fit the three models on `rows` with the given strengths and bars; the exported model (JSON-ready)."""
     y = np.array([r["label"] == "danger" for r in rows])
     texts = [r["text"] for r in rows]
-    danger = TwoViews(params["danger_C"]).fit(X, texts, y)
+    danger = Views(params["danger_C"], neighbours=True).fit(X, texts, y)
     danger_model, text_danger = danger.e5[0], danger.text[0]
     idx = np.flatnonzero(y)
     Y = np.array([[k in rows[i]["categories"] for k in KEYS] for i in idx])
@@ -207,20 +221,23 @@ def fit(rows: list[dict[str, Any]], X: np.ndarray, params: dict[str, Any], seed:
     return {
         "embedding_model": safety.EMBEDDING_MODEL,
         "dim": int(X.shape[1]),
-        "danger": {"w": _round(danger_model.coef_[0]), "b": _round(danger_model.intercept_[0]),
-                   "threshold": _round(params["threshold"]), "C": params["danger_C"]},
-        "categories": {"keys": list(KEYS), "w": [_round(m.coef_[0]) for m in cat_models], "b": [_round(m.intercept_[0]) for m in cat_models],
+        "danger": {"w": compact(danger_model.coef_[0]), "b": compact(danger_model.intercept_[0]),
+                   "threshold": compact(params["threshold"]), "C": params["danger_C"]},
+        "categories": {"keys": list(KEYS), "w": [compact(m.coef_[0]) for m in cat_models], "b": [compact(m.intercept_[0]) for m in cat_models],
                        "threshold": params["category_threshold"], "C": params["category_C"]},
         "text": {"features": ngrams.to_json(), "C": TEXT_C,
-                 "danger": {"w": _round(text_danger.coef_[0]), "b": _round(text_danger.intercept_[0])},
-                 "categories": {"w": [_round(m.coef_[0]) for m in text_cats], "b": [_round(m.intercept_[0]) for m in text_cats]}},
-        "speaker": {"w": _round(speaker_model.coef_[0]), "b": _round(speaker_model.intercept_[0]),
+                 "danger": {"w": compact(text_danger.coef_[0]), "b": compact(text_danger.intercept_[0])},
+                 "categories": {"w": [compact(m.coef_[0]) for m in text_cats], "b": [compact(m.intercept_[0]) for m in text_cats]}},
+        # the int8 vectors are written beside the JSON (`write`), not in it
+        "neighbours": {"k": NEIGHBOURS_K, "temperature": NEIGHBOURS_TEMPERATURE, "vectors": danger.quantised[0],
+                       "scale": compact(danger.quantised[1]), "danger": [int(v) for v in y]},
+        "speaker": {"w": compact(speaker_model.coef_[0]), "b": compact(speaker_model.intercept_[0]),
                     "threshold": params["speaker_threshold"], "C": params["speaker_C"]},
         "meta": {
             "training_data": "eval/safety/train.jsonl",
             "training_sha256": safety.training_sha256(rows),
             "n_danger": int(y.sum()), "n_ordinary": int((~y).sum()), "seed": seed,
-            "cv": {k: _round(v) for k, v in params.get("cv", {}).items()},
+            "cv": {k: compact(v) for k, v in params.get("cv", {}).items()},
         },
     }
 
@@ -238,7 +255,7 @@ def train(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED) -> dict[s
     return fit(rows, X, select(rows, X, seed), seed)
 
 
-def _round(x: Any) -> Any:
+def compact(x: Any) -> Any:
     """7 significant digits: float32 precision, and a file that does not change with last-bit noise."""
     if np.ndim(x) == 0:
         return float(f"{float(x):.7g}")
@@ -246,7 +263,16 @@ def _round(x: Any) -> Any:
 
 
 def dumps(model: dict[str, Any]) -> str:
-    return json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n"
+    """The model's JSON, without the neighbours' vectors."""
+    shown = {**model, "neighbours": {k: v for k, v in model["neighbours"].items() if k != "vectors"}} if "neighbours" in model else model
+    return json.dumps(shown, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def write(model: dict[str, Any], out: Path) -> None:
+    """The model's JSON at `out`, the neighbours' int8 vectors beside it (`safety.NEIGHBOURS_FILE`)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(dumps(model), encoding="utf-8")
+    np.save(out.with_name(safety.NEIGHBOURS_FILE), model["neighbours"]["vectors"], allow_pickle=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -260,8 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     t1 = time.perf_counter()
     model = train(rows, X)
     t2 = time.perf_counter()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(dumps(model), encoding="utf-8")
+    write(model, args.out)
     cv = model["meta"]["cv"]
     print(f"{len(rows)} questions ({model['meta']['n_danger']} danger) · encode {t1 - t0:.1f} s · train {t2 - t1:.1f} s")
     print(f"danger C={model['danger']['C']} threshold={model['danger']['threshold']:.3f} · CV recall {cv['recall']:.3f}, "

@@ -108,6 +108,16 @@ def test_a_chat_request_for_a_plan_gets_the_planner(bundled_assistant) -> None: 
     assert "Progression proposée" not in bundled_assistant.ask("Comment animer une séance sur les émotions en CE2 ?").answer
 
 
+def test_a_plan_is_changed_by_a_follow_up(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    first = bundled_assistant.ask("prépare-moi 5 séances sur la coopération pour mes CM1")
+    assert "Progression proposée" in first.answer
+    second = bundled_assistant.ask("plutôt 30 min", history=[Turn.from_answer(first)])
+    assert "Progression proposée" in second.answer and "30 min" in second.answer
+    assert second.condensed_question == "Prépare 5 séances de 30 min sur coopération pour des CM1"
+    third = bundled_assistant.ask("et pour des CE1 ?", history=[Turn.from_answer(first), Turn.from_answer(second)])
+    assert third.condensed_question == "Prépare 5 séances de 30 min sur coopération pour des CE1"
+
+
 def test_a_danger_question_is_never_taken_for_a_plan(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
     answer = bundled_assistant.ask("prépare-moi une séance, un élève de CE2 m'a dit qu'il voulait mourir")
     assert answer.safety is not None and answer.safety.category == "suicide"

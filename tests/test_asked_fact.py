@@ -81,6 +81,25 @@ def test_a_rate_must_be_about_what_is_asked() -> None:
     assert verdict("Quel est le taux de réponse des enseignants ?", passage) == "percent"
 
 
+def test_a_rate_named_in_a_question_that_asks_for_something_else_is_not_asked() -> None:
+    assert "percent" not in read_question("Quel événement historique a maintenu un taux de croissance bas ?").kinds
+    assert "percent" not in read_question("De quels facteurs dépend le taux de mortalité des rats ?").kinds
+    assert "percent" in read_question("Quel est le taux de réponse des enseignants ?").kinds
+    assert "percent" in read_question("Quelle proportion des écoles a répondu ?").kinds
+
+
+def test_a_share_said_in_words_answers_a_rate() -> None:
+    assert verdict("Quelle proportion des écoles a répondu ?", "Un quart des écoles a répondu au questionnaire.") is None
+    assert verdict("Quelle proportion des écoles a répondu ?", "Plusieurs écoles ont répondu au questionnaire.") == "percent"
+
+
+def test_a_name_spelt_a_letter_apart_is_the_same_name() -> None:
+    passage = "Auchan et Carrefour sont membres de l'association."
+    assert verdict("De quelle association Auchan et Carrefours sont-ils membres ?", passage) is None
+    assert verdict("De quelle association Auchan et Leclerc sont-ils membres ?", passage) == "specific:leclerc"
+    assert verdict("Que s'est-il passé en 2013 ?", "En 2015, le programme commence.") == "specific:2013"
+
+
 def test_phone_and_upcoming_dates() -> None:
     assert verdict("Quel est le numéro de téléphone de l'association ?", "L'association accompagne les écoles.") == "phone"
     assert verdict("Quel numéro donner à un élève harcelé ?", "Le 3018, gratuit, 7 j/7 de 9 h à 23 h.") is None

@@ -22,8 +22,13 @@ def test_repeated_footer_removed_only_when_repeated() -> None:
     pages = [Section(f"En santé à l'école\nCette page parle de {t}.\nPage {i}", page=i) for i, t in enumerate(topics, 1)]
     cleaned = remove_repeated_page_lines(pages)
     assert [s.text for s in cleaned] == [f"Cette page parle de {t}." for t in topics]
+    # two pages: a first line repeated as first line, a last line as last line (digits aside) are the running lines
     two_pages = pages[:2]
-    assert remove_repeated_page_lines(two_pages) == two_pages  # too few pages to tell a pattern
+    assert [s.text for s in remove_repeated_page_lines(two_pages)] == [f"Cette page parle de {t}." for t in topics[:2]]
+    # but a line found at the top of one page and the bottom of the other is left, as is a single page
+    mixed = [Section("Sommaire\nLes émotions.", page=1), Section("La coopération.\nSommaire", page=2)]
+    assert remove_repeated_page_lines(mixed) == mixed
+    assert remove_repeated_page_lines(pages[:1]) == pages[:1]
 
 
 def test_levels_and_cycles() -> None:

@@ -35,6 +35,13 @@ def test_the_sheet_fitting_class_and_skill_comes_first_even_when_ranked_lower() 
     assert fit_notice(ranked[0], (1,), ("conscience_de_soi",), _Snap([ESTEEM_MS])) == ""
 
 
+def test_with_no_sheet_fitting_both_the_skill_asked_from_the_nearest_class_comes_first() -> None:
+    anger_cm2 = _sheet("colere-cm2", ("CM2",), ("reguler_emotions",))
+    hits = [Hit(ESTEEM_MS, 0.9), Hit(anger_cm2, 0.8), Hit(ANGER_CE1, 0.4)]
+    ranked = rank_sheets(hits, cycles=(1,), competences=("reguler_emotions",))
+    assert [s.source for s in ranked] == [ANGER_CE1.doc.source, anger_cm2.doc.source, ESTEEM_MS.doc.source]
+
+
 def test_no_fitting_sheet_is_said_plainly_with_what_differs() -> None:
     ranked = rank_sheets([Hit(ANGER_CE1, 0.9), Hit(ANGER_MS, 0.4)], cycles=(3,), competences=("reguler_emotions",))
     assert not ranked[0].level_fits and ranked[0].skill_fits

@@ -4,6 +4,7 @@ competences and themes matched with the real multilingual model."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -217,6 +218,44 @@ def test_chat_requests_fill_the_planner(text: str, expected: tuple[str, str, int
 ])
 def test_ordinary_questions_are_not_plans(question: str) -> None:
     assert intent.parse(question) is None
+
+
+@pytest.mark.parametrize(("follow_up", "fields"), [
+    ("plutôt 45 min", {"minutes": 45, "level": "CM1", "sessions": 5}),
+    ("et pour des CE1 ?", {"level": "CE1", "minutes": 60}),
+    ("en 4 séances", {"sessions": 4}),
+    ("plutôt 8", {"sessions": 8}),
+    ("merci, et en 30 minutes pour des CP ?", {"minutes": 30, "level": "CP"}),
+    ("plutôt sur la gestion des émotions", {"competences": ["gestion des émotions"], "sessions": 5}),
+])
+def test_a_short_follow_up_changes_the_plan_just_given(follow_up: str, fields: dict[str, Any]) -> None:
+    request = intent.parse("prépare-moi 5 séances sur la coopération pour mes CM1")
+    assert request is not None
+    revised = intent.revise(request, follow_up)
+    assert revised is not None
+    assert {k: getattr(revised, k) for k in fields} == fields
+    # what the conversation remembers reads back as the same request, so a second change applies to it
+    again = intent.parse(intent.describe(revised))
+    assert again is not None and (again.level, again.sessions, again.minutes, again.competences) == (
+        revised.level, revised.sessions, revised.minutes, revised.competences)
+
+
+def test_a_follow_up_changes_a_workshop_too() -> None:
+    request = intent.parse("Comment je présente le programme à des collègues en conseil des maîtres en 20 minutes ?")
+    assert isinstance(request, intent.WorkshopRequest)
+    revised = intent.revise(request, "et pour des parents, en 45 min ?")
+    assert isinstance(revised, intent.WorkshopRequest)
+    assert (revised.public, revised.minutes, revised.theme) == ("parents", 45, "présenter le programme")
+    assert intent.parse(intent.describe(revised)) == dataclasses.replace(revised, defaults=[])
+
+
+@pytest.mark.parametrize("follow_up", [
+    "c'est quoi le message clair ?", "merci", "comment je fais la 2e séance ?", "combien de temps dure la première ?",
+    "Et si un élève refuse de participer à la séance sur la coopération, je fais quoi avec lui pendant ce temps-là ?",
+])
+def test_questions_after_a_plan_are_not_changes_to_it(follow_up: str) -> None:
+    request = intent.parse("prépare-moi 5 séances sur la coopération pour mes CM1")
+    assert request is not None and intent.revise(request, follow_up) is None
 
 
 def test_no_question_of_the_gold_sets_is_taken_for_a_plan() -> None:

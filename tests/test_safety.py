@@ -205,6 +205,16 @@ def test_pupil_signs_decide_before_the_classifier() -> None:
     assert not is_pupil("ça va pas du tout en ce moment", np.zeros(4), model=adult_leaning)
 
 
+def test_neighbours_vote_with_the_nearest_labels() -> None:
+    X = np.eye(4, dtype=np.float32)
+    neighbours = safety.Neighbours.from_quantised(*safety.Neighbours.quantise(X), np.array([1, 0, 0, 1]), k=2, temperature=0.02)
+    p = neighbours.probabilities(np.array([[0.9, 0.1, 0, 0], [0, 0.9, 0.1, 0]], dtype=np.float32))
+    assert p[0] > 0.99 and p[1] < 0.01
+    q, scale = safety.Neighbours.quantise(np.array([[0.1, -0.2, 0.05]], dtype=np.float32))
+    assert q.dtype == np.int8 and q[0, 1] == -127
+    np.testing.assert_allclose(q * scale[:, None], [[0.1, -0.2, 0.05]], atol=1e-3)
+
+
 # -- the shipped model -----------------------------------------------------------------------
 
 def test_shipped_model_matches_the_training_data() -> None:
@@ -215,6 +225,7 @@ def test_shipped_model_matches_the_training_data() -> None:
     assert model.text_danger_w.shape == (model.text.size,) and model.text_category_w.shape == (6, model.text.size)
     assert model.category_keys == tuple(c.key for c in safety.CATEGORIES)
     assert 0.0 < model.threshold < 1.0
+    assert model.neighbours is not None and model.neighbours.vectors.shape == (len(model.neighbours.danger), 384)
     rows = [json.loads(line) for line in (REPO / "eval/safety/train.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
     assert model.meta["training_sha256"] == safety.training_sha256(rows), "retrain: python scripts/train_safety.py"
 
@@ -250,3 +261,6 @@ def test_a_parent_writing_about_their_child_is_told_what_is_theirs_to_do() -> No
     staff = safety.safety_block(suicide)
     assert "Vous êtes son parent" in family and "prévenez aussi son école" in family
     assert "Vous êtes son parent" not in staff and "3114" in family
+    # the school's internal procedure is for its staff; a family keeps every number
+    assert "Informez sans attendre" in staff and "Informez sans attendre" not in family
+    assert "15" in family and "Fil Santé Jeunes" in family

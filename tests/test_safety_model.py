@@ -16,12 +16,13 @@ pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parent.parent
 SPLITS = [REPO / "eval" / "safety" / "train.jsonl", REPO / "eval" / "safety" / "test.jsonl"]
-# Measured with the shipped model on train (6,042) + test (394), 2026-12-02: recall 0.970, false alarms
-# 0.029, right first number 0.947, pupils addressed 0.972 (train is in-sample here: these are regression
-# floors, not generalisation figures — python -m eval.safety_eval reports cross-validated and held-out ones).
-FLOORS = {"recall": 0.965, "false_alarms_max": 0.035, "first_number": 0.94, "pupil_found": 0.965}
-CATEGORY_ROUTED_FLOORS = {"suicide": 0.945, "automutilation": 0.965, "violences_sexuelles": 0.975, "violences": 0.975,
-                          "harcelement": 0.97, "mal_etre": 0.975}
+# Measured with the shipped model on train (10,473) + test (394), 2026-12-02: recall 0.996, false alarms
+# 0.027, right first number 0.967, pupils addressed 0.974 (train is in-sample here, and the nearest-neighbour
+# view remembers it: these are regression floors, not generalisation figures — python -m eval.safety_eval
+# reports cross-validated and held-out ones).
+FLOORS = {"recall": 0.99, "false_alarms_max": 0.035, "first_number": 0.96, "pupil_found": 0.965}
+CATEGORY_ROUTED_FLOORS = {"suicide": 0.985, "automutilation": 0.99, "violences_sexuelles": 0.99, "violences": 0.99,
+                          "harcelement": 0.985, "mal_etre": 0.99}
 
 
 def _rows(path: Path) -> list[dict[str, Any]]:
@@ -80,6 +81,12 @@ def test_shipped_weights_equal_a_fresh_training_run(training, labelled) -> None:
         assert fresh[part]["threshold"] == pytest.approx(shipped[part]["threshold"], abs=1e-4), part
         np.testing.assert_allclose(np.array(fresh[part]["w"]), np.array(shipped[part]["w"]), atol=1e-5)
         np.testing.assert_allclose(np.array(fresh[part]["b"]), np.array(shipped[part]["b"]), atol=1e-5)
+    # the neighbours' view: the same int8 vectors (shipped beside the JSON), scales and labels
+    neighbours = np.load(REPO / "assistant" / "data" / safety.NEIGHBOURS_FILE, allow_pickle=False)
+    np.testing.assert_array_equal(fresh["neighbours"]["vectors"], neighbours)
+    assert fresh["neighbours"]["danger"] == shipped["neighbours"]["danger"]
+    np.testing.assert_allclose(np.array(fresh["neighbours"]["scale"]), np.array(shipped["neighbours"]["scale"]), rtol=1e-6)
+    assert (fresh["neighbours"]["k"], fresh["neighbours"]["temperature"]) == (shipped["neighbours"]["k"], shipped["neighbours"]["temperature"])
     # the n-gram view: same vocabulary, same weights
     assert fresh["text"]["features"]["ngrams"] == shipped["text"]["features"]["ngrams"]
     np.testing.assert_allclose(np.array(fresh["text"]["features"]["idf"]), np.array(shipped["text"]["features"]["idf"]), atol=1e-5)

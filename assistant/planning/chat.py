@@ -92,10 +92,12 @@ def _with_presentation(model: BaseChatModel, question: str, body: str, refs: lis
 
 
 def plan_from_chat(question: str, retriever: Retriever, embeddings: Embeddings | None = None,
-                   chat_model: BaseChatModel | None = None) -> Answer | None:
-    """The plan a chat message asks for, as a cited Answer; None when the message is a question.
-    With a chat model, a verified presentation written by the model leads the plan (mode "llm")."""
-    request = intent.parse(question)
+                   chat_model: BaseChatModel | None = None,
+                   request: intent.ProgressionRequest | intent.WorkshopRequest | None = None) -> Answer | None:
+    """The plan a chat message asks for (or `request`, already read: a plan changed in conversation), as a
+    cited Answer; None when the message is a question. With a chat model, a verified presentation written
+    by the model leads the plan (mode "llm"). The answer remembers the request as a message (`intent.describe`)."""
+    request = request or intent.parse(question)
     if request is None:
         return None
     t0 = time.perf_counter()
@@ -117,4 +119,4 @@ def plan_from_chat(question: str, retriever: Retriever, embeddings: Embeddings |
             text, mode = f"{intro}\n\n{text}", "llm"
     text += "\n\n" + EXPORT_HINT.format(command=command)
     return Answer(question=question, answer=text, mode=mode, abstained=empty, citations=cites.finish(),
-                  timings_ms={"plan": (time.perf_counter() - t0) * 1000})
+                  timings_ms={"plan": (time.perf_counter() - t0) * 1000}, condensed_question=intent.describe(request))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import dataclasses
 from dataclasses import dataclass, field
 
 from assistant.planning import DEFAULT_SESSION_MINUTES
@@ -379,3 +380,63 @@ def parse(question: str) -> ProgressionRequest | WorkshopRequest | None:
                 r"intervention|presentation|reunion|module)\b", folded):
             return _workshop(folded, original, aud, None)
     return None
+
+
+# -- a plan changed in conversation -----------------------------------------------------------
+# A tweak is short; a longer message is a new question or a new request.
+_TWEAK_WORDS = 14
+# Session counts a tweak may give without « séances » (« plutôt 4 », « en 8 fois »).
+_TWEAK_COUNT = re.compile(_NUM + r"\s*(?:fois|seances?|ateliers?|creneaux)\b|^(?:plutot|non|et|mais)?\s*(?:en\s+)?(\d+)\s*\??$")
+_ASKS_OTHER = re.compile(r"\b(?:c'est quoi|qu'est|quoi|comment|pourquoi|quels?|quelles?|qui|combien|ou est)\b")
+_TWEAK_THEME = r"sur|autour d[eu']s?|autour de la|plutot sur|pour travailler|travailler"
+
+
+def revise(request: ProgressionRequest | WorkshopRequest, follow_up: str) -> ProgressionRequest | WorkshopRequest | None:
+    """The plan `request` changed by a short follow-up (« plutôt 60 min », « et pour des CE1 ? », « en 4
+    séances », « plutôt sur la coopération »): a copy with the fields the follow-up gives; None when it
+    gives none or reads as a question of its own."""
+    original = unicodedata.normalize("NFC", " ".join(follow_up.split()))
+    folded = fold(original)
+    if len(folded) != len(original):
+        original = folded
+    if len(folded.split()) > _TWEAK_WORDS or _asks_documents(folded) or _ASKS_OTHER.search(folded):
+        return None
+    changed: dict[str, object] = {}
+    minutes = _minutes(folded)
+    if minutes:
+        changed["minutes"] = minutes
+    themes = [_strip_article(t) for t in _after(folded, original, _TWEAK_THEME, _THEME_STOP)]
+    themes = [t for t in themes if t and not _NOT_A_THEME.match(fold(t))]
+    if isinstance(request, ProgressionRequest):
+        level = _level_text(original)
+        if level:
+            changed["level"] = level
+        count = _session_count(folded)
+        tweak = _TWEAK_COUNT.search(folded) if count is None and minutes is None else None
+        if tweak:
+            count = _number(tweak.group(1) or tweak.group(2))
+        if count and count >= 1:
+            changed["sessions"] = count
+        theme = themes or ([] if changed else _progression_theme(folded, original))
+        if theme:
+            changed["competences"] = theme
+    else:
+        aud = _audience(folded)
+        if aud is not None:
+            changed["public"] = _public(folded, original, aud)
+        if themes:
+            changed["theme"] = themes[0]
+    if not changed:
+        return None
+    names = {"competences": "theme", "public": "public"}
+    defaults = [d for d in request.defaults if names.get(d, d) not in changed and d not in changed]
+    return dataclasses.replace(request, **changed, defaults=defaults)  # type: ignore[arg-type]
+
+
+def describe(request: ProgressionRequest | WorkshopRequest) -> str:
+    """The request as a message `parse` reads back the same: what the conversation remembers of a plan,
+    so that a second change applies to the first."""
+    if isinstance(request, ProgressionRequest):
+        theme = f" sur {', '.join(request.competences)}" if request.competences else ""
+        return f"Prépare {request.sessions} séances de {request.minutes} min{theme} pour des {request.level}"
+    return f"Prépare un atelier de {request.minutes} min pour des {request.public} sur {request.theme}"
