@@ -251,6 +251,7 @@ def test_a_follow_up_changes_a_workshop_too() -> None:
 
 @pytest.mark.parametrize("follow_up", [
     "c'est quoi le message clair ?", "merci", "comment je fais la 2e séance ?", "combien de temps dure la première ?",
+    "une activité sur la colère pour des CE1 ?",
     "Et si un élève refuse de participer à la séance sur la coopération, je fais quoi avec lui pendant ce temps-là ?",
 ])
 def test_questions_after_a_plan_are_not_changes_to_it(follow_up: str) -> None:

@@ -387,7 +387,8 @@ def parse(question: str) -> ProgressionRequest | WorkshopRequest | None:
 _TWEAK_WORDS = 14
 # Session counts a tweak may give without « séances » (« plutôt 4 », « en 8 fois »).
 _TWEAK_COUNT = re.compile(_NUM + r"\s*(?:fois|seances?|ateliers?|creneaux)\b|^(?:plutot|non|et|mais)?\s*(?:en\s+)?(\d+)\s*\??$")
-_ASKS_OTHER = re.compile(r"\b(?:c'est quoi|qu'est|quoi|comment|pourquoi|quels?|quelles?|qui|combien|ou est)\b")
+_ASKS_OTHER = re.compile(r"\b(?:c'est quoi|qu'est|quoi|comment|pourquoi|quels?|quelles?|qui|combien|ou est)\b"
+                         r"|\b(?:une?|des) (?:activites?|seances?|jeux?|ateliers?|fiches?|idees?)\b")
 _TWEAK_THEME = r"sur|autour d[eu']s?|autour de la|plutot sur|pour travailler|travailler"
 
 
