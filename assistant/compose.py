@@ -31,9 +31,10 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
     top = found.hits[:top_k]
     if dangers:
         # After the protocol, only what the documents say about protecting a child: never a session
-        # sheet quoted because it shares a word with the disclosure. A child gets the block alone.
+        # sheet quoted because it shares a word with the disclosure. A child gets the block alone, and so
+        # does a family: the protection guide is the school's procedure (who informs whom, article 40).
         shown = protection if protection is not None else [h for h in top if h.chunk.doc.doc_type != "seance"]
-        if shown and not pupil:
+        if shown and not pupil and not family:
             parts.append("**Dans les documents du programme :**\n\n" + extractive.factual_answer(
                 found.terms, shown, snap.lexical.idf, cites, more=1))
         return _answer(question, found, parts, cites, dangers, abstained=False, pupil=pupil)

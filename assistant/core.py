@@ -164,13 +164,20 @@ class Assistant:
         from assistant.planning.chat import plan_from_chat
 
         request = intent.parse(question)
+        tweak = None
         if request is None and previous is not None and (earlier := intent.parse(previous.condensed)) is not None:
-            request = intent.revise(earlier, question)
+            request = tweak = intent.revise(earlier, question)
         if request is None:
             return None
-        vector = self.retriever.embed_query(question) if self.settings.embedding_model == BUNDLED_MODEL else None
-        if safety.assess(question, vector).categories:
-            return None
+        if tweak is not None:
+            # « plutôt une journée » after a workshop: a few words the classifier, trained on short cries for
+            # help, may misread; read as a change to the plan, only a rule hit (a danger named) stops it.
+            if safety.rule_categories(question):
+                return None
+        else:
+            vector = self.retriever.embed_query(question) if self.settings.embedding_model == BUNDLED_MODEL else None
+            if safety.assess(question, vector).categories:
+                return None
         return plan_from_chat(question, self.retriever, self.retriever.embeddings, self.chat_model if use_llm else None,
                               request=request)
 
@@ -181,6 +188,8 @@ class Assistant:
         own = self._retrieve(question, question, filters, mode)
         if previous is None or not (query.is_follow_up(question) or not own.answerable):
             return own
+        if _is_plan(previous):
+            return own  # « pourquoi ce jeu en premier ? » after a plan: the plan request is no question to complete
         condensed = query.condense(question, previous.condensed)
         if use_llm:
             condensed = llm.condense(self.chat_model, question, [t.condensed for t in history]) or condensed
@@ -193,9 +202,10 @@ class Assistant:
 
     def _compared(self, question: str, found: Retrieval, filters: Filters | None, mode: str) -> list[Retrieval]:
         """For a question comparing things (assistant/comparison.py), what is found for each side; an
-        activity request (« une activité sur la différence entre filles et garçons ») compares nothing."""
+        activity request in so many words (« une activité sur la différence entre filles et garçons ») compares
+        nothing."""
         sides = comparison.sides(question)
-        if not sides or found.info.wants_activity:
+        if not sides or (found.info.wants_activity and not found.info.activity_by_meaning):
             return []
         return [self._retrieve(side, side, filters, mode) for side in sides]
 
@@ -269,6 +279,13 @@ class Assistant:
 
 # What the documents shown after a safety block must answer.
 PROTECTION_QUERY = "Que faire quand un enfant révèle une situation de danger : protéger l'enfant, qui alerter, information préoccupante, signalement"
+
+
+def _is_plan(turn: Turn) -> bool:
+    """Whether a past turn was a plan (the planner remembers its request as a message it reads back)."""
+    from assistant.planning import intent
+
+    return intent.parse(turn.condensed) is not None
 
 
 def _interleaved(found: list[Retrieval]) -> list[Hit]:

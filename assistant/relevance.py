@@ -31,7 +31,7 @@ truc trucs chose choses quoi comment pourquoi quand combien quel quelle quels qu
 parle dire dit propose proposer proposez conseil conseils exemple exemples simplement vraiment plein beaucoup
 activite activites seance seances atelier ateliers jeu jeux exercice exercices faire fait travailler travail
 apprendre apprennent eleve eleves enfant enfants classe classes enseignant enseignante enseignants enseigner
-ma mon mes notre nos votre vos mettre place utiliser avoir etre
+ma mon mes notre nos votre vos mettre place utiliser avoir etre vs versus
 """.split()
 
 
