@@ -115,23 +115,24 @@ class Assistant:
             return
 
         # understand + retrieve
-        t0 = time.perf_counter()
-        found = self._understand_and_retrieve(question, previous, filters, mode, use_llm, history or [])
-        timings = {"retrieve": (time.perf_counter() - t0) * 1000}
+        # One snapshot from retrieval to composition: an ingestion committing meanwhile is for the next question.
+        with self.retriever.pinned() as snap:
+            t0 = time.perf_counter()
+            found = self._understand_and_retrieve(question, previous, filters, mode, use_llm, history or [])
+            timings = {"retrieve": (time.perf_counter() - t0) * 1000}
 
-        # judge: relevance was judged with the retrieval; safety reads the question's own vector
-        t1 = time.perf_counter()
-        judged = safety.assess(question, self._question_vector(question, found))
-        dangers = judged.categories
-        protection = self._protection_passages(question, found) if dangers else None
+            # judge: relevance was judged with the retrieval; safety reads the question's own vector
+            t1 = time.perf_counter()
+            judged = safety.assess(question, self._question_vector(question, found))
+            dangers = judged.categories
+            protection = self._protection_passages(question, found) if dangers else None
 
-        # retrieve again: each side of a comparison on its own
-        compared = self._compared(question, found, filters, mode) if not dangers else []
+            # retrieve again: each side of a comparison on its own
+            compared = self._compared(question, found, filters, mode) if not dangers else []
 
-        # compose
-        snap = self.retriever.snapshot()
-        base = compose.compose(question, found, dangers, previous, snap, self.settings.top_k, protection, pupil=judged.pupil,
-                               family=judged.family, compared=compared)
+            # compose
+            base = compose.compose(question, found, dangers, previous, snap, self.settings.top_k, protection,
+                                   pupil=judged.pupil, family=judged.family, compared=compared)
         base.filters = filters
         base.timings_ms = timings
         # A child writing about themself gets the block addressed to them, never a model's prose.

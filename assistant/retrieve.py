@@ -6,7 +6,8 @@ optional cross-encoder rerank."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -158,9 +159,25 @@ class Retriever:
         self._snapshot: Snapshot | None = None
         self._vectors: Any = None
         self._lock = threading.Lock()
+        self._pinned = threading.local()
 
     # -- state -----------------------------------------------------------------------------
+    @contextmanager
+    def pinned(self) -> Iterator[Snapshot]:
+        """One snapshot for all the steps of one question in this thread: an ingestion that commits meanwhile
+        is seen by the next question, not by the second half of this one (retrieved in one library,
+        composed in another)."""
+        snap = self.snapshot()
+        self._pinned.snap = snap
+        try:
+            yield snap
+        finally:
+            self._pinned.snap = None
+
     def snapshot(self) -> Snapshot:
+        pinned = getattr(self._pinned, "snap", None)
+        if pinned is not None:
+            return pinned
         name = self.store.current_name()
         if name is None:
             raise EmptyStoreError(str(self.store.directory))

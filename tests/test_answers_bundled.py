@@ -138,3 +138,12 @@ def test_a_danger_question_is_never_taken_for_a_plan(bundled_assistant) -> None:
     assert answer.safety is not None and answer.safety.category == "suicide"
     assert "3114" in answer.answer and "Progression proposée" not in answer.answer
 
+
+def test_a_question_keeps_one_snapshot_while_an_ingestion_commits(bundled_assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    retriever = bundled_assistant.retriever
+    with retriever.pinned() as snap:
+        # an ingestion commits a newer snapshot halfway through the question
+        monkeypatch.setattr(retriever.store, "current_name", lambda: "a-newer-snapshot")
+        assert retriever.snapshot() is snap
+        monkeypatch.undo()
+    assert retriever.snapshot() is snap  # unpinned: the store's current snapshot again
