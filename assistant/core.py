@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models import BaseChatModel
 
+    from assistant.planning.intent import ProgressionRequest, WorkshopRequest
+
+    PlanRequest = ProgressionRequest | WorkshopRequest
+
 
 @dataclass(frozen=True)
 class Turn:
@@ -108,7 +112,8 @@ class Assistant:
 
         # understand: a request for a plan ("prépare-moi 6 séances…"), or a change to the plan just given
         # (« plutôt 45 min »), goes to the planner, unless the message reveals a child in danger
-        plan = self._plan(question, use_llm, previous)
+        earlier = _plan_of(previous)
+        plan = self._plan(question, use_llm, earlier)
         if plan is not None:
             yield plan.answer
             yield plan
@@ -118,7 +123,8 @@ class Assistant:
         # One snapshot from retrieval to composition: an ingestion committing meanwhile is for the next question.
         with self.retriever.pinned() as snap:
             t0 = time.perf_counter()
-            found = self._understand_and_retrieve(question, previous, filters, mode, use_llm, history or [])
+            found = self._understand_and_retrieve(question, previous, filters, mode, use_llm, history or [],
+                                                  after_plan=earlier is not None)
             timings = {"retrieve": (time.perf_counter() - t0) * 1000}
 
             # judge: relevance was judged with the retrieval; safety reads the question's own vector
@@ -158,15 +164,15 @@ class Assistant:
         yield final
 
     # -- steps -----------------------------------------------------------------------------
-    def _plan(self, question: str, use_llm: bool, previous: Turn | None = None) -> Answer | None:
-        """The plan a chat message asks for (assistant/planning), or the previous turn's plan changed by a
-        short follow-up (« et pour des CE1 ? »); None for an ordinary question."""
+    def _plan(self, question: str, use_llm: bool, earlier: PlanRequest | None = None) -> Answer | None:
+        """The plan a chat message asks for (assistant/planning), or the previous turn's plan (`earlier`)
+        changed by a short follow-up (« et pour des CE1 ? »); None for an ordinary question."""
         from assistant.planning import intent
         from assistant.planning.chat import plan_from_chat
 
         request = intent.parse(question)
         tweak = None
-        if request is None and previous is not None and (earlier := intent.parse(previous.condensed)) is not None:
+        if request is None and earlier is not None:
             request = tweak = intent.revise(earlier, question)
         if request is None:
             return None
@@ -183,14 +189,13 @@ class Assistant:
                               request=request)
 
     def _understand_and_retrieve(self, question: str, previous: Turn | None, filters: Filters | None, mode: str,
-                                 use_llm: bool, history: list[Turn]) -> Retrieval:
+                                 use_llm: bool, history: list[Turn], after_plan: bool = False) -> Retrieval:
         """Retrieve for the question as asked; in a conversation, also for the question completed by the
-        previous turn, and keep that reading when the question leans on it or alone finds nothing."""
+        previous turn, and keep that reading when the question leans on it or alone finds nothing. After a
+        plan (`after_plan`), the plan request is no question to complete (« pourquoi ce jeu en premier ? »)."""
         own = self._retrieve(question, question, filters, mode)
-        if previous is None or not (query.is_follow_up(question) or not own.answerable):
+        if previous is None or after_plan or not (query.is_follow_up(question) or not own.answerable):
             return own
-        if _is_plan(previous):
-            return own  # « pourquoi ce jeu en premier ? » after a plan: the plan request is no question to complete
         condensed = query.condense(question, previous.condensed)
         if use_llm:
             condensed = llm.condense(self.chat_model, question, [t.condensed for t in history]) or condensed
@@ -282,11 +287,13 @@ class Assistant:
 PROTECTION_QUERY = "Que faire quand un enfant révèle une situation de danger : protéger l'enfant, qui alerter, information préoccupante, signalement"
 
 
-def _is_plan(turn: Turn) -> bool:
-    """Whether a past turn was a plan (the planner remembers its request as a message it reads back)."""
+def _plan_of(turn: Turn | None) -> PlanRequest | None:
+    """The plan a past turn gave, if it was one (the planner remembers its request as a message it reads back)."""
+    if turn is None:
+        return None
     from assistant.planning import intent
 
-    return intent.parse(turn.condensed) is not None
+    return intent.parse(turn.condensed)
 
 
 def _interleaved(found: list[Retrieval]) -> list[Hit]:

@@ -23,8 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import RepeatedStratifiedKFold
 
@@ -32,11 +30,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from train_safety import compact, encode, load_rows  # noqa: E402  (the same encoding and export as the safety model)
+# The same encoding, two views (vector and n-gram logistic regressions) and export as the safety model.
+from train_safety import NGRAM_RANGE, Views, compact, encode, load_rows  # noqa: E402
 
 from assistant import activity_intent, query  # noqa: E402
 from assistant.char_ngrams import CharNgrams  # noqa: E402
-from assistant.vocabulary import fold  # noqa: E402
 
 DATA = REPO / "eval" / "activity_intent.jsonl"
 OUT = REPO / "assistant" / "data" / activity_intent.MODEL_FILE
@@ -48,8 +46,6 @@ SEED = 0
 MAX_ADDED_FALSE_POSITIVES = 0.03
 VECTOR_C = (1.0, 3.0, 10.0, 30.0)
 TEXT_C = 10.0
-NGRAM_RANGE = (2, 5)
-NGRAM_MIN_DF = 2
 
 
 def patterns(texts: Sequence[str]) -> np.ndarray:
@@ -57,34 +53,11 @@ def patterns(texts: Sequence[str]) -> np.ndarray:
     return np.array([query.understand(t).wants_activity for t in texts])
 
 
-def _logreg(c: float) -> LogisticRegression:
-    return LogisticRegression(C=c, max_iter=10000, class_weight="balanced")
-
-
-def _vectorizer() -> TfidfVectorizer:
-    return TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAM_RANGE, preprocessor=fold, sublinear_tf=True,
-                           min_df=NGRAM_MIN_DF, dtype=np.float64)
-
-
-class TwoViews:
-    def __init__(self, c: float) -> None:
-        self.c = c
-
-    def fit(self, X: np.ndarray, texts: Sequence[str], y: np.ndarray) -> TwoViews:
-        self.vec = _vectorizer().fit(texts)
-        self.e5 = _logreg(self.c).fit(X, y)
-        self.text = _logreg(TEXT_C).fit(self.vec.transform(texts), y)
-        return self
-
-    def predict(self, X: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-        return (self.e5.predict_proba(X)[:, 1] + self.text.predict_proba(self.vec.transform(texts))[:, 1]) / 2
-
-
 def out_of_fold(X: np.ndarray, texts: Sequence[str], y: np.ndarray, c: float, seed: int = SEED) -> np.ndarray:
     total, count = np.zeros(len(y)), np.zeros(len(y))
     for train, test in RepeatedStratifiedKFold(n_splits=5, n_repeats=2, random_state=seed).split(X, y):
-        model = TwoViews(c).fit(X[train], [texts[i] for i in train], y[train])
-        total[test] += model.predict(X[test], [texts[i] for i in test])
+        model = Views(c, TEXT_C).fit(X[train], [texts[i] for i in train], y[train])
+        total[test] += model.predict(X[test], [texts[i] for i in test])[:, 0]
         count[test] += 1
     return total / count
 
@@ -111,12 +84,12 @@ def train(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED) -> dict[s
         fired = rules | (oof >= bar)
         trials.append((float(fired[y].mean()), float(roc_auc_score(y, oof)), c, bar, float(fired[~y].mean())))
     recall, auc, c, bar, fp = max(trials)
-    model = TwoViews(c).fit(X, texts, y)
+    model = Views(c, TEXT_C).fit(X, texts, y)
     ngrams = CharNgrams(NGRAM_RANGE, {g: int(i) for g, i in model.vec.vocabulary_.items()}, model.vec.idf_)
     canonical = "\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows)
     return {
-        "w": compact(model.e5.coef_[0]), "b": compact(model.e5.intercept_[0]), "C": c, "threshold": compact(bar),
-        "text": {"features": ngrams.to_json(), "w": compact(model.text.coef_[0]), "b": compact(model.text.intercept_[0]), "C": TEXT_C},
+        "w": compact(model.e5[0].coef_[0]), "b": compact(model.e5[0].intercept_[0]), "C": c, "threshold": compact(bar),
+        "text": {"features": ngrams.to_json(), "w": compact(model.text[0].coef_[0]), "b": compact(model.text[0].intercept_[0]), "C": TEXT_C},
         "meta": {"training_data": "eval/activity_intent.jsonl", "training_sha256": hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
                  "n_activity": int(y.sum()), "n_other": int((~y).sum()), "seed": seed,
                  "cv": {"recall": compact(recall), "false_positives": compact(fp), "auc": compact(auc),
