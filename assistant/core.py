@@ -77,7 +77,11 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Compute now what the first questions would otherwise wait for: the session sheets' profiles
-        (sheet_rank; cached by text, so only a new library costs an encode) and the library's acronyms."""
+        (sheet_rank; cached by text, so only a new library costs an encode), the library's acronyms and the
+        French tagger abstention reads unknown nouns with (a few seconds to load)."""
+        from assistant.backends import build_tagger
+
+        build_tagger()
         snap = self.retriever.snapshot()
         sheet_rank.profiles_for(snap, self.retriever.embeddings)
         snap.acronyms()
@@ -232,7 +236,7 @@ class Assistant:
                 if self.settings.abstain_fact_check else None)
         rel = relevance.assess(asked_terms, hits, snap.lexical.idf, unknown_idf=_max_idf(snap.lexical.size),
                                activity=info.wants_activity, names_level=bool(info.levels or levels_in_text(asked)),
-                               missing=fact.missing if fact else None)
+                               missing=fact.missing if fact else None, question=asked)
         ok = bool(hits) and rel.answerable(self.settings.abstain_min_coverage, self.settings.abstain_min_coverage_unknown,
                                            self.settings.abstention_weights_for_model())
         found = Retrieval(text, info, hits, terms, rel, ok, vector)

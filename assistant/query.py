@@ -75,11 +75,13 @@ class QueryInfo:
 def understand(question: str, vector: np.ndarray | None = None) -> QueryInfo:
     """What the question says beyond its words: levels, cycles, activity intent, detail intent. With the
     question's multilingual-e5-small `vector`, a request for an activity the patterns miss is read by
-    meaning too (`assistant/activity_intent.py`)."""
+    meaning too (`assistant/activity_intent.py`), and a pattern hit the model all but rules out is dropped."""
     folded = fold(question)
     levels = tuple(levels_in_text(question))
-    by_patterns = wants_activity_in(folded, bool(levels))
-    by_meaning = not by_patterns and activity_intent.by_meaning(question, vector)
+    p = activity_intent.probability(question, vector)
+    # A pattern hit stays a hit unless the model is all but sure it asks nothing to run with pupils.
+    by_patterns = wants_activity_in(folded, bool(levels)) and (p is None or p >= activity_intent.OVERRULE_BELOW)
+    by_meaning = not by_patterns and p is not None and p >= activity_intent.load_model().threshold
     wants_activity = by_patterns or by_meaning
     definitional = bool(_DEFINITION.search(folded))
     doc_types = tuple(t for t, wanted in (("seance", wants_activity), ("presentation", definitional),

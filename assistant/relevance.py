@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant import asked_fact
+from assistant import asked_fact, nouns
 from assistant.lexical import analyze
 from assistant.retrieve import Hit, Snapshot
 from assistant.vocabulary import CLASSES
@@ -51,13 +51,18 @@ class Relevance:
     activity: bool = False  # an activity request: a library of session sheets nearly always has a nearest one
     missing: str | None = None  # what the question asks that no best passage gives: a kind of answer or 'specific:<word>'
     margin: float = 0.0  # how far the best cosine stands above the 4th–8th passages' (a peak, not a plateau)
+    unknown_nouns: tuple[str, ...] = ()  # the question's nouns the library never uses (« menu », « poux »)
+    unknown_noun_share: float = 0.0  # their share of the question's content nouns
 
-    def features(self) -> tuple[float, float, float, float]:
-        """(coverage, best cosine, margin, activity request): the inputs of the answerability model.
-        The absolute cosine depends on the library (answerable PIAF questions over Wikipedia score below
-        this library's out-of-corpus ones); the margin of the best passage over the next ones travels
-        between libraries. The unknown-word flag is left out: typed questions' typos make it hurt."""
-        return self.coverage, self.dense, self.margin, 1.0 if self.activity else 0.0
+    def features(self) -> tuple[float, ...]:
+        """(coverage, best cosine, margin, activity request, a noun the library never uses, their share of the
+        question's nouns): the inputs of the answerability model. The absolute cosine depends on the library
+        (answerable PIAF questions over Wikipedia score below this library's out-of-corpus ones); the margin of
+        the best passage over the next ones travels between libraries. Unknown words count only when they are
+        nouns: a verb or adverb the library never uses (« ils se chamaillent ») is how a question is typed, a
+        noun (« le menu de la cantine ») is what it is about."""
+        return (self.coverage, self.dense, self.margin, 1.0 if self.activity else 0.0,
+                1.0 if self.unknown_nouns else 0.0, self.unknown_noun_share)
 
     def score(self, weights: tuple[float, ...]) -> float:
         """The calibrated answerability score (≥ 0: answer): a linear model over `features()` plus a bias,
@@ -82,12 +87,14 @@ class Relevance:
 
 
 def assess(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float], unknown_idf: float,
-           activity: bool = False, names_level: bool = True, missing: str | None = None) -> Relevance:
+           activity: bool = False, names_level: bool = True, missing: str | None = None,
+           question: str | None = None) -> Relevance:
     """Coverage of the query by the best of the retrieved passages, and their best dense score.
 
     Framing words and class names do not count. A term the corpus never uses weighs like an average
     matched term (it may be a typo or a synonym) and is reported in `unknown`, which raises the bar
-    in `Relevance.answerable`; `unknown_idf` is its weight when no term of the question is known."""
+    in `Relevance.answerable`; `unknown_idf` is its weight when no term of the question is known. Given the
+    `question` as typed, the unknown terms that are nouns of it are reported too (`unknown_nouns`)."""
     neutral = _neutral_terms(names_level)
     # Numbers do not count, except years ("2023" must match).
     terms = [t for t in dict.fromkeys(query_terms) if (t not in neutral and not t.isdigit()) or (len(t) == 4 and t.isdigit())]
@@ -107,7 +114,15 @@ def assess(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float],
         present = set(analyze(hit.chunk.indexed_text))
         best = max(best, sum(w for t, w in weights.items() if t in present) / total)
     unknown = tuple(t for t, v in idfs.items() if v == 0 and not t.isdigit())
-    return Relevance(best, max(h.dense for h in hits), len(known), unknown, activity, missing, margin)
+    unknown_nouns, share = _unknown_nouns(question, unknown, neutral) if question and unknown else ((), 0.0)
+    return Relevance(best, max(h.dense for h in hits), len(known), unknown, activity, missing, margin, unknown_nouns, share)
+
+
+def _unknown_nouns(question: str, unknown: tuple[str, ...], neutral: frozenset[str]) -> tuple[tuple[str, ...], float]:
+    """The question's content nouns whose terms the library never uses, and their share of its content nouns."""
+    content = [n for n in nouns.nouns(question) if any(t not in neutral for t in analyze(n))]
+    lacking = tuple(dict.fromkeys(n for n in content if set(analyze(n)) & set(unknown)))
+    return lacking, (sum(1 for n in content if set(analyze(n)) & set(unknown)) / len(content) if content else 0.0)
 
 
 def cosine_margin(hits: list[Hit], first: int = 3, last: int = 8) -> float:

@@ -26,14 +26,17 @@ DENSE_WEIGHTS: dict[str, float] = {
 }
 DEFAULT_DENSE_WEIGHT = 0.5
 
-# Answerability per embedding model: weights of (coverage, best cosine, cosine margin, activity request) and a
-# bias, fitted by logistic regression on the gold set and the fresh split pooled, with answerable PIAF
+# Answerability per embedding model: weights of (coverage, best cosine, cosine margin, activity request, a noun the
+# library never uses, their share of the question's nouns) and a bias, fitted by logistic regression on the gold set,
+# the fresh split and the two abstention development sets pooled (at most 2 % of their answerable questions refused
+# in cross-validation; fresh2 held out), with answerable PIAF
 # questions over Wikipedia as a guard: the operating point refuses at most 10 % of those (the asked-fact
 # check alone refuses about 6 %), so that no cosine bar peculiar to this library decides
 # (`python -m eval.calibrate --guard …/piaf-v1.0.json`).
 # A model without an entry abstains on lexical coverage alone.
-ABSTENTION_WEIGHTS: dict[str, tuple[float, float, float, float, float]] = {
-    BUNDLED_MODEL: (2.2184, 7.6941, 21.8815, 1.3393, -7.6029),
+ABSTENTION_FEATURES = 6  # assistant.relevance.Relevance.features()
+ABSTENTION_WEIGHTS: dict[str, tuple[float, ...]] = {
+    BUNDLED_MODEL: (3.4024, 10.2135, 33.2543, 1.2389, -0.6427, -2.6435, -9.549),
 }
 
 
@@ -96,8 +99,8 @@ class Settings(BaseSettings):
         "as a whole (mean of its passage vectors), min-max normalised over the candidate documents. 0 = off.")
     abstain_min_coverage: float = Field(0.2, description="Abstain unless the best passage covers this IDF-weighted share of the question's content words (calibrated on eval/gold.yaml).")
     abstain_min_coverage_unknown: float = Field(0.5, description="The same bar when the question uses a word the corpus never uses (calibrated on eval/gold.yaml).")
-    abstention_weights: tuple[float, float, float, float, float] | None = Field(
-        None, description="Answerability model (coverage, best cosine, cosine margin, activity request, bias): answer when the weighted "
+    abstention_weights: tuple[float, ...] | None = Field(
+        None, description="Answerability model (coverage, best cosine, cosine margin, activity request, unknown noun, unknown nouns' share, bias): answer when the weighted "
         "sum is ≥ 0; default per model (ABSTENTION_WEIGHTS, fitted by `python -m eval.calibrate`).")
     abstain_fact_check: bool = Field(True, description="Decline a question asking for a kind of answer (amount, phone number, date, "
         "count, rate, a named author's words) that no best passage gives (assistant/asked_fact.py).")
@@ -128,13 +131,21 @@ class Settings(BaseSettings):
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("abstention_weights")
+    @classmethod
+    def _one_weight_per_feature(cls, value: tuple[float, ...] | None) -> tuple[float, ...] | None:
+        if value is not None and len(value) != ABSTENTION_FEATURES + 1:
+            raise ValueError(f"abstention_weights: {ABSTENTION_FEATURES} poids (un par signal) puis le biais, soit "
+                             f"{ABSTENTION_FEATURES + 1} nombres ; {len(value)} donnés. Relancez `python -m eval.calibrate`.")
+        return value
+
     def dense_weight_for_model(self) -> float:
         """The dense weight to fuse with: explicit setting, else the measured per-model value."""
         if self.dense_weight is not None:
             return self.dense_weight
         return DENSE_WEIGHTS.get(self.embedding_model, DEFAULT_DENSE_WEIGHT)
 
-    def abstention_weights_for_model(self) -> tuple[float, float, float, float, float] | None:
+    def abstention_weights_for_model(self) -> tuple[float, ...] | None:
         """The calibrated answerability weights for this model (None: lexical bars only)."""
         return self.abstention_weights or ABSTENTION_WEIGHTS.get(self.embedding_model)
 

@@ -1,13 +1,15 @@
 """Calibrate abstention: is anything retrieved about the question? Signals measured per question through
 the real retrieval: lexical coverage of the question by the best passages, the e5 cosine of the best
-passage, its margin over the next passages, and whether the question asks for an activity. Questions the asked-fact check declines (their
+passage, its margin over the next passages, whether the question asks for an activity, and whether (and how many of) its
+nouns are words the library never uses (assistant/nouns.py). Questions the asked-fact check declines (their
 kind of answer is in no best passage: assistant/asked_fact.py) are declined whatever the score: the
 model is fitted on the others, and counts them as declined when choosing the operating point. A
-standardised logistic regression over them is cross-validated on the gold set and the fresh split pooled (the fresh split's typed, paraphrasing
-questions are what the gold set lacks); the operating point keeps wrongly abstained answerable questions
+standardised logistic regression over them is cross-validated on the gold set, the fresh split and the two abstention
+development sets pooled (the fresh split's typed, paraphrasing questions are what the gold set lacks; the development sets
+hold near-domain questions the library does not answer); fresh2 stays out, as a held-out check; the operating point keeps wrongly abstained answerable questions
 under the target in cross-validation. Per-set figures at that point are printed too.
 
-    python -m eval.calibrate [--max-false 0.05] [--store DIR] [--guard ../shared/datasets/piaf/piaf-v1.0.json]
+    python -m eval.calibrate [--max-false 0.02] [--store DIR] [--guard ../shared/datasets/piaf/piaf-v1.0.json]
 
 With --guard, answerable questions over another library (PIAF's Wikipedia paragraphs) join the fit and
 bound the operating point: a cosine bar that only this library's questions clear would refuse 40 % of them.
@@ -95,8 +97,9 @@ def raw_weights(model: Any, threshold: float) -> list[float]:
 
 @click.command()
 @click.option("--sets", "set_paths", multiple=True, type=click.Path(path_type=Path),
-              default=[DEFAULT_SET, DEFAULT_SET.parent / "fresh.yaml"], show_default=True)
-@click.option("--max-false", default=0.05, show_default=True, help="Largest share of answerable questions refused.")
+              default=[DEFAULT_SET, DEFAULT_SET.parent / "fresh.yaml", DEFAULT_SET.parent / "dev_abstention.yaml",
+                       DEFAULT_SET.parent / "dev_abstention2.yaml"], show_default=True)
+@click.option("--max-false", default=0.02, show_default=True, help="Largest share of answerable questions refused.")
 @click.option("--store", type=click.Path(path_type=Path), help="Evaluation store (default: beside the main store).")
 @click.option("--guard", "guard_path", type=click.Path(path_type=Path, exists=True),
               help="A SQuAD-format set (PIAF) over another library: its answerable questions join the fit (weight "

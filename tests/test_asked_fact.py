@@ -185,6 +185,6 @@ def test_the_margin_is_how_far_the_best_cosine_stands_out() -> None:
     assert cosine_margin(hits([0.80] * 8)) == pytest.approx(0.0)
     assert cosine_margin(hits([0.9, 0.8])) == 0.0  # too few passages to judge
     # a peak answers where a plateau at the same height does not
-    peak = Relevance(coverage=0.3, dense=0.84, informative_terms=3, margin=0.08)
-    plateau = Relevance(coverage=0.3, dense=0.84, informative_terms=3, margin=0.005)
+    peak = Relevance(coverage=0.3, dense=0.80, informative_terms=3, margin=0.08)
+    plateau = Relevance(coverage=0.3, dense=0.80, informative_terms=3, margin=0.005)
     assert peak.answerable(0.2, 0.5, WEIGHTS) and not plateau.answerable(0.2, 0.5, WEIGHTS)

@@ -24,14 +24,14 @@ def test_quick_evaluation_meets_the_floors(bundled_settings, tmp_path) -> None: 
 
 def test_the_gate_fails_when_quality_drops(bundled_settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     # Sabotage: an answerability model nobody can pass makes every answerable question abstain.
-    sabotaged = bundled_settings.model_copy(update={"abstention_weights": (0.0, 0.0, 0.0, 0.0, -1.0)})
+    sabotaged = bundled_settings.model_copy(update={"abstention_weights": (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -1.0)})
     payload, broken = run(sabotaged, __import__("eval.gold", fromlist=["DEFAULT_SET"]).DEFAULT_SET, ["hybrid"],
                           quick=True, out_dir=None, gate=True)
     assert any(b.startswith("false_abstention_rate") for b in broken)
     assert check_floors(payload["modes"]["hybrid"]) == broken
     assert set(REGRESSION_FLOORS) >= {"source_in_citations@5", "key_facts", "safety_routing"}
     # The command line turns a broken floor into a failing exit status.
-    env = {**os.environ, "CARTABLE_ABSTENTION_WEIGHTS": "[0, 0, 0, 0, -1]"}
+    env = {**os.environ, "CARTABLE_ABSTENTION_WEIGHTS": "[0, 0, 0, 0, 0, 0, -1]"}
     result = subprocess.run([sys.executable, "-m", "assistant.cli", "eval", "--quick", "--modes", "hybrid", "--no-report",
                              "--store", str(bundled_settings.store)], capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 1, result.stdout + result.stderr

@@ -1,4 +1,4 @@
-"""The gold set and the fresh splits are sound: their sources exist in the bundled corpus and each key fact is stated,
+"""The gold set, the fresh splits and the development sets are sound: their sources exist in the bundled corpus and each key fact is stated,
 verbatim (accent- and case-insensitive), in the text our loaders extract from its source."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from ingest.loaders import PAGED, load
 from tests.conftest import REPO
 
 GOLD = load_gold()
-# The fresh splits, written by others without seeing the gold set, must be as sound.
-SETS = {"gold": GOLD, **{name: load_gold(REPO / "eval" / f"{name}.yaml") for name in ("fresh", "fresh2")}}
+# The fresh splits, written by others without seeing the gold set, and the abstention development sets must be as sound.
+SETS = {"gold": GOLD, **{name: load_gold(REPO / "eval" / f"{name}.yaml") for name in ("fresh", "fresh2", "dev_abstention", "dev_abstention2")}}
 
 
 @lru_cache(maxsize=None)

@@ -240,8 +240,9 @@ def test_training_data_is_well_formed() -> None:
         assert r["label"] in ("danger", "ordinary") and bool(r["categories"]) == (r["label"] == "danger")
         assert set(r["categories"]) <= keys
         assert r["categories"] == sorted(r["categories"], key=[c.key for c in safety.CATEGORIES].index), r["id"]  # most urgent first
-        assert r["speaker"] in ("enseignant", "cpe", "infirmier", "parent", "animateur", "eleve", "autre")
-        assert r["register"] in ("formel", "courant", "sms", "sans_accents", "fautes")
+        assert r["speaker"] in ("enseignant", "cpe", "infirmier", "parent", "animateur", "eleve", "directeur", "aesh", "atsem",
+                                "psychologue", "assistant_social", "autre")
+        assert r["register"] in ("formel", "courant", "sms", "sans_accents", "fautes", "oral")
     for key in keys:
         assert sum(key in r["categories"] for r in danger) >= 50, key
 
