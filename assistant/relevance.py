@@ -4,8 +4,9 @@ Fused scores are min-max normalised per query, so they say nothing about absolut
 Two absolute signals are used instead: how much of the question's weighted vocabulary the best
 passage covers (IDF-weighted, so 'enseignant' counts little and 'scarification' a lot), and the
 dense cosine of the best passage (with multilingual-e5 a real second signal; with the English MiniLM
-its cosine is about 0.6 for any French passage, AUC 0.58, so that model keeps the lexical bars).
-Both are combined by a linear model calibrated on the gold set and checked on the fresh split
+its cosine is about 0.6 for any French passage, AUC 0.58, so that model keeps the lexical bars), with
+the question's nouns that the library never uses (what a question is about, unlike a verb it lacks).
+They are combined by a linear model calibrated on the gold set, the fresh split and two development sets
 (`python -m eval.calibrate`, README "Abstention"). A question asking for a kind of answer the best
 passages do not hold (an amount, a phone number, a count, a named author…) is declined whatever the
 score: `check_asked_fact`, over `assistant/asked_fact.py`."""
@@ -121,8 +122,8 @@ def assess(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float],
 def _unknown_nouns(question: str, unknown: tuple[str, ...], neutral: frozenset[str]) -> tuple[tuple[str, ...], float]:
     """The question's content nouns whose terms the library never uses, and their share of its content nouns."""
     content = [n for n in nouns.nouns(question) if any(t not in neutral for t in analyze(n))]
-    lacking = tuple(dict.fromkeys(n for n in content if set(analyze(n)) & set(unknown)))
-    return lacking, (sum(1 for n in content if set(analyze(n)) & set(unknown)) / len(content) if content else 0.0)
+    lacking = [n for n in content if set(analyze(n)) & set(unknown)]
+    return tuple(dict.fromkeys(lacking)), (len(lacking) / len(content) if content else 0.0)
 
 
 def cosine_margin(hits: list[Hit], first: int = 3, last: int = 8) -> float:
