@@ -73,9 +73,3 @@ def probability(text: str, vector: np.ndarray | None) -> float | None:
     """The model's probability that `text` asks for an activity, given its multilingual-e5-small query vector
     (None without one: another embedding model or BM25-only mode, where the patterns alone decide)."""
     return None if vector is None else load_model().probability(text, vector)
-
-
-def by_meaning(text: str, vector: np.ndarray | None) -> bool:
-    """The model's reading of `text` (False without its e5 vector)."""
-    p = probability(text, vector)
-    return p is not None and p >= load_model().threshold

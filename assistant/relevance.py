@@ -121,8 +121,9 @@ def assess(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float],
 
 def _unknown_nouns(question: str, unknown: tuple[str, ...], neutral: frozenset[str]) -> tuple[tuple[str, ...], float]:
     """The question's content nouns whose terms the library never uses, and their share of its content nouns."""
-    content = [n for n in nouns.nouns(question) if any(t not in neutral for t in analyze(n))]
-    lacking = [n for n in content if set(analyze(n)) & set(unknown)]
+    absent = set(unknown)
+    content = [(noun, terms) for noun in nouns.nouns(question) if (terms := set(analyze(noun))) - neutral]
+    lacking = [noun for noun, terms in content if terms & absent]
     return tuple(dict.fromkeys(lacking)), (len(lacking) / len(content) if content else 0.0)
 
 

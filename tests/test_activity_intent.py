@@ -41,7 +41,7 @@ def test_training_data_is_well_formed() -> None:
 def test_without_a_vector_the_patterns_alone_decide() -> None:
     assert query.understand("Une activité sur la colère pour des CE1 ?").wants_activity
     assert not query.understand("un petit jeu calme après la cantine, t'aurais ?").wants_activity
-    assert not activity_intent.by_meaning("un petit jeu calme après la cantine, t'aurais ?", None)
+    assert activity_intent.probability("un petit jeu calme après la cantine, t'aurais ?", None) is None
 
 
 @pytest.mark.integration
