@@ -11,13 +11,13 @@ saw neither the evaluation sets nor the patterns); nothing is trained at start-u
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from assistant.char_ngrams import CharNgrams
+from assistant.scores import sigmoid
 
 if TYPE_CHECKING:
     import numpy as np
@@ -49,11 +49,7 @@ class IntentModel:
         """How likely `text` (with its e5 query vector) asks for an activity to run with pupils."""
         idx, values = self.ngrams.transform(text)
         by_text = float(values @ self.text_w[idx]) + self.text_b
-        return (_sigmoid(float(vector @ self.w) + self.b) + _sigmoid(by_text)) / 2
-
-
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+        return (sigmoid(float(vector @ self.w) + self.b) + sigmoid(by_text)) / 2
 
 
 @lru_cache(maxsize=1)

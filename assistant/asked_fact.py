@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from assistant.lexical import STOP_WORDS
 from assistant.vocabulary import CLASSES, fold
@@ -41,6 +42,8 @@ _MONEY_NOUNS = frozenset({"argent", "euros", "euro"})
 _ASK_MONEY = re.compile(
     r"\b(combien (ca |cela )?(cou\w+|vaut|valent|gagne\w*|touche\w*|rapporte\w*)|combien (faut-il|dois-je|doit-on) payer"
     r"|cou(t|ts|te|tent|ter|tera)|prix(?= (de|d'|du|des|pour|par)\b| ?\?|$)|tarifs?|budgets?|montants?|salaires?|remunerations?|euros?|payants?|gratuite?s?)\b|€")
+# Pay asks for an amount: « gratuit » answers what something costs, never what someone earns.
+_ASK_PAY = re.compile(r"\b(combien (gagne\w*|touche\w*|(est|sont) payee?s?)|salaires?|remunerations?|payee?s? combien|grille indiciaire)\b")
 # Contact details, by what answers them: a phone number, an e-mail, a postal address, or any of them.
 _ASK_PHONE = re.compile(
     r"\b(numeros? de (telephone|tel|portable|fax)|par telephone|telephoner|quel (est le )?numero|numeros? a (appeler|composer)"
@@ -87,7 +90,8 @@ _ASK_STATEMENT = re.compile(
     r"|\b(position|avis|point de vue|theorie|travaux) (de|d')")
 
 # --- what a passage holds (patterns over the folded passage) -----------------------------------------
-_HAS_MONEY = re.compile(r"\d\s?(€|euros?\b|k€)|\beuros?\b|€|\bgratuit\w*|\bpayant\w*")
+_HAS_AMOUNT = re.compile(r"\d\s?(€|euros?\b|k€)")
+_HAS_MONEY = re.compile(_HAS_AMOUNT.pattern + r"|\beuros?\b|€|\bgratuit\w*|\bpayant\w*")
 _HAS_PHONE = re.compile(r"\b0\s?\d(?:[\s.]?\d{2,3}){3,4}\b|\b(11[0-9]|3\d{3})\b")
 _HAS_EMAIL = re.compile(r"[\w.-]+@[\w-]+\.\w+")
 _HAS_ADDRESS = re.compile(r"\b\d+,?\s(bis\s)?(rue|avenue|bd|boulevard|place|allee|chemin|quai|impasse)\b|\bcs \d+|\bbp \d+")
@@ -121,6 +125,7 @@ class AskedFact:
     specifics: tuple[str, ...] = ()  # folded years, acronyms and proper nouns, in question order
     named: tuple[str, ...] = ()  # folded names whose statement is asked ("que dit Boris Cyrulnik")
     upcoming: bool = False  # a date relative to now ("prochaines sessions", "cette année")
+    pay: bool = False  # what someone earns: only an amount answers it
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,7 @@ class FactCheck:
     asked: AskedFact = field(default_factory=AskedFact)
 
 
+@lru_cache(maxsize=256)  # read by retrieval's judge and by the composer: once per question
 def read_question(question: str) -> AskedFact:
     """The kinds of answer and the specifics a question asks for (no corpus needed)."""
     folded = fold(question)
@@ -171,7 +177,10 @@ def read_question(question: str) -> AskedFact:
             rated.extend(g for g in match.groups() if g)
     upcoming = "date" in kinds and bool(_ASK_UPCOMING.search(folded))
     specifics, named = _specifics(question)
-    return AskedFact(frozenset(kinds), tuple(dict.fromkeys(counted)), tuple(dict.fromkeys(rated)), specifics, named, upcoming)
+    pay = bool(_ASK_PAY.search(folded))
+    if pay:
+        kinds.add("money")
+    return AskedFact(frozenset(kinds), tuple(dict.fromkeys(counted)), tuple(dict.fromkeys(rated)), specifics, named, upcoming, pay)
 
 
 def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -265,7 +274,7 @@ _CONTACT_EVIDENCE = {"phone": _HAS_PHONE, "email": _HAS_EMAIL, "address": _HAS_A
 
 def _gives(kind: str, asked: AskedFact, line: str, tokens: list[str], today: date) -> bool:
     if kind == "money":
-        return bool(_HAS_MONEY.search(line))
+        return bool((_HAS_AMOUNT if asked.pay else _HAS_MONEY).search(line))
     if kind in _CONTACT_EVIDENCE:
         return bool(_CONTACT_EVIDENCE[kind].search(line))
     if kind == "date":

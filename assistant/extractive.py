@@ -72,23 +72,54 @@ class Citations:
 
 def sentences(text: str) -> list[str]:
     """Sentences and list items of a chunk, as verbatim substrings."""
-    out: list[str] = []
+    return [sentence for sentence, _ in _units(text)]
+
+
+def _units(text: str) -> list[tuple[str, bool]]:
+    """The chunk's sentences, each with whether it belongs to a list item (its line opens with a
+    bullet or a number: a long item may hold several sentences)."""
+    out: list[tuple[str, bool]] = []
     for line in text.split("\n"):
         line = line.strip()
         if not line or _TABLE_RULE.match(line):
             continue
         if line.startswith("|"):  # a table row is one unit
-            out.append(line)
+            out.append((line, False))
             continue
         parts = [p.strip() for p in _SENTENCE_END.split(line) if p.strip()]
         # "6. Rester prudent…": a list item's number is not a sentence of its own.
         if len(parts) > 1 and _ITEM_NUMBER.fullmatch(parts[0]):
             parts[:2] = [line[: line.index(parts[1]) + len(parts[1])].strip()]
-        out.extend(parts)
+        item = bool(_LIST_ITEM.match(line))
+        out.extend((part, item) for part in parts)
     return out
 
 
 _ITEM_NUMBER = re.compile(r"(?:[-*•]\s*)?\d{1,2}[.)]")
+_LIST_ITEM = re.compile(r"(?:[-*•]|\d{1,2}[.)])\s")
+# A window that reaches into a list (or ends on the sentence announcing one) shows the rest of the list,
+# within this many more characters: « le tutorat reposait sur quatre rendez-vous : » then all four.
+LIST_EXTRA = 700
+
+
+def _announces(sentence: str) -> bool:
+    return _display(sentence).rstrip(" *").endswith(":")
+
+
+def list_after(chunk: Chunk, sentence: str, limit: int = LIST_EXTRA) -> list[str]:
+    """The list items that follow `sentence` in its chunk (when it announces a list), within `limit` characters."""
+    units = _units(chunk.text)
+    texts = [u for u, _ in units]
+    if sentence not in texts or not _announces(sentence):
+        return []
+    out: list[str] = []
+    size = 0
+    for text, item in units[texts.index(sentence) + 1:]:
+        if not item or size + len(text) > limit:
+            break
+        out.append(text)
+        size += len(text)
+    return out
 
 
 def _display(sentence: str) -> str:
@@ -206,7 +237,7 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
     # A question with at most one sentence after it in its passage is answered in the next passage;
     # a window that ends on the passage's last line announcing a list (':') is followed by the list.
     closes = is_question(anchor) and anchor in items and len(items) - items.index(anchor) <= 2
-    announces = bool(window) and bool(items) and window[-1] == items[-1] and _display(items[-1]).rstrip(" *").endswith(":")
+    announces = bool(window) and bool(items) and window[-1] == items[-1] and _announces(items[-1])
     follow = next_chunk(best) if (closes or announces) and next_chunk is not None else None
     if follow is not None:
         window2 = passage_window(follow, sentences(follow.text)[0], budget=450, forward=True)
@@ -243,6 +274,9 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
         lines += ["", "Dans les documents, également :", ""]
         for item in others:
             lines.append(f"- {_shorten(_display(item.sentence), 320)} [{cites.cite(item.hit.chunk, item.sentence)}]")
+            # A sentence announcing a list is followed by the list, never left hanging on its colon.
+            for listed in list_after(item.hit.chunk, item.sentence):
+                lines.append(f"  - {_shorten(_display(listed), 200)} [{cites.cite(item.hit.chunk, listed)}]")
     return "\n".join(lines)
 
 
@@ -315,12 +349,13 @@ def passage_window(chunk: Chunk, anchor: str, budget: int = 650, forward: bool =
     """The chunk's sentences around the anchor sentence, within about `budget` characters: the whole
     chunk when it is short, since lists and definitions lose their sense when cut. `forward` reads on
     from the anchor only (after a question, what follows is the answer)."""
-    items = sentences(chunk.text)
-    if len(items) > 1 and items[0][:1].islower() and anchor != items[0]:
-        items = items[1:]  # the tail of a sentence the previous passage holds (chunks overlap)
+    units = _units(chunk.text)
+    if len(units) > 1 and units[0][0][:1].islower() and anchor != units[0][0]:
+        units = units[1:]  # the tail of a sentence the previous passage holds (chunks overlap)
+    items = [u for u, _ in units]
     i = items.index(anchor) if anchor in items else 0
     if forward:
-        items = items[i:]
+        units, items = units[i:], items[i:]
         i = 0
     if sum(len(x) for x in items) <= budget:
         return items
@@ -337,7 +372,14 @@ def passage_window(chunk: Chunk, anchor: str, budget: int = 650, forward: bool =
             size += len(items[lo])
             grew = True
         if not grew:
-            return items[lo:hi]
+            break
+    # A list the window reaches into is shown to its end, not cut after its third item.
+    if hi < len(items) and units[hi][1] and (units[hi - 1][1] or _announces(items[hi - 1])):
+        extra = 0
+        while hi < len(items) and units[hi][1] and extra + len(items[hi]) <= LIST_EXTRA:
+            extra += len(items[hi])
+            hi += 1
+    return items[lo:hi]
 
 
 def _section_key(chunk: Chunk) -> str | None:
@@ -418,7 +460,9 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
                 prefix = f"**{chunk.heading_path[-1]}** — " if step else ""
                 if step:
                     last_step = chunk.heading_path
-                out.append(f"- {prefix}{_shorten(_display(line), 260)} [{n}]")
+                # A step's further lines (its instructions, the list its first line announces) sit under it.
+                under_step = label == "Déroulement" and len(chunk.heading_path) > 1 and not step
+                out.append(f"{'  - ' if under_step else '- '}{prefix}{_shorten(_display(line), 260)} [{n}]")
     rest = [label for label in dict.fromkeys(lbl for _, lbl in SHEET_SECTIONS) if label in sections and label not in shown_labels]
     if rest and not focus:
         out.append("\n*La fiche complète contient aussi : " + ", ".join(r.lower() for r in rest) + ".*")

@@ -13,6 +13,7 @@ import numpy as np
 from assistant import asked_fact
 from assistant.retrieve import Hit, Snapshot
 from assistant.schema import Chunk
+from assistant.scores import minmax
 
 # Dense share of the within-document score. Key facts held by the first three passages chosen (factual
 # questions, gold / fresh, offline): BM25 alone 0.71 / 0.69, e5 alone 0.68 / 0.72, fused at 0.5 0.76 /
@@ -21,11 +22,6 @@ DENSE_WEIGHT = 0.5
 # The first document keeps a lead over the second: retrieval ranks documents better than passages rank
 # across documents (key facts in the answers, gold: 0.750 at 0.1, 0.747 at 0.2, 0.741 at 0.35).
 FIRST_DOCUMENT_BONUS = 0.1
-
-
-def _minmax(values: np.ndarray) -> np.ndarray:
-    lo, hi = float(values.min()), float(values.max())
-    return (values - lo) / (hi - lo) if hi - lo > 1e-9 else np.ones_like(values)
 
 
 def best_documents(hits: list[Hit], n: int) -> list[str]:
@@ -60,10 +56,10 @@ def rank_passages(snap: Snapshot, hits: list[Hit], text: str, vector: np.ndarray
         q = np.asarray(vector, dtype=np.float32)
         norms = np.linalg.norm(stored, axis=1) * (float(np.linalg.norm(q)) or 1.0)
         cosine = stored @ q / np.where(norms > 0, norms, 1.0)
-        score = dense_weight * _minmax(cosine) + (1 - dense_weight) * _minmax(bm25)
+        score = dense_weight * minmax(cosine) + (1 - dense_weight) * minmax(bm25)
     else:
         cosine = np.zeros(len(pool), dtype=np.float32)
-        score = _minmax(bm25)
+        score = minmax(bm25)
     score = score + np.array([first_bonus if c.doc.source == sources[0] else 0.0 for c in pool])
     ranked = [Hit(c, float(s), float(b), float(d)) for c, s, b, d in zip(pool, score, bm25, cosine)]
     return sorted(ranked, key=lambda h: -h.score)

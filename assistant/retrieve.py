@@ -17,6 +17,7 @@ from assistant import acronyms
 from assistant.errors import EmptyStoreError, ModelMismatchError
 from assistant.lexical import LexicalIndex
 from assistant.schema import Chunk, Filters
+from assistant.scores import minmax
 from assistant.settings import Settings
 from assistant.store import Store
 
@@ -136,15 +137,6 @@ def parse_mode(mode: str, default_weight: float) -> tuple[str, float]:
     if not 0.0 <= w <= 1.0:
         raise ValueError(f"dense weight must be between 0 and 1 in {mode!r}")
     return name, w
-
-
-def _minmax(values: np.ndarray) -> np.ndarray:
-    if values.size == 0:
-        return values
-    lo, hi = float(values.min()), float(values.max())
-    if hi - lo < 1e-9:
-        return np.ones_like(values) if hi > 0 else np.zeros_like(values)
-    return (values - lo) / (hi - lo)
 
 
 class Retriever:
@@ -286,11 +278,11 @@ class Retriever:
         bm = np.array([candidates[i][0] for i in order], dtype=np.float32)
         de = np.array([candidates[i][1] for i in order], dtype=np.float32)
         if mode == "bm25":
-            fused = _minmax(bm)
+            fused = minmax(bm)
         elif mode == "dense":
-            fused = _minmax(de)
+            fused = minmax(de)
         else:
-            fused = (1 - w) * _minmax(bm) + w * _minmax(de)
+            fused = (1 - w) * minmax(bm) + w * minmax(de)
         if boost_cycles:
             wanted = set(boost_cycles)
             for j, idx in enumerate(order):
@@ -335,7 +327,7 @@ class Retriever:
             profiles = snap.document_profiles(sources)
             if profiles is not None:
                 q = np.asarray(query_vec, dtype=np.float32)
-                similarity = _minmax(profiles @ (q / (float(np.linalg.norm(q)) or 1.0)))
+                similarity = minmax(profiles @ (q / (float(np.linalg.norm(q)) or 1.0)))
                 for src, sim in zip(sources, similarity):
                     bonus[src] += profile_share * float(sim)
         return sorted(hits, key=lambda h: -(h.score + bonus[h.chunk.doc.source]))

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.char_ngrams import CharNgrams
 from assistant.schema import Safety
+from assistant.scores import sigmoid
 from assistant.vocabulary import fold
 
 if TYPE_CHECKING:
@@ -323,10 +324,10 @@ class SafetyModel:
 
     def danger_probability(self, f: Features) -> float:
         """The mean of the views the model has: the e5 vector, the n-grams, the nearest neighbours."""
-        views = [_sigmoid(float(f.vector @ self.danger_w) + self.danger_b)]
+        views = [sigmoid(float(f.vector @ self.danger_w) + self.danger_b)]
         if f.ngrams is not None and self.text_danger_w is not None:
             idx, values = f.ngrams
-            views.append(_sigmoid(float(values @ self.text_danger_w[idx]) + self.text_danger_b))
+            views.append(sigmoid(float(values @ self.text_danger_w[idx]) + self.text_danger_b))
         if self.neighbours is not None:
             views.append(float(self.neighbours.probabilities(f.vector)[0]))
         return sum(views) / len(views)
@@ -348,7 +349,7 @@ class SafetyModel:
         return [k for k in self.category_keys if k in chosen]
 
     def pupil_probability(self, x: np.ndarray) -> float:
-        return _sigmoid(float(x @ self.speaker_w) + self.speaker_b)
+        return sigmoid(float(x @ self.speaker_w) + self.speaker_b)
 
 
 @dataclass(frozen=True)
@@ -397,11 +398,6 @@ class Features:
     vector: np.ndarray
     ngrams: tuple[np.ndarray, np.ndarray] | None = None
 
-
-def _sigmoid(z: float) -> float:
-    import math
-
-    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
 
 def training_sha256(rows: list[dict[str, Any]]) -> str:

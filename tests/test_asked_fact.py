@@ -110,6 +110,14 @@ def test_phone_and_upcoming_dates() -> None:
     assert verdict("Quelles sont les dates des prochaines sessions ?", "Sessions les 3 et 4 mars 2027.") is None
 
 
+def test_pay_is_answered_by_an_amount_not_by_free_of_charge() -> None:
+    free = "Le 3018 est gratuit, anonyme et confidentiel."
+    assert verdict("combien gagne un prof des ecoles debutant ?", free) == "money"
+    assert verdict("Quel est le salaire d'une intervenante ?", free) == "money"
+    assert verdict("Quel est le salaire d'une intervenante ?", "Elle est rémunérée 35 € de l'heure.") is None
+    assert verdict("Combien coûte un appel au 3018 ?", free) is None  # what it costs: « gratuit » answers
+
+
 def test_rare_specifics_must_be_in_the_same_line_as_the_answer() -> None:
     passage = ("Titre — Chiffres\n| Écoles | 91 |\n"
                "- À Fontenay-le-Comte (Vendée), une école a mené un projet local.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.extractive import Citations, factual_answer, is_question, passage_window, sentences
+from assistant.extractive import Citations, factual_answer, is_question, list_after, passage_window, sentences
 from assistant.lexical import analyze
 from assistant.retrieve import Hit
 from assistant.schema import Chunk, DocMeta
@@ -60,6 +60,36 @@ def test_passage_window_reads_forward_after_a_question() -> None:
     assert forward == [anchor, "Une toutes les deux semaines, le mardi.", "Et une heure à chaque fois."]
     around = passage_window(chunk, anchor, budget=200)
     assert around[0] == filler and anchor in around  # without `forward`, the window also reaches back
+
+
+TUTORING = ("Une fois formés, les nouveaux formateurs ont animé à leur tour des sessions pour des enseignants de cycle 3. "
+            "Chacun est ensuite devenu tuteur de quelques enseignants pendant l'année qui suivait leur formation. "
+            "Le tutorat reposait sur quatre rendez-vous :\n\n"
+            "1. **Un entretien de démarrage** : choisir une compétence, une première séance et un créneau réaliste.\n"
+            "2. **Une séance co-préparée**, puis observée en classe par le tuteur, sans prise en main de sa part.\n"
+            "3. **Un entretien d'analyse** après la séance, centré sur deux ou trois moments précis.\n"
+            "4. **Un bilan de fin d'année**, pour décider de la suite : poursuivre seul, élargir à d'autres compétences.\n\n"
+            "Entre ces rendez-vous, les échanges se faisaient par message ou par téléphone.")
+
+
+def test_a_list_the_window_reaches_into_is_shown_to_its_end() -> None:
+    chunk = _chunk(GUIDE, 2, TUTORING)
+    anchor = "Le tutorat reposait sur quatre rendez-vous :"
+    window = passage_window(chunk, anchor, budget=400)
+    assert anchor in window
+    assert window[-1].startswith("4. **Un bilan de fin d'année**")  # all four, beyond the budget
+    assert "Entre ces rendez-vous" not in " ".join(window)  # …and no further than the list
+    # A window that stops before reaching a list does not grow.
+    first = "Une fois formés, les nouveaux formateurs ont animé à leur tour des sessions pour des enseignants de cycle 3."
+    assert not any(w.startswith("1.") for w in passage_window(chunk, first, budget=120))
+
+
+def test_a_sentence_announcing_a_list_brings_its_items() -> None:
+    chunk = _chunk(GUIDE, 2, TUTORING)
+    items = list_after(chunk, "Le tutorat reposait sur quatre rendez-vous :")
+    assert len(items) == 4 and items[0].startswith("1. **Un entretien de démarrage**")
+    assert list_after(chunk, "Entre ces rendez-vous, les échanges se faisaient par message ou par téléphone.") == []
+    assert len(list_after(chunk, "Le tutorat reposait sur quatre rendez-vous :", limit=150)) == 1
 
 
 def test_the_tail_of_a_sentence_cut_by_chunk_overlap_is_not_shown() -> None:
