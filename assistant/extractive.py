@@ -449,6 +449,7 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
         budget = _SECTION_ITEMS.get(label, 3) if not focus else 12
         last_step: tuple[str, ...] = ()
         for chunk in chunks:
+            sub_items = {ln.strip() for ln in chunk.text.split("\n") if ln.startswith("  ") and ln.strip()}
             for i, line in enumerate(_section_lines(chunk, label)):
                 if budget == 0:
                     break
@@ -460,9 +461,10 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
                 prefix = f"**{chunk.heading_path[-1]}** — " if step else ""
                 if step:
                     last_step = chunk.heading_path
-                # A step's further lines (its instructions, the list its first line announces) sit under it.
-                under_step = label == "Déroulement" and len(chunk.heading_path) > 1 and not step
-                out.append(f"{'  - ' if under_step else '- '}{prefix}{_shorten(_display(line), 260)} [{n}]")
+                # A step's further lines (its instructions, the list its first line announces) sit under it,
+                # and a sub-item of the source list (indented there) one level further.
+                depth = int(label == "Déroulement" and len(chunk.heading_path) > 1 and not step) + int(line in sub_items)
+                out.append(f"{'  ' * depth}- {prefix}{_shorten(_display(line), 260)} [{n}]")
     rest = [label for label in dict.fromkeys(lbl for _, lbl in SHEET_SECTIONS) if label in sections and label not in shown_labels]
     if rest and not focus:
         out.append("\n*La fiche complète contient aussi : " + ", ".join(r.lower() for r in rest) + ".*")

@@ -16,7 +16,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from assistant.schema import Chunk, DocMeta, Section
 
 # Bumped when chunking changes, so that the next ingestion re-chunks every file.
-CHUNKER_VERSION = "4"
+CHUNKER_VERSION = "5"  # 5: nested list items keep one level of indentation (ingest/clean.py)
 _MIN_CHARS = 40  # a lone heading or a "Matériel :" line is merged into the next section of the same parent
 
 

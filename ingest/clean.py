@@ -14,6 +14,10 @@ _HYPHEN_BREAK = re.compile(r"(?<=[a-zà-öø-ÿœ])-\n(?=[a-zà-öø-ÿœ])")
 _SPACES = re.compile(r"[ \t\u00a0\u202f\u2007]+")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# An indented list item is a sub-item of the one above (« Une affiche des phrases outils : » then the
+# phrases): it keeps one level of indentation, so that the list reads as nested where it is shown.
+_NESTED_ITEM = re.compile(r"^(?:[ \u00a0]{2,}|\t)[ \t\u00a0]*(?=(?:[-*•+]|\d{1,2}[.)])\s)")
+NESTED_INDENT = "  "
 
 
 def normalise_unicode(text: str) -> str:
@@ -26,7 +30,7 @@ def clean_text(text: str) -> str:
     text = normalise_unicode(text).replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
     text = _HYPHEN_BREAK.sub("", text)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    lines = [(NESTED_INDENT if _NESTED_ITEM.match(line) else "") + _SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = "\n".join(lines)
     return _MANY_NEWLINES.sub("\n\n", text).strip()
 

@@ -17,6 +17,12 @@ def test_clean_text_undoes_hyphenation_and_normalises() -> None:
     assert "Saint-\nNazaire" in text  # a capitalised second part is a real hyphenated name
 
 
+def test_a_nested_list_item_keeps_one_level_of_indentation() -> None:
+    raw = "- Une affiche des « phrases outils » :\n    - « Si j'ai bien compris... »\n\t1. Deuxième\n   Suite d'un paragraphe"
+    assert clean_text(raw).split("\n") == ["- Une affiche des « phrases outils » :", "  - « Si j'ai bien compris... »",
+                                            "  1. Deuxième", "Suite d'un paragraphe"]
+
+
 def test_repeated_footer_removed_only_when_repeated() -> None:
     topics = ["les émotions", "la coopération", "le stress", "la décision"]
     pages = [Section(f"En santé à l'école\nCette page parle de {t}.\nPage {i}", page=i) for i, t in enumerate(topics, 1)]

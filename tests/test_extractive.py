@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.extractive import Citations, factual_answer, is_question, list_after, passage_window, sentences
+from assistant.extractive import Citations, factual_answer, is_question, list_after, passage_window, sentences, sheet_answer
 from assistant.lexical import analyze
 from assistant.retrieve import Hit
 from assistant.schema import Chunk, DocMeta
@@ -90,6 +90,27 @@ def test_a_sentence_announcing_a_list_brings_its_items() -> None:
     assert len(items) == 4 and items[0].startswith("1. **Un entretien de démarrage**")
     assert list_after(chunk, "Entre ces rendez-vous, les échanges se faisaient par message ou par téléphone.") == []
     assert len(list_after(chunk, "Le tutorat reposait sur quatre rendez-vous :", limit=150)) == 1
+
+
+SHEET = DocMeta(source="corpus/seances/cycle1/feu.md", title="Feu rouge, tortue !", doc_type="seance")
+
+
+def test_a_sheet_shows_sub_items_and_a_step_s_lines_under_what_they_belong_to() -> None:
+    chunks = [
+        _chunk(SHEET, 0, "**Niveau** : PS, MS (cycle 1)\n**Durée** : 25 minutes"),
+        _chunk(SHEET, 1, "- Une affiche des « phrases outils » :\n  - « Si j'ai bien compris… »\n- Un tambourin.",
+               heading_path=("Matériel",)),
+        _chunk(SHEET, 2, "Les enfants deviennent des voitures. L'adulte montre les cartes :\n- vert : on roule ;\n- rouge : stop.",
+               heading_path=("Déroulement", "2. Le jeu du feu tricolore (8 min)")),
+    ]
+    cites = Citations()
+    lines = sheet_answer(chunks, cites).split("\n")
+    assert "- Une affiche des « phrases outils » : [2]" in lines
+    assert "  - « Si j'ai bien compris… » [2]" in lines
+    assert "- Un tambourin. [2]" in lines
+    assert any(ln.startswith("- **2. Le jeu du feu tricolore (8 min)** — Les enfants") for ln in lines)
+    assert "  - vert : on roule ; [3]" in lines and "  - rouge : stop. [3]" in lines
+    _markers_point_to_verbatim_snippets("\n".join(lines), cites, chunks)
 
 
 def test_the_tail_of_a_sentence_cut_by_chunk_overlap_is_not_shown() -> None:
