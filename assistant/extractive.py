@@ -106,20 +106,23 @@ def _announces(sentence: str) -> bool:
     return _display(sentence).rstrip(" *").endswith(":")
 
 
+def _list_end(units: list[tuple[str, bool]], start: int, limit: int) -> int:
+    """Where the run of list items from `start` ends, within `limit` characters."""
+    end, size = start, 0
+    while end < len(units) and units[end][1] and size + len(units[end][0]) <= limit:
+        size += len(units[end][0])
+        end += 1
+    return end
+
+
 def list_after(chunk: Chunk, sentence: str, limit: int = LIST_EXTRA) -> list[str]:
     """The list items that follow `sentence` in its chunk (when it announces a list), within `limit` characters."""
     units = _units(chunk.text)
     texts = [u for u, _ in units]
     if sentence not in texts or not _announces(sentence):
         return []
-    out: list[str] = []
-    size = 0
-    for text, item in units[texts.index(sentence) + 1:]:
-        if not item or size + len(text) > limit:
-            break
-        out.append(text)
-        size += len(text)
-    return out
+    start = texts.index(sentence) + 1
+    return texts[start:_list_end(units, start, limit)]
 
 
 def _display(sentence: str) -> str:
@@ -374,11 +377,8 @@ def passage_window(chunk: Chunk, anchor: str, budget: int = 650, forward: bool =
         if not grew:
             break
     # A list the window reaches into is shown to its end, not cut after its third item.
-    if hi < len(items) and units[hi][1] and (units[hi - 1][1] or _announces(items[hi - 1])):
-        extra = 0
-        while hi < len(items) and units[hi][1] and extra + len(items[hi]) <= LIST_EXTRA:
-            extra += len(items[hi])
-            hi += 1
+    if hi < len(items) and (units[hi - 1][1] or _announces(items[hi - 1])):
+        hi = _list_end(units, hi, LIST_EXTRA)
     return items[lo:hi]
 
 
@@ -449,8 +449,7 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
         budget = _SECTION_ITEMS.get(label, 3) if not focus else 12
         last_step: tuple[str, ...] = ()
         for chunk in chunks:
-            sub_items = {ln.strip() for ln in chunk.text.split("\n") if ln.startswith("  ") and ln.strip()}
-            for i, line in enumerate(_section_lines(chunk, label)):
+            for i, (line, sub_item) in enumerate(_section_lines(chunk, label)):
                 if budget == 0:
                     break
                 if line in shown:
@@ -463,7 +462,7 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
                     last_step = chunk.heading_path
                 # A step's further lines (its instructions, the list its first line announces) sit under it,
                 # and a sub-item of the source list (indented there) one level further.
-                depth = int(label == "Déroulement" and len(chunk.heading_path) > 1 and not step) + int(line in sub_items)
+                depth = int(label == "Déroulement" and len(chunk.heading_path) > 1 and not step) + int(sub_item)
                 out.append(f"{'  ' * depth}- {prefix}{_shorten(_display(line), 260)} [{n}]")
     rest = [label for label in dict.fromkeys(lbl for _, lbl in SHEET_SECTIONS) if label in sections and label not in shown_labels]
     if rest and not focus:
@@ -488,12 +487,12 @@ def _shorten(text: str, limit: int = 240) -> str:
 _STEP_LINES = 6
 
 
-def _section_lines(chunk: Chunk, label: str) -> list[str]:
-    """The lines worth showing of a sheet section: list items, or for each step of the course its
-    first lines (the step's heading carries the timing)."""
-    if label == "Déroulement":
-        return [ln.strip() for ln in chunk.text.split("\n") if ln.strip()][:_STEP_LINES]
-    return [ln.strip() for ln in chunk.text.split("\n") if ln.strip()]
+def _section_lines(chunk: Chunk, label: str) -> list[tuple[str, bool]]:
+    """The lines worth showing of a sheet section, each with whether it is a sub-item (ingestion keeps an
+    indentation only before a nested list item: ingest/clean.py): list items, or for each step of the
+    course its first lines (the step's heading carries the timing)."""
+    lines = [(ln.strip(), ln[:1].isspace()) for ln in chunk.text.split("\n") if ln.strip()]
+    return lines[:_STEP_LINES] if label == "Déroulement" else lines
 
 
 _HEADER_FIELD = re.compile(r"^\W*(niveau|duree|competence)")

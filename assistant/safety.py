@@ -399,7 +399,6 @@ class Features:
     ngrams: tuple[np.ndarray, np.ndarray] | None = None
 
 
-
 def training_sha256(rows: list[dict[str, Any]]) -> str:
     """Fingerprint of a training set, recorded in the model file: sha256 of its rows as canonical JSON lines."""
     import hashlib
