@@ -12,7 +12,8 @@ import pytest
 
 from assistant import safety
 
-pytestmark = pytest.mark.integration
+# Encoding the 15,742 labelled questions takes 13–16 min on 2 cores: more than the suite-wide 900 s timeout.
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(2400)]
 
 REPO = Path(__file__).resolve().parent.parent
 SPLITS = [REPO / "eval" / "safety" / "train.jsonl", REPO / "eval" / "safety" / "test.jsonl"]
