@@ -85,10 +85,8 @@ def test_retraining_reproduces_the_shipped_model_and_its_level() -> None:
     X = training.encode([r["text"] for r in rows])
     shipped = json.loads((REPO / "assistant" / "data" / activity_intent.MODEL_FILE).read_text(encoding="utf-8"))
     fresh = training.train(rows, X)
-    # Up to float noise: the e5 engine's SIMD kernels differ a little between CPUs (weights within 1e-4 seen). The
-    # threshold is picked among out-of-fold probabilities, so that noise can move it to a neighbouring one (0.5100 on
-    # one machine for 0.5124 shipped, 2026-12-02).
-    assert (fresh["C"], fresh["threshold"]) == (shipped["C"], pytest.approx(shipped["threshold"], abs=0.01))
+    # Up to float noise: the e5 engine's SIMD kernels differ a little between CPUs (weights within 1e-4 seen).
+    assert (fresh["C"], fresh["threshold"]) == (shipped["C"], pytest.approx(shipped["threshold"], abs=1e-3))
     np.testing.assert_allclose(fresh["w"], shipped["w"], atol=1e-3)
     np.testing.assert_allclose(fresh["text"]["w"], shipped["text"]["w"], atol=1e-3)
     assert fresh["text"]["features"]["ngrams"] == shipped["text"]["features"]["ngrams"]
