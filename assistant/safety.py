@@ -268,7 +268,8 @@ def rule_categories(question: str) -> list[Category]:
 class SafetyModel:
     """Logistic models over one e5 query vector: danger vs ordinary, one-vs-rest categories (applied to
     questions judged dangerous) and pupil-vs-adult speaker. When the model also ships character n-gram
-    weights (`text`), the danger and category probabilities average the two views of the question."""
+    weights (`text`), the category probabilities average the two views of the question; the danger probability
+    combines them with the nearest neighbours' vote through a stacker (`stack_w`, `stack_b`)."""
 
     embedding_model: str
     dim: int
@@ -289,6 +290,8 @@ class SafetyModel:
     text_category_w: np.ndarray | None = None  # (n_categories, n_features)
     text_category_b: np.ndarray | None = None  # (n_categories,)
     neighbours: Neighbours | None = None
+    stack_w: np.ndarray | None = None  # (3,) over `stack_features`
+    stack_b: float = 0.0
 
     @classmethod
     def from_json(cls, data: dict[str, Any], neighbour_vectors: np.ndarray | None = None) -> SafetyModel:
@@ -316,6 +319,8 @@ class SafetyModel:
             text_category_w=vec(text["categories"]["w"]) if text else None,
             text_category_b=vec(text["categories"]["b"]) if text else None,
             neighbours=neighbours,
+            stack_w=vec(data["danger"]["stack"]["w"]) if "stack" in data["danger"] else None,
+            stack_b=float(data["danger"]["stack"]["b"]) if "stack" in data["danger"] else 0.0,
         )
 
     def features(self, question: str, x: np.ndarray) -> Features:
@@ -323,13 +328,21 @@ class SafetyModel:
         return Features(x, self.text.transform(question) if self.text is not None else None)
 
     def danger_probability(self, f: Features) -> float:
-        """The mean of the views the model has: the e5 vector, the n-grams, the nearest neighbours."""
-        views = [sigmoid(float(f.vector @ self.danger_w) + self.danger_b)]
+        """The stacker over the three views (e5 vector, n-grams, nearest neighbours) when the model has it; else
+        the mean of the views it has."""
+        z_e5 = float(f.vector @ self.danger_w) + self.danger_b
+        z_text = None
         if f.ngrams is not None and self.text_danger_w is not None:
             idx, values = f.ngrams
-            views.append(sigmoid(float(values @ self.text_danger_w[idx]) + self.text_danger_b))
-        if self.neighbours is not None:
-            views.append(float(self.neighbours.probabilities(f.vector)[0]))
+            z_text = float(values @ self.text_danger_w[idx]) + self.text_danger_b
+        vote = float(self.neighbours.probabilities(f.vector)[0]) if self.neighbours is not None else None
+        if self.stack_w is not None and z_text is not None and vote is not None:
+            return sigmoid(float(stack_features(z_e5, z_text, vote)[0] @ self.stack_w) + self.stack_b)
+        views = [sigmoid(z_e5)]
+        if z_text is not None:
+            views.append(sigmoid(z_text))
+        if vote is not None:
+            views.append(vote)
         return sum(views) / len(views)
 
     def category_probabilities(self, f: Features) -> np.ndarray:
@@ -389,6 +402,19 @@ class Neighbours:
         s = np.take_along_axis(S, idx, axis=1)
         w = np.exp((s - s.max(axis=1, keepdims=True)) / self.temperature)
         return (w * self.danger[idx]).sum(axis=1) / w.sum(axis=1)
+
+
+# A logit beyond ±9.21 (a probability within 1e-4 of 0 or 1) says nothing more to the stacker.
+STACK_CLIP = 9.21
+
+
+def stack_features(z_e5: Any, z_text: Any, vote: Any) -> np.ndarray:
+    """What the danger stacker reads, one row per question: the e5 and n-gram logits (clipped) and the
+    neighbours' vote."""
+    import numpy as np
+
+    logits = np.clip(np.column_stack([np.atleast_1d(z_e5), np.atleast_1d(z_text)]), -STACK_CLIP, STACK_CLIP)
+    return np.column_stack([logits, np.atleast_1d(vote)]).astype(np.float64)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from assistant import safety
+from eval.safety_vectors import vectors
 
 REPO = Path(__file__).resolve().parent.parent
 SPLITS = {"train": REPO / "eval" / "safety" / "train.jsonl", "test": REPO / "eval" / "safety" / "test.jsonl"}
@@ -162,7 +163,7 @@ def evaluate(split: str) -> list[Figures]:
     out = []
     for name in (("train", "test") if split == "all" else (split,)):
         rows = ts.load_rows(SPLITS[name])
-        X = ts.encode([r["text"] for r in rows])
+        X, _ = vectors([r["text"] for r in rows])
         if name == "train":
             fig = measure("train (cross-validated)", rows, cross_validated(rows, X, ts, shipped))
         else:
@@ -176,8 +177,9 @@ def render(figures: Sequence[Figures]) -> str:
     """The Markdown report."""
     model = safety.load_model()
     lines = ["# Child-safety detector", "",
-             f"Rules + a danger model averaging logistic regressions over `{model.embedding_model}` query vectors and "
-             f"character n-grams{' and the labels of the nearest training questions' if model.neighbours is not None else ''} "
+             f"Rules + a danger model {'stacking' if model.stack_w is not None else 'averaging'} logistic regressions over "
+             f"`{model.embedding_model}` query vectors and character n-grams"
+             f"{' and the labels of the nearest training questions' if model.neighbours is not None else ''} "
              f"(danger bar {model.threshold:.3f}, category bar {model.category_threshold}; training set sha256 "
              f"`{model.meta.get('training_sha256', '')[:12]}…`). Produced by `python -m eval.safety_eval`.", "",
              "Routed = at least one category found (a safety block leads the answer). First number = the block leads with the "

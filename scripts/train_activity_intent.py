@@ -31,10 +31,11 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
 # The same encoding, two views (vector and n-gram logistic regressions) and export as the safety model.
-from train_safety import NGRAM_RANGE, Views, compact, encode, load_rows  # noqa: E402
+from train_safety import NGRAM_RANGE, Views, compact, load_rows  # noqa: E402
 
 from assistant import activity_intent, query  # noqa: E402
 from assistant.char_ngrams import CharNgrams  # noqa: E402
+from eval.safety_vectors import encode  # noqa: E402
 
 DATA = REPO / "eval" / "activity_intent.jsonl"
 OUT = REPO / "assistant" / "data" / activity_intent.MODEL_FILE

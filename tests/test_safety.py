@@ -215,6 +215,31 @@ def test_neighbours_vote_with_the_nearest_labels() -> None:
     np.testing.assert_allclose(q * scale[:, None], [[0.1, -0.2, 0.05]], atol=1e-3)
 
 
+def test_stacker_combines_the_three_views_with_its_own_weights() -> None:
+    """With a stacker, the danger probability is its logistic over (e5 logit, n-gram logit, neighbours' vote),
+    logits clipped; without one, the mean of the views."""
+    from dataclasses import replace
+
+    from assistant.char_ngrams import CharNgrams
+    from assistant.scores import sigmoid
+
+    ngrams = CharNgrams((2, 3), {"ab": 0, "bc": 1}, np.ones(2, dtype=np.float32))
+    neighbours = safety.Neighbours.from_quantised(*safety.Neighbours.quantise(np.eye(4, dtype=np.float32)),
+                                                  np.array([1, 0, 0, 0]), k=1, temperature=0.02)
+    model = replace(toy_model(0.0, {}), text=ngrams, text_danger_w=np.array([2.0, 2.0], dtype=np.float32), text_danger_b=-1.0,
+                    neighbours=neighbours)
+    x = np.array([1.0, 0, 0, 0], dtype=np.float32)  # e5 logit 10, the neighbour is a danger question
+    f = model.features("abc", x)
+    idx, values = f.ngrams
+    z_text = float(values @ model.text_danger_w[idx]) - 1.0
+    mean = (sigmoid(10.0) + sigmoid(z_text) + 1.0) / 3
+    assert model.danger_probability(f) == pytest.approx(mean)
+    stacked = replace(model, stack_w=np.array([0.5, -1.0, 2.0]), stack_b=-3.0)
+    assert stacked.danger_probability(f) == pytest.approx(sigmoid(0.5 * safety.STACK_CLIP - z_text + 2.0 - 3.0))
+    features = safety.stack_features(np.array([20.0, -1.0]), np.array([0.5, -30.0]), np.array([0.2, 0.9]))
+    np.testing.assert_allclose(features, [[safety.STACK_CLIP, 0.5, 0.2], [-1.0, -safety.STACK_CLIP, 0.9]])
+
+
 # -- the shipped model -----------------------------------------------------------------------
 
 def test_shipped_model_matches_the_training_data() -> None:
@@ -226,6 +251,7 @@ def test_shipped_model_matches_the_training_data() -> None:
     assert model.category_keys == tuple(c.key for c in safety.CATEGORIES)
     assert 0.0 < model.threshold < 1.0
     assert model.neighbours is not None and model.neighbours.vectors.shape == (len(model.neighbours.danger), 384)
+    assert model.stack_w is not None and model.stack_w.shape == (3,)
     rows = [json.loads(line) for line in (REPO / "eval/safety/train.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
     assert model.meta["training_sha256"] == safety.training_sha256(rows), "retrain: python scripts/train_safety.py"
 

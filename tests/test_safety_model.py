@@ -11,22 +11,20 @@ import numpy as np
 import pytest
 
 from assistant import safety
+from eval import safety_vectors
 
-# Encoding the 15,742 labelled questions takes 13–16 min on 2 cores: more than the suite-wide 900 s timeout.
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(2400)]
+pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parent.parent
 SPLITS = [REPO / "eval" / "safety" / "train.jsonl", REPO / "eval" / "safety" / "test.jsonl"]
-# Measured with the shipped model on train (15,348) + test (394), 2026-12-02: recall 0.992, false alarms
-# 0.028, right first number 0.949, pupils addressed 0.965, suicide routed 0.984 (train is in-sample here, and the
-# nearest-neighbour view remembers it: these are regression floors, not generalisation figures — python -m
-# eval.safety_eval reports cross-validated and held-out ones).
-# In-sample floors, a little under the shipped model's. The first number and suicide floors were lowered (0.95 →
-# 0.945, 0.985 → 0.98) when rounds 17–18 brought rarer forms of danger (a minor paid for sex, excision, children
-# used by dealers) and suicidal wishes told inside family conflicts, whose leading category is harder to read.
-FLOORS = {"recall": 0.99, "false_alarms_max": 0.035, "first_number": 0.945, "pupil_found": 0.96}
-CATEGORY_ROUTED_FLOORS = {"suicide": 0.98, "automutilation": 0.99, "violences_sexuelles": 0.99, "violences": 0.99,
-                          "harcelement": 0.985, "mal_etre": 0.99}
+# Measured with the shipped model on train (15,348) + test (394), 2026-12-03: recall 0.999, false alarms
+# 0.027, right first number 0.956, pupils addressed 0.965, every category routed ≥ 0.998 (train is in-sample here,
+# and the nearest-neighbour view remembers it: these are regression floors, not generalisation figures — python -m
+# eval.safety_eval reports cross-validated and held-out ones). In-sample floors, a little under the shipped
+# model's; raised when the stacker replaced the mean of the views (recall 0.992 → 0.999, suicide 0.984 → 0.9995).
+FLOORS = {"recall": 0.995, "false_alarms_max": 0.035, "first_number": 0.95, "pupil_found": 0.96}
+CATEGORY_ROUTED_FLOORS = {"suicide": 0.99, "automutilation": 0.99, "violences_sexuelles": 0.99, "violences": 0.99,
+                          "harcelement": 0.99, "mal_etre": 0.99}
 
 
 def _rows(path: Path) -> list[dict[str, Any]]:
@@ -41,10 +39,29 @@ def training():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def labelled(training):  # type: ignore[no-untyped-def]
-    """Every labelled question with its e5 query vector (encoded once for the module)."""
+def labelled():  # type: ignore[no-untyped-def]
+    """Every labelled question with its e5 query vector, read from eval/safety/vectors.npz (encoding all of
+    them takes 13–16 min on 2 cores; test_stored_vectors_are_the_engines checks the file against the engine)."""
     rows = [row for path in SPLITS if path.exists() for row in _rows(path)]
-    return rows, training.encode([r["text"] for r in rows])
+    X, _ = safety_vectors.vectors([r["text"] for r in rows])
+    return rows, X
+
+
+def test_every_labelled_question_has_a_stored_vector() -> None:
+    stored = safety_vectors.load()
+    missing = [t for t in safety_vectors.labelled_texts() if safety_vectors.text_key(t) not in stored]
+    assert not missing, (f"{len(missing)} labelled questions lack a vector in eval/safety/vectors.npz "
+                         f"(first: {missing[0]!r}): run `python -m eval.safety_vectors`")
+
+
+def test_stored_vectors_are_the_engines(labelled) -> None:  # type: ignore[no-untyped-def]
+    """One labelled question in 200, encoded now, against the stored vector (the engine's SIMD kernels differ a
+    little between CPUs: cosine above 0.9999)."""
+    rows, X = labelled
+    sample = list(range(0, len(rows), 200))
+    fresh = safety_vectors.encode([rows[i]["text"] for i in sample])
+    cosines = np.sum(fresh * X[sample], axis=1) / (np.linalg.norm(fresh, axis=1) * np.linalg.norm(X[sample], axis=1))
+    assert cosines.min() > 0.9999, rows[sample[int(np.argmin(cosines))]]["text"]
 
 
 def test_detector_keeps_its_measured_level(labelled) -> None:  # type: ignore[no-untyped-def]
@@ -61,10 +78,12 @@ def test_detector_keeps_its_measured_level(labelled) -> None:  # type: ignore[no
 
 
 def test_the_vector_given_is_the_vector_computed(labelled) -> None:  # type: ignore[no-untyped-def]
-    rows, X = labelled
-    for row, x in list(zip(rows, X))[:5]:
-        assert np.array_equal(safety.question_vector(row["text"]), x)
-        assert detect_keys(row["text"], None) == detect_keys(row["text"], x)
+    """The assistant's one-question vector is the batched one training used, so the detector decides alike."""
+    rows, _ = labelled
+    texts = [row["text"] for row in rows[:5]]
+    for text, x in zip(texts, safety_vectors.encode(texts)):
+        assert np.array_equal(safety.question_vector(text), x)
+        assert detect_keys(text, None) == detect_keys(text, x)
 
 
 def detect_keys(question: str, vector: np.ndarray | None) -> list[str]:
@@ -81,6 +100,7 @@ def test_shipped_weights_equal_a_fresh_training_run(training, labelled) -> None:
     for key in ("training_sha256", "n_danger", "n_ordinary", "seed"):
         assert fresh["meta"][key] == shipped["meta"][key], key
     # Up to float noise: the e5 engine's SIMD kernels differ a little between CPUs (weights within 1e-4 seen).
+    assert fresh["danger"]["stack"] == shipped["danger"]["stack"]
     for part in ("danger", "categories", "speaker"):
         assert fresh[part]["C"] == shipped[part]["C"], part
         assert fresh[part]["threshold"] == pytest.approx(shipped[part]["threshold"], abs=1e-3), part
