@@ -13,7 +13,8 @@ that only numpy runs in the assistant):
   threshold is chosen on the stacker's own out-of-fold probabilities as the lowest one at which the detector —
   rules OR classifier, as in `assistant.safety.detect_all` — raises at most MAX_FALSE_ALARMS on ordinary questions;
 - one-vs-rest categories (the e5 and n-gram views, their probabilities averaged), trained on the danger
-  questions; their common bar maximises the out-of-fold share of danger questions whose first number (3114, 119, 3018, Fil Santé Jeunes) is the right one;
+  questions; their common bar maximises the out-of-fold share of danger questions whose first number (3114,
+  119, 3018, Fil Santé Jeunes) is the right one;
 - pupil vs adult speaker.
 The e5 vectors are read from eval/safety/vectors.npz (`eval.safety_vectors`); questions it lacks are encoded.
 Fixed seed, no randomness elsewhere: two runs on the same data write the same file. The held-out
@@ -118,8 +119,9 @@ def vectorizer() -> TfidfVectorizer:
 
 class Views:
     """Logistic regressions on the e5 vectors and on the n-grams of the same questions, one per label
-    column, and for the danger model (`neighbours`) the vote of the nearest training questions; probabilities
-    are the mean of the views (as `assistant.safety.SafetyModel` computes them)."""
+    column, and for the danger model (`neighbours`) the vote of the nearest training questions. `predict`
+    averages the two linear views (the categories, as `assistant.safety.SafetyModel` computes them);
+    `danger_views` gives the danger model's three views to the stacker."""
 
     def __init__(self, c: float, text_c: float = TEXT_C, neighbours: bool = False) -> None:
         self.c, self.text_c, self.with_neighbours = c, text_c, neighbours
@@ -137,10 +139,7 @@ class Views:
 
     def predict(self, X: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         T = self.vec.transform(texts)
-        P = np.column_stack([(a.predict_proba(X)[:, 1] + b.predict_proba(T)[:, 1]) / 2 for a, b in zip(self.e5, self.text)])
-        if self.neighbours is not None:
-            P[:, 0] = (2 * P[:, 0] + self.neighbours.probabilities(X)) / 3
-        return P
+        return np.column_stack([(a.predict_proba(X)[:, 1] + b.predict_proba(T)[:, 1]) / 2 for a, b in zip(self.e5, self.text)])
 
     def danger_views(self, X: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         """The danger model's three views of each question, as the stacker reads them (`safety.stack_features`):
