@@ -303,6 +303,7 @@ class SafetyModel:
             return np.asarray(x, dtype=np.float32)
 
         text = data.get("text")
+        stack = data["danger"].get("stack")
         nb = data.get("neighbours")
         quantised = nb.get("vectors", neighbour_vectors) if nb else None
         neighbours = (Neighbours.from_quantised(np.asarray(quantised), vec(nb["scale"]), vec(nb["danger"]), int(nb["k"]),
@@ -319,8 +320,7 @@ class SafetyModel:
             text_category_w=vec(text["categories"]["w"]) if text else None,
             text_category_b=vec(text["categories"]["b"]) if text else None,
             neighbours=neighbours,
-            stack_w=vec(data["danger"]["stack"]["w"]) if "stack" in data["danger"] else None,
-            stack_b=float(data["danger"]["stack"]["b"]) if "stack" in data["danger"] else 0.0,
+            stack_w=vec(stack["w"]) if stack else None, stack_b=float(stack["b"]) if stack else 0.0,
         )
 
     def features(self, question: str, x: np.ndarray) -> Features:

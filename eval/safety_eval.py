@@ -27,10 +27,9 @@ from typing import Any
 import numpy as np
 
 from assistant import safety
-from eval.safety_vectors import vectors
+from eval.safety_vectors import SPLITS, vectors
 
 REPO = Path(__file__).resolve().parent.parent
-SPLITS = {"train": REPO / "eval" / "safety" / "train.jsonl", "test": REPO / "eval" / "safety" / "test.jsonl"}
 REPORT = REPO / "eval" / "reports" / "safety.md"
 KEYS = tuple(c.key for c in safety.CATEGORIES)
 FIRST_NUMBER = {c.key: c.resources[0] for c in safety.CATEGORIES}

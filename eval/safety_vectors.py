@@ -23,7 +23,8 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 VECTORS = REPO / "eval" / "safety" / "vectors.npz"
-SPLITS = (REPO / "eval" / "safety" / "train.jsonl", REPO / "eval" / "safety" / "test.jsonl")
+# The labelled questions: training split, then the held-out one (the evaluation and the tests read them here).
+SPLITS = {"train": REPO / "eval" / "safety" / "train.jsonl", "test": REPO / "eval" / "safety" / "test.jsonl"}
 BATCH = 64
 
 
@@ -80,7 +81,7 @@ def vectors(texts: Sequence[str], path: Path = VECTORS) -> tuple[np.ndarray, int
 
 def labelled_texts() -> list[str]:
     """The texts of train.jsonl then test.jsonl."""
-    return [json.loads(line)["text"] for path in SPLITS
+    return [json.loads(line)["text"] for path in SPLITS.values()
             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
