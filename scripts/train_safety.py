@@ -59,8 +59,8 @@ MAX_FALSE_ALARMS = 0.06
 # 0.909 → 0.939 at 7.5 % → 8.5 % false alarms; round 9 (1,067) 0.971 → 0.988 at 3.7 % → 3.8 %.
 # The three views are combined by a logistic regression over their out-of-fold outputs (a stacker), not by their
 # mean: on train.jsonl, cross-validated by writer (a writer's round never on both sides), recall at 6 % false
-# alarms rose from 0.944 (mean) to 0.957, and at 5 % from 0.918 to 0.935 — the stacker leans on the neighbours'
-# vote and on the n-grams more than on the e5 logit.
+# alarms rose from 0.944 (mean) to 0.956, and at 5 % from 0.920 to 0.932 (`python -m eval.safety_combiners`) —
+# the stacker leans on the neighbours' vote and on the n-grams more than on the e5 logit.
 STACK_C = 1.0
 NEIGHBOURS_K = 15
 NEIGHBOURS_TEMPERATURE = 0.02
@@ -159,9 +159,14 @@ def danger_oof(X: np.ndarray, texts: Sequence[str], y: np.ndarray, c: float, see
     return total / count
 
 
+def stacker() -> LogisticRegression:
+    """The (unfitted) logistic regression that combines the danger model's views."""
+    return _logreg(STACK_C)
+
+
 def stacked_oof(V: np.ndarray, y: np.ndarray, seed: int = SEED) -> np.ndarray:
     """Out-of-fold danger probabilities of the stacker over out-of-fold views."""
-    return cross_val_predict(_logreg(STACK_C), V, y, cv=StratifiedKFold(n_splits=5, shuffle=True, random_state=seed),
+    return cross_val_predict(stacker(), V, y, cv=StratifiedKFold(n_splits=5, shuffle=True, random_state=seed),
                              method="predict_proba")[:, 1]
 
 
@@ -190,7 +195,7 @@ def select(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED) -> dict[
         fired = rules | (oof >= t)
         trials.append((float(fired[y].mean()), float(roc_auc_score(y, oof)), c, t, float(fired[~y].mean()), views))
     recall, auc, danger_c, threshold, false_alarms, views = max(trials, key=lambda trial: trial[:3])
-    stacker = _logreg(STACK_C).fit(views, y)
+    combiner = stacker().fit(views, y)
 
     # categories, on the danger questions: the C and bar that lead with the right number most often
     idx = np.flatnonzero(y)
@@ -210,8 +215,8 @@ def select(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED) -> dict[
     for train_i, test_i in StratifiedKFold(n_splits=5, shuffle=True, random_state=seed).split(X, pupil):
         speaker_oof[test_i] = _logreg(SPEAKER_C).fit(X[train_i], pupil[train_i]).predict_proba(X[test_i])[:, 1]
 
-    return {"danger_C": danger_c, "threshold": threshold, "stack_w": stacker.coef_[0].tolist(),
-            "stack_b": float(stacker.intercept_[0]), "category_C": cat_c, "category_threshold": cat_bar,
+    return {"danger_C": danger_c, "threshold": threshold, "stack_w": combiner.coef_[0].tolist(),
+            "stack_b": float(combiner.intercept_[0]), "category_C": cat_c, "category_threshold": cat_bar,
             "speaker_C": SPEAKER_C, "speaker_threshold": 0.5,
             "cv": {"recall": recall, "false_alarms": false_alarms, "auc": auc, "first_number_accuracy": first_acc,
                    "speaker_accuracy": float(((speaker_oof >= 0.5) == pupil).mean())}}

@@ -10,6 +10,7 @@ import dataclasses
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -218,23 +219,21 @@ def test_neighbours_vote_with_the_nearest_labels() -> None:
 def test_stacker_combines_the_three_views_with_its_own_weights() -> None:
     """With a stacker, the danger probability is its logistic over (e5 logit, n-gram logit, neighbours' vote),
     logits clipped; without one, the mean of the views."""
-    from dataclasses import replace
-
     from assistant.char_ngrams import CharNgrams
     from assistant.scores import sigmoid
 
     ngrams = CharNgrams((2, 3), {"ab": 0, "bc": 1}, np.ones(2, dtype=np.float32))
     neighbours = safety.Neighbours.from_quantised(*safety.Neighbours.quantise(np.eye(4, dtype=np.float32)),
                                                   np.array([1, 0, 0, 0]), k=1, temperature=0.02)
-    model = replace(toy_model(0.0, {}), text=ngrams, text_danger_w=np.array([2.0, 2.0], dtype=np.float32), text_danger_b=-1.0,
-                    neighbours=neighbours)
+    model = dataclasses.replace(toy_model(0.0, {}), text=ngrams, text_danger_w=np.array([2.0, 2.0], dtype=np.float32),
+                                text_danger_b=-1.0, neighbours=neighbours)
     x = np.array([1.0, 0, 0, 0], dtype=np.float32)  # e5 logit 10, the neighbour is a danger question
     f = model.features("abc", x)
     idx, values = f.ngrams
     z_text = float(values @ model.text_danger_w[idx]) - 1.0
     mean = (sigmoid(10.0) + sigmoid(z_text) + 1.0) / 3
     assert model.danger_probability(f) == pytest.approx(mean)
-    stacked = replace(model, stack_w=np.array([0.5, -1.0, 2.0]), stack_b=-3.0)
+    stacked = dataclasses.replace(model, stack_w=np.array([0.5, -1.0, 2.0]), stack_b=-3.0)
     assert stacked.danger_probability(f) == pytest.approx(sigmoid(0.5 * safety.STACK_CLIP - z_text + 2.0 - 3.0))
     features = safety.stack_features(np.array([20.0, -1.0]), np.array([0.5, -30.0]), np.array([0.2, 0.9]))
     np.testing.assert_allclose(features, [[safety.STACK_CLIP, 0.5, 0.2], [-1.0, -safety.STACK_CLIP, 0.9]])
@@ -291,3 +290,12 @@ def test_a_parent_writing_about_their_child_is_told_what_is_theirs_to_do() -> No
     # the school's internal procedure is for its staff; a family keeps every number
     assert "Informez sans attendre" in staff and "Informez sans attendre" not in family
     assert "15" in family and "Fil Santé Jeunes" in family
+
+
+def test_writer_rounds_come_from_the_ids() -> None:
+    """The by-writer comparison (`eval.safety_combiners`) groups questions by the id's prefix."""
+    from eval.safety_combiners import writer_round
+
+    assert writer_round("r13a-0042") == "r13a-" and writer_round("tr0001") == "tr" and writer_round("p4-12") == "p4-"
+    rows = [json.loads(line) for line in (REPO / "eval/safety/train.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert min(Counter(writer_round(r["id"]) for r in rows).values()) >= 300  # every round is a writer's whole batch
