@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant import acronyms, comparison, compose, llm, query, relevance, safety, sheet_rank, smalltalk
+from assistant import acronyms, comparison, compose, llm, query, relevance, safety, scope, sheet_rank, smalltalk
 from assistant.compose import SheetChoice
-from assistant.retrieve import Hit, Retriever
+from assistant.retrieve import Hit, Retriever, Snapshot
 from assistant.schema import Answer, Filters
 from assistant.settings import BUNDLED_MODEL, Settings
 from assistant.vocabulary import levels_in_text
@@ -226,7 +226,8 @@ class Assistant:
         if acronyms.may_ask_about_one(text):
             text = acronyms.expand(text, snap.acronyms())
         vector = self.retriever.embed_query(text) if mode != "bm25" else None
-        info = query.understand(text, vector if self.settings.embedding_model == BUNDLED_MODEL else None)
+        e5_vector = vector if self.settings.embedding_model == BUNDLED_MODEL else None
+        info = query.understand(text, e5_vector)
         k = max(self.settings.top_k, 8)
         hits = self.retriever.search(text, filters, k=k, mode=mode, boost_cycles=info.cycles, boost_competences=info.competences,
                                      boost_doc_types=info.doc_types, query_vec=vector)
@@ -236,13 +237,20 @@ class Assistant:
                 if self.settings.abstain_fact_check else None)
         rel = relevance.assess(asked_terms, hits, snap.lexical.idf, unknown_idf=_max_idf(snap.lexical.size),
                                activity=info.wants_activity, names_level=bool(info.levels or levels_in_text(asked)),
-                               missing=fact.missing if fact else None, question=asked)
+                               missing=fact.missing if fact else None, question=asked,
+                               off_topic=self._off_topic(text, e5_vector, snap))
         ok = bool(hits) and rel.answerable(self.settings.abstain_min_coverage, self.settings.abstain_min_coverage_unknown,
                                            self.settings.abstention_weights_for_model())
         found = Retrieval(text, info, hits, terms, rel, ok, vector)
         if info.wants_activity:
             found.skills, found.sheets = self._sheets_for(text, filters, mode, info, vector)
         return found
+
+    @staticmethod
+    def _off_topic(text: str, e5_vector: np.ndarray | None, snap: Snapshot) -> float:
+        """How much less `text` is about the programme's subjects than the library is (0 without an e5 vector)."""
+        reading = scope.probability(text, e5_vector)
+        return 0.0 if reading is None else scope.shortfall(reading, snap.scope())
 
     def _sheets_for(self, text: str, filters: Filters | None, mode: str, info: query.QueryInfo,
                     vector: np.ndarray | None) -> tuple[tuple[str, ...], list[SheetChoice]]:

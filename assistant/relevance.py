@@ -54,16 +54,17 @@ class Relevance:
     margin: float = 0.0  # how far the best cosine stands above the 4th–8th passages' (a peak, not a plateau)
     unknown_nouns: tuple[str, ...] = ()  # the question's nouns the library never uses (« menu », « poux »)
     unknown_noun_share: float = 0.0  # their share of the question's content nouns
+    off_topic: float = 0.0  # how much less the question is about the programme's subjects than the library (≤ 0; scope.py)
 
     def features(self) -> tuple[float, ...]:
         """(coverage, best cosine, margin, activity request, a noun the library never uses, their share of the
-        question's nouns): the inputs of the answerability model. The absolute cosine depends on the library
+        question's nouns, the question's shortfall from the library's topic): the inputs of the answerability model. The absolute cosine depends on the library
         (answerable PIAF questions over Wikipedia score below this library's out-of-corpus ones); the margin of
         the best passage over the next ones travels between libraries. Unknown words count only when they are
         nouns: a verb or adverb the library never uses (« ils se chamaillent ») is how a question is typed, a
         noun (« le menu de la cantine ») is what it is about."""
         return (self.coverage, self.dense, self.margin, 1.0 if self.activity else 0.0,
-                1.0 if self.unknown_nouns else 0.0, self.unknown_noun_share)
+                1.0 if self.unknown_nouns else 0.0, self.unknown_noun_share, self.off_topic)
 
     def score(self, weights: tuple[float, ...]) -> float:
         """The calibrated answerability score (≥ 0: answer): a linear model over `features()` plus a bias,
@@ -89,19 +90,20 @@ class Relevance:
 
 def assess(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float], unknown_idf: float,
            activity: bool = False, names_level: bool = True, missing: str | None = None,
-           question: str | None = None) -> Relevance:
+           question: str | None = None, off_topic: float = 0.0) -> Relevance:
     """Coverage of the query by the best of the retrieved passages, and their best dense score.
 
     Framing words and class names do not count. A term the corpus never uses weighs like an average
     matched term (it may be a typo or a synonym) and is reported in `unknown`, which raises the bar
     in `Relevance.answerable`; `unknown_idf` is its weight when no term of the question is known. Given the
-    `question` as typed, the unknown terms that are nouns of it are reported too (`unknown_nouns`)."""
+    `question` as typed, the unknown terms that are nouns of it are reported too (`unknown_nouns`). `off_topic` is
+    the question's shortfall from the library's topic (`scope.shortfall`; 0.0 without a reading)."""
     neutral = _neutral_terms(names_level)
     # Numbers do not count, except years ("2023" must match).
     terms = [t for t in dict.fromkeys(query_terms) if (t not in neutral and not t.isdigit()) or (len(t) == 4 and t.isdigit())]
     margin = cosine_margin(hits)
     if not terms or not hits:
-        return Relevance(0.0, max((h.dense for h in hits), default=0.0), 0, (), activity, missing, margin)
+        return Relevance(0.0, max((h.dense for h in hits), default=0.0), 0, (), activity, missing, margin, off_topic=off_topic)
     idfs = {t: idf(t) for t in terms}
     # A hyphenated form the library never writes (« adresse-t-il », « PS-MS ») is also indexed as its
     # parts, which carry its meaning: counted whole, it would read as a word the library lacks.
@@ -116,7 +118,8 @@ def assess(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float],
         best = max(best, sum(w for t, w in weights.items() if t in present) / total)
     unknown = tuple(t for t, v in idfs.items() if v == 0 and not t.isdigit())
     unknown_nouns, share = _unknown_nouns(question, unknown, neutral) if question and unknown else ((), 0.0)
-    return Relevance(best, max(h.dense for h in hits), len(known), unknown, activity, missing, margin, unknown_nouns, share)
+    return Relevance(best, max(h.dense for h in hits), len(known), unknown, activity, missing, margin, unknown_nouns, share,
+                     off_topic)
 
 
 def _unknown_nouns(question: str, unknown: tuple[str, ...], neutral: frozenset[str]) -> tuple[tuple[str, ...], float]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from assistant import acronyms
+from assistant import acronyms, scope
 from assistant.errors import EmptyStoreError, ModelMismatchError
 from assistant.lexical import LexicalIndex
 from assistant.schema import Chunk, Filters
@@ -60,6 +60,16 @@ class Snapshot:
     _vectors: dict[str, np.ndarray] = field(default_factory=dict)
     _profiles: dict[str, np.ndarray] = field(default_factory=dict)
     _acronyms: dict[str, str] | None = None
+    _scope: tuple[float | None] | None = None
+
+    def scope(self) -> float | None:
+        """How much this library is about the programme's subjects (assistant/scope.py: the scope model's mean
+        over evenly spaced passages), read once per snapshot; None when its vectors cannot be read."""
+        if self._scope is None:
+            sample = self.chunks[::max(1, len(self.chunks) // scope.LIBRARY_SAMPLE)][:scope.LIBRARY_SAMPLE]
+            vectors = self.passage_vectors(sample) if sample else None
+            self._scope = (None if vectors is None else scope.library_reading(sample, vectors),)
+        return self._scope[0]
 
     def acronyms(self) -> dict[str, str]:
         """The acronyms this library spells out (assistant/acronyms.py), read once per snapshot."""

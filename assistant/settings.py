@@ -34,9 +34,9 @@ DEFAULT_DENSE_WEIGHT = 0.5
 # check alone refuses about 6 %), so that no cosine bar peculiar to this library decides
 # (`python -m eval.calibrate --guard …/piaf-v1.0.json`).
 # A model without an entry abstains on lexical coverage alone.
-ABSTENTION_FEATURES = 6  # assistant.relevance.Relevance.features()
+ABSTENTION_FEATURES = 7  # assistant.relevance.Relevance.features()
 ABSTENTION_WEIGHTS: dict[str, tuple[float, ...]] = {
-    BUNDLED_MODEL: (3.4024, 10.2135, 33.2543, 1.2389, -0.6427, -2.6435, -9.549),
+    BUNDLED_MODEL: (3.1324, -1.6313, 27.1888, 0.5293, -0.4891, -2.606, 5.4299, 2.7182),
 }
 
 

@@ -192,7 +192,8 @@ def test_the_margin_is_how_far_the_best_cosine_stands_out() -> None:
     assert cosine_margin(hits([0.90, 0.85, 0.84, 0.80, 0.80, 0.80, 0.80, 0.80])) == pytest.approx(0.10)
     assert cosine_margin(hits([0.80] * 8)) == pytest.approx(0.0)
     assert cosine_margin(hits([0.9, 0.8])) == 0.0  # too few passages to judge
-    # a peak answers where a plateau at the same height does not
-    peak = Relevance(coverage=0.3, dense=0.80, informative_terms=3, margin=0.08)
-    plateau = Relevance(coverage=0.3, dense=0.80, informative_terms=3, margin=0.005)
+    # a peak answers where a plateau at the same height does not (a question that is partly off the library's topic,
+    # with few of its words in the best passages: the margin decides)
+    peak = Relevance(coverage=0.1, dense=0.80, informative_terms=3, margin=0.08, off_topic=-0.4)
+    plateau = Relevance(coverage=0.1, dense=0.80, informative_terms=3, margin=0.005, off_topic=-0.4)
     assert peak.answerable(0.2, 0.5, WEIGHTS) and not plateau.answerable(0.2, 0.5, WEIGHTS)

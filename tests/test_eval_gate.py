@@ -31,7 +31,7 @@ def test_the_gate_fails_when_quality_drops(bundled_settings, tmp_path) -> None: 
     assert check_floors(payload["modes"]["hybrid"]) == broken
     assert set(REGRESSION_FLOORS) >= {"source_in_citations@5", "key_facts", "safety_routing"}
     # The command line turns a broken floor into a failing exit status.
-    env = {**os.environ, "CARTABLE_ABSTENTION_WEIGHTS": "[0, 0, 0, 0, 0, 0, -1]"}
+    env = {**os.environ, "CARTABLE_ABSTENTION_WEIGHTS": "[0, 0, 0, 0, 0, 0, 0, -1]"}
     result = subprocess.run([sys.executable, "-m", "assistant.cli", "eval", "--quick", "--modes", "hybrid", "--no-report",
                              "--store", str(bundled_settings.store)], capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 1, result.stdout + result.stderr

@@ -50,5 +50,5 @@ def test_an_unknown_noun_lowers_the_answerability_score() -> None:
 
 
 def test_weights_of_the_wrong_length_are_refused_with_a_french_reason() -> None:
-    with pytest.raises(ValueError, match="abstention_weights.*7 nombres"):
+    with pytest.raises(ValueError, match="abstention_weights.*8 nombres"):
         Settings(abstention_weights=(1.0, 2.0, -1.0))

@@ -1,0 +1,54 @@
+"""Is a question about what this library is for — psychosocial skills, running sessions and progressions,
+class climate, the programmes built on them, protecting a child — or about something else (the canteen
+menu, a transfer to another académie, lice in the classroom)?
+
+Abstention reads how well the best passages match the question; an out-of-scope question still finds a
+nearest passage (« le menu de la cantine cette semaine » finds a sheet about « ma semaine »). The topic of
+the question, read by a model over its meaning (`two_views.py`: the retrieval's e5 vector and character
+n-grams), is one more input of the calibrated answerability model (`relevance.Relevance.features`), not a
+veto, and it is read against the library's own topic (the same model's mean reading of its passages): in a
+library about something else (PIAF's Wikipedia paragraphs read 0.37, this one 0.93), questions off the
+programme's subjects are that library's ordinary questions, not out-of-scope ones.
+Trained by `scripts/train_scope.py` on `eval/scope.jsonl` (questions written for it by people who saw
+neither the evaluation sets nor the library); nothing is trained at start-up."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from assistant.two_views import TwoViewModel
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from assistant.schema import Chunk
+
+MODEL_FILE = "scope.json"
+# Passages read to gauge a library's topic: evenly spaced, enough for a stable mean (±0.02 here), few enough
+# that a large library costs about a second once per snapshot.
+LIBRARY_SAMPLE = 400
+
+
+@lru_cache(maxsize=1)
+def load_model() -> TwoViewModel:
+    """The shipped model (read once)."""
+    return TwoViewModel.shipped(MODEL_FILE)
+
+
+def probability(text: str, vector: np.ndarray | None) -> float | None:
+    """How likely `text` is about the programme's subjects, given its multilingual-e5-small query vector
+    (None without one: another embedding model or BM25-only mode)."""
+    return None if vector is None else load_model().probability(text, vector)
+
+
+def library_reading(chunks: list[Chunk], vectors: np.ndarray) -> float:
+    """The model's mean probability over a library's passages (their text and stored e5 vectors)."""
+    model = load_model()
+    return sum(model.probability(c.text, v) for c, v in zip(chunks, vectors)) / max(len(chunks), 1)
+
+
+def shortfall(question: float, library: float | None) -> float:
+    """How much less the question is about the programme's subjects than the library is (≤ 0; 0 when it is
+    as much or more, or when the library could not be read)."""
+    return 0.0 if library is None else min(0.0, question - library)

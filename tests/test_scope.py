@@ -1,0 +1,128 @@
+"""The scope model: it matches its training data, reads the subject of questions it was not trained on,
+feeds the answerability model, and retraining reproduces it."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pytest
+
+from assistant import scope
+from assistant.relevance import Relevance
+from assistant.settings import ABSTENTION_FEATURES, ABSTENTION_WEIGHTS, BUNDLED_MODEL
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _training() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("train_scope", REPO / "scripts" / "train_scope.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_shipped_model_matches_its_training_data() -> None:
+    rows = _training().training_rows()
+    canonical = "\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows)
+    model = scope.load_model()
+    assert model.meta["training_sha256"] == hashlib.sha256(canonical.encode("utf-8")).hexdigest(), \
+        "retrain: python scripts/train_scope.py"
+    assert model.w.shape == (384,) and model.text_w.shape == (model.ngrams.size,)
+
+
+def test_training_data_is_well_formed() -> None:
+    training = _training()
+    rows = training.load_rows(training.DATA)
+    assert len({r["id"] for r in rows}) == len(rows) and len({r["text"].strip().lower() for r in rows}) == len(rows)
+    labels = [r["label"] for r in rows]
+    assert set(labels) == {"in_scope", "out_of_scope"} and min(labels.count("in_scope"), labels.count("out_of_scope")) >= 400
+    assert len({training.writer(r["id"]) for r in rows}) >= 4  # cross-validation is grouped by writer
+
+
+def test_every_question_has_a_stored_vector() -> None:
+    from eval.safety_vectors import load, text_key
+
+    training = _training()
+    stored = load(training.VECTORS)
+    missing = [r["id"] for r in training.training_rows() if text_key(r["text"]) not in stored]
+    assert not missing, f"{len(missing)} questions without a stored vector (python scripts/train_scope.py stores them): {missing[:5]}"
+
+
+@pytest.mark.integration
+def test_the_stored_vectors_are_those_the_encoder_gives() -> None:
+    from eval.safety_vectors import encode, load, text_key
+
+    training = _training()
+    texts = [r["text"] for r in training.training_rows()][::100]
+    stored = load(training.VECTORS)
+    now = encode(texts)
+    cosines = [float(stored[text_key(t)] @ v) for t, v in zip(texts, now)]
+    assert min(cosines) > 0.9999
+
+
+def test_without_a_vector_there_is_no_reading() -> None:
+    assert scope.probability("Il y a quoi au menu de la cantine ?", None) is None
+
+
+def test_a_question_is_read_against_the_library_topic() -> None:
+    assert scope.shortfall(0.1, 0.93) == pytest.approx(-0.83)  # the canteen menu, over this library
+    assert scope.shortfall(0.3, 0.37) == pytest.approx(-0.07)  # an encyclopaedia question, over an encyclopaedia
+    assert scope.shortfall(0.97, 0.93) == 0.0  # as much on topic as the library, or more: no evidence either way
+    assert scope.shortfall(0.1, None) == 0.0  # a library whose vectors cannot be read
+
+
+def test_being_off_the_library_topic_lowers_the_answerability_score() -> None:
+    weights = ABSTENTION_WEIGHTS[BUNDLED_MODEL]
+    base = dict(coverage=0.5, dense=0.83, informative_terms=2, margin=0.01)
+    on_topic, off_topic = Relevance(**base), Relevance(**base, off_topic=-0.8)
+    assert len(on_topic.features()) == ABSTENTION_FEATURES == len(weights) - 1
+    assert off_topic.score(weights) < on_topic.score(weights)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("question", "about_the_programme"), [
+    # written for this test, none in the training data
+    ("ma classe de CE2 se dispute sans arrêt à la récré, un jeu pour apprendre à régler ça sans les poings ?", True),
+    ("comment on sait si les séances ont changé quelque chose chez les élèves ?", True),
+    ("Qui finance le programme et depuis quand ?", True),
+    ("Un élève m'a confié que son père le frappe, je fais quoi ?", True),
+    ("à quelle date tombent les vacances de février pour la zone B ?", False),
+    ("le barème pour passer hors classe cette année ?", False),
+    ("quel livre de lecture suivie pour des CM1 qui lisent mal ?", False),
+    ("mon fils a de la fièvre, il peut aller à l'école demain ?", False),
+])
+def test_questions_it_never_saw_are_read_by_their_subject(question: str, about_the_programme: bool) -> None:
+    from assistant.safety import question_vector
+
+    assert (scope.probability(question, question_vector(question)) >= 0.5) is about_the_programme
+
+
+@pytest.mark.integration
+def test_the_bundled_library_reads_as_the_programme_s_subjects(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    library = bundled_assistant.retriever.snapshot().scope()
+    assert library is not None and library > 0.85
+    menu = "Il y a quoi au menu de la cantine cette semaine ?"
+    found = bundled_assistant._retrieve(menu, menu, None, "hybrid")
+    assert found.relevance.off_topic < -0.5 and not found.answerable
+
+
+@pytest.mark.integration
+def test_retraining_reproduces_the_shipped_model() -> None:
+    training = _training()
+    rows = training.training_rows()
+    X, encoded_now = training.vectors([r["text"] for r in rows], training.VECTORS)
+    assert encoded_now == 0
+    fresh = training.train(rows, X)
+    shipped = json.loads((REPO / "assistant" / "data" / scope.MODEL_FILE).read_text(encoding="utf-8"))
+    # Up to float noise: the e5 engine's SIMD kernels differ a little between CPUs.
+    assert fresh["C"] == shipped["C"]
+    np.testing.assert_allclose(fresh["w"], shipped["w"], atol=1e-3)
+    np.testing.assert_allclose(fresh["text"]["w"], shipped["text"]["w"], atol=1e-3)
+    assert fresh["text"]["features"]["ngrams"] == shipped["text"]["features"]["ngrams"]
+    assert fresh["meta"]["cv_by_writer"]["auc"] == pytest.approx(shipped["meta"]["cv_by_writer"]["auc"], abs=2e-3)
