@@ -31,10 +31,9 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
 # The same encoding, two views (vector and n-gram logistic regressions) and export as the safety model.
-from train_safety import NGRAM_RANGE, Views, compact, load_rows  # noqa: E402
+from train_safety import Views, compact, load_rows  # noqa: E402
 
 from assistant import activity_intent, query  # noqa: E402
-from assistant.char_ngrams import CharNgrams  # noqa: E402
 from eval.safety_vectors import encode  # noqa: E402
 
 DATA = REPO / "eval" / "activity_intent.jsonl"
@@ -86,11 +85,9 @@ def train(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED) -> dict[s
         trials.append((float(fired[y].mean()), float(roc_auc_score(y, oof)), c, bar, float(fired[~y].mean())))
     recall, auc, c, bar, fp = max(trials)
     model = Views(c, TEXT_C).fit(X, texts, y)
-    ngrams = CharNgrams(NGRAM_RANGE, {g: int(i) for g, i in model.vec.vocabulary_.items()}, model.vec.idf_)
     canonical = "\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows)
     return {
-        "w": compact(model.e5[0].coef_[0]), "b": compact(model.e5[0].intercept_[0]), "C": c, "threshold": compact(bar),
-        "text": {"features": ngrams.to_json(), "w": compact(model.text[0].coef_[0]), "b": compact(model.text[0].intercept_[0]), "C": TEXT_C},
+        **model.two_view_json(bar),
         "meta": {"training_data": "eval/activity_intent.jsonl", "training_sha256": hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
                  "n_activity": int(y.sum()), "n_other": int((~y).sum()), "seed": seed,
                  "cv": {"recall": compact(recall), "false_positives": compact(fp), "auc": compact(auc),

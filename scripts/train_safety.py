@@ -141,6 +141,16 @@ class Views:
         T = self.vec.transform(texts)
         return np.column_stack([(a.predict_proba(X)[:, 1] + b.predict_proba(T)[:, 1]) / 2 for a, b in zip(self.e5, self.text)])
 
+    def ngram_features(self) -> CharNgrams:
+        """The fitted n-gram vectorizer as the assistant recomputes it (`assistant/char_ngrams.py`)."""
+        return CharNgrams(NGRAM_RANGE, {g: int(i) for g, i in self.vec.vocabulary_.items()}, self.vec.idf_)
+
+    def two_view_json(self, threshold: float) -> dict[str, Any]:
+        """The first label's two views as `assistant.two_views.TwoViewModel` reads them (without its meta)."""
+        return {"w": compact(self.e5[0].coef_[0]), "b": compact(self.e5[0].intercept_[0]), "C": self.c, "threshold": compact(threshold),
+                "text": {"features": self.ngram_features().to_json(), "w": compact(self.text[0].coef_[0]),
+                         "b": compact(self.text[0].intercept_[0]), "C": self.text_c}}
+
     def danger_views(self, X: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         """The danger model's three views of each question, as the stacker reads them (`safety.stack_features`):
         the e5 and n-gram logits and the neighbours' vote."""
@@ -234,7 +244,7 @@ def fit(rows: list[dict[str, Any]], X: np.ndarray, params: dict[str, Any], seed:
     T = danger.vec.transform([texts[i] for i in idx])
     cat_models = [_logreg(params["category_C"]).fit(X[idx], Y[:, j]) for j in range(len(KEYS))]
     text_cats = [_logreg(TEXT_C).fit(T, Y[:, j]) for j in range(len(KEYS))]
-    ngrams = CharNgrams(NGRAM_RANGE, {g: int(i) for g, i in danger.vec.vocabulary_.items()}, danger.vec.idf_)
+    ngrams = danger.ngram_features()
     pupil = np.array([r.get("speaker") == "eleve" for r in rows])
     speaker_model = _logreg(params["speaker_C"]).fit(X, pupil)
     return {

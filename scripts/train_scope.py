@@ -4,8 +4,9 @@
 
 In scope: the questions of eval/scope.jsonl labelled in_scope, and the activity requests of
 eval/activity_intent.jsonl; out of scope: those of eval/scope.jsonl labelled out_of_scope. eval/scope.jsonl holds
-questions six helpers wrote for it (w1–w6) and the other messages of eval/activity_intent.jsonl, relabelled for
-scope by a seventh (those a reader could label either way left out). The same two views
+questions eight helpers wrote for it (w1–w8: in-scope and out-of-scope rounds, then look-alikes on both sides) and
+the other messages of eval/activity_intent.jsonl, relabelled for scope by a ninth (those a reader could label
+either way left out). The same two views
 as the activity-request model (`assistant/two_views.py`: logistic regressions on the e5 vector and on
 character n-grams, their probabilities averaged). The e5 view's strength is chosen by cross-validation
 grouped by writer (the id's prefix: a writer's phrasings never sit on both sides of a fold), on AUC. No
@@ -32,10 +33,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from train_safety import NGRAM_RANGE, Views, compact, load_rows  # noqa: E402
+from train_safety import Views, compact, load_rows  # noqa: E402
 
 from assistant import scope  # noqa: E402
-from assistant.char_ngrams import CharNgrams  # noqa: E402
 from eval.safety_vectors import save, vectors  # noqa: E402
 
 DATA = REPO / "eval" / "scope.jsonl"
@@ -84,11 +84,9 @@ def train(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED) -> dict[s
         trials.append((float(roc_auc_score(y, oof)), c, oof))
     auc, c, oof = max(trials, key=lambda t: (t[0], -t[1]))
     model = Views(c, TEXT_C).fit(X, texts, y)
-    ngrams = CharNgrams(NGRAM_RANGE, {g: int(i) for g, i in model.vec.vocabulary_.items()}, model.vec.idf_)
     canonical = "\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows)
     return {
-        "w": compact(model.e5[0].coef_[0]), "b": compact(model.e5[0].intercept_[0]), "C": c, "threshold": 0.5,
-        "text": {"features": ngrams.to_json(), "w": compact(model.text[0].coef_[0]), "b": compact(model.text[0].intercept_[0]), "C": TEXT_C},
+        **model.two_view_json(0.5),
         "meta": {"training_data": ["eval/scope.jsonl", "eval/activity_intent.jsonl (activity requests)"],
                  "training_sha256": hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
                  "n_in_scope": int(y.sum()), "n_out_of_scope": int((~y).sum()), "seed": seed,
