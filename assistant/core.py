@@ -77,14 +77,16 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Compute now what the first questions would otherwise wait for: the session sheets' profiles
-        (sheet_rank; cached by text, so only a new library costs an encode), the library's acronyms and the
-        French tagger abstention reads unknown nouns with (a few seconds to load)."""
+        (sheet_rank; cached by text, so only a new library costs an encode), the library's acronyms and topic
+        (scope.py), and the French tagger abstention reads unknown nouns with (a few seconds to load)."""
         from assistant.backends import build_tagger
 
         build_tagger()
         snap = self.retriever.snapshot()
         sheet_rank.profiles_for(snap, self.retriever.embeddings)
         snap.acronyms()
+        if self.settings.embedding_model == BUNDLED_MODEL:
+            snap.scope()
 
     # -- public API ------------------------------------------------------------------------
     def ask(self, question: str, filters: Filters | None = None, history: list[Turn] | None = None,

@@ -64,9 +64,10 @@ class Snapshot:
 
     def scope(self) -> float | None:
         """How much this library is about the programme's subjects (assistant/scope.py: the scope model's mean
-        over evenly spaced passages), read once per snapshot; None when its vectors cannot be read."""
+        over evenly spaced passages), read once per snapshot; None when its vectors cannot be read. For a store of
+        multilingual-e5-small vectors only (the model reads no other): `Assistant` asks only then."""
         if self._scope is None:
-            sample = self.chunks[::max(1, len(self.chunks) // scope.LIBRARY_SAMPLE)][:scope.LIBRARY_SAMPLE]
+            sample = scope.evenly_spaced(self.chunks)
             vectors = self.passage_vectors(sample) if sample else None
             self._scope = (None if vectors is None else scope.library_reading(sample, vectors),)
         return self._scope[0]

@@ -7,7 +7,7 @@ nearest passage (« le menu de la cantine cette semaine » finds a sheet about �
 the question, read by a model over its meaning (`two_views.py`: the retrieval's e5 vector and character
 n-grams), is one more input of the calibrated answerability model (`relevance.Relevance.features`), not a
 veto, and it is read against the library's own topic (the same model's mean reading of its passages): in a
-library about something else (PIAF's Wikipedia paragraphs read 0.37, this one 0.93), questions off the
+library about something else (PIAF's Wikipedia paragraphs read 0.39, this one 0.93), questions off the
 programme's subjects are that library's ordinary questions, not out-of-scope ones.
 Trained by `scripts/train_scope.py` on `eval/scope.jsonl` (questions written for it by people who saw
 neither the evaluation sets nor the library); nothing is trained at start-up."""
@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from assistant.schema import Chunk
 
 MODEL_FILE = "scope.json"
-# Passages read to gauge a library's topic: evenly spaced, enough for a stable mean (±0.02 here), few enough
-# that a large library costs about a second once per snapshot.
+# Passages read to gauge a library's topic: evenly spaced, enough for a stable mean, few enough that any library
+# costs the same couple of seconds once per snapshot (2–3 s here, most of it reading the stored vectors).
 LIBRARY_SAMPLE = 400
 
 
@@ -40,6 +40,14 @@ def probability(text: str, vector: np.ndarray | None) -> float | None:
     """How likely `text` is about the programme's subjects, given its multilingual-e5-small query vector
     (None without one: another embedding model or BM25-only mode)."""
     return None if vector is None else load_model().probability(text, vector)
+
+
+def evenly_spaced(chunks: list[Chunk], n: int = LIBRARY_SAMPLE) -> list[Chunk]:
+    """At most `n` passages spread over the whole library (its first and last included), in its order."""
+    if len(chunks) <= n:
+        return list(chunks)
+    step = (len(chunks) - 1) / (n - 1)
+    return [chunks[round(i * step)] for i in range(n)]
 
 
 def library_reading(chunks: list[Chunk], vectors: np.ndarray) -> float:

@@ -27,7 +27,8 @@ DENSE_WEIGHTS: dict[str, float] = {
 DEFAULT_DENSE_WEIGHT = 0.5
 
 # Answerability per embedding model: weights of (coverage, best cosine, cosine margin, activity request, a noun the
-# library never uses, their share of the question's nouns) and a bias, fitted by logistic regression on the gold set,
+# library never uses, their share of the question's nouns, the question's shortfall from the library's topic:
+# assistant/scope.py) and a bias, fitted by logistic regression on the gold set,
 # the fresh split and the two abstention development sets pooled (at most 2 % of their answerable questions refused
 # in cross-validation; fresh2 held out), with answerable PIAF
 # questions over Wikipedia as a guard: the operating point refuses at most 10 % of those (the asked-fact
@@ -36,7 +37,7 @@ DEFAULT_DENSE_WEIGHT = 0.5
 # A model without an entry abstains on lexical coverage alone.
 ABSTENTION_FEATURES = 7  # assistant.relevance.Relevance.features()
 ABSTENTION_WEIGHTS: dict[str, tuple[float, ...]] = {
-    BUNDLED_MODEL: (3.1324, -1.6313, 27.1888, 0.5293, -0.4891, -2.606, 5.4299, 2.7182),
+    BUNDLED_MODEL: (3.1267, -1.9854, 27.5438, 0.521, -0.495, -2.6029, 5.5017, 2.959),
 }
 
 

@@ -1,7 +1,8 @@
 """Calibrate abstention: is anything retrieved about the question? Signals measured per question through
 the real retrieval: lexical coverage of the question by the best passages, the e5 cosine of the best
 passage, its margin over the next passages, whether the question asks for an activity, and whether (and how many of) its
-nouns are words the library never uses (assistant/nouns.py). Questions the asked-fact check declines (their
+nouns are words the library never uses (assistant/nouns.py), and how much less the question is about the
+programme's subjects than the library is (assistant/scope.py). Questions the asked-fact check declines (their
 kind of answer is in no best passage: assistant/asked_fact.py) are declined whatever the score: the
 model is fitted on the others, and counts them as declined when choosing the operating point. A
 standardised logistic regression over them is cross-validated on the gold set, the fresh split and the two abstention

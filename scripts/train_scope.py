@@ -105,7 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     t0 = time.perf_counter()
     texts = [r["text"] for r in rows]
     X, n_new = vectors(texts, VECTORS)
-    save(texts, X, VECTORS)
+    if args.data == DATA:  # the stored vectors are the shipped data's, not an experiment's
+        save(texts, X, VECTORS)
     model = train(rows, X)
     args.out.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     meta, cv = model["meta"], model["meta"]["cv_by_writer"]

@@ -70,6 +70,14 @@ def test_without_a_vector_there_is_no_reading() -> None:
     assert scope.probability("Il y a quoi au menu de la cantine ?", None) is None
 
 
+def test_the_library_is_sampled_from_end_to_end() -> None:
+    chunks = list(range(763))
+    sample = scope.evenly_spaced(chunks, 400)  # type: ignore[arg-type]
+    assert len(sample) == 400 == len(set(sample)) and sample[0] == 0 and sample[-1] == 762
+    assert max(b - a for a, b in zip(sample, sample[1:])) == 2  # no stretch of the library left out
+    assert scope.evenly_spaced(chunks[:10], 400) == chunks[:10]  # type: ignore[arg-type]
+
+
 def test_a_question_is_read_against_the_library_topic() -> None:
     assert scope.shortfall(0.1, 0.93) == pytest.approx(-0.83)  # the canteen menu, over this library
     assert scope.shortfall(0.3, 0.37) == pytest.approx(-0.07)  # an encyclopaedia question, over an encyclopaedia
