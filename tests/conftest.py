@@ -3,9 +3,11 @@ temporary directory, and the fast tier uses LangChain's deterministic fake embed
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import tempfile
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -22,6 +24,15 @@ from assistant.settings import Settings  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
 FAKE_MODEL = "test:deterministic-fake-64"
+
+
+def training_script(name: str) -> ModuleType:
+    """A training script of scripts/ (not a package), imported as a module: its functions are what tests rerun."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture

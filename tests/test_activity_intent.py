@@ -14,6 +14,7 @@ import pytest
 
 from assistant import activity_intent, query
 from assistant.two_views import TwoViewModel
+from tests.conftest import training_script
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "eval" / "activity_intent.jsonl"
@@ -76,12 +77,7 @@ def test_the_model_overrules_a_pattern_hit_it_all_but_rules_out() -> None:
 
 @pytest.mark.integration
 def test_retraining_reproduces_the_shipped_model_and_its_level() -> None:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("train_activity_intent", REPO / "scripts" / "train_activity_intent.py")
-    assert spec is not None and spec.loader is not None
-    training = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(training)
+    training = training_script("train_activity_intent")
     rows = _rows()
     X = training.encode([r["text"] for r in rows])
     shipped = json.loads((REPO / "assistant" / "data" / activity_intent.MODEL_FILE).read_text(encoding="utf-8"))

@@ -4,7 +4,6 @@ feeds the answerability model, and retraining reproduces it."""
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 from pathlib import Path
 from types import ModuleType
@@ -15,16 +14,13 @@ import pytest
 from assistant import scope
 from assistant.relevance import Relevance
 from assistant.settings import ABSTENTION_FEATURES, ABSTENTION_WEIGHTS, BUNDLED_MODEL
+from tests.conftest import training_script
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def _training() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("train_scope", REPO / "scripts" / "train_scope.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return training_script("train_scope")
 
 
 def test_shipped_model_matches_its_training_data() -> None:
