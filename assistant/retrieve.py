@@ -19,7 +19,7 @@ from assistant.lexical import LexicalIndex
 from assistant.schema import Chunk, Filters
 from assistant.scores import minmax
 from assistant.settings import Settings
-from assistant.store import Store
+from assistant.store import Store, stored_vectors
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -60,16 +60,22 @@ class Snapshot:
     _vectors: dict[str, np.ndarray] = field(default_factory=dict)
     _profiles: dict[str, np.ndarray] = field(default_factory=dict)
     _acronyms: dict[str, str] | None = None
+    # The reading ingestion stored in the manifest (`Manifest.library_topic`), if any.
+    stored_topic: dict[str, Any] | None = None
     _scope: tuple[float | None] | None = None
 
     def scope(self) -> float | None:
         """How much this library is about the programme's subjects (assistant/scope.py: the scope model's mean
-        over evenly spaced passages), read once per snapshot; None when its vectors cannot be read. For a store of
-        multilingual-e5-small vectors only (the model reads no other): `Assistant` asks only then."""
+        over evenly spaced passages): the reading ingestion stored when the same scope model made it, else read
+        once per snapshot; None when its vectors cannot be read. For a store of multilingual-e5-small vectors
+        only (the model reads no other): `Assistant` asks only then."""
         if self._scope is None:
-            sample = scope.evenly_spaced(self.chunks)
-            vectors = self.passage_vectors(sample) if sample else None
-            self._scope = (None if vectors is None else scope.library_reading(sample, vectors),)
+            stored = scope.stored_reading(self.stored_topic)
+            if stored is not None:
+                self._scope = (stored,)
+            else:
+                topic = scope.library_topic(self.chunks, self.passage_vectors)
+                self._scope = (None if topic is None else topic["reading"],)
         return self._scope[0]
 
     def acronyms(self) -> dict[str, str]:
@@ -187,7 +193,8 @@ class Retriever:
         with self._lock:
             if self._snapshot is None or self._snapshot.name != name:
                 # Vectors of two models are not comparable: refuse a store built with another one.
-                stored_model = self.store.read_manifest(name).embedding_model
+                manifest = self.store.read_manifest(name)
+                stored_model = manifest.embedding_model
                 if stored_model and stored_model != self.settings.embedding_model:
                     raise ModelMismatchError(stored_model, self.settings.embedding_model)
                 # All from the snapshot resolved above, even if an ingestion commits meanwhile.
@@ -198,7 +205,7 @@ class Retriever:
                 for i, c in enumerate(chunks):
                     by_source.setdefault(c.doc.source, []).append(i)
                 self._snapshot = Snapshot(name, chunks, {c.id: i for i, c in enumerate(chunks)}, lexical, by_source,
-                                          fetch_vectors=self._stored_vectors)
+                                          fetch_vectors=self._stored_vectors, stored_topic=manifest.library_topic)
             return self._snapshot
 
     @property
@@ -207,13 +214,8 @@ class Retriever:
             self._vectors = self.store.vector_store(self.embeddings, self.settings.embedding_model, create=False)
         return self._vectors
 
-    def _stored_vectors(self, ids: list[str], batch: int = 500) -> dict[str, np.ndarray]:
-        """The vectors the store holds for these chunk ids (in batches: SQLite caps a query's variables)."""
-        out: dict[str, np.ndarray] = {}
-        for start in range(0, len(ids), batch):
-            got = self.vectors._collection.get(ids=ids[start:start + batch], include=["embeddings"])
-            out.update({cid: np.asarray(emb, dtype=np.float32) for cid, emb in zip(got["ids"], got["embeddings"])})
-        return out
+    def _stored_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        return stored_vectors(self.vectors._collection, ids)
 
     def embed_query(self, query: str) -> np.ndarray:
         return np.asarray(self.embeddings.embed_query(query), dtype=np.float32)

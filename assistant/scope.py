@@ -14,8 +14,11 @@ neither the evaluation sets nor the library); nothing is trained at start-up."""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from importlib import resources
+from typing import TYPE_CHECKING, Any
 
 from assistant.two_views import TwoViewModel
 
@@ -26,7 +29,7 @@ if TYPE_CHECKING:
 
 MODEL_FILE = "scope.json"
 # Passages read to gauge a library's topic: evenly spaced, enough for a stable mean, few enough that any library
-# costs the same couple of seconds once per snapshot (2–3 s here, most of it reading the stored vectors).
+# costs the same couple of seconds, once per ingestion (the manifest keeps the reading: `library_topic`).
 LIBRARY_SAMPLE = 400
 
 
@@ -34,6 +37,13 @@ LIBRARY_SAMPLE = 400
 def load_model() -> TwoViewModel:
     """The shipped model (read once)."""
     return TwoViewModel.shipped(MODEL_FILE)
+
+
+@lru_cache(maxsize=1)
+def model_id() -> str:
+    """A digest of the shipped model: a library's stored reading is only reused if this model made it."""
+    data = resources.files("assistant").joinpath("data", MODEL_FILE).read_bytes()
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def probability(text: str, vector: np.ndarray | None) -> float | None:
@@ -60,3 +70,19 @@ def shortfall(question: float, library: float | None) -> float:
     """How much less the question is about the programme's subjects than the library is (≤ 0; 0 when it is
     as much or more, or when the library could not be read)."""
     return 0.0 if library is None else min(0.0, question - library)
+
+
+def library_topic(chunks: list[Chunk], vectors_of: Callable[[list[Chunk]], np.ndarray | None]) -> dict[str, Any] | None:
+    """The library's reading over evenly spaced passages, as the manifest stores it ({"scope_model", "reading"});
+    None for an empty library or when `vectors_of` cannot give the stored vectors."""
+    sample = evenly_spaced(chunks)
+    vectors = vectors_of(sample) if sample else None
+    return None if vectors is None else {"scope_model": model_id(), "reading": round(library_reading(sample, vectors), 6)}
+
+
+def stored_reading(topic: dict[str, Any] | None) -> float | None:
+    """The reading a manifest holds, if this scope model made it (a retrained model reads the library anew)."""
+    if not topic or topic.get("scope_model") != model_id():
+        return None
+    reading = topic.get("reading")
+    return float(reading) if isinstance(reading, (int, float)) else None

@@ -25,6 +25,8 @@ from assistant.lexical import LexicalIndex
 from assistant.schema import Chunk
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from assistant.settings import Settings
     from langchain_chroma import Chroma
     from langchain_core.embeddings import Embeddings
@@ -55,19 +57,23 @@ class Manifest:
     pipeline: str | None = None
     files: dict[str, FileEntry] = field(default_factory=dict)
     ingested_at: float | None = None
+    # The library's topic as the scope model read it at ingestion ({"scope_model": id, "reading": p}), so that
+    # a `cartable ask` process does not read 400 stored vectors to know it (assistant/scope.py).
+    library_topic: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "embedding_model": self.embedding_model,
             "pipeline": self.pipeline,
             "ingested_at": self.ingested_at,
+            "library_topic": self.library_topic,
             "files": {k: v.to_json() for k, v in sorted(self.files.items())},
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Manifest:
         files = {k: FileEntry(**v) for k, v in data.get("files", {}).items()}
-        return cls(data.get("embedding_model"), data.get("pipeline"), files, data.get("ingested_at"))
+        return cls(data.get("embedding_model"), data.get("pipeline"), files, data.get("ingested_at"), data.get("library_topic"))
 
 
 class Store:
@@ -232,6 +238,17 @@ class Store:
             guard_client_call(address, lambda: client.delete_collection(name))
         (self.directory / "CURRENT").unlink(missing_ok=True)
         shutil.rmtree(self.directory / SNAPSHOTS, ignore_errors=True)
+
+
+def stored_vectors(collection: Any, ids: list[str], batch: int = 500) -> dict[str, np.ndarray]:
+    """The vectors a Chroma collection holds for these chunk ids (in batches: SQLite caps a query's variables)."""
+    import numpy as np
+
+    out: dict[str, np.ndarray] = {}
+    for start in range(0, len(ids), batch):
+        got = collection.get(ids=ids[start:start + batch], include=["embeddings"])
+        out.update({cid: np.asarray(emb, dtype=np.float32) for cid, emb in zip(got["ids"], got["embeddings"])})
+    return out
 
 
 def _check_csc(scores: dict[str, Any], n_docs: int) -> None:

@@ -15,13 +15,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from assistant import scope
 from assistant.errors import CartableError, DiskFullError, LoadError, StoreCorruptError
 from assistant.lexical import ANALYZER_VERSION
 from assistant.schema import Chunk
-from assistant.settings import Settings
-from assistant.store import FileEntry, Manifest, Store
+from assistant.settings import BUNDLED_MODEL, Settings
+from assistant.store import FileEntry, Manifest, Store, stored_vectors
 from ingest.chunking import CHUNKER_VERSION, chunk_sections
 from ingest.clean import clean_sections
 from ingest.discover import Found, discover
@@ -186,10 +189,12 @@ def ingest(
         report.chunks_embedded = _embed_missing(vectors, new_chunks, progress,
                                                 lambda: check_free_space(store.directory, settings.min_free_mb))
         all_chunks = kept_chunks + new_chunks
-        manifest = Manifest(settings.embedding_model, signature, entries, time.time())
         changed = bool(report.added or report.updated or report.removed) or not same_pipeline or store.current_name() is None
-        if changed or set(old.files) != set(entries):
+        # A library ingested before the scope model existed, or read by an older one, gets its reading now.
+        stale_topic = bool(all_chunks) and settings.embedding_model == BUNDLED_MODEL and scope.stored_reading(old.library_topic) is None
+        if changed or stale_topic or set(old.files) != set(entries):
             check_free_space(store.directory, settings.min_free_mb)
+            manifest = Manifest(settings.embedding_model, signature, entries, time.time(), _library_topic(vectors, all_chunks, settings))
             store.commit(manifest, all_chunks)
         _delete_orphans(vectors, {c.id for c in all_chunks})
         report.chunks_total = len(all_chunks)
@@ -204,6 +209,19 @@ def ingest(
         lock.release()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _library_topic(vectors: Any, chunks: list[Chunk], settings: Settings) -> dict[str, Any] | None:
+    """The scope model's reading of the library (assistant/scope.py), stored in the manifest so that answering
+    processes need not read it; only for the bundled multilingual-e5-small vectors (the model reads no other)."""
+    if settings.embedding_model != BUNDLED_MODEL:
+        return None
+
+    def vectors_of(sample: list[Chunk]) -> np.ndarray | None:
+        got = stored_vectors(vectors._collection, [c.id for c in sample])
+        return np.stack([got[c.id] for c in sample]) if all(c.id in got for c in sample) else None
+
+    return scope.library_topic(chunks, vectors_of)
 
 
 def _free_mb(directory: Path) -> float:

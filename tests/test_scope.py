@@ -81,6 +81,12 @@ def test_a_question_is_read_against_the_library_topic() -> None:
     assert scope.shortfall(0.1, None) == 0.0  # a library whose vectors cannot be read
 
 
+def test_a_stored_reading_is_used_only_if_this_scope_model_made_it() -> None:
+    assert scope.stored_reading({"scope_model": scope.model_id(), "reading": 0.93}) == 0.93
+    assert scope.stored_reading({"scope_model": "retrained since", "reading": 0.93}) is None
+    assert scope.stored_reading(None) is None and scope.stored_reading({"scope_model": scope.model_id()}) is None
+
+
 def test_being_off_the_library_topic_lowers_the_answerability_score() -> None:
     weights = ABSTENTION_WEIGHTS[BUNDLED_MODEL]
     base = dict(coverage=0.5, dense=0.83, informative_terms=2, margin=0.01)
@@ -114,6 +120,23 @@ def test_the_bundled_library_reads_as_the_programme_s_subjects(bundled_assistant
     menu = "Il y a quoi au menu de la cantine cette semaine ?"
     found = bundled_assistant._retrieve(menu, menu, None, "hybrid")
     assert found.relevance.off_topic < -0.5 and not found.answerable
+
+
+@pytest.mark.integration
+def test_ingestion_stores_the_library_reading_for_the_answering_processes(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    retriever = bundled_assistant.retriever
+    snap = retriever.snapshot()
+    topic = retriever.store.read_manifest(snap.name).library_topic
+    assert topic is not None and topic["scope_model"] == scope.model_id()
+    computed = scope.library_topic(snap.chunks, snap.passage_vectors)
+    assert computed is not None and topic["reading"] == pytest.approx(computed["reading"], abs=1e-5)
+    # Read from the manifest: no stored vector is fetched for it.
+    unread = replace(snap, fetch_vectors=None, _vectors={}, _scope=None)
+    assert unread.scope() == pytest.approx(topic["reading"])
+    # A reading made by another scope model is not trusted: the library is read anew (here it cannot be).
+    assert replace(unread, stored_topic={**topic, "scope_model": "another"}, _scope=None).scope() is None
 
 
 @pytest.mark.integration
