@@ -20,14 +20,14 @@ if TYPE_CHECKING:
 
 
 def compose(question: str, found: Retrieval, dangers: list[safety.Category], previous: Turn | None, snap: Snapshot,
-            top_k: int, protection: list[Hit] | None = None, pupil: bool = False, family: bool = False,
+            top_k: int, protection: list[Hit] | None = None, pupil: bool = False, family: bool = False, about_other: bool = False,
             compared: list[Retrieval] | None = None) -> Answer:
     """The extractive answer: safety block, then the body chosen by the kind of question, then further reading.
-    `protection` holds the passages about protecting a child shown after a safety block; `pupil` and
-    `family` say whom the block addresses (safety.safety_block); `compared` holds what was found for each
+    `protection` holds the passages about protecting a child shown after a safety block; `pupil`,
+    `family` and `about_other` say whom the block addresses (safety.safety_block); `compared` holds what was found for each
     side of a comparison (assistant/comparison.py)."""
     cites = Citations()
-    parts: list[str] = [safety.safety_block(dangers, pupil=pupil, family=family)] if dangers else []
+    parts: list[str] = [safety.safety_block(dangers, pupil=pupil, family=family, about_other=about_other)] if dangers else []
     top = found.hits[:top_k]
     if dangers:
         # After the protocol, only what the documents say about protecting a child: never a session

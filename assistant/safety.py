@@ -6,7 +6,8 @@ classifier over the question's multilingual-e5-small *query* vector — the vect
 computes — that reads meaning: SMS-style messages, euphemisms, observations without disclosure. Its
 weights (`data/safety_model.json`) are trained by `scripts/train_safety.py` on `eval/safety/train.jsonl`;
 nothing is trained at start-up and only numpy runs here. A child writing about themself gets a block
-addressed to them (« tu ») instead of the staff procedure.
+addressed to them (« tu ») instead of the staff procedure; a child worried about another child (a friend, a
+sibling) gets one that tells them how to get that child help (`data/subject.json`, `scripts/train_subject.py`).
 
 The rules are deliberately conservative about false alarms: words such as 'colère', 'conflit' or
 'harcèlement' alone, in a question about preparing a session, are not a child in danger; a danger
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources as _pkg_resources
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.char_ngrams import CharNgrams
 from assistant.schema import Safety
 from assistant.scores import sigmoid
+from assistant.two_views import TwoViewModel
 from assistant.vocabulary import fold
 
 if TYPE_CHECKING:
@@ -32,6 +35,8 @@ if TYPE_CHECKING:
 MODEL_FILE = "safety_model.json"
 # The danger model's nearest-neighbour view: the training questions' vectors, int8 (`Neighbours`).
 NEIGHBOURS_FILE = "safety_neighbours.npy"
+# Whom a pupil's message is about: themself, or another child they worry about (`about_another_child`).
+SUBJECT_FILE = "subject.json"
 # The embedding model whose query vectors the classifier was trained on: only its vectors may be passed.
 EMBEDDING_MODEL = "bundled:multilingual-e5-small"
 
@@ -47,6 +52,7 @@ class Category:
     resources: tuple[str, ...] = ()
     guidance: tuple[str, ...] = ()  # for the adult who asks: what to do, whom to alert
     pupil_guidance: tuple[str, ...] = ()  # for a child writing about themself, in « tu »
+    friend_guidance: tuple[str, ...] = ()  # for a child worried about another child, in « tu »
 
 
 _STAFF = "les personnels de santé et sociaux de l'école : médecin ou infirmier·e de l'Éducation nationale, psychologue de l'EN, assistant·e de service social"
@@ -71,6 +77,11 @@ CATEGORIES: tuple[Category, ...] = (
             "**Si tu es en danger tout de suite** (tu as avalé quelque chose, tu es sur le point de le faire) : appelle le **15** (SAMU) ou le **112**, et reste près de quelqu'un.",
             "Si tu as entre 12 et 25 ans et que tu veux parler sans donner ton nom : **Fil Santé Jeunes, 0 800 235 236** (gratuit, anonyme, 7 j/7 de 9 h à 23 h, aussi par tchat).",
         ),
+        friend_guidance=(
+            "**3114** : tu peux appeler pour quelqu'un qui pense à mourir (gratuit, confidentiel, 24 h/24 et 7 j/7) ; des soignants te diront comment l'aider.",
+            "**S'il ou elle est en danger tout de suite** (a avalé quelque chose, est sur le point de le faire) : appelle le **15** (SAMU) ou le **112**, préviens un adulte et ne le ou la laisse pas seul·e.",
+            "**Fil Santé Jeunes, 0 800 235 236** (gratuit, anonyme, 7 j/7 de 9 h à 23 h, aussi par tchat) : pour savoir comment l'aider, ou pour parler de ce que tu ressens, toi.",
+        ),
     ),
     Category(
         "automutilation", "Automutilation",
@@ -88,6 +99,10 @@ CATEGORIES: tuple[Category, ...] = (
             "Te faire du mal montre que tu souffres : tu mérites d'être aidé·e, pas jugé·e.",
             "**3114** (gratuit, confidentiel, 24 h/24 et 7 j/7) si tu as envie de te faire du mal ou de mourir ; **15** ou **112** si tu es gravement blessé·e.",
             "Si tu as entre 12 et 25 ans et que tu veux parler sans donner ton nom : **Fil Santé Jeunes, 0 800 235 236** (gratuit, anonyme, 7 j/7 de 9 h à 23 h, aussi par tchat).",
+        ),
+        friend_guidance=(
+            "**3114** (gratuit, confidentiel, 24 h/24 et 7 j/7) si tu as peur qu'il ou elle se fasse du mal ou pense à mourir ; **15** ou **112** s'il ou elle est gravement blessé·e.",
+            "**Fil Santé Jeunes, 0 800 235 236** (gratuit, anonyme, 7 j/7 de 9 h à 23 h, aussi par tchat) : pour savoir comment l'aider, ou pour parler de ce que tu ressens, toi.",
         ),
     ),
     Category(
@@ -110,6 +125,11 @@ CATEGORIES: tuple[Category, ...] = (
             "**119 – Allô Enfance en danger** : gratuit, 24 h/24 et 7 j/7, et l'appel n'apparaît pas sur les factures de téléphone. Les moins de 21 ans peuvent aussi écrire sur le tchat d'allo119.gouv.fr.",
             "**Si tu es en danger maintenant** : appelle le **17** (police-gendarmerie) ou le **112**.",
             "Si des photos ou vidéos de toi circulent, ou si quelqu'un menace de les publier : **3018** (gratuit, anonyme, 7 j/7 de 9 h à 23 h), qui peut les faire retirer rapidement.",
+        ),
+        friend_guidance=(
+            "**119 – Allô Enfance en danger** : gratuit, 24 h/24 et 7 j/7, et tu peux appeler pour quelqu'un d'autre ; l'appel n'apparaît pas sur les factures de téléphone, et il y a aussi un tchat sur allo119.gouv.fr.",
+            "**S'il ou elle est en danger maintenant** : le **17** (police-gendarmerie) ou le **112**.",
+            "Si des photos ou vidéos de lui ou d'elle circulent, ou si quelqu'un menace de les publier : **3018** (gratuit, anonyme, 7 j/7 de 9 h à 23 h), qui peut les faire retirer. Ne les partage pas, même pour prévenir quelqu'un.",
         ),
     ),
     Category(
@@ -135,6 +155,10 @@ CATEGORIES: tuple[Category, ...] = (
             "**119 – Allô Enfance en danger** : gratuit, 24 h/24 et 7 j/7, et l'appel n'apparaît pas sur les factures de téléphone. Les moins de 21 ans peuvent aussi écrire sur le tchat d'allo119.gouv.fr.",
             "**Si tu es en danger maintenant** : appelle le **17** (police-gendarmerie) ou le **112** ; le **15** si tu es blessé·e.",
         ),
+        friend_guidance=(
+            "**119 – Allô Enfance en danger** : gratuit, 24 h/24 et 7 j/7, et tu peux appeler pour quelqu'un d'autre ; l'appel n'apparaît pas sur les factures de téléphone, et il y a aussi un tchat sur allo119.gouv.fr.",
+            "**S'il ou elle est en danger maintenant** : le **17** (police-gendarmerie) ou le **112** ; le **15** s'il ou elle est blessé·e.",
+        ),
     ),
     Category(
         "harcelement", "Harcèlement et cyberharcèlement",
@@ -155,6 +179,10 @@ CATEGORIES: tuple[Category, ...] = (
             "**3018**, contre le harcèlement et le cyberharcèlement : gratuit, anonyme et confidentiel, 7 j/7 de 9 h à 23 h, par téléphone, par tchat sur 3018.fr ou avec son application (qui garde tes preuves, comme des captures d'écran). Il peut faire supprimer rapidement ce qui est publié sur toi.",
             "Si tu es en danger aussi en dehors de l'école, ou si on te menace : **119 – Allô Enfance en danger** (gratuit, 24 h/24, 7 j/7).",
         ),
+        friend_guidance=(
+            "**3018**, contre le harcèlement et le cyberharcèlement : gratuit, anonyme et confidentiel, 7 j/7 de 9 h à 23 h, par téléphone, par tchat sur 3018.fr ou avec son application ; les témoins peuvent appeler aussi. Garde des captures d'écran de ce qui est publié.",
+            "S'il ou elle est en danger aussi en dehors de l'école : **119 – Allô Enfance en danger** (gratuit, 24 h/24, 7 j/7).",
+        ),
     ),
     Category(
         "mal_etre", "Mal-être et détresse",
@@ -172,6 +200,11 @@ CATEGORIES: tuple[Category, ...] = (
             "Ce que tu ressens compte : l'infirmier·e ou le psychologue de ton établissement peut t'écouter.",
             "Si tu as entre 12 et 25 ans et que tu veux parler sans donner ton nom : **Fil Santé Jeunes, 0 800 235 236** (gratuit, anonyme, 7 j/7 de 9 h à 23 h, aussi par tchat).",
             "Si tu penses à mourir : **3114** (24 h/24, 7 j/7) ; si quelqu'un te fait du mal : **119** (24 h/24, 7 j/7).",
+        ),
+        friend_guidance=(
+            "L'infirmier·e ou le psychologue de l'établissement peut l'écouter : tu peux lui proposer de l'accompagner.",
+            "**Fil Santé Jeunes, 0 800 235 236** (gratuit, anonyme, 7 j/7 de 9 h à 23 h, aussi par tchat) : pour savoir comment l'aider, ou pour parler de ce que tu ressens, toi.",
+            "S'il ou elle parle de mourir : **3114** (24 h/24, 7 j/7) ; si quelqu'un lui fait du mal : **119** (24 h/24, 7 j/7).",
         ),
     ),
 )
@@ -505,11 +538,15 @@ _ADULT = re.compile(
     r"|educateur|educatrice|aesh|atsem|surveillante?|assistante?|parent|maman|papa|mere|pere|grand-mere|grand-pere|tante|oncle|voisine?|coach|medecin|marraine|parrain)\b"
     r"|\b(?:que dois-je|dois-je|puis-je|comment reagir|qui (?:dois-je|alerter|prevenir))\b"
 )
-_CHILD = re.compile(
-    r"\bj'ai \d{1,2} ans\b|\bje suis en (?:cp|ce1|ce2|cm1|cm2|6e|5e|4e|3e|seconde|sixieme|cinquieme|quatrieme|troisieme)\b"
-    r"|\b(?:mon|ma|mes) (?:pere|mere|papa|maman|beau-pere|beau pere|belle-mere|parents|frere|soeur|demi-frere|oncle|tante|cousine?|prof|entraineur|copain|copine) (?:me|m')"
+# A child in danger who says so: someone close acting on « me », or their own wish to die or to hurt themself.
+_SELF_IN_DANGER = (
+    r"\b(?:mon|ma|mes) (?:pere|mere|papa|maman|beau-pere|beau pere|belle-mere|parents|frere|soeur|demi-frere|oncle|tante|cousine?|prof|entraineur|copain|copine) (?:me|m')"
     r"|\b(?:je|j) ?(?:veux|veu|voudrais|ai envie de|pense a) (?:mourir|me tuer|en finir|disparaitre)\b|\bje me (?:coupe|scarifie|fais du mal|brule|griffe)\b"
 )
+_CHILD = re.compile(
+    r"\bj'ai \d{1,2} ans\b|\bje suis en (?:cp|ce1|ce2|cm1|cm2|6e|5e|4e|3e|seconde|sixieme|cinquieme|quatrieme|troisieme)\b|" + _SELF_IN_DANGER
+)
+_SELF_IN_DANGER_RE = re.compile(_SELF_IN_DANGER)
 
 
 def is_pupil(question: str, vector: np.ndarray | None = None, model: SafetyModel | None = None) -> bool:
@@ -532,6 +569,21 @@ _FAMILY = re.compile(
     r"|\bje suis (?:sa|son|la|le) (?:mere|maman|pere|papa|grand-mere|grand-pere|tante|oncle|belle-mere|beau-pere|parent)\b")
 
 
+@lru_cache(maxsize=1)
+def _subject_model() -> TwoViewModel:
+    return TwoViewModel.shipped(SUBJECT_FILE)
+
+
+def about_another_child(question: str, vector: np.ndarray | None = None) -> bool:
+    """For a pupil's message: True when the child in danger is another child (a friend, a sibling, a classmate)
+    and the writer a witness or a confidant; False when it is the writer (or the writer too). Two views over
+    meaning (`two_views.py`), its bar set so that few writers in danger are told to help a friend instead."""
+    if _SELF_IN_DANGER_RE.search(fold(question)):  # « mon père me… », « je veux mourir »: the writer is in danger
+        return False
+    model = _subject_model()
+    return model.probability(question, _as_vector(question, vector, model.w.shape[0])) >= model.threshold
+
+
 def is_family(question: str) -> bool:
     """True when a parent or a relative writes about their own child: the block then speaks to a family,
     not to school staff (the school is to be told, not to apply its protocol)."""
@@ -545,6 +597,7 @@ class Assessment:
     categories: list[Category]
     pupil: bool
     family: bool = False
+    about_other: bool = False  # a pupil worried about another child
 
 
 def assess(question: str, vector: np.ndarray | None = None) -> Assessment:
@@ -554,7 +607,7 @@ def assess(question: str, vector: np.ndarray | None = None) -> Assessment:
     x = _as_vector(question, vector, load_model().dim)
     found = detect_all(question, x)
     pupil = bool(found) and is_pupil(question, x)
-    return Assessment(found, pupil, bool(found) and not pupil and is_family(question))
+    return Assessment(found, pupil, bool(found) and not pupil and is_family(question), pupil and about_another_child(question, x))
 
 
 def safety_for(categories: list[Category], pupil: bool = False) -> Safety:
@@ -583,22 +636,38 @@ _FAMILY_LINE = ("**Vous êtes son parent ou un proche** : écoutez l'enfant sans
 _STAFF_PROCEDURE = "chef d'établissement"
 
 
-def safety_block(categories: list[Category], pupil: bool = False, family: bool = False) -> str:
+def _child_lines(categories: list[Category], guidance: Callable[[Category], tuple[str, ...]]) -> list[str]:
+    """The most urgent category's lines for a child, then the other categories' lines that give a new number."""
+    lines = [f"- {g}" for g in guidance(categories[0])]
+    given = set().union(*(_numbers(g) for g in guidance(categories[0])))
+    for other in categories[1:]:
+        extra = [g for g in guidance(other) if _numbers(g) - given]
+        given |= set().union(*(_numbers(g) for g in extra)) if extra else set()
+        lines += [f"- {g}" for g in extra]
+    return lines
+
+
+def safety_block(categories: list[Category], pupil: bool = False, family: bool = False, about_other: bool = False) -> str:
     """The French 'what to do' block that leads the answer: the most urgent category's guidance, then
     the lines of any other category the question also reveals that give a number not yet given.
-    `pupil` addresses a child writing about themself, in « tu », with the numbers that answer children;
+    `pupil` addresses a child writing about themself, in « tu », with the numbers that answer children (with
+    `about_other`, a child worried about another child: how to get that child help, and the numbers are theirs too);
     `family`, a parent or relative, who is told what the school's staff would do and what is theirs to do."""
     category = categories[0]
+    if pupil and about_other:
+        lines = ["### ⚠️ Tu as bien fait d'en parler : des adultes peuvent l'aider", "",
+                 "- **Ne garde pas ça pour toi, même si on t'a demandé le secret** : parles-en vite à un adulte en qui tu as "
+                 "confiance (un parent, un·e professeur·e, l'infirmier·e ou le ou la CPE de ton école). Ce n'est pas à toi de "
+                 "régler ça seul·e, et ce n'est pas trahir : c'est protéger."]
+        lines += _child_lines(categories, lambda c: c.friend_guidance)
+        lines += ["", "Et si toi aussi tu vis quelque chose de difficile, ou si c'est à toi que cela arrive, ces numéros "
+                      "sont aussi pour toi : tu as le droit d'être aidé·e et protégé·e."]
+        return "\n".join(lines)
     if pupil:
         lines = ["### ⚠️ Tu n'es pas seul·e : des adultes peuvent t'aider", "",
                  "- **Parle à un adulte en qui tu as confiance** : un parent, un·e professeur·e, l'infirmier·e ou le ou la CPE "
                  "de ton école, un·e animateur·rice. Tu as le droit d'être aidé·e et protégé·e."]
-        lines += [f"- {g}" for g in category.pupil_guidance]
-        given = set().union(*(_numbers(g) for g in category.pupil_guidance))
-        for other in categories[1:]:
-            extra = [g for g in other.pupil_guidance if _numbers(g) - given]
-            given |= set().union(*(_numbers(g) for g in extra)) if extra else set()
-            lines += [f"- {g}" for g in extra]
+        lines += _child_lines(categories, lambda c: c.pupil_guidance)
         lines += ["", "Tu as bien fait d'écrire : en parler, c'est déjà commencer à être protégé·e."]
         return "\n".join(lines)
     def kept(guidance: tuple[str, ...]) -> list[str]:

@@ -117,6 +117,23 @@ def test_pupil_block_for_several_dangers_leads_with_the_most_urgent_number() -> 
     assert block.count("**3114**") == 1 and block.count("**3018**") == 1
 
 
+def test_a_child_worried_about_another_child_is_told_how_to_get_them_help() -> None:
+    block = safety_block(by_key("violences"), pupil=True, about_other=True)
+    assert "Ne garde pas ça pour toi" in block and "tu peux appeler pour quelqu'un d'autre" in block
+    assert "**17**" in block and "**112**" in block
+    assert "Personne n'a le droit de te frapper" not in block  # not spoken to as the victim…
+    assert "ces numéros sont aussi pour toi" in block  # …but told the numbers are theirs too, should it be them
+    assert not any(word in block for word in STAFF_PROCEDURE) and "vous" not in block.lower()
+    several = safety_block(by_key("suicide", "harcelement"), pupil=True, about_other=True)
+    assert several.index("3114") < several.index("3018") and several.count("**3114**") == 1
+
+
+@pytest.mark.parametrize("key", [c.key for c in safety.CATEGORIES])
+def test_every_category_has_lines_for_a_worried_child(key: str) -> None:
+    category = by_key(key)[0]
+    assert category.friend_guidance and set().union(*(safety._numbers(g) for g in category.friend_guidance))
+
+
 def test_staff_block_keeps_the_procedure() -> None:
     block = safety_block(by_key("violences"))
     assert "information préoccupante" in block and "procureur" in block and "Parle à un adulte" not in block
@@ -126,7 +143,7 @@ def test_every_pupil_number_is_a_checked_resource() -> None:
     # Numbers a child is told to call: those of facts.md §5 only.
     allowed = {"119", "3018", "3114", "15", "17", "112", "0800235236"}
     for category in safety.CATEGORIES:
-        for line in category.pupil_guidance:
+        for line in category.pupil_guidance + category.friend_guidance:
             assert safety._numbers(line) <= allowed, line
 
 
