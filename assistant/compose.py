@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 from assistant import asked_fact, comparison, extractive, passages, query, safety
 from assistant.extractive import ABSTAIN_TEXT, Citations
+from assistant.lexical import analyze
 from assistant.retrieve import Hit, Snapshot
 from assistant.schema import Answer, Chunk
-from assistant.vocabulary import COMPETENCE_BY_KEY, CYCLE_LABELS, fold, levels_in_text
+from assistant.vocabulary import COMPETENCE_BY_KEY, CYCLE_LABELS, fold, levels_in_text, names_lycee
 
 if TYPE_CHECKING:
     from assistant.core import Retrieval, Turn
@@ -158,8 +159,9 @@ def closest_documents(hits: list[Hit], limit: int = 3) -> list[Hit]:
 
 def carried_sheet(question: str, previous: Turn | None, snap: Snapshot, hits: list[Hit]) -> str | None:
     """The previous answer's session sheet, when the question asks one of its details (duration,
-    materials, steps…), names no new level, and either leans on the previous turn or finds that
-    same sheet again."""
+    materials, steps…), names no new level, and either leans on the previous turn, finds that same sheet
+    again, or names no other sheet (« combien de temps je garde pour l'échange à la fin ? » right after a
+    sheet is about that sheet, whatever sheet its own words find)."""
     if previous is None or not previous.top_source or levels_in_text(question):
         return None
     if not query.understand(question).asks_detail:
@@ -169,7 +171,15 @@ def carried_sheet(question: str, previous: Turn | None, snap: Snapshot, hits: li
         return None
     if query.is_follow_up(question) or previous.top_source in {h.chunk.doc.source for h in hits[:3]}:
         return previous.top_source
-    return None
+    return None if names_another_sheet(question, hits, previous.top_source) else previous.top_source
+
+
+def names_another_sheet(question: str, hits: list[Hit], current: str) -> bool:
+    """Whether the question shares a word with the title of a session sheet among the first hits other than
+    `current` (« combien de temps dure le théâtre-forum ? »): then it asks about that one."""
+    asked = set(analyze(question))
+    return any(h.chunk.doc.doc_type == "seance" and h.chunk.doc.source != current and asked & set(analyze(h.chunk.doc.title))
+               for h in hits[:3])
 
 
 def sheet_to_lay_out(top: list[Hit], info: query.QueryInfo, sheets: list[SheetChoice] | None = None) -> SheetChoice | None:
@@ -242,6 +252,10 @@ def fit_notice(choice: SheetChoice, cycles: tuple[int, ...], competences: tuple[
 def sheet_with_others(choice: SheetChoice, top: list[Hit], found: Retrieval, cites: Citations, snap: Snapshot) -> str:
     """The chosen session sheet laid out as a sheet, then other sheets that may suit."""
     notice = fit_notice(choice, found.info.cycles, found.skills, snap) if found.info.wants_activity else ""
+    doc = snap.document_chunks(choice.source)[0].doc
+    if not notice and found.info.wants_activity and names_lycee(found.text) and doc.cycles:
+        # Sheets are tagged from PS to 3e: a lycée class asked is never matched, so say what the sheet is for.
+        notice = f"*Cette fiche n'est pas prévue pour le lycée mais pour : {', '.join(CYCLE_LABELS[c] for c in doc.cycles)} ; à adapter.*"
     text = extractive.sheet_answer(snap.document_chunks(choice.source), cites, None, found.terms, snap.lexical.idf)
     if notice:
         text = notice + "\n\n" + text

@@ -149,10 +149,12 @@ def asks_figure(question: str) -> bool:
 
 
 def select_sentences(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float], limit: int = 5,
-                     min_overlap: float = 0.0, focus_terms: frozenset[str] = frozenset(), figure: bool = False) -> list[Scored]:
+                     min_overlap: float = 0.0, focus_terms: frozenset[str] = frozenset(), figure: bool = False,
+                     bullets: bool = False) -> list[Scored]:
     """Sentences that carry the query's rare words, from the best passages, without repeats (MMR-like).
     `focus_terms` (the words of a follow-up itself) weigh double against the carried context; with
-    `figure` (a "combien…" question), sentences that hold a number are preferred."""
+    `figure` (a "combien…" question), sentences that hold a number are preferred; with `bullets`, only
+    sentences that can stand as a bullet of their own (`_stands_alone`)."""
     weights = {t: max(idf(t), 0.1) * (2.0 if t in focus_terms else 1.0) for t in set(query_terms)}
     total = sum(weights.values()) or 1.0
     top_score = max((h.score for h in hits), default=1.0) or 1.0
@@ -167,7 +169,7 @@ def select_sentences(query_terms: list[str], hits: list[Hit], idf: Callable[[str
             overlap = sum(w for t, w in weights.items() if t in terms) / total
             context = sum(w for t, w in weights.items() if t in header_terms and t not in terms) / total
             prior = max(hit.score, 0.0) / top_score
-            if overlap < min_overlap:
+            if overlap < min_overlap or (bullets and not _stands_alone(plain, hit.chunk)):
                 continue
             score = 0.55 * overlap + 0.1 * context + 0.35 * prior - 0.02 * rank
             if figure and _FIGURE.search(plain):
@@ -271,16 +273,29 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
     # The other sentences come from the best documents' next passages too, not only from retrieval's hits.
     extra = [h for h in (passages or [])[:OTHER_PASSAGES] if h.chunk.id not in shown_chunks]
     sources = extra + [h for h in hits if h.chunk.id not in {e.chunk.id for e in extra}]
-    others = [c for c in select_sentences(query_terms, sources, idf, limit=more + 3, focus_terms=focus_terms, figure=figure)
+    others = [c for c in select_sentences(query_terms, sources, idf, limit=more + 3, focus_terms=focus_terms, figure=figure, bullets=True)
               if c.hit.chunk.id != best.id and c.sentence not in shown and not is_question(c.sentence)][:more]
+    # A list shown under the sentence announcing it is not repeated as bullets of its own.
+    under = {listed for item in others for listed in list_after(item.hit.chunk, item.sentence)}
+    others = [item for item in others if item.sentence not in under]
     if others:
         lines += ["", "Dans les documents, également :", ""]
         for item in others:
             lines.append(f"- {_shorten(_display(item.sentence), 320)} [{cites.cite(item.hit.chunk, item.sentence)}]")
             # A sentence announcing a list is followed by the list, never left hanging on its colon.
             for listed in list_after(item.hit.chunk, item.sentence):
-                lines.append(f"  - {_shorten(_display(listed), 200)} [{cites.cite(item.hit.chunk, listed)}]")
+                if listed not in shown:
+                    shown.add(listed)
+                    lines.append(f"  - {_shorten(_display(listed), 200)} [{cites.cite(item.hit.chunk, listed)}]")
     return "\n".join(lines)
+
+
+def _stands_alone(plain: str, chunk: Chunk) -> bool:
+    """A sentence that can be a bullet of its own: not a table row (meaningless without its header), not a
+    document's notice in italics before its first section (« *Ce document est une synthèse…* »)."""
+    plain = plain.lstrip()
+    notice = plain.startswith("*") and not plain.startswith("**") and not chunk.heading_path
+    return not plain.startswith("|") and not notice
 
 
 # Characters of the best passage shown around its answering sentence.
@@ -463,7 +478,8 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
                 # A step's further lines (its instructions, the list its first line announces) sit under it,
                 # and a sub-item of the source list (indented there) one level further.
                 depth = int(label == "Déroulement" and len(chunk.heading_path) > 1 and not step) + int(sub_item)
-                out.append(f"{'  ' * depth}- {prefix}{_shorten(_display(line), 260)} [{n}]")
+                limit = _STEP_CHARS if label == "Déroulement" else 260
+                out.append(f"{'  ' * depth}- {prefix}{_shorten(_display(line), limit)} [{n}]")
     rest = [label for label in dict.fromkeys(lbl for _, lbl in SHEET_SECTIONS) if label in sections and label not in shown_labels]
     if rest and not focus:
         out.append("\n*La fiche complète contient aussi : " + ", ".join(r.lower() for r in rest) + ".*")
@@ -482,6 +498,9 @@ def _shorten(text: str, limit: int = 240) -> str:
     return cut + " …"
 
 
+# A step's instructions are what the teacher reads aloud or follows (a guided relaxation's script): shown whole
+# up to this length, where other sections' items are cut at 260 characters.
+_STEP_CHARS = 900
 # Lines shown per step of a course: most steps hold their instructions in six lines or fewer (six
 # rather than four: +0.007 key facts on the gold set, the sheet's own words).
 _STEP_LINES = 6

@@ -40,6 +40,8 @@ ma mon mes notre nos votre vos mettre place utiliser avoir etre vs versus
 def _neutral_terms(with_levels: bool = True) -> frozenset[str]:
     # Class names are neutral only when the question names a class: "CPS" stems like "CP".
     levels = [level.lower() for level in CLASSES] + ["maternelle", "college", "collegiens", "cycle", "section", "grande", "petite", "moyenne"]
+    # « 3eme », « 6ème », « cinquième »: how classes are typed, not words the library must use
+    levels += [f"{n}{suffix}" for n in range(3, 7) for suffix in ("eme", "ème")] + ["sixieme", "cinquieme", "quatrieme", "troisieme"]
     return frozenset(t for word in FRAMING + (levels if with_levels else []) for t in analyze(word))
 
 

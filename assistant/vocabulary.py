@@ -107,6 +107,20 @@ _LEVEL_PATTERNS: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 
+_LOWER_SECTION = re.compile(r"\b(?:en|de|des|mes|nos|les|aux|pour|avec|classe de|section de)\s+(ps|ms|gs)\b(?:\s*[-/]\s*(ps|ms|gs)\b)?"
+                            r"|\b(ps|ms|gs)\s*[-/]\s*(ps|ms|gs)\b")
+
+
+# The lycée: classes the level grid (CLASSES) does not hold, so a sheet cannot be tagged for them.
+_LYCEE = re.compile(r"\blycee\w*|\blyceen\w*|\b2nde\b|\bterminales?\b"
+                    r"|\b(?:en|de|des|mes|nos|aux|classe de|eleves de) (?:seconde|premiere|1ere)s?\b")
+
+
+def names_lycee(text: str) -> bool:
+    """Whether a text names a lycée class (« mes secondes », « en terminale », « au lycée »)."""
+    return bool(_LYCEE.search(fold(text)))
+
+
 def levels_in_text(text: str) -> list[str]:
     """Classes named in a text ('CE1', 'grande section', 'collège', 'cycle 3'…), in school order."""
     folded = fold(text)
@@ -123,9 +137,12 @@ def levels_in_text(text: str) -> list[str]:
     for classes in cycle_mentions:
         if not found & set(classes):
             found.update(classes)
-    # PS/MS/GS as bare abbreviations only in upper case in the original (avoid 'ps' in words).
+    # PS/MS/GS as bare abbreviations in upper case in the original (avoid 'ps' in words), in lower case only
+    # where a class is expected (« en gs », « mes ms », « ms-gs »).
     for match in re.finditer(r"\b(PS|MS|GS)\b", text):
         found.add(match.group(1))
+    for match in _LOWER_SECTION.finditer(folded):
+        found.update(g.upper() for g in match.groups() if g)
     return sorted(found, key=list(CLASSES).index)
 
 

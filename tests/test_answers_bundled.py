@@ -50,6 +50,16 @@ def test_follow_up_keeps_the_topic(bundled_assistant) -> None:  # type: ignore[n
     assert "Durée" in follow.answer
 
 
+def test_a_detail_asked_right_after_a_sheet_is_about_that_sheet(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    first = bundled_assistant.ask("Un défi coopératif pour des CE1 avec du matériel simple ?")
+    # No pronoun leans on the previous turn, and its own words find another sheet: it names no other sheet, though.
+    follow = bundled_assistant.ask("Combien de temps je garde pour l'échange à la fin ?", history=[Turn.from_answer(first)])
+    assert follow.citations[0].source == first.citations[0].source
+    # A detail of a sheet named in the question is about that sheet.
+    other = bundled_assistant.ask("Combien de temps dure le théâtre-forum ?", history=[Turn.from_answer(first)])
+    assert "theatre-forum" in other.citations[0].source
+
+
 def test_thanks_after_an_answer_get_a_reply_not_a_safety_block_or_a_sheet(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
     first = bundled_assistant.ask("Une séance sur le message clair pour des CP ?")
     for message in ("merci", "super merci beaucoup"):

@@ -43,6 +43,16 @@ def test_levels_and_cycles() -> None:
     assert normalise_levels(["cycle 3"]) == ["CM1", "CM2", "6e"]
     assert cycles_of(["CE1", "6e"]) == [2, 3]
     assert levels_in_text("Comment gérer la colère ?") == []
+    # lower-case sections only where a class is expected: « ps » alone may be a post-scriptum
+    assert levels_in_text("activité de coopération en gs") == ["GS"] and levels_in_text("une classe ms-gs") == ["MS", "GS"]
+    assert levels_in_text("ps : merci") == [] and levels_in_text("le ps est parti") == []
+
+
+def test_lycee_classes_are_recognised_though_no_sheet_can_be_tagged_for_them() -> None:
+    from assistant.vocabulary import names_lycee
+
+    assert names_lycee("une séance pour mes élèves de seconde au lycée") and names_lycee("en terminale")
+    assert not names_lycee("attendre une seconde") and not names_lycee("la première séance")
 
 
 def test_competence_labels() -> None:

@@ -141,6 +141,38 @@ def test_questions_are_not_listed_as_extra_facts() -> None:
     assert "vous l'utilisez en quatre étapes ?" not in text
 
 
+def test_extra_facts_leave_out_table_rows_notices_and_lists_already_shown() -> None:
+    lead = _chunk(GUIDE, 1, "Le message clair se fait en quatre étapes : dire le fait, l'émotion, le besoin, vérifier.",
+                  heading_path=("Le message clair",))
+    notice = _chunk(DocMeta(source="n.md", title="N", doc_type="guide"), 0,
+                    "*Guide rédigé pour ce projet : le message clair y est présenté en quatre étapes, à titre illustratif.*")
+    table = _chunk(DocMeta(source="t.md", title="T", doc_type="guide"), 2,
+                   "| Message clair | quatre étapes | affiché en classe |", heading_path=("Outils",))
+    announcing = _chunk(DocMeta(source="a.md", title="A", doc_type="guide"), 3,
+                        "Les étapes du message clair sont au nombre de quatre :\n- dire le fait observé au camarade ;\n"
+                        "- dire le message clair et son émotion en quatre étapes ;", heading_path=("Étapes",))
+    after = _chunk(GUIDE, 2, "On affiche les quatre étapes du message clair dans la classe.", heading_path=("Le message clair",))
+    text = factual_answer(analyze("message clair quatre étapes"),
+                          [Hit(lead, 1.0), Hit(notice, 0.9), Hit(table, 0.9), Hit(announcing, 0.8)], _idf, Citations(),
+                          passages=[Hit(lead, 1.0), Hit(after, 0.9)])
+    assert "également" in text
+    also = text.split("également")[-1]
+    assert "Guide rédigé" not in also and "| Message clair |" not in also
+    assert also.count("dire le message clair et son émotion") == 1  # under its announcing line, not again as a bullet
+
+
+def test_a_step_of_a_course_is_shown_whole() -> None:
+    script = ("L'adulte lit lentement : « Tu es un petit nuage tout léger, posé dans le ciel bleu... Le soleil te chauffe "
+              "doucement les joues... Tes bras sont lourds et tes jambes sont lourdes, tu t'enfonces dans ton tapis... "
+              "Le vent te pousse tout doucement vers un endroit où tu te sens bien, un endroit calme et doux... "
+              "Tu y es bien, tu es en sécurité. »")
+    sheet = DocMeta(source="s.md", title="Le petit nuage", doc_type="seance")
+    chunks = [_chunk(sheet, 0, "Niveau : MS\nDurée : 25 minutes"),
+              _chunk(sheet, 1, script, heading_path=("Déroulement", "4. Le voyage (8 min)"))]
+    text = sheet_answer(chunks, Citations())
+    assert script in text and len(script) > 260
+
+
 def test_is_question_and_sentences() -> None:
     assert is_question("Intervieweuse : Ça se transmet ?") and is_question("« Tu viens ? »")
     assert not is_question("Hélène : Pas par un exposé.")
