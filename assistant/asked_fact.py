@@ -242,10 +242,16 @@ def _has_count(line: str, tokens: list[str], nouns: Iterable[str]) -> bool:
         if any(_is_number(t) for t in tokens[max(0, i - 2):i]):
             return True
     for stem in stems:
-        if re.search(r"\b" + re.escape(stem) + r"[a-z]*(?:\s+[a-z-]+){0,2}\s*[:|]\s*[*_]*(?:environ\s+|plus de\s+|pres de\s+)?[*_]*"
-                     r"(?:\d|(?:" + "|".join(NUMBER_WORDS) + r")\b)", line):
-            return True
+        for match in re.finditer(r"\b" + re.escape(stem) + r"[a-z]*(?:\s+[a-z-]+){0,2}\s*[:|]\s*[*_]*(?:environ\s+|plus de\s+|pres de\s+)?[*_]*"
+                                 r"(?:\d+|(?:" + "|".join(NUMBER_WORDS) + r")\b)", line):
+            # « enseignant : 8 à 10 heures de séances » gives a duration, not a count of teachers
+            if not _UNIT_AFTER.match(line, match.end()):
+                return True
     return False
+
+
+# A number followed by a unit of time (« 8 à 10 heures », « 45 min »): what it counts is not the noun before it.
+_UNIT_AFTER = re.compile(r"(?:\s*(?:a|-)\s*[*_]*\d+)?[*_\s]*(?:" + "|".join(sorted(TIME_UNITS, key=len, reverse=True)) + r")\b")
 
 
 def _has_rate(tokens: list[str], nouns: Iterable[str], window: int = 4) -> bool:

@@ -256,15 +256,27 @@ def sheet_with_others(choice: SheetChoice, top: list[Hit], found: Retrieval, cit
     if not notice and found.info.wants_activity and names_lycee(found.text) and doc.cycles:
         # Sheets are tagged from PS to 3e: a lycée class asked is never matched, so say what the sheet is for.
         notice = f"*Cette fiche n'est pas prévue pour le lycée mais pour : {', '.join(CYCLE_LABELS[c] for c in doc.cycles)} ; à adapter.*"
-    text = extractive.sheet_answer(snap.document_chunks(choice.source), cites, None, found.terms, snap.lexical.idf)
+    # A detail of a sheet asked without asking for an activity (« il faut quoi comme matériel pour le défi des
+    # gobelets ? »): the sections asked for, whole, come first.
+    focus = focus_sections(found.text) if not found.info.wants_activity and found.info.asks_detail else None
+    if focus == {"Durée"}:
+        focus = None  # the header gives the duration; « combien de temps par atelier ? » also wants the steps
+    text = extractive.sheet_answer(snap.document_chunks(choice.source), cites, focus, found.terms, snap.lexical.idf)
     if notice:
         text = notice + "\n\n" + text
     ranked = [s.source for s in (found.sheets or [])] + [h.chunk.doc.source for h in top if h.chunk.doc.doc_type == "seance"]
-    others = [s for s in dict.fromkeys(ranked) if s != choice.source]
+    others = [s for s in dict.fromkeys(ranked) if s != choice.source and _near_class(snap, s, found.info.cycles)]
     lines = [extractive.sheet_summary_line(snap.document_chunks(src), cites) for src in others[:3]]
     if lines:
         text += "\n\n**Autres séances qui peuvent convenir :**\n" + "\n".join(lines)
     return text
+
+
+def _near_class(snap: Snapshot, source: str, cycles: tuple[int, ...]) -> bool:
+    """A sheet worth suggesting for the class asked: for its cycle or the next one (a maternelle sheet is no
+    alternative for a 3e class); any sheet when no class is asked or the sheet names none."""
+    theirs = snap.document_chunks(source)[0].doc.cycles
+    return not cycles or not theirs or min(abs(a - b) for a in theirs for b in cycles) <= 1
 
 
 def focus_sections(text: str) -> set[str] | None:

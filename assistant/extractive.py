@@ -235,7 +235,7 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
         window = passage_window(best, anchor, budget=LEAD_BUDGET + len(anchor), forward=True)
         quoted = window[1:]
     lines += [f"D'après **{best.doc.title}**" + (f" ({best.locator})" if best.locator else "") + " :", ""]
-    lines += _table_block(best, quoted, cites) if any(w.startswith("|") for w in quoted) else _quote(best, quoted, cites)
+    lines += _table_block(best, quoted, cites)[1:] if any(w.startswith("|") for w in quoted) else _quote(best, quoted, cites)
     shown = set(window)
     shown_chunks = {best.id}
     items = sentences(best.text)
@@ -351,16 +351,17 @@ def _table_block(chunk: Chunk, window: list[str], cites: Citations) -> list[str]
     raw = [ln.strip() for ln in chunk.text.split("\n")]
     table = [ln for ln in raw if ln.startswith("|")]
     header = table[:2] if len(table) > 1 and _TABLE_RULE.match(table[1]) else []
-    out = [""]
-    for line in window:
-        if not line.startswith("|"):
-            out.append(f"{_display(line)} [{cites.cite(chunk, line)}]")
+    first_row = next((i for i, w in enumerate(window) if w.startswith("|")), len(window))
+    # Prose keeps its place: what introduces the table above it, what comments on it below.
+    before = [f"{_display(w)} [{cites.cite(chunk, w)}]" for w in window[:first_row] if not w.startswith("|")]
     rows = [w for w in window if w.startswith("|") and w not in header]
     n = 0
     for row in rows:
         n = cites.cite(chunk, row)
-    out += [""] + header + rows + ["", f"(tableau extrait de la source [{n}])"] if rows else []
-    return out
+    after = [f"{_display(w)} [{cites.cite(chunk, w)}]" for w in window[first_row:] if not w.startswith("|")]
+    out = [""] + before + ([""] if before and rows else [])
+    out += header + rows + ["", f"(tableau extrait de la source [{n}])"] if rows else []
+    return out + ([""] + after if after and rows else after)
 
 
 def passage_window(chunk: Chunk, anchor: str, budget: int = 650, forward: bool = False) -> list[str]:
@@ -443,16 +444,22 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
         return "\n".join(out)
 
     shown: set[str] = set()
-    if query_terms and idf is not None:
-        # The sentences of the sheet that answer the question's own words ("what do we draw on the mat?").
+
+    def for_the_question() -> list[str]:
+        """The sentences of the sheet that answer the question's own words ("what do we draw on the mat?")."""
+        if not query_terms or idf is None:
+            return []
         body = [Hit(c, 1.0) for c in doc_chunks if c is not header_chunk or not header]
         key = select_sentences(query_terms, body, idf, limit=3, min_overlap=0.34)
-        key = [k for k in key if not _HEADER_FIELD.match(fold(k.sentence))]
-        if key:
-            out.append("\n**Pour votre question**")
-            for item in key:
-                shown.add(item.sentence)
-                out.append(f"- {_shorten(_display(item.sentence))} [{cites.cite(item.hit.chunk, item.sentence)}]")
+        key = [k for k in key if not _HEADER_FIELD.match(fold(k.sentence)) and not any(k.sentence in line for line in shown)]
+        shown.update(k.sentence for k in key)
+        return (["\n**Pour votre question**"] + [f"- {_shorten(_display(k.sentence))} [{cites.cite(k.hit.chunk, k.sentence)}]" for k in key]
+                if key else [])
+
+    # A question asking for sections (« quel matériel ? ») gets them first, whole; otherwise what answers its
+    # words comes first, then the sheet.
+    if not focus:
+        out += for_the_question()
 
     shown_labels = [label for label in dict.fromkeys(label for _, label in SHEET_SECTIONS)
                     if (label in focus if focus else label in _DEFAULT_SECTIONS)]
@@ -470,6 +477,7 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
                 if line in shown:
                     continue
                 budget -= 1
+                shown.add(line)
                 n = cites.cite(chunk, line)
                 step = label == "Déroulement" and len(chunk.heading_path) > 1 and i == 0 and chunk.heading_path != last_step
                 prefix = f"**{chunk.heading_path[-1]}** — " if step else ""
@@ -480,8 +488,10 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
                 depth = int(label == "Déroulement" and len(chunk.heading_path) > 1 and not step) + int(sub_item)
                 limit = _STEP_CHARS if label == "Déroulement" else 260
                 out.append(f"{'  ' * depth}- {prefix}{_shorten(_display(line), limit)} [{n}]")
+    if focus:
+        out += for_the_question()
     rest = [label for label in dict.fromkeys(lbl for _, lbl in SHEET_SECTIONS) if label in sections and label not in shown_labels]
-    if rest and not focus:
+    if rest:
         out.append("\n*La fiche complète contient aussi : " + ", ".join(r.lower() for r in rest) + ".*")
     return "\n".join(out)
 

@@ -66,6 +66,9 @@ def test_a_count_must_sit_next_to_what_is_counted_and_words_are_numbers() -> Non
     assert verdict("Combien de classes compte l'école ?", passage) is None
     assert verdict("Combien d'écoles ont participé ?", "| Écoles participantes | 91 |") is None
     assert verdict("Combien de règles sont affichées ?", "Trois règles, affichées au tableau.") is None
+    # a duration after the noun and a colon counts something else
+    assert verdict("Combien d'enseignants ont été formés ?", "La co-intervention d'un enseignant : 8 à 10 heures par an.") == "count"
+    assert verdict("Combien d'enseignants ont été formés ?", "Enseignants formés : 499.") is None
 
 
 def test_a_count_in_a_table_is_read_under_its_column_header() -> None:
