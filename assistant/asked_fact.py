@@ -251,7 +251,9 @@ def _has_count(line: str, tokens: list[str], nouns: Iterable[str]) -> bool:
 
 
 # A number followed by a unit of time (« 8 à 10 heures », « 45 min »): what it counts is not the noun before it.
-_UNIT_AFTER = re.compile(r"(?:\s*(?:a|-)\s*[*_]*\d+)?[*_\s]*(?:" + "|".join(sorted(TIME_UNITS, key=len, reverse=True)) + r")\b")
+_NUMBER = r"(?:\d+(?:[.,]\d+)?|" + "|".join(NUMBER_WORDS) + r")"
+_UNIT_AFTER = re.compile(r"(?:[.,]\d+)?(?:\s*(?:a|-)\s*[*_]*" + _NUMBER + r")?[*_\s]*(?:"
+                         + "|".join(sorted(TIME_UNITS, key=len, reverse=True)) + r")(?:\d{2})?\b")
 
 
 def _has_rate(tokens: list[str], nouns: Iterable[str], window: int = 4) -> bool:

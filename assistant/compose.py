@@ -60,7 +60,7 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
         asked = snap.lexical.query_terms(question)
         parts.append(extractive.sheet_answer(snap.document_chunks(carried), cites, focus_sections(question), asked, snap.lexical.idf))
     elif (choice := sheet_to_lay_out(top, found.info, found.sheets)) is not None:
-        parts.append(sheet_with_others(choice, top, found, cites, snap))
+        parts.append(sheet_with_others(question, choice, top, found, cites, snap))
     else:
         focus = frozenset(snap.lexical.query_terms(question)) if found.text != question else frozenset()
         intro = introduction(snap, top[0].chunk.doc.source) if found.info.definitional and top else None
@@ -97,7 +97,7 @@ def compare_sides(found: Retrieval, compared: list[Retrieval], cites: Citations,
             continue
         best = side.hits[0].chunk
         if best.doc.doc_type == "seance":
-            out += [extractive.sheet_answer(snap.document_chunks(best.doc.source), cites, {"Objectifs"}), ""]
+            out += [extractive.sheet_answer(snap.document_chunks(best.doc.source), cites, {"Objectifs"}, name_the_rest=False), ""]
             continue
         ranked = passages.rank_passages(snap, side.hits[:top_k], side.text, side.vector)
         intro = introduction(snap, best.doc.source)
@@ -160,8 +160,8 @@ def closest_documents(hits: list[Hit], limit: int = 3) -> list[Hit]:
 def carried_sheet(question: str, previous: Turn | None, snap: Snapshot, hits: list[Hit]) -> str | None:
     """The previous answer's session sheet, when the question asks one of its details (duration,
     materials, steps…), names no new level, and either leans on the previous turn, finds that same sheet
-    again, or names no other sheet (« combien de temps je garde pour l'échange à la fin ? » right after a
-    sheet is about that sheet, whatever sheet its own words find)."""
+    again, or asks about a sheet's content in that sheet's words (« combien de temps je garde pour l'échange à la
+    fin ? » right after a sheet; not « combien de temps dure une information préoccupante ? »)."""
     if previous is None or not previous.top_source or levels_in_text(question):
         return None
     if not query.understand(question).asks_detail:
@@ -171,15 +171,25 @@ def carried_sheet(question: str, previous: Turn | None, snap: Snapshot, hits: li
         return None
     if query.is_follow_up(question) or previous.top_source in {h.chunk.doc.source for h in hits[:3]}:
         return previous.top_source
-    return None if names_another_sheet(question, hits, previous.top_source) else previous.top_source
+    # Otherwise its own words must find session sheets (not a guide, the programme or the protection document)
+    # and be mostly this sheet's.
+    own_sheet = bool(hits) and hits[0].chunk.doc.doc_type == "seance"
+    return previous.top_source if own_sheet and about_the_sheet(question, chunks) else None
 
 
-def names_another_sheet(question: str, hits: list[Hit], current: str) -> bool:
-    """Whether the question shares a word with the title of a session sheet among the first hits other than
-    `current` (« combien de temps dure le théâtre-forum ? »): then it asks about that one."""
-    asked = set(analyze(question))
-    return any(h.chunk.doc.doc_type == "seance" and h.chunk.doc.source != current and asked & set(analyze(h.chunk.doc.title))
-               for h in hits[:3])
+# Words that ask for a detail of a sheet rather than name what it is about.
+_DETAIL_TERMS = frozenset(analyze("combien temps durée dure dure-t-elle matériel objectif objectifs déroulement bilan "
+                                  "variante variantes étape étapes faut prévoir garder garde minutes"))
+
+
+def about_the_sheet(question: str, chunks: list[Chunk]) -> bool:
+    """Whether the question's own words, beyond those asking for a detail, are mostly the sheet's: then it asks
+    about that sheet even though no pronoun leans on it."""
+    asked = set(analyze(question)) - _DETAIL_TERMS
+    if not asked:
+        return True
+    text = set(analyze(" ".join(c.text for c in chunks)))
+    return len(asked & text) / len(asked) >= 0.5
 
 
 def sheet_to_lay_out(top: list[Hit], info: query.QueryInfo, sheets: list[SheetChoice] | None = None) -> SheetChoice | None:
@@ -249,19 +259,23 @@ def fit_notice(choice: SheetChoice, cycles: tuple[int, ...], competences: tuple[
     return f"*La bibliothèque ne contient pas de fiche {what}.*"
 
 
-def sheet_with_others(choice: SheetChoice, top: list[Hit], found: Retrieval, cites: Citations, snap: Snapshot) -> str:
+def sheet_with_others(question: str, choice: SheetChoice, top: list[Hit], found: Retrieval, cites: Citations,
+                      snap: Snapshot) -> str:
     """The chosen session sheet laid out as a sheet, then other sheets that may suit."""
+    chunks = snap.document_chunks(choice.source)
+    if not chunks:
+        return ""
     notice = fit_notice(choice, found.info.cycles, found.skills, snap) if found.info.wants_activity else ""
-    doc = snap.document_chunks(choice.source)[0].doc
-    if not notice and found.info.wants_activity and names_lycee(found.text) and doc.cycles:
+    doc = chunks[0].doc
+    if not notice and found.info.wants_activity and not found.info.cycles and names_lycee(question) and doc.cycles:
         # Sheets are tagged from PS to 3e: a lycée class asked is never matched, so say what the sheet is for.
         notice = f"*Cette fiche n'est pas prévue pour le lycée mais pour : {', '.join(CYCLE_LABELS[c] for c in doc.cycles)} ; à adapter.*"
     # A detail of a sheet asked without asking for an activity (« il faut quoi comme matériel pour le défi des
     # gobelets ? »): the sections asked for, whole, come first.
-    focus = focus_sections(found.text) if not found.info.wants_activity and found.info.asks_detail else None
+    focus = focus_sections(question) if not found.info.wants_activity and found.info.asks_detail else None
     if focus == {"Durée"}:
         focus = None  # the header gives the duration; « combien de temps par atelier ? » also wants the steps
-    text = extractive.sheet_answer(snap.document_chunks(choice.source), cites, focus, found.terms, snap.lexical.idf)
+    text = extractive.sheet_answer(chunks, cites, focus, found.terms, snap.lexical.idf)
     if notice:
         text = notice + "\n\n" + text
     ranked = [s.source for s in (found.sheets or [])] + [h.chunk.doc.source for h in top if h.chunk.doc.doc_type == "seance"]
@@ -273,9 +287,10 @@ def sheet_with_others(choice: SheetChoice, top: list[Hit], found: Retrieval, cit
 
 
 def _near_class(snap: Snapshot, source: str, cycles: tuple[int, ...]) -> bool:
-    """A sheet worth suggesting for the class asked: for its cycle or the next one (a maternelle sheet is no
+    """A sheet worth suggesting for the class asked: for its cycle or a neighbouring one (a maternelle sheet is no
     alternative for a 3e class); any sheet when no class is asked or the sheet names none."""
-    theirs = snap.document_chunks(source)[0].doc.cycles
+    chunks = snap.document_chunks(source)
+    theirs = chunks[0].doc.cycles if chunks else ()
     return not cycles or not theirs or min(abs(a - b) for a in theirs for b in cycles) <= 1
 
 

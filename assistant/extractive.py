@@ -416,10 +416,12 @@ def describe_levels(levels: tuple[str, ...]) -> str:
 
 
 def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | None = None,
-                 query_terms: list[str] | None = None, idf: Callable[[str], float] | None = None) -> str:
+                 query_terms: list[str] | None = None, idf: Callable[[str], float] | None = None,
+                 name_the_rest: bool = True) -> str:
     """A session sheet laid out as a sheet: header, what answers the question itself, objectives,
-    materials, steps with timings, debrief. `focus` restricts the sections shown (a follow-up asking
-    only for the duration or the materials)."""
+    materials, steps with timings, debrief. `focus` restricts the sections shown (a question asking only for
+    the duration or the materials): they then come first, before what answers the question's words;
+    `name_the_rest` ends with the sections left out."""
     if not doc_chunks:
         return ""
     doc = doc_chunks[0].doc
@@ -491,7 +493,7 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
     if focus:
         out += for_the_question()
     rest = [label for label in dict.fromkeys(lbl for _, lbl in SHEET_SECTIONS) if label in sections and label not in shown_labels]
-    if rest:
+    if rest and name_the_rest:
         out.append("\n*La fiche complète contient aussi : " + ", ".join(r.lower() for r in rest) + ".*")
     return "\n".join(out)
 

@@ -55,6 +55,11 @@ class Category:
     friend_guidance: tuple[str, ...] = ()  # for a child worried about another child, in « tu »
 
 
+# Lines of the block for a child worried about another child that several categories share.
+_FRIEND_FIL_SANTE_JEUNES = ("Si tu as entre 12 et 25 ans : **Fil Santé Jeunes, 0 800 235 236** (gratuit, anonyme, 7 j/7 de 9 h à 23 h, "
+                            "aussi par tchat), pour savoir comment l'aider ou pour parler de ce que tu ressens, toi.")
+_FRIEND_119 = ("**119 – Allô Enfance en danger** : gratuit, 24 h/24 et 7 j/7, et tu peux appeler pour quelqu'un d'autre ; l'appel "
+               "n'apparaît pas sur les factures de téléphone. Les moins de 21 ans peuvent aussi écrire sur le tchat d'allo119.gouv.fr.")
 _STAFF = "les personnels de santé et sociaux de l'école : médecin ou infirmier·e de l'Éducation nationale, psychologue de l'EN, assistant·e de service social"
 CATEGORIES: tuple[Category, ...] = (
     Category(
@@ -80,7 +85,7 @@ CATEGORIES: tuple[Category, ...] = (
         friend_guidance=(
             "**3114** : tu peux appeler pour quelqu'un qui pense à mourir (gratuit, confidentiel, 24 h/24 et 7 j/7) ; des soignants te diront comment l'aider.",
             "**S'il ou elle est en danger tout de suite** (a avalé quelque chose, est sur le point de le faire) : appelle le **15** (SAMU) ou le **112**, préviens un adulte et ne le ou la laisse pas seul·e.",
-            "**Fil Santé Jeunes, 0 800 235 236** (gratuit, anonyme, 7 j/7 de 9 h à 23 h, aussi par tchat) : pour savoir comment l'aider, ou pour parler de ce que tu ressens, toi.",
+            _FRIEND_FIL_SANTE_JEUNES,
         ),
     ),
     Category(
@@ -102,7 +107,7 @@ CATEGORIES: tuple[Category, ...] = (
         ),
         friend_guidance=(
             "**3114** (gratuit, confidentiel, 24 h/24 et 7 j/7) si tu as peur qu'il ou elle se fasse du mal ou pense à mourir ; **15** ou **112** s'il ou elle est gravement blessé·e.",
-            "**Fil Santé Jeunes, 0 800 235 236** (gratuit, anonyme, 7 j/7 de 9 h à 23 h, aussi par tchat) : pour savoir comment l'aider, ou pour parler de ce que tu ressens, toi.",
+            _FRIEND_FIL_SANTE_JEUNES,
         ),
     ),
     Category(
@@ -127,7 +132,7 @@ CATEGORIES: tuple[Category, ...] = (
             "Si des photos ou vidéos de toi circulent, ou si quelqu'un menace de les publier : **3018** (gratuit, anonyme, 7 j/7 de 9 h à 23 h), qui peut les faire retirer rapidement.",
         ),
         friend_guidance=(
-            "**119 – Allô Enfance en danger** : gratuit, 24 h/24 et 7 j/7, et tu peux appeler pour quelqu'un d'autre ; l'appel n'apparaît pas sur les factures de téléphone, et il y a aussi un tchat sur allo119.gouv.fr.",
+            _FRIEND_119,
             "**S'il ou elle est en danger maintenant** : le **17** (police-gendarmerie) ou le **112**.",
             "Si des photos ou vidéos de lui ou d'elle circulent, ou si quelqu'un menace de les publier : **3018** (gratuit, anonyme, 7 j/7 de 9 h à 23 h), qui peut les faire retirer. Ne les partage pas, même pour prévenir quelqu'un.",
         ),
@@ -156,7 +161,7 @@ CATEGORIES: tuple[Category, ...] = (
             "**Si tu es en danger maintenant** : appelle le **17** (police-gendarmerie) ou le **112** ; le **15** si tu es blessé·e.",
         ),
         friend_guidance=(
-            "**119 – Allô Enfance en danger** : gratuit, 24 h/24 et 7 j/7, et tu peux appeler pour quelqu'un d'autre ; l'appel n'apparaît pas sur les factures de téléphone, et il y a aussi un tchat sur allo119.gouv.fr.",
+            _FRIEND_119,
             "**S'il ou elle est en danger maintenant** : le **17** (police-gendarmerie) ou le **112** ; le **15** s'il ou elle est blessé·e.",
         ),
     ),
@@ -180,7 +185,7 @@ CATEGORIES: tuple[Category, ...] = (
             "Si tu es en danger aussi en dehors de l'école, ou si on te menace : **119 – Allô Enfance en danger** (gratuit, 24 h/24, 7 j/7).",
         ),
         friend_guidance=(
-            "**3018**, contre le harcèlement et le cyberharcèlement : gratuit, anonyme et confidentiel, 7 j/7 de 9 h à 23 h, par téléphone, par tchat sur 3018.fr ou avec son application ; les témoins peuvent appeler aussi. Garde des captures d'écran de ce qui est publié.",
+            "**3018**, contre le harcèlement et le cyberharcèlement : gratuit, anonyme et confidentiel, 7 j/7 de 9 h à 23 h, par téléphone, par tchat sur 3018.fr ou avec son application ; les témoins peuvent appeler aussi. Garde des captures d'écran des messages, mais jamais d'une photo intime : ne la garde pas, ne la partage pas, signale-la au 3018.",
             "S'il ou elle est en danger aussi en dehors de l'école : **119 – Allô Enfance en danger** (gratuit, 24 h/24, 7 j/7).",
         ),
     ),
@@ -202,8 +207,8 @@ CATEGORIES: tuple[Category, ...] = (
             "Si tu penses à mourir : **3114** (24 h/24, 7 j/7) ; si quelqu'un te fait du mal : **119** (24 h/24, 7 j/7).",
         ),
         friend_guidance=(
-            "L'infirmier·e ou le psychologue de l'établissement peut l'écouter : tu peux lui proposer de l'accompagner.",
-            "**Fil Santé Jeunes, 0 800 235 236** (gratuit, anonyme, 7 j/7 de 9 h à 23 h, aussi par tchat) : pour savoir comment l'aider, ou pour parler de ce que tu ressens, toi.",
+            "L'infirmier·e ou le psychologue de l'école ou du collège peut l'écouter : tu peux lui proposer de l'accompagner.",
+            _FRIEND_FIL_SANTE_JEUNES,
             "S'il ou elle parle de mourir : **3114** (24 h/24, 7 j/7) ; si quelqu'un lui fait du mal : **119** (24 h/24, 7 j/7).",
         ),
     ),
@@ -546,7 +551,11 @@ _SELF_IN_DANGER = (
 _CHILD = re.compile(
     r"\bj'ai \d{1,2} ans\b|\bje suis en (?:cp|ce1|ce2|cm1|cm2|6e|5e|4e|3e|seconde|sixieme|cinquieme|quatrieme|troisieme)\b|" + _SELF_IN_DANGER
 )
-_SELF_IN_DANGER_RE = re.compile(_SELF_IN_DANGER)
+# For whom a pupil writes: « ma copine m'a dit que… » reports what happens to the friend, it is no sign of danger to
+# the writer (a sign that the writer is a child, though, for `is_pupil`).
+_SELF_IN_DANGER_RE = re.compile(_SELF_IN_DANGER.replace(
+    "(?:me|m')", "(?!(?:m'a|me|m'ont|m'avait|m'avaient) (?:dit|raconte|montre|confie|ecrit|envoye|avoue|parle|appris|demande"
+    "|fait (?:jurer|promettre))\\b)(?:me|m')", 1))
 
 
 def is_pupil(question: str, vector: np.ndarray | None = None, model: SafetyModel | None = None) -> bool:

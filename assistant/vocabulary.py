@@ -107,13 +107,17 @@ _LEVEL_PATTERNS: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 
-_LOWER_SECTION = re.compile(r"\b(?:en|de|des|mes|nos|les|aux|pour|avec|classe de|section de)\s+(ps|ms|gs)\b(?:\s*[-/]\s*(ps|ms|gs)\b)?"
+_LOWER_SECTION = re.compile(r"\b(?:en|de|des|mes|nos|les|aux|pour|avec|classe de|section de)\s+(ps|ms|gs)\b(?!\s+word)(?:\s*[-/]\s*(ps|ms|gs)\b)?"
                             r"|\b(ps|ms|gs)\s*[-/]\s*(ps|ms|gs)\b")
+_MORE_SECTIONS = re.compile(r"(?:,|\bet|\bou)\s+(ps|ms|gs)\b")
 
 
 # The lycée: classes the level grid (CLASSES) does not hold, so a sheet cannot be tagged for them.
-_LYCEE = re.compile(r"\blycee\w*|\blyceen\w*|\b2nde\b|\bterminales?\b"
-                    r"|\b(?:en|de|des|mes|nos|aux|classe de|eleves de) (?:seconde|premiere|1ere)s?\b")
+# « seconde », « première », « terminale » name a class only as a class is named: after « en », « mes »…, and not
+# before a noun (« mes premières séances », « en seconde partie », « de première nécessité »).
+_LYCEE = re.compile(r"\blycee\w*|\blyceen\w*|\b2nde\b"
+                    r"|\b(?:en|de|des|mes|nos|aux|classe de|eleves de) (?:seconde|premiere|1ere|terminale)s?"
+                    r"(?=\s*(?:[,.;:!?)]|$|(?:generale|pro|professionnelle|technologique|au lycee|bac)\b))")
 
 
 def names_lycee(text: str) -> bool:
@@ -141,8 +145,10 @@ def levels_in_text(text: str) -> list[str]:
     # where a class is expected (« en gs », « mes ms », « ms-gs »).
     for match in re.finditer(r"\b(PS|MS|GS)\b", text):
         found.add(match.group(1))
-    for match in _LOWER_SECTION.finditer(folded):
-        found.update(g.upper() for g in match.groups() if g)
+    lower = [g for match in _LOWER_SECTION.finditer(folded) for g in match.groups() if g]
+    if lower:  # « en ps, ms et gs »: the sections listed after the first one
+        lower += _MORE_SECTIONS.findall(folded)
+    found.update(g.upper() for g in lower)
     return sorted(found, key=list(CLASSES).index)
 
 

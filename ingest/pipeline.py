@@ -191,7 +191,8 @@ def ingest(
         all_chunks = kept_chunks + new_chunks
         changed = bool(report.added or report.updated or report.removed) or not same_pipeline or store.current_name() is None
         # A library ingested before the scope model existed, or read by an older one, gets its reading now.
-        stale_topic = bool(all_chunks) and settings.embedding_model == BUNDLED_MODEL and scope.stored_reading(old.library_topic) is None
+        stale_topic = (bool(all_chunks) and settings.embedding_model == BUNDLED_MODEL
+                       and (old.library_topic or {}).get("scope_model") != scope.model_id())
         if changed or stale_topic or set(old.files) != set(entries):
             check_free_space(store.directory, settings.min_free_mb)
             manifest = Manifest(settings.embedding_model, signature, entries, time.time(), _library_topic(vectors, all_chunks, settings))
@@ -221,7 +222,8 @@ def _library_topic(vectors: Any, chunks: list[Chunk], settings: Settings) -> dic
         got = stored_vectors(vectors._collection, [c.id for c in sample])
         return np.stack([got[c.id] for c in sample]) if all(c.id in got for c in sample) else None
 
-    return scope.library_topic(chunks, vectors_of)
+    # A reading that failed (a vector missing) is remembered as such: the next ingestion does not commit for it alone.
+    return scope.library_topic(chunks, vectors_of) or {"scope_model": scope.model_id(), "reading": None}
 
 
 def _free_mb(directory: Path) -> float:

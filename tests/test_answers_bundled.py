@@ -58,6 +58,9 @@ def test_a_detail_asked_right_after_a_sheet_is_about_that_sheet(bundled_assistan
     # A detail of a sheet named in the question is about that sheet.
     other = bundled_assistant.ask("Combien de temps dure le théâtre-forum ?", history=[Turn.from_answer(first)])
     assert "theatre-forum" in other.citations[0].source
+    # A duration asked about something else than a session is not about the sheet either.
+    elsewhere = bundled_assistant.ask("Combien de temps dure une information préoccupante ?", history=[Turn.from_answer(first)])
+    assert elsewhere.citations and "gobelets" not in elsewhere.citations[0].source
 
 
 def test_thanks_after_an_answer_get_a_reply_not_a_safety_block_or_a_sheet(bundled_assistant) -> None:  # type: ignore[no-untyped-def]

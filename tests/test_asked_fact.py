@@ -69,6 +69,8 @@ def test_a_count_must_sit_next_to_what_is_counted_and_words_are_numbers() -> Non
     # a duration after the noun and a colon counts something else
     assert verdict("Combien d'enseignants ont été formés ?", "La co-intervention d'un enseignant : 8 à 10 heures par an.") == "count"
     assert verdict("Combien d'enseignants ont été formés ?", "Enseignants formés : 499.") is None
+    for duration in ("8h30", "1,5 heure", "huit à dix heures"):
+        assert verdict("Combien d'enseignants ont été formés ?", f"Un enseignant : {duration} par semaine.") == "count", duration
 
 
 def test_a_count_in_a_table_is_read_under_its_column_header() -> None:

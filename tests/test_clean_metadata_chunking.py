@@ -46,6 +46,7 @@ def test_levels_and_cycles() -> None:
     # lower-case sections only where a class is expected: « ps » alone may be a post-scriptum
     assert levels_in_text("activité de coopération en gs") == ["GS"] and levels_in_text("une classe ms-gs") == ["MS", "GS"]
     assert levels_in_text("ps : merci") == [] and levels_in_text("le ps est parti") == []
+    assert levels_in_text("en ps, ms et gs") == ["PS", "MS", "GS"] and levels_in_text("un texte de ms word") == []
 
 
 def test_lycee_classes_are_recognised_though_no_sheet_can_be_tagged_for_them() -> None:
@@ -53,6 +54,8 @@ def test_lycee_classes_are_recognised_though_no_sheet_can_be_tagged_for_them() -
 
     assert names_lycee("une séance pour mes élèves de seconde au lycée") and names_lycee("en terminale")
     assert not names_lycee("attendre une seconde") and not names_lycee("la première séance")
+    for text in ("pour mes premières séances en CP", "en seconde partie de séance", "de première nécessité", "la phase terminale du jeu"):
+        assert not names_lycee(text), text
 
 
 def test_competence_labels() -> None:
