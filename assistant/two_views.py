@@ -1,7 +1,8 @@
 """A message classifier with two views: a logistic regression on its multilingual-e5-small query vector
 (the retrieval's, no second encode) and one on TF-IDF character n-grams of its folded text
-(`char_ngrams.py`); the probability is their mean. The activity-request model and the scope model are
-of this kind; their training scripts export plain weights, so only numpy runs in the assistant."""
+(`char_ngrams.py`); the probability is their mean. The activity-request, scope and subject (safety.py: whom a
+pupil's message is about) models are of this kind; their training scripts export plain weights, so only numpy
+runs in the assistant."""
 
 from __future__ import annotations
 

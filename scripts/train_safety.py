@@ -35,7 +35,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import KFold, RepeatedStratifiedKFold, StratifiedKFold, cross_val_predict
+from sklearn.model_selection import KFold, RepeatedStratifiedKFold, StratifiedGroupKFold, StratifiedKFold, cross_val_predict
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -167,6 +167,17 @@ def danger_oof(X: np.ndarray, texts: Sequence[str], y: np.ndarray, c: float, see
         total[test] += model.danger_views(X[test], [texts[i] for i in test])
         count[test] += 1
     return total / count
+
+
+def grouped_oof(X: np.ndarray, texts: Sequence[str], y: np.ndarray, groups: Sequence[str], c: float, text_c: float,
+                seed: int = SEED) -> np.ndarray:
+    """Two-view probabilities of rows predicted by models that saw none of their group's rows (a writer's
+    round): StratifiedGroupKFold, 5 folds. Used by the scope and subject scripts."""
+    oof = np.zeros(len(y))
+    for train, test in StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=seed).split(X, y, groups):
+        model = Views(c, text_c).fit(X[train], [texts[i] for i in train], y[train])
+        oof[test] = model.predict(X[test], [texts[i] for i in test])[:, 0]
+    return oof
 
 
 def stacker() -> LogisticRegression:

@@ -27,13 +27,12 @@ from typing import Any
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedGroupKFold
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from train_safety import Views, compact, load_rows  # noqa: E402
+from train_safety import Views, compact, grouped_oof, load_rows  # noqa: E402
 
 from assistant import scope  # noqa: E402
 from eval.safety_vectors import save, vectors  # noqa: E402
@@ -63,16 +62,6 @@ def writer(row_id: str) -> str:
     return row_id.rsplit("-", 1)[0]
 
 
-def out_of_fold(X: np.ndarray, texts: Sequence[str], y: np.ndarray, groups: Sequence[str], c: float,
-                seed: int = SEED) -> np.ndarray:
-    """Probabilities of rows predicted by models that saw none of their writer's rows."""
-    oof = np.zeros(len(y))
-    for train, test in StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=seed).split(X, y, groups):
-        model = Views(c, TEXT_C).fit(X[train], [texts[i] for i in train], y[train])
-        oof[test] = model.predict(X[test], [texts[i] for i in test])[:, 0]
-    return oof
-
-
 def train(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED) -> dict[str, Any]:
     """Choose the e5 view's strength by writer-grouped cross-validation, then fit on every row."""
     texts = [r["text"] for r in rows]
@@ -80,7 +69,7 @@ def train(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED) -> dict[s
     groups = [writer(r["id"]) for r in rows]
     trials = []
     for c in VECTOR_C:
-        oof = out_of_fold(X, texts, y, groups, c, seed)
+        oof = grouped_oof(X, texts, y, groups, c, TEXT_C, seed)
         trials.append((float(roc_auc_score(y, oof)), c, oof))
     auc, c, oof = max(trials, key=lambda t: (t[0], -t[1]))
     model = Views(c, TEXT_C).fit(X, texts, y)

@@ -27,14 +27,14 @@ from typing import Any
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedGroupKFold
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from train_safety import Views, compact, load_rows  # noqa: E402
+from train_safety import Views, compact, grouped_oof, load_rows  # noqa: E402
 
+from eval.safety_combiners import writer_round  # noqa: E402
 from eval.safety_vectors import VECTORS as SAFETY_VECTORS  # noqa: E402
 from eval.safety_vectors import save, vectors  # noqa: E402
 
@@ -58,20 +58,6 @@ def training_rows(safety: Path = SAFETY, labels: Path = LABELS) -> list[dict[str
             for r in load_rows(safety) if r["label"] == "danger" and r.get("speaker") == "eleve"]
 
 
-def writer(row_id: str) -> str:
-    """The writer round of a row: its id up to the last dash (« r5a-0117 » → « r5a »; the first file's ids have none)."""
-    return row_id.rsplit("-", 1)[0] if "-" in row_id else "first"
-
-
-def out_of_fold(X: np.ndarray, texts: Sequence[str], y: np.ndarray, groups: Sequence[str], seed: int = SEED) -> np.ndarray:
-    """Probabilities of rows predicted by models that saw none of their writer's rows."""
-    oof = np.zeros(len(y))
-    for train, test in StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=seed).split(X, y, groups):
-        model = Views(VECTOR_C, TEXT_C).fit(X[train], [texts[i] for i in train], y[train])
-        oof[test] = model.predict(X[test], [texts[i] for i in test])[:, 0]
-    return oof
-
-
 def bar(prob: np.ndarray, other: np.ndarray, max_self: float = MAX_SELF_AS_OTHER) -> float:
     """The lowest decision bar at which at most `max_self` of the non-« other » rows read as « other »."""
     for t in np.round(np.arange(0.3, 0.951, 0.01), 2):
@@ -90,7 +76,7 @@ def train(rows: list[dict[str, Any]], X: np.ndarray, heldout: list[dict[str, Any
     """Fit on every row; the bar and the cross-validated figures come from writer-grouped out-of-fold probabilities."""
     texts = [r["text"] for r in rows]
     y = np.array([r["subject"] == "other" for r in rows])
-    oof = out_of_fold(X, texts, y, [writer(r["id"]) for r in rows], seed)
+    oof = grouped_oof(X, texts, y, [writer_round(r["id"]) for r in rows], VECTOR_C, TEXT_C, seed)
     mention = np.array([r["labelled"] for r in rows])
     threshold = bar(oof[mention], y[mention])
     model = Views(VECTOR_C, TEXT_C).fit(X, texts, y)
