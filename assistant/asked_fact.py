@@ -105,7 +105,7 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 # Specifics: acronyms (IREPS, PSFP, CE2), capitalised words (Cyrulnik, Sarthe), years.
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,}$")
 _CAPITALISED = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý]?[a-zà-ÿ]+)*$")
-_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*|[.?!:;«»\"—–()\n]", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*|[.?!:;,«»\"—–()\n]", re.UNICODE)
 # Marks after which a capital letter opens a sentence rather than a name (a follow-up is joined to the
 # previous question by " — ").
 _OPENERS = frozenset(".?!:—–\n")
@@ -113,6 +113,9 @@ _ELIDED = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNOREC
 # Words before a year that make it a bound ("avant 2015", "depuis 2018", "d'ici 2030"), compared elision removed.
 _YEAR_BOUNDS = frozenset("avant apres depuis des vers ici".split())
 _LEVELS = frozenset(fold(level) for level in CLASSES) | {"cps"}
+# The asker speaking of themself: « je forme des AESH, que dit… », « pour mes ULIS, une activité… ».
+_FIRST_PERSON = frozenset("je j nous mes mon ma nos notre moi".split())
+_POSSESSIVES = frozenset("mes mon ma nos notre".split())
 
 
 @dataclass(frozen=True)
@@ -190,13 +193,22 @@ def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     with other years; a decade ("les années 2000"), kept as "2000s"; the asker's own role ("je suis CPC")."""
     found: list[str] = []
     named: list[str] = []
+    # Acronyms in a clause where the asker speaks of themself, before the clause that asks (« je forme des
+    # AESH, qu'est-ce que l'évaluation dit… »), say who asks, not what: a passage need not name them.
+    context: list[tuple[int, str]] = []
+    clause = last = 0
+    first_person_clauses: set[int] = set()
     sentence_start = True
     previous = ""
     for raw in _WORD.findall(question):
         if len(raw) == 1 and not raw.isalnum():
             sentence_start = raw in _OPENERS
             previous = ""
+            clause += 1
             continue
+        last = clause
+        if fold(raw.split("'")[0].split("’")[0]) in _FIRST_PERSON:
+            first_person_clauses.add(clause)
         word = _ELIDED.sub("", raw)
         first, sentence_start = sentence_start, False
         before, previous = previous, fold(word)
@@ -207,9 +219,15 @@ def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
                 continue
             found.append(word + "s" if before == "annees" and word.endswith("0") else word)
         elif _ACRONYM.match(word) and fold(word) not in _LEVELS:
+            if before in _POSSESSIVES:
+                continue
+            context.append((clause, fold(word)))
             found.append(fold(word))
         elif not first and _CAPITALISED.match(word) and fold(word) not in _LEVELS and fold(word) not in STOP_WORDS:
             found.append(fold(word))
+    for at, word in context:
+        if at in first_person_clauses and at < last and word in found:
+            found.remove(word)
     for match in _ASK_STATEMENT.finditer(fold(question)):
         names = re.match(r"\s*((?:[A-ZÀ-Ý][\w'’-]+\s*){1,3})", question[match.end():])
         if names:

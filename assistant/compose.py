@@ -192,6 +192,17 @@ def about_the_sheet(question: str, chunks: list[Chunk]) -> bool:
     return len(asked & text) / len(asked) >= 0.5
 
 
+# Title words that name no particular sheet.
+_GENERIC_TITLE_TERMS = frozenset(analyze("séance activité fiche atelier ateliers jeu"))
+
+
+def names_the_sheet(question: str, title: str) -> bool:
+    """Whether the question names the sheet: two words of its title before any subtitle (its only one, for a
+    one-word title)."""
+    named = set(analyze(title.split(" : ")[0])) - _GENERIC_TITLE_TERMS
+    return bool(named) and len(named & set(analyze(question))) >= min(2, len(named))
+
+
 def sheet_to_lay_out(top: list[Hit], info: query.QueryInfo, sheets: list[SheetChoice] | None = None) -> SheetChoice | None:
     """The session sheet to lay out: for an activity request, the sheet ranking chose (`sheets`, best
     fit of level and skill first); otherwise the best passage's sheet, or for a question naming a class,
@@ -202,8 +213,12 @@ def sheet_to_lay_out(top: list[Hit], info: query.QueryInfo, sheets: list[SheetCh
         return sheets[0]
     if not top:
         return None
-    if top[0].chunk.doc.doc_type == "seance":
-        return SheetChoice(top[0].chunk.doc.source, top[0].score, True, True)
+    # A question about running the class or a sheet's detail gets the sheet; any other question whose best passage
+    # happens to be a sheet's (« si un enfant me raconte quelque chose de grave pendant une séance ? ») gets that
+    # passage, not the sheet's header.
+    doc = top[0].chunk.doc
+    if doc.doc_type == "seance" and (info.wants_activity or info.asks_detail or info.cycles or names_the_sheet(info.text, doc.title)):
+        return SheetChoice(doc.source, top[0].score, True, True)
     if (info.wants_activity and not info.activity_by_meaning) or info.cycles:
         for hit in top[:3]:
             doc = hit.chunk.doc

@@ -242,8 +242,15 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
     # A question with at most one sentence after it in its passage is answered in the next passage;
     # a window that ends on the passage's last line announcing a list (':') is followed by the list.
     closes = is_question(anchor) and anchor in items and len(items) - items.index(anchor) <= 2
-    announces = bool(window) and bool(items) and window[-1] == items[-1] and _announces(items[-1])
-    follow = next_chunk(best) if (closes or announces) and next_chunk is not None else None
+    to_the_end = bool(window) and bool(items) and window[-1] == items[-1]
+    announces = to_the_end and _announces(items[-1])
+    follow = next_chunk(best) if next_chunk is not None and (closes or to_the_end) else None
+    # A passage shown to its end whose section goes on in the next passage (a long section cut in two: « Deux
+    # précisions sont indispensables. » opens the second half) is followed by that half too, and the second
+    # passage still comes after it.
+    continues = follow is not None and not (closes or announces) and bool(best.locator) and follow.locator == best.locator
+    if not (closes or announces or continues):
+        follow = None
     if follow is not None:
         window2 = passage_window(follow, sentences(follow.text)[0], budget=450, forward=True)
         lines += ["", f"La suite ({follow.locator or best.doc.title}) :", ""] + _quote(follow, window2, cites)
@@ -253,10 +260,11 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
     # same document when retrieval ranks one high too (answers often span two neighbouring sections: a
     # list and its explanation, a finding and its figures), else the best one of the next document.
     if passages:
-        second = None if follow is not None else next((h.chunk for h in passages[1:] if h.chunk.id not in shown_chunks), None)
+        second = None if follow is not None and not continues else next(
+            (h.chunk for h in passages[1:] if h.chunk.id not in shown_chunks), None)
     else:
-        second = None if follow is not None else next(
-            (h.chunk for h in hits[:3] if h.chunk.doc.source == best.doc.source and h.chunk.id != best.id),
+        second = None if follow is not None and not continues else next(
+            (h.chunk for h in hits[:3] if h.chunk.doc.source == best.doc.source and h.chunk.id not in shown_chunks),
             next((h.chunk for h in hits[:3] if h.chunk.doc.source != best.doc.source), None))
     if second is not None:
         lead2 = select_sentences(query_terms, [Hit(second, 1.0)], idf, limit=1, focus_terms=focus_terms)

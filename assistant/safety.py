@@ -37,6 +37,8 @@ MODEL_FILE = "safety_model.json"
 NEIGHBOURS_FILE = "safety_neighbours.npy"
 # Whom a pupil's message is about: themself, or another child they worry about (`about_another_child`).
 SUBJECT_FILE = "subject.json"
+# Whether an adult writing about a child in danger is outside the school or on its staff (`is_family`).
+OUTSIDE_SCHOOL_FILE = "outside_school.json"
 # The embedding model whose query vectors the classifier was trained on: only its vectors may be passed.
 EMBEDDING_MODEL = "bundled:multilingual-e5-small"
 
@@ -571,7 +573,8 @@ def is_pupil(question: str, vector: np.ndarray | None = None, model: SafetyModel
     return model.pupil_probability(_as_vector(question, vector, model.dim)) >= model.speaker_threshold
 
 
-# A parent or relative writing about their own child (« mon fils de 11 ans… », « je suis sa mère »).
+# A parent or relative writing about their own child (« mon fils de 11 ans… », « je suis sa mère »): explicit, kept
+# whatever the model reads.
 _FAMILY = re.compile(
     r"\b(?:mon|ma|mes|notre|nos) (?:fils|fille|filles|enfants?|ado|petit|petite|petits|bebe|garcon|gamin|gamine|"
     r"petite?-(?:fils|fille)|petits-enfants|neveu|niece|beau-fils|belle-fille)\b"
@@ -581,6 +584,11 @@ _FAMILY = re.compile(
 @lru_cache(maxsize=1)
 def _subject_model() -> TwoViewModel:
     return TwoViewModel.shipped(SUBJECT_FILE)
+
+
+@lru_cache(maxsize=1)
+def _outside_school_model() -> TwoViewModel:
+    return TwoViewModel.shipped(OUTSIDE_SCHOOL_FILE)
 
 
 def about_another_child(question: str, vector: np.ndarray | None = None) -> bool:
@@ -593,10 +601,15 @@ def about_another_child(question: str, vector: np.ndarray | None = None) -> bool
     return model.probability(question, _as_vector(question, vector, model.w.shape[0])) >= model.threshold
 
 
-def is_family(question: str) -> bool:
-    """True when a parent or a relative writes about their own child: the block then speaks to a family,
-    not to school staff (the school is to be told, not to apply its protocol)."""
-    return bool(_FAMILY.search(fold(question)))
+def is_family(question: str, vector: np.ndarray | None = None) -> bool:
+    """For an adult's message: True when the writer is outside the school — a parent, a relative, a neighbour —
+    so the block tells them what is theirs to do rather than the school's internal procedure. A parent naming
+    their child counts whatever else; otherwise two views over meaning (`scripts/train_outside_school.py`), its
+    bar set so that few of the school's staff lose their procedure."""
+    if _FAMILY.search(fold(question)):
+        return True
+    model = _outside_school_model()
+    return model.probability(question, _as_vector(question, vector, model.w.shape[0])) >= model.threshold
 
 
 @dataclass(frozen=True)
@@ -605,7 +618,7 @@ class Assessment:
 
     categories: list[Category]
     pupil: bool
-    family: bool = False
+    family: bool = False  # an adult outside the school (a parent, a relative, a neighbour)
     about_other: bool = False  # a pupil worried about another child
 
 
@@ -616,7 +629,7 @@ def assess(question: str, vector: np.ndarray | None = None) -> Assessment:
     x = _as_vector(question, vector, load_model().dim)
     found = detect_all(question, x)
     pupil = bool(found) and is_pupil(question, x)
-    return Assessment(found, pupil, bool(found) and not pupil and is_family(question), pupil and about_another_child(question, x))
+    return Assessment(found, pupil, bool(found) and not pupil and is_family(question, x), pupil and about_another_child(question, x))
 
 
 def safety_for(categories: list[Category], pupil: bool = False) -> Safety:
@@ -637,10 +650,10 @@ def _numbers(line: str) -> set[str]:
     return {d.group(0).replace(" ", "") for d in found if d}
 
 
-_FAMILY_LINE = ("**Vous êtes son parent ou un proche** : écoutez l'enfant sans juger ce qu'il ou elle vous confie et ne "
-                "restez pas seul·e avec cette inquiétude ; prévenez aussi son école (directeur ou chef d'établissement, "
-                "infirmier·e, CPE), qui peut l'accompagner et alerter les services compétents. Les numéros ci-dessus "
-                "répondent aussi aux familles.")
+_FAMILY_LINE = ("**Vous êtes son parent, un proche ou un voisin** : écoutez l'enfant sans juger ce qu'il ou elle vous "
+                "confie et ne restez pas seul·e avec cette inquiétude ; les numéros ci-dessus vous répondent aussi, même sans "
+                "certitude. Si vous connaissez son école, prévenez-la aussi (directeur ou chef d'établissement, "
+                "infirmier·e, CPE) : elle peut l'accompagner et alerter les services compétents.")
 # The school's own procedure (who on the staff informs whom): a family is told instead what is theirs to do.
 _STAFF_PROCEDURE = "chef d'établissement"
 
@@ -661,7 +674,8 @@ def safety_block(categories: list[Category], pupil: bool = False, family: bool =
     the lines of any other category the question also reveals that give a number not yet given.
     `pupil` addresses a child writing about themself, in « tu », with the numbers that answer children (with
     `about_other`, a child worried about another child: how to get that child help, and the numbers are theirs too);
-    `family`, a parent or relative, who is told what the school's staff would do and what is theirs to do."""
+    `family`, an adult outside the school (a parent, a relative, a neighbour), who is told what is theirs to do
+    instead of the school's internal procedure."""
     category = categories[0]
     if pupil and about_other:
         lines = ["### ⚠️ Tu as bien fait d'en parler : des adultes peuvent l'aider", "",

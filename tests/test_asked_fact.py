@@ -55,6 +55,16 @@ def test_reads_specifics_but_not_levels_bounds_or_the_askers_role() -> None:
     assert read_question("Que dit Boris Cyrulnik sur la résilience ?").named == ("boris", "cyrulnik")
 
 
+def test_acronyms_that_say_who_asks_are_not_required() -> None:
+    # the asker's context, in a first-person clause before the question or after a possessive
+    assert read_question("je forme des AESH la semaine prochaine, qu'est-ce que l'évaluation dit des conditions ?").specifics == ()
+    assert read_question("Une activité sur la colère pour mes ULIS ?").specifics == ()
+    # the thing asked
+    assert read_question("Combien d'AESH ont été formés ?").specifics == ("aesh",)
+    assert read_question("Les AESH, je les forme comment ?").specifics == ("aesh",)
+    assert read_question("je forme des AESH ?").specifics == ("aesh",)
+
+
 def test_money_needs_an_amount() -> None:
     assert verdict("Quel a été le budget total du programme ?", "Le programme a touché 91 écoles et 499 enseignants.") == "money"
     assert verdict("Quel a été le budget total du programme ?", "Le budget total s'élève à 1,2 million d'euros.") is None

@@ -302,7 +302,7 @@ def test_a_parent_writing_about_their_child_is_told_what_is_theirs_to_do() -> No
     suicide = [c for c in safety.CATEGORIES if c.key == "suicide"]
     family = safety.safety_block(suicide, family=True)
     staff = safety.safety_block(suicide)
-    assert "Vous êtes son parent" in family and "prévenez aussi son école" in family
+    assert "Vous êtes son parent" in family and "prévenez-la aussi" in family
     assert "Vous êtes son parent" not in staff and "3114" in family
     # the school's internal procedure is for its staff; a family keeps every number
     assert "Informez sans attendre" in staff and "Informez sans attendre" not in family
