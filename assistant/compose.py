@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant import asked_fact, comparison, extractive, passages, query, safety
+from assistant import asked_fact, comparison, extractive, numbered_sections, passages, query, safety
 from assistant.extractive import ABSTAIN_TEXT, Citations
 from assistant.lexical import analyze
 from assistant.retrieve import Hit, Snapshot
@@ -66,6 +66,11 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
         intro = introduction(snap, top[0].chunk.doc.source) if found.info.definitional and top else None
         # The passages of the best documents that answer, not only those retrieval kept (two per document).
         ranked = passages.answering_first(passages.rank_passages(snap, top, found.text, found.vector), question)
+        # « Quelles sont les erreurs à éviter ? » answered by « Piège n° 3 »: the run of numbered sections first.
+        run = numbered_sections.numbered_run(snap.document_chunks(ranked[0].chunk.doc.source), ranked[0].chunk) \
+            if ranked and numbered_sections.asks_for_a_list(question) else []
+        if run:
+            parts.append(numbered_sections.overview(run, cites))
         parts.append(extractive.factual_answer(found.terms, top, snap.lexical.idf, cites, focus_terms=focus, intro=intro,
                                                next_chunk=snap.next_chunk, figure=extractive.asks_figure(question),
                                                passages=ranked))
@@ -284,7 +289,8 @@ def sheet_with_others(question: str, choice: SheetChoice, top: list[Hit], found:
     doc = chunks[0].doc
     if not notice and found.info.wants_activity and not found.info.cycles and names_lycee(question) and doc.cycles:
         # Sheets are tagged from PS to 3e: a lycée class asked is never matched, so say what the sheet is for.
-        notice = f"*Cette fiche n'est pas prévue pour le lycée mais pour : {', '.join(CYCLE_LABELS[c] for c in doc.cycles)} ; à adapter.*"
+        cycles = ", ".join(f"cycle {c}" for c in doc.cycles)
+        notice = f"*Cette fiche n'est pas prévue pour le lycée mais pour : {', '.join(doc.levels)} ({cycles}) ; à adapter.*"
     # A detail of a sheet asked without asking for an activity (« il faut quoi comme matériel pour le défi des
     # gobelets ? »): the sections asked for, whole, come first.
     focus = focus_sections(question) if not found.info.wants_activity and found.info.asks_detail else None

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant import acronyms, comparison, compose, llm, query, relevance, safety, scope, sheet_rank, smalltalk
+from assistant import acronyms, comparison, compose, llm, query, relevance, safety, scope, sheet_rank, smalltalk, sms
 from assistant.compose import SheetChoice
 from assistant.retrieve import Hit, Retriever, Snapshot
 from assistant.schema import Answer, Filters
@@ -227,6 +227,8 @@ class Assistant:
         # « c'est quoi les CPS ? »: the acronym matches every document; its spelled-out form finds the definition
         if acronyms.may_ask_about_one(text):
             text = acronyms.expand(text, snap.acronyms())
+        # « activité pr des PS qui tapent qd… »: searched as written in full (the safety judge reads it as typed)
+        text = sms.spell_out(text)
         vector = self.retriever.embed_query(text) if mode != "bm25" else None
         e5_vector = vector if self.settings.embedding_model == BUNDLED_MODEL else None
         info = query.understand(text, e5_vector)

@@ -103,7 +103,7 @@ LIST_EXTRA = 700
 
 
 def _announces(sentence: str) -> bool:
-    return _display(sentence).rstrip(" *").endswith(":")
+    return unmarked(sentence).rstrip(" *").endswith(":")
 
 
 def _list_end(units: list[tuple[str, bool]], start: int, limit: int) -> int:
@@ -125,7 +125,7 @@ def list_after(chunk: Chunk, sentence: str, limit: int = LIST_EXTRA) -> list[str
     return texts[start:_list_end(units, start, limit)]
 
 
-def _display(sentence: str) -> str:
+def unmarked(sentence: str) -> str:
     """Drop Markdown list markers and emphasis at the edges; the words stay verbatim."""
     return re.sub(r"^(?:[-*•]|\d+[.)])\s+", "", sentence).strip()
 
@@ -162,7 +162,7 @@ def select_sentences(query_terms: list[str], hits: list[Hit], idf: Callable[[str
     for rank, hit in enumerate(hits):
         header_terms = set(analyze(hit.chunk.context_header))
         for sent in sentences(hit.chunk.text):
-            plain = _display(sent)
+            plain = unmarked(sent)
             if len(plain) < _MIN_SENTENCE or len(plain) > _MAX_SENTENCE:
                 continue
             terms = frozenset(analyze(plain))
@@ -224,12 +224,12 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
         passages = [Hit(intro, 1.0)] + passages if passages else None
     elif _states_an_answer(anchor):
         # The answer first: the sentence that answers, then the passage it comes from.
-        lines += [f"{_shorten(_display(anchor), 400)} [{cites.cite(best, anchor)}]", ""]
+        lines += [f"{_shorten(unmarked(anchor), 400)} [{cites.cite(best, anchor)}]", ""]
     window = passage_window(best, anchor, budget=LEAD_BUDGET, forward=is_question(anchor))
     quoted = window
     if lines and passages and window == [anchor]:
         lines = []  # the passage is that one sentence: quoted once, below its source
-    elif lines and passages and window[:1] == [anchor] and len(_display(anchor)) <= 400:
+    elif lines and passages and window[:1] == [anchor] and len(unmarked(anchor)) <= 400:
         # The passage opens with the sentence already shown first: it is not repeated, and the room it
         # leaves goes to what follows it (a list, the rest of the explanation).
         window = passage_window(best, anchor, budget=LEAD_BUDGET + len(anchor), forward=True)
@@ -289,12 +289,12 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
     if others:
         lines += ["", "Dans les documents, également :", ""]
         for item in others:
-            lines.append(f"- {_shorten(_display(item.sentence), 320)} [{cites.cite(item.hit.chunk, item.sentence)}]")
+            lines.append(f"- {_shorten(unmarked(item.sentence), 320)} [{cites.cite(item.hit.chunk, item.sentence)}]")
             # A sentence announcing a list is followed by the list, never left hanging on its colon.
             for listed in list_after(item.hit.chunk, item.sentence):
                 if listed not in shown:
                     shown.add(listed)
-                    lines.append(f"  - {_shorten(_display(listed), 200)} [{cites.cite(item.hit.chunk, listed)}]")
+                    lines.append(f"  - {_shorten(unmarked(listed), 200)} [{cites.cite(item.hit.chunk, listed)}]")
     return "\n".join(lines)
 
 
@@ -317,6 +317,7 @@ INTRO_WITHIN = 6
 # A sentence opening on a pronoun or a link word leans on the one before it (« Il est né pour… »): alone
 # at the top of an answer it reads as a riddle. Impersonal « il » (« il faut », « il y a ») stands alone.
 _LEANS_ON_CONTEXT = re.compile(r"(?:elles?|ils|ce|cela|ceci|ça|celui|celle|ceux|celles|ces|leurs?|eux|lui|mais|et|donc|ainsi|aussi"
+                               r"|ou|or|car|puis|pourtant|cependant|toutefois|néanmoins|en revanche|de plus|par ailleurs|d'ailleurs"
                                r"|il (?!y a|faut|est (?:important|nécessaire|possible|conseillé|recommandé|utile|essentiel|préférable|indispensable)))\b",
                                re.IGNORECASE)
 
@@ -338,14 +339,14 @@ def _states_an_answer(sentence: str) -> bool:
     """A sentence that can open an answer on its own: it states something (not a question, not a
     lead-in to a list ending in ':', not a table row, not leaning on a previous sentence) and is long
     enough to mean something."""
-    plain = _display(sentence).rstrip()
+    plain = unmarked(sentence).rstrip()
     return ("?" not in plain and not plain.endswith(":") and not plain.startswith("|") and len(plain) >= 40
             and not _LEANS_ON_CONTEXT.match(plain.lstrip("*«\"' ")))
 
 
 def _quote(chunk: Chunk, window: list[str], cites: Citations) -> list[str]:
     """The window's sentences as a Markdown quote, each with its marker."""
-    return [f"> {_display(sentence)} [{cites.cite(chunk, sentence)}]  " for sentence in window]
+    return [f"> {unmarked(sentence)} [{cites.cite(chunk, sentence)}]  " for sentence in window]
 
 
 def is_question(sentence: str) -> bool:
@@ -361,12 +362,12 @@ def _table_block(chunk: Chunk, window: list[str], cites: Citations) -> list[str]
     header = table[:2] if len(table) > 1 and _TABLE_RULE.match(table[1]) else []
     first_row = next((i for i, w in enumerate(window) if w.startswith("|")), len(window))
     # Prose keeps its place: what introduces the table above it, what comments on it below.
-    before = [f"{_display(w)} [{cites.cite(chunk, w)}]" for w in window[:first_row] if not w.startswith("|")]
+    before = [f"{unmarked(w)} [{cites.cite(chunk, w)}]" for w in window[:first_row] if not w.startswith("|")]
     rows = [w for w in window if w.startswith("|") and w not in header]
     n = 0
     for row in rows:
         n = cites.cite(chunk, row)
-    after = [f"{_display(w)} [{cites.cite(chunk, w)}]" for w in window[first_row:] if not w.startswith("|")]
+    after = [f"{unmarked(w)} [{cites.cite(chunk, w)}]" for w in window[first_row:] if not w.startswith("|")]
     out = [""] + before + ([""] if before and rows else [])
     out += header + rows + ["", f"(tableau extrait de la source [{n}])"] if rows else []
     return out + ([""] + after if after and rows else after)
@@ -445,7 +446,7 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
     if header:
         # The sheet's own lines (competence, level, duration), verbatim and cited.
         for line in header:
-            out.append(f"{_display(line)} [{cites.cite(header_chunk, line)}]  ")
+            out.append(f"{unmarked(line)} [{cites.cite(header_chunk, line)}]  ")
     elif doc.levels or doc.duration:
         facts = [f"Niveau : {describe_levels(doc.levels)}"] if doc.levels else []
         facts += [f"Durée : {doc.duration}"] if doc.duration else []
@@ -463,7 +464,7 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
         key = select_sentences(query_terms, body, idf, limit=3, min_overlap=0.34)
         key = [k for k in key if not _HEADER_FIELD.match(fold(k.sentence)) and not any(k.sentence in line for line in shown)]
         shown.update(k.sentence for k in key)
-        return (["\n**Pour votre question**"] + [f"- {_shorten(_display(k.sentence))} [{cites.cite(k.hit.chunk, k.sentence)}]" for k in key]
+        return (["\n**Pour votre question**"] + [f"- {_shorten(unmarked(k.sentence))} [{cites.cite(k.hit.chunk, k.sentence)}]" for k in key]
                 if key else [])
 
     # A question asking for sections (« quel matériel ? ») gets them first, whole; otherwise what answers its
@@ -497,7 +498,7 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
                 # and a sub-item of the source list (indented there) one level further.
                 depth = int(label == "Déroulement" and len(chunk.heading_path) > 1 and not step) + int(sub_item)
                 limit = _STEP_CHARS if label == "Déroulement" else 260
-                out.append(f"{'  ' * depth}- {prefix}{_shorten(_display(line), limit)} [{n}]")
+                out.append(f"{'  ' * depth}- {prefix}{_shorten(unmarked(line), limit)} [{n}]")
     if focus:
         out += for_the_question()
     rest = [label for label in dict.fromkeys(lbl for _, lbl in SHEET_SECTIONS) if label in sections and label not in shown_labels]
@@ -548,5 +549,5 @@ def sheet_summary_line(doc_chunks: list[Chunk], cites: Citations) -> str:
     n = cites.cite(head, lines[0] if lines else None)
     for line in lines[1:]:
         cites.cite(head, line)
-    return "- " + " — ".join([f"**{head.doc.title}**"] + [_display(ln) for ln in lines]) + f" [{n}]"
+    return "- " + " — ".join([f"**{head.doc.title}**"] + [unmarked(ln) for ln in lines]) + f" [{n}]"
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.sms import spell_out
 from assistant.vocabulary import fold
 
 # Bumped when the analyzer changes: the next ingestion rebuilds the lexical index.
@@ -107,8 +108,9 @@ class LexicalIndex:
         return index
 
     def correct(self, query: str) -> str:
-        """Replace words the corpus never uses by a corpus word one or two edits away, when there is
-        one with the same first letter ('emotinos' → 'emotions', 'harcelemnt' → 'harcelement')."""
+        """Spell out chat abbreviations (« qd » → « quand », `sms.py`), then replace words the corpus never uses by
+        a corpus word one or two edits away, when there is one with the same first letter ('emotinos' → 'emotions',
+        'harcelemnt' → 'harcelement')."""
         return self._correct_cached(query)
 
     def _correct(self, query: str) -> str:
@@ -116,7 +118,7 @@ class LexicalIndex:
         from rapidfuzz.distance import OSA
 
         out = []
-        for word in words(query):
+        for word in words(spell_out(query)):
             folded = fold(word)
             if len(folded) < 6 or folded in self.surface or folded in STOP_WORDS or folded.isdigit() or "-" in folded:
                 out.append(word)

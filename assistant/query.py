@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from assistant import activity_intent
 from assistant.errors import QuestionRejected
+from assistant.sms import spell_out
 from assistant.vocabulary import COMPETENCES, cycles_of, fold, levels_in_text
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def understand(question: str, vector: np.ndarray | None = None) -> QueryInfo:
     """What the question says beyond its words: levels, cycles, activity intent, detail intent. With the
     question's multilingual-e5-small `vector`, a request for an activity the patterns miss is read by
     meaning too (`assistant/activity_intent.py`), and a pattern hit the model all but rules out is dropped."""
-    folded = fold(question)
+    folded = fold(spell_out(question))
     levels = tuple(levels_in_text(question))
     p = activity_intent.probability(question, vector)
     # A pattern hit stays a hit unless the model is all but sure it asks nothing to run with pupils.

@@ -650,7 +650,7 @@ def _numbers(line: str) -> set[str]:
     return {d.group(0).replace(" ", "") for d in found if d}
 
 
-_FAMILY_LINE = ("**Vous êtes son parent, un proche ou un voisin** : écoutez l'enfant sans juger ce qu'il ou elle vous "
+_FAMILY_LINE = ("**Vous êtes son parent, un proche ou un adulte qui le connaît hors de l'école** : écoutez l'enfant sans juger ce qu'il ou elle vous "
                 "confie et ne restez pas seul·e avec cette inquiétude ; les numéros ci-dessus vous répondent aussi, même sans "
                 "certitude. Si vous connaissez son école, prévenez-la aussi (directeur ou chef d'établissement, "
                 "infirmier·e, CPE) : elle peut l'accompagner et alerter les services compétents.")
@@ -703,6 +703,7 @@ def safety_block(categories: list[Category], pupil: bool = False, family: bool =
         if extra:
             lines += ["", f"**{other.label}** :"] + [f"- {g}" for g in extra]
     if family:
-        lines += ["", _FAMILY_LINE]
-    lines += ["", "Ces repères valent avant toute activité : la sécurité de l'enfant passe en premier."]
+        lines += ["", _FAMILY_LINE, "", "La sécurité de l'enfant passe avant tout."]
+    else:
+        lines += ["", "Ces repères valent avant toute activité : la sécurité de l'enfant passe en premier."]
     return "\n".join(lines)

@@ -54,7 +54,7 @@ def test_messages_written_for_this_test(question: str, outside: bool) -> None:
     judged = safety.assess(question)
     assert judged.categories and not judged.pupil and judged.family is outside
     block = safety.safety_block(judged.categories, family=judged.family)
-    assert ("Vous êtes son parent, un proche ou un voisin" in block) is outside
+    assert ("Vous êtes son parent, un proche ou un adulte qui le connaît hors de l'école" in block) is outside
     assert ("chef d'établissement." in block or "chef d'établissement, qui" in block or "chef d'établissement et" in block) is not outside
 
 

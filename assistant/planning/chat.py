@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from assistant.extractive import Citations, _display
+from assistant.extractive import Citations, unmarked
 from assistant.planning import intent
 from assistant.planning.library import Ref
 from assistant.planning.progression import Progression, build_progression
@@ -48,7 +48,7 @@ def progression_text(plan: Progression, snap: Snapshot, cites: Citations, defaul
         lines.append(f"{i}. {when}**{s.title}**{part} — {s.duration_min} min{_marks([s.sheet_ref], snap, cites)}  ")
         lines.append(f"   {s.reason}{_marks(s.reason_refs, snap, cites)}")
     if plan.ritual:
-        lines += ["", f"**À installer, tiré des fiches** — {_display(plan.ritual.snippet)}{_marks([plan.ritual], snap, cites)}"]
+        lines += ["", f"**À installer, tiré des fiches** — {unmarked(plan.ritual.snippet)}{_marks([plan.ritual], snap, cites)}"]
     for text, ref in plan.notes:
         lines += ["", f"*{text}*{_marks([ref] if ref else [], snap, cites)}"]
     if plan.gaps:

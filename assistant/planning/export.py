@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.extractive import _display
+from assistant.extractive import unmarked
 from assistant.planning.library import Ref
 from assistant.planning.progression import Progression
 from assistant.planning.workshop import Workshop
@@ -35,7 +35,7 @@ def plain(text: str) -> str:
 
 def _cite_line(ref: Ref, limit: int | None = None) -> str:
     where = f", {ref.locator}" if ref.locator else ""
-    snippet = _display(ref.snippet)
+    snippet = unmarked(ref.snippet)
     if limit and len(snippet) > limit:
         snippet = snippet[:limit].rsplit(" ", 1)[0] + " […]"
     return f"{ref.title}{where} — « {snippet} » ({ref.source})"
@@ -61,7 +61,7 @@ def progression_pages(plan: Progression) -> list[Page]:
     if plan.ritual or plan.ritual_principle:
         cover.append(Block("h2", "Rituel à installer"))
         if plan.ritual:
-            cover.append(Block("p", _display(plan.ritual.snippet), [plan.ritual]))
+            cover.append(Block("p", unmarked(plan.ritual.snippet), [plan.ritual]))
         if plan.ritual_principle:
             cover.append(Block("p", "Un rituel court et régulier prolonge chaque séance au quotidien.",
                                [plan.ritual_principle]))
@@ -85,10 +85,10 @@ def progression_pages(plan: Progression) -> list[Page]:
         ]
         if s.objectives:
             page.append(Block("h2", "Objectifs"))
-            page.extend(Block("li", _display(o.snippet), [o]) for o in s.objectives)
+            page.extend(Block("li", unmarked(o.snippet), [o]) for o in s.objectives)
         if s.ritual:
             page.append(Block("h2", "Prolongement au quotidien"))
-            page.append(Block("p", _display(s.ritual.snippet), [s.ritual]))
+            page.append(Block("p", unmarked(s.ritual.snippet), [s.ritual]))
         if s.closing:
             page.append(Block("h2", "Bilan"))
             page.append(Block("p", "Dernière séance : garder un temps pour le retour des élèves sur la progression."))

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.extractive import _display, select_sentences
+from assistant.extractive import unmarked, select_sentences
 from assistant.planning.library import Ref, Sheet, find_passage, first_sentence, sheets
 from assistant.retrieve import Hit, Retriever
 from assistant.schema import Chunk, Filters
@@ -125,7 +125,7 @@ def _best_sentence(retriever: Retriever, query: str, hit: Hit) -> Ref | None:
         return None
     chosen = select_sentences(snap.lexical.query_terms(query), [hit], snap.lexical.idf, limit=3)
     for sentence in [c.sentence for c in chosen] + [first_sentence(hit.chunk)]:
-        plain = _display(sentence).strip(" *")
+        plain = unmarked(sentence).strip(" *")
         # a message is a whole statement: not a table row, not a list item cut at « ; » or « : »
         if not sentence.lstrip().startswith("|") and len(plain) >= 40 and not plain.endswith((";", ":", ",")):
             return Ref.of(hit.chunk, sentence)
@@ -148,7 +148,7 @@ def _short_steps(plan: Workshop, chosen: list[Sheet], minutes: int) -> list[tupl
     act = chosen[0].main_activity() if chosen else None
     if act is not None and minutes >= 20:
         steps.append(("vivre", f"Faire découvrir une activité : « {chosen[0].doc.title} »", 2.0, act,
-                      f"Une étape courte de la fiche, montrée ou vécue par le groupe. {_display(act.snippet)}", []))
+                      f"Une étape courte de la fiche, montrée ou vécue par le groupe. {unmarked(act.snippet)}", []))
     closing = chosen[0].duration_ref() if chosen else (plan.key_messages[-1].ref if plan.key_messages else None)
     if closing is not None:
         steps.append(("cloture", "Questions et suite", 1.0, closing,
@@ -190,7 +190,7 @@ def build_workshop(retriever: Retriever, public: str, minutes: int, theme: str) 
         for hit in retriever.search(query, Filters(doc_types=types), k=k, per_doc=1, query_vec=query_vec):
             ref = _best_sentence(retriever, query, hit)
             if ref is not None:
-                plan.key_messages.append(Item(_display(ref.snippet), ref))
+                plan.key_messages.append(Item(unmarked(ref.snippet), ref))
     if not any(m.ref.doc_type == "evaluation" for m in plan.key_messages):
         plan.gaps.append("Aucun résultat d'évaluation dans la bibliothèque sur ce thème.")
 
@@ -213,7 +213,7 @@ def build_workshop(retriever: Retriever, public: str, minutes: int, theme: str) 
                     act = sheet.main_activity()
                     assert act is not None
                     steps.append((key, f"{title} : « {sheet.doc.title} »", weight, act,
-                                  f"{activity} {_display(act.snippet)}", [ref] if ref else []))
+                                  f"{activity} {unmarked(act.snippet)}", [ref] if ref else []))
                 continue
             if ref is None:
                 plan.gaps.append(f"Étape « {title} » : la bibliothèque ne contient pas le passage qui la fonde ; étape non proposée.")

@@ -1,0 +1,54 @@
+"""A question asking for a whole list (« quelles sont les erreurs à éviter ? », « quelles sont les étapes ? ») whose
+answer is a document's run of numbered sections (« Piège n° 1 — … » to « Piège n° 6 — … », « 1. Accueil » to
+« 5. Clôture »): the best passage is one of them, and quoting it shows one item of six. The answer then opens
+with the whole run, each section named with its first sentence (verbatim, cited)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.extractive import Citations, sentences, unmarked
+from assistant.schema import Chunk
+from assistant.vocabulary import fold
+
+# « quels sont les… », « quelles étaient les… », « les principaux… », « la liste des… », « les différentes étapes »
+_ASKS_FOR_A_LIST = re.compile(
+    r"\b(?:quel(?:le)?s (?:sont|etaient|seraient) (?:les|ses|leurs)|quel(?:le)?s (?:les|ses|leurs)|la liste des|lister"
+    r"|les (?:principaux|principales|differents|differentes|grandes etapes|etapes))\b")
+_NUMBERED = re.compile(r"^(.*?)\b(\d{1,2})\b")
+MIN_SECTIONS = 3
+
+
+def asks_for_a_list(question: str) -> bool:
+    """Whether the question asks for every item of a kind rather than one fact."""
+    return bool(_ASKS_FOR_A_LIST.search(fold(question)))
+
+
+def numbered_run(doc_chunks: list[Chunk], chunk: Chunk) -> list[Chunk]:
+    """The first passage of each section numbered like `chunk`'s own (same parent section, same words before the
+    number), in document order; empty when `chunk` is in no such run of at least three."""
+    if not chunk.heading_path:
+        return []
+    own = _NUMBERED.match(chunk.heading_path[-1])
+    if own is None:
+        return []
+    parent, prefix = chunk.heading_path[:-1], own.group(1)
+    firsts: dict[str, Chunk] = {}
+    for c in sorted(doc_chunks, key=lambda c: c.ordinal):
+        if not c.heading_path or c.heading_path[:-1] != parent:
+            continue
+        match = _NUMBERED.match(c.heading_path[-1])
+        if match is not None and match.group(1) == prefix:
+            firsts.setdefault(c.heading_path[-1], c)
+    return list(firsts.values()) if len(firsts) >= MIN_SECTIONS else []
+
+
+def overview(run: list[Chunk], cites: Citations) -> str:
+    """The run as a list: each section's heading in bold and its first sentence, cited."""
+    doc = run[0].doc
+    where = f" (§ {' › '.join(run[0].heading_path[:-1])})" if run[0].heading_path[:-1] else ""
+    lines = [f"**{doc.title}**{where} en présente {len(run)} :", ""]
+    for chunk in run:
+        first = next(iter(sentences(chunk.text)), "")
+        lines.append(f"- **{chunk.heading_path[-1]}**" + (f" : {unmarked(first)} [{cites.cite(chunk, first)}]" if first else ""))
+    return "\n".join(lines)

@@ -1,0 +1,43 @@
+"""French chat and SMS abbreviations spelled out before a question is searched.
+
+Teachers type « activité pr des PS qui tapent qd ils sont frustrés », « ya bcp d'embrouilles, qqch pour… ». Read
+as words, « pr », « qd », « bcp » are terms the library never uses: the answer then warns that the documents do not
+contain « qd », and abstention counts them as unknown nouns and may decline. Spelled out they are stop words or
+ordinary words. The list (keys accent-folded) holds common abbreviations of written French chat that are neither
+French words nor words the bundled library uses (« récré », « exo » are; « vs » is also « versus »: left out);
+pleasantries (« stp », « slt ») and fillers whose words would match any passage (« qqch », « bcp », « jsp ») become
+nothing. A question is searched with them spelled out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.vocabulary import fold
+
+ABBREVIATIONS: dict[str, str] = {
+    "pr": "pour", "pk": "pourquoi", "pq": "pourquoi", "qd": "quand", "kan": "quand", "bcp": "",
+    "qqch": "", "qqc": "", "qqn": "quelqu'un", "qq": "quelques", "ya": "il y a",
+    "yen": "il y en", "tt": "tout", "tte": "toute", "tts": "tous", "ttes": "toutes", "tjs": "toujours",
+    "tjrs": "toujours", "tjr": "toujours", "ds": "dans", "dc": "donc", "cb": "combien", "cmb": "combien",
+    "pb": "problème", "pbs": "problèmes", "pbm": "problème", "ac": "avec", "avc": "avec", "ns": "nous",
+    "jsp": "", "chui": "je suis", "chuis": "je suis", "jsuis": "je suis", "jveux": "je veux",
+    "jpeux": "je peux", "jsais": "je sais", "ke": "que", "koi": "quoi", "ki": "qui", "kom": "comment",
+    "komen": "comment", "cmt": "comment", "bi1": "bien", "tps": "temps", "rdv": "rendez-vous", "auj": "aujourd'hui", "ajd": "aujourd'hui",
+    "vrmt": "", "ptit": "petit", "ptite": "petite", "ptits": "petits", "ptites": "petites",
+    "dsl": "désolé", "tkt": "", "dispo": "disponible", "dispos": "disponibles", "nn": "non",
+    "mtn": "maintenant", "jms": "jamais", "svt": "souvent", "bjr": "", "bsr": "", "slt": "", "stp": "",
+    "svp": "", "ptdr": "", "lol": "",
+}
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def spell_out(text: str) -> str:
+    """The text with chat abbreviations written in full; other words, and capitals (« DS » is a test, « ds »
+    is « dans »), unchanged."""
+    def full(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return word if len(word) > 1 and word.isupper() else ABBREVIATIONS.get(fold(word), word)
+
+    written = _WORD.sub(full, text)
+    return re.sub(r"[ \t]{2,}", " ", written) if written != text else text

@@ -1,0 +1,50 @@
+"""A list asked for, answered by a run of numbered sections (assistant/numbered_sections.py): pure functions."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.extractive import Citations
+from assistant.numbered_sections import asks_for_a_list, numbered_run, overview
+from assistant.schema import Chunk, DocMeta
+
+GUIDE = DocMeta(source="corpus/guides/pieges.md", title="Les pièges à éviter", doc_type="guide")
+
+
+def _chunk(ordinal: int, heading: tuple[str, ...], text: str) -> Chunk:
+    return Chunk(id=f"{GUIDE.source}#{ordinal}", doc=GUIDE, text=text, ordinal=ordinal, heading_path=heading)
+
+
+CHUNKS = [
+    _chunk(0, ("Pourquoi parler des pièges",), "Les pièges sont fréquents."),
+    _chunk(1, ("Piège n° 1 — La séance isolée",), "- Une séance unique ne suffit pas. Elle s'oublie vite."),
+    _chunk(2, ("Piège n° 1 — La séance isolée",), "Scène fictive : une journée bien-être."),
+    _chunk(3, ("Piège n° 2 — Une seule compétence",), "Les compétences sont liées entre elles."),
+    _chunk(4, ("Piège n° 3 — Des exercices sans posture",), "La posture compte autant que l'exercice."),
+    _chunk(5, ("Les bonnes pratiques", "1. Durer"), "Une démarche longue."),
+]
+
+
+def test_reads_a_question_asking_for_a_whole_list() -> None:
+    assert asks_for_a_list("Quelles sont les erreurs fréquentes à éviter ?")
+    assert asks_for_a_list("les principaux pièges des interventions CPS ?")
+    assert not asks_for_a_list("Quelle est la durée de la séance ?")
+    assert not asks_for_a_list("Comment poser les règles ?")
+
+
+def test_the_run_holds_the_first_passage_of_each_numbered_sibling_section() -> None:
+    run = numbered_run(CHUNKS, CHUNKS[4])
+    assert [c.ordinal for c in run] == [1, 3, 4]
+    # a section numbered under another parent, or a run shorter than three, is no run
+    assert numbered_run(CHUNKS, CHUNKS[5]) == []
+    assert numbered_run(CHUNKS, CHUNKS[0]) == []
+    assert numbered_run(CHUNKS[:4], CHUNKS[3]) == []
+
+
+def test_the_overview_names_each_section_with_its_cited_first_sentence() -> None:
+    cites = Citations()
+    text = overview(numbered_run(CHUNKS, CHUNKS[1]), cites)
+    assert text.startswith("**Les pièges à éviter** en présente 3 :")
+    assert "- **Piège n° 1 — La séance isolée** : Une séance unique ne suffit pas." in text  # list marker dropped
+    assert len(re.findall(r"\[\d\]", text)) == 3
+    assert all(c.snippet in {ch.id: ch for ch in CHUNKS}[c.chunk_id].text for c in cites.finish())

@@ -1,0 +1,26 @@
+"""Chat abbreviations are spelled out for the lexical side of a question (assistant/sms.py)."""
+
+from __future__ import annotations
+
+from assistant.lexical import LexicalIndex, analyze
+from assistant.sms import spell_out
+
+
+def test_abbreviations_are_written_in_full_and_other_words_kept() -> None:
+    assert spell_out("activité pr des PS qui tapent qd ils sont frustrés svp") == \
+        "activité pour des PS qui tapent quand ils sont frustrés "
+    assert spell_out("ya bcp d'embrouilles, qqch pour la récré ?") == "il y a d'embrouilles, pour la récré ?"
+    assert spell_out("Pb de récré") == "problème de récré"
+
+
+def test_capitals_are_acronyms_not_abbreviations() -> None:
+    # « DS » is a test (devoir surveillé), « ds » is « dans »
+    assert spell_out("un DS de maths ds la salle") == "un DS de maths dans la salle"
+
+
+def test_abbreviations_are_no_unknown_terms_of_the_library() -> None:
+    index = LexicalIndex()
+    index.build(["Quand un enfant tape, on l'aide à s'arrêter pour respirer.", "Le jeu de la tortue en maternelle."])
+    terms = index.query_terms("activité pr des enfants qui tapent qd ils sont frustrés")
+    assert "pr" not in terms and "qd" not in terms
+    assert set(analyze("tapent")) <= set(terms)
