@@ -14,7 +14,7 @@ from assistant.extractive import ABSTAIN_TEXT, Citations
 from assistant.lexical import analyze
 from assistant.retrieve import Hit, Snapshot
 from assistant.schema import Answer, Chunk
-from assistant.vocabulary import COMPETENCE_BY_KEY, CYCLE_LABELS, fold, levels_in_text, names_lycee
+from assistant.vocabulary import CLASSES, COMPETENCE_BY_KEY, CYCLE_LABELS, fold, levels_in_text, names_lycee
 
 if TYPE_CHECKING:
     from assistant.core import Retrieval, Turn
@@ -300,19 +300,27 @@ def sheet_with_others(question: str, choice: SheetChoice, top: list[Hit], found:
     if notice:
         text = notice + "\n\n" + text
     ranked = [s.source for s in (found.sheets or [])] + [h.chunk.doc.source for h in top if h.chunk.doc.doc_type == "seance"]
-    others = [s for s in dict.fromkeys(ranked) if s != choice.source and _near_class(snap, s, found.info.cycles)]
+    others = [s for s in dict.fromkeys(ranked) if s != choice.source and _near_class(snap, s, found.info.cycles, found.info.levels)]
     lines = [extractive.sheet_summary_line(snap.document_chunks(src), cites) for src in others[:3]]
     if lines:
         text += "\n\n**Autres séances qui peuvent convenir :**\n" + "\n".join(lines)
     return text
 
 
-def _near_class(snap: Snapshot, source: str, cycles: tuple[int, ...]) -> bool:
-    """A sheet worth suggesting for the class asked: for its cycle or a neighbouring one (a maternelle sheet is no
-    alternative for a 3e class); any sheet when no class is asked or the sheet names none."""
+def _near_class(snap: Snapshot, source: str, cycles: tuple[int, ...], levels: tuple[str, ...] = ()) -> bool:
+    """A sheet worth suggesting for the class asked: for a class named, one within two classes of it (CE2 and CM1
+    for a CM2, not 4e); for a cycle, its cycle or a neighbouring one (a maternelle sheet is no alternative for a 3e
+    class); any sheet when no class is asked or the sheet names none."""
     chunks = snap.document_chunks(source)
-    theirs = chunks[0].doc.cycles if chunks else ()
-    return not cycles or not theirs or min(abs(a - b) for a in theirs for b in cycles) <= 1
+    doc = chunks[0].doc if chunks else None
+    if doc is None or not doc.cycles:
+        return True
+    order = list(CLASSES)
+    asked = [order.index(lv) for lv in levels if lv in CLASSES]
+    theirs = [order.index(lv) for lv in doc.levels if lv in CLASSES]
+    if asked and theirs:
+        return min(abs(a - b) for a in asked for b in theirs) <= 2
+    return not cycles or min(abs(a - b) for a in doc.cycles for b in cycles) <= 1
 
 
 def focus_sections(text: str) -> set[str] | None:

@@ -3,6 +3,8 @@ in free words choose the sheet (issue 12, point 2); when no sheet fits, the answ
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant.schema import Filters
@@ -24,6 +26,13 @@ def test_the_sheet_fitting_the_class_and_the_described_skill_comes_first(bundled
     assert not answer.abstained and answer.safety is None
     assert answer.citations[0].source == sheet
     assert "Autres séances qui peuvent convenir" in answer.answer
+
+
+def test_other_sheets_suggested_are_within_two_classes_of_the_one_asked(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = bundled_assistant.ask("une séance sur les émotions en CP")
+    others = answer.answer.split("Autres séances qui peuvent convenir")[1].split("Pour aller plus loin")[0]
+    levels = re.findall(r"\*\*Niveau\*\* : ([^(]+)\(", others)
+    assert levels and all(set(lv.replace(" ", "").split(",")) & {"PS", "MS", "GS", "CP", "CE1", "CE2"} for lv in levels)
 
 
 def test_an_hour_to_run_with_a_class_gets_a_sheet_for_that_class(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
