@@ -190,7 +190,8 @@ def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Years, acronyms and capitalised words not opening a sentence; and the names whose statement is asked.
 
     Not specifics: a year that bounds a period ("avant 2015", "depuis 2018"), which a passage answers
-    with other years; a decade ("les années 2000"), kept as "2000s"; the asker's own role ("je suis CPC")."""
+    with other years; a decade ("les années 2000"), kept as "2000s"; the asker's own role ("je suis CPC"), and
+    acronyms that say who asks ("je forme des AESH, que dit…", "pour mes ULIS")."""
     found: list[str] = []
     named: list[str] = []
     # Acronyms in a clause where the asker speaks of themself, before the clause that asks (« je forme des
