@@ -182,7 +182,8 @@ CATEGORIES: tuple[Category, ...] = (
             "Si l'enfant est en danger au-delà du harcèlement : **119 – Allô Enfance en danger** (24 h/24, 7 j/7).",
         ),
         pupil_guidance=(
-            "Ce n'est pas de ta faute et tu n'as pas à le supporter seul·e : parles-en aussi à un adulte de ton école (professeur·e, CPE, infirmier·e).",
+            "Ce n'est pas de ta faute et tu n'as pas à le supporter seul·e. Pour que ça s'arrête, l'école doit le savoir : un "
+            "adulte de ton école (professeur·e, CPE, infirmier·e) doit être prévenu, par toi ou par tes parents.",
             "**3018**, contre le harcèlement et le cyberharcèlement : gratuit, anonyme et confidentiel, 7 j/7 de 9 h à 23 h, par téléphone, par tchat sur 3018.fr ou avec son application (qui garde tes preuves, comme des captures d'écran). Il peut faire supprimer rapidement ce qui est publié sur toi.",
             "Si tu es en danger aussi en dehors de l'école, ou si on te menace : **119 – Allô Enfance en danger** (gratuit, 24 h/24, 7 j/7).",
         ),
