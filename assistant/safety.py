@@ -466,14 +466,6 @@ class Features:
     ngrams: tuple[np.ndarray, np.ndarray] | None = None
 
 
-def training_sha256(rows: list[dict[str, Any]]) -> str:
-    """Fingerprint of a training set, recorded in the model file: sha256 of its rows as canonical JSON lines."""
-    import hashlib
-
-    canonical = "\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
 @lru_cache(maxsize=1)
 def load_model() -> SafetyModel:
     """The shipped classifier (read once)."""

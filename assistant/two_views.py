@@ -1,11 +1,12 @@
 """A message classifier with two views: a logistic regression on its multilingual-e5-small query vector
 (the retrieval's, no second encode) and one on TF-IDF character n-grams of its folded text
-(`char_ngrams.py`); the probability is their mean. The activity-request, scope and subject (safety.py: whom a
-pupil's message is about) models are of this kind; their training scripts export plain weights, so only numpy
-runs in the assistant."""
+(`char_ngrams.py`); the probability is their mean. The activity-request, scope, subject and outside-school
+(safety.py: whom a pupil's message is about, whether an adult writes from outside the school) models are of this
+kind; their training scripts export plain weights, so only numpy runs in the assistant."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from importlib import resources
@@ -16,6 +17,13 @@ from assistant.scores import sigmoid
 
 if TYPE_CHECKING:
     import numpy as np
+
+
+def training_sha256(rows: list[dict[str, Any]]) -> str:
+    """Fingerprint of a training set, recorded in a model file (every shipped model, the danger model too): sha256
+    of its rows as canonical JSON lines."""
+    canonical = "\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

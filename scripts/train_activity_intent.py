@@ -14,7 +14,6 @@ at which the model adds at most MAX_ADDED_FALSE_POSITIVES of the other messages 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import time
@@ -34,6 +33,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 from train_safety import Views, compact, load_rows  # noqa: E402
 
 from assistant import activity_intent, query  # noqa: E402
+from assistant.two_views import training_sha256  # noqa: E402
 from eval.safety_vectors import encode  # noqa: E402
 
 DATA = REPO / "eval" / "activity_intent.jsonl"
@@ -85,10 +85,9 @@ def train(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED) -> dict[s
         trials.append((float(fired[y].mean()), float(roc_auc_score(y, oof)), c, bar, float(fired[~y].mean())))
     recall, auc, c, bar, fp = max(trials)
     model = Views(c, TEXT_C).fit(X, texts, y)
-    canonical = "\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows)
     return {
         **model.two_view_json(bar),
-        "meta": {"training_data": "eval/activity_intent.jsonl", "training_sha256": hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
+        "meta": {"training_data": "eval/activity_intent.jsonl", "training_sha256": training_sha256(rows),
                  "n_activity": int(y.sum()), "n_other": int((~y).sum()), "seed": seed,
                  "cv": {"recall": compact(recall), "false_positives": compact(fp), "auc": compact(auc),
                         "patterns_recall": compact(float(rules[y].mean())), "patterns_false_positives": compact(float(rules[~y].mean()))}},

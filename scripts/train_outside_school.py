@@ -17,7 +17,6 @@ same data write the same file.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import time
@@ -34,6 +33,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 from train_safety import Views, grouped_oof, load_rows  # noqa: E402
 from train_subject import bar, figures  # noqa: E402
 
+from assistant.two_views import training_sha256  # noqa: E402
 from eval.safety_combiners import writer_round  # noqa: E402
 from eval.safety_vectors import VECTORS as SAFETY_VECTORS  # noqa: E402
 from eval.safety_vectors import vectors  # noqa: E402
@@ -63,10 +63,9 @@ def train(rows: list[dict[str, Any]], X: np.ndarray, test: list[dict[str, Any]] 
     oof = grouped_oof(X, texts, y, [writer_round(r["id"]) for r in rows], VECTOR_C, TEXT_C, seed)
     threshold = bar(oof, y, MAX_STAFF_AS_OUTSIDE)
     model = Views(VECTOR_C, TEXT_C).fit(X, texts, y)
-    canonical = "\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows)
     meta: dict[str, Any] = {
         "training_data": ["eval/safety/train.jsonl (adults' danger questions, by speaker)"],
-        "training_sha256": hashlib.sha256(canonical.encode("utf-8")).hexdigest(), "seed": seed,
+        "training_sha256": training_sha256(rows), "seed": seed,
         "n": len(rows), "n_outside": int(y.sum()),
         # other_read_other: writers outside the school found; self_read_other: staff read as outside
         "cv_by_writer": figures(oof, y, threshold)}

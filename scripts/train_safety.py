@@ -42,6 +42,7 @@ sys.path.insert(0, str(REPO))
 
 from assistant import safety  # noqa: E402
 from assistant.char_ngrams import CharNgrams  # noqa: E402
+from assistant.two_views import training_sha256  # noqa: E402
 from assistant.vocabulary import fold  # noqa: E402
 from eval.safety_vectors import vectors  # noqa: E402
 
@@ -276,7 +277,7 @@ def fit(rows: list[dict[str, Any]], X: np.ndarray, params: dict[str, Any], seed:
                     "threshold": params["speaker_threshold"], "C": params["speaker_C"]},
         "meta": {
             "training_data": "eval/safety/train.jsonl",
-            "training_sha256": safety.training_sha256(rows),
+            "training_sha256": training_sha256(rows),
             "n_danger": int(y.sum()), "n_ordinary": int((~y).sum()), "seed": seed,
             "cv": {k: compact(v) for k, v in params.get("cv", {}).items()},
         },

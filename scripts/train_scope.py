@@ -17,7 +17,6 @@ seed: two runs on the same data write the same file. The evaluation sets are nev
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import time
@@ -35,6 +34,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 from train_safety import Views, compact, grouped_oof, load_rows  # noqa: E402
 
 from assistant import scope  # noqa: E402
+from assistant.two_views import training_sha256  # noqa: E402
 from eval.safety_vectors import save, vectors  # noqa: E402
 
 DATA = REPO / "eval" / "scope.jsonl"
@@ -73,11 +73,10 @@ def train(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED) -> dict[s
         trials.append((float(roc_auc_score(y, oof)), c, oof))
     auc, c, oof = max(trials, key=lambda t: (t[0], -t[1]))
     model = Views(c, TEXT_C).fit(X, texts, y)
-    canonical = "\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows)
     return {
         **model.two_view_json(0.5),
         "meta": {"training_data": ["eval/scope.jsonl", "eval/activity_intent.jsonl (activity requests)"],
-                 "training_sha256": hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
+                 "training_sha256": training_sha256(rows),
                  "n_in_scope": int(y.sum()), "n_out_of_scope": int((~y).sum()), "seed": seed,
                  "cv_by_writer": {"auc": compact(auc), "in_scope_read_in": compact(float((oof[y] >= 0.5).mean())),
                                   "out_of_scope_read_out": compact(float((oof[~y] < 0.5).mean())),

@@ -17,7 +17,6 @@ the choice, never used for it. Fixed seed: two runs on the same data write the s
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import time
@@ -34,6 +33,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 from train_safety import Views, compact, grouped_oof, load_rows  # noqa: E402
 
+from assistant.two_views import training_sha256  # noqa: E402
 from eval.safety_combiners import writer_round  # noqa: E402
 from eval.safety_vectors import VECTORS as SAFETY_VECTORS  # noqa: E402
 from eval.safety_vectors import save, vectors  # noqa: E402
@@ -80,10 +80,9 @@ def train(rows: list[dict[str, Any]], X: np.ndarray, heldout: list[dict[str, Any
     mention = np.array([r["labelled"] for r in rows])
     threshold = bar(oof[mention], y[mention])
     model = Views(VECTOR_C, TEXT_C).fit(X, texts, y)
-    canonical = "\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows)
     meta: dict[str, Any] = {
         "training_data": ["eval/safety/train.jsonl (pupils' danger questions)", "eval/safety/subject.jsonl"],
-        "training_sha256": hashlib.sha256(canonical.encode("utf-8")).hexdigest(), "seed": seed,
+        "training_sha256": training_sha256(rows), "seed": seed,
         "n": len(rows), "n_other": int(y.sum()), "n_labelled": int(mention.sum()),
         "cv_by_writer_mentioning_another": figures(oof[mention], y[mention], threshold),
         "cv_by_writer_all": figures(oof, y, threshold)}

@@ -4,7 +4,6 @@ reproduces it."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ import numpy as np
 import pytest
 
 from assistant import activity_intent, query
-from assistant.two_views import TwoViewModel
+from assistant.two_views import TwoViewModel, training_sha256
 from tests.conftest import training_script
 
 REPO = Path(__file__).resolve().parent.parent
@@ -27,8 +26,7 @@ def _rows() -> list[dict[str, Any]]:
 def test_shipped_model_matches_its_training_data() -> None:
     rows = _rows()
     model = activity_intent.load_model()
-    canonical = "\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows)
-    assert model.meta["training_sha256"] == hashlib.sha256(canonical.encode("utf-8")).hexdigest(), \
+    assert model.meta["training_sha256"] == training_sha256(rows), \
         "retrain: python scripts/train_activity_intent.py"
     assert model.w.shape == (384,) and model.text_w.shape == (model.ngrams.size,) and 0 < model.threshold < 1
 

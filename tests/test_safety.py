@@ -18,6 +18,7 @@ import pytest
 
 from assistant import safety
 from assistant.safety import SafetyModel, detect_all, is_pupil, rule_categories, safety_block, safety_for
+from assistant.two_views import training_sha256
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -269,7 +270,7 @@ def test_shipped_model_matches_the_training_data() -> None:
     assert model.neighbours is not None and model.neighbours.vectors.shape == (len(model.neighbours.danger), 384)
     assert model.stack_w is not None and model.stack_w.shape == (3,)
     rows = [json.loads(line) for line in (REPO / "eval/safety/train.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert model.meta["training_sha256"] == safety.training_sha256(rows), "retrain: python scripts/train_safety.py"
+    assert model.meta["training_sha256"] == training_sha256(rows), "retrain: python scripts/train_safety.py"
 
 
 def test_training_data_is_well_formed() -> None:

@@ -4,7 +4,6 @@ retraining reproduces it."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from types import ModuleType
@@ -13,6 +12,7 @@ import numpy as np
 import pytest
 
 from assistant import safety
+from assistant.two_views import training_sha256
 from eval.safety_vectors import load, text_key
 from tests.conftest import training_script
 
@@ -25,9 +25,8 @@ def _training() -> ModuleType:
 
 def test_shipped_model_matches_its_training_data() -> None:
     rows = _training().adult_rows(_training().SAFETY)
-    canonical = "\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows)
     model = safety._outside_school_model()
-    assert model.meta["training_sha256"] == hashlib.sha256(canonical.encode("utf-8")).hexdigest(), \
+    assert model.meta["training_sha256"] == training_sha256(rows), \
         "retrain: python scripts/train_outside_school.py"
     assert 0.3 <= model.threshold <= 0.95
 

@@ -3,7 +3,6 @@ feeds the answerability model, and retraining reproduces it."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from types import ModuleType
@@ -14,6 +13,7 @@ import pytest
 from assistant import scope
 from assistant.relevance import Relevance
 from assistant.settings import ABSTENTION_FEATURES, ABSTENTION_WEIGHTS, BUNDLED_MODEL
+from assistant.two_views import training_sha256
 from tests.conftest import training_script
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,9 +25,8 @@ def _training() -> ModuleType:
 
 def test_shipped_model_matches_its_training_data() -> None:
     rows = _training().training_rows()
-    canonical = "\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows)
     model = scope.load_model()
-    assert model.meta["training_sha256"] == hashlib.sha256(canonical.encode("utf-8")).hexdigest(), \
+    assert model.meta["training_sha256"] == training_sha256(rows), \
         "retrain: python scripts/train_scope.py"
     assert model.w.shape == (384,) and model.text_w.shape == (model.ngrams.size,)
 
