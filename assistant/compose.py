@@ -21,21 +21,21 @@ if TYPE_CHECKING:
 
 
 def compose(question: str, found: Retrieval, dangers: list[safety.Category], previous: Turn | None, snap: Snapshot,
-            top_k: int, protection: list[Hit] | None = None, pupil: bool = False, family: bool = False, about_other: bool = False,
+            top_k: int, protection: list[Hit] | None = None, pupil: bool = False, outside_school: bool = False, about_other: bool = False,
             compared: list[Retrieval] | None = None) -> Answer:
     """The extractive answer: safety block, then the body chosen by the kind of question, then further reading.
     `protection` holds the passages about protecting a child shown after a safety block; `pupil`,
-    `family` and `about_other` say whom the block addresses (safety.safety_block); `compared` holds what was found for each
+    `outside_school` and `about_other` say whom the block addresses (safety.safety_block); `compared` holds what was found for each
     side of a comparison (assistant/comparison.py)."""
     cites = Citations()
-    parts: list[str] = [safety.safety_block(dangers, pupil=pupil, family=family, about_other=about_other)] if dangers else []
+    parts: list[str] = [safety.safety_block(dangers, pupil=pupil, outside_school=outside_school, about_other=about_other)] if dangers else []
     top = found.hits[:top_k]
     if dangers:
         # After the protocol, only what the documents say about protecting a child: never a session
-        # sheet quoted because it shares a word with the disclosure. A child gets the block alone, and so
-        # does a family: the protection guide is the school's procedure (who informs whom, article 40).
+        # sheet quoted because it shares a word with the disclosure. A child gets the block alone, and so does
+        # an adult outside the school: the protection guide is the school's procedure (who informs whom, article 40).
         shown = protection if protection is not None else [h for h in top if h.chunk.doc.doc_type != "seance"]
-        if shown and not pupil and not family:
+        if shown and not pupil and not outside_school:
             parts.append("**Dans les documents du programme :**\n\n" + extractive.factual_answer(
                 found.terms, shown, snap.lexical.idf, cites, more=1))
         return _answer(question, found, parts, cites, dangers, abstained=False, pupil=pupil)

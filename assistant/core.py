@@ -144,7 +144,7 @@ class Assistant:
 
             # compose
             base = compose.compose(question, found, dangers, previous, snap, self.settings.top_k, protection,
-                                   pupil=judged.pupil, family=judged.family, about_other=judged.about_other, compared=compared)
+                                   pupil=judged.pupil, outside_school=judged.outside_school, about_other=judged.about_other, compared=compared)
         base.filters = filters
         base.timings_ms = timings
         # A child writing about themself gets the block addressed to them, never a model's prose.
@@ -155,7 +155,7 @@ class Assistant:
             return
         # compose with the chat model, then verify its citations (llm.answer_stream)
         final: Answer | None = None
-        block = safety.safety_block(dangers, pupil=judged.pupil, family=judged.family, about_other=judged.about_other) if dangers else ""
+        block = safety.safety_block(dangers, pupil=judged.pupil, outside_school=judged.outside_school, about_other=judged.about_other) if dangers else ""
         # After a safety block, the model reads only what the documents say about protecting a child.
         # A comparison's model reads what was found for each side, in turn.
         sources = protection if dangers and protection else (_interleaved([found] + compared) if compared else found.hits)

@@ -37,7 +37,7 @@ MODEL_FILE = "safety_model.json"
 NEIGHBOURS_FILE = "safety_neighbours.npy"
 # Whom a pupil's message is about: themself, or another child they worry about (`about_another_child`).
 SUBJECT_FILE = "subject.json"
-# Whether an adult writing about a child in danger is outside the school or on its staff (`is_family`).
+# Whether an adult writing about a child in danger is outside the school or on its staff (`is_outside_school`).
 OUTSIDE_SCHOOL_FILE = "outside_school.json"
 # The embedding model whose query vectors the classifier was trained on: only its vectors may be passed.
 EMBEDDING_MODEL = "bundled:multilingual-e5-small"
@@ -568,7 +568,7 @@ def is_pupil(question: str, vector: np.ndarray | None = None, model: SafetyModel
 
 # A parent or relative writing about their own child (« mon fils de 11 ans… », « je suis sa mère »): explicit, kept
 # whatever the model reads.
-_FAMILY = re.compile(
+_PARENT_OF_THE_CHILD = re.compile(
     r"\b(?:mon|ma|mes|notre|nos) (?:fils|fille|filles|enfants?|ado|petit|petite|petits|bebe|garcon|gamin|gamine|"
     r"petite?-(?:fils|fille)|petits-enfants|neveu|niece|beau-fils|belle-fille)\b"
     r"|\bje suis (?:sa|son|la|le) (?:mere|maman|pere|papa|grand-mere|grand-pere|tante|oncle|belle-mere|beau-pere|parent)\b")
@@ -584,25 +584,28 @@ def _outside_school_model() -> TwoViewModel:
     return TwoViewModel.shipped(OUTSIDE_SCHOOL_FILE)
 
 
+def _reads(model: TwoViewModel, question: str, vector: np.ndarray | None) -> bool:
+    """Whether an audience model's probability for the question reaches its bar."""
+    return model.probability(question, _as_vector(question, vector, model.w.shape[0])) >= model.threshold
+
+
 def about_another_child(question: str, vector: np.ndarray | None = None) -> bool:
     """For a pupil's message: True when the child in danger is another child (a friend, a sibling, a classmate)
     and the writer a witness or a confidant; False when it is the writer (or the writer too). Two views over
     meaning (`two_views.py`), its bar set so that few writers in danger are told to help a friend instead."""
     if _SELF_IN_DANGER_RE.search(fold(question)):  # « mon père me… », « je veux mourir »: the writer is in danger
         return False
-    model = _subject_model()
-    return model.probability(question, _as_vector(question, vector, model.w.shape[0])) >= model.threshold
+    return _reads(_subject_model(), question, vector)
 
 
-def is_family(question: str, vector: np.ndarray | None = None) -> bool:
+def is_outside_school(question: str, vector: np.ndarray | None = None) -> bool:
     """For an adult's message: True when the writer is outside the school — a parent, a relative, a neighbour —
     so the block tells them what is theirs to do rather than the school's internal procedure. A parent naming
     their child counts whatever else; otherwise two views over meaning (`scripts/train_outside_school.py`), its
     bar set so that few of the school's staff lose their procedure."""
-    if _FAMILY.search(fold(question)):
+    if _PARENT_OF_THE_CHILD.search(fold(question)):
         return True
-    model = _outside_school_model()
-    return model.probability(question, _as_vector(question, vector, model.w.shape[0])) >= model.threshold
+    return _reads(_outside_school_model(), question, vector)
 
 
 @dataclass(frozen=True)
@@ -611,7 +614,7 @@ class Assessment:
 
     categories: list[Category]
     pupil: bool
-    family: bool = False  # an adult outside the school (a parent, a relative, a neighbour)
+    outside_school: bool = False  # an adult outside the school (a parent, a relative, a neighbour)
     about_other: bool = False  # a pupil worried about another child
 
 
@@ -622,7 +625,7 @@ def assess(question: str, vector: np.ndarray | None = None) -> Assessment:
     x = _as_vector(question, vector, load_model().dim)
     found = detect_all(question, x)
     pupil = bool(found) and is_pupil(question, x)
-    return Assessment(found, pupil, bool(found) and not pupil and is_family(question, x), pupil and about_another_child(question, x))
+    return Assessment(found, pupil, bool(found) and not pupil and is_outside_school(question, x), pupil and about_another_child(question, x))
 
 
 def safety_for(categories: list[Category], pupil: bool = False) -> Safety:
@@ -643,11 +646,12 @@ def _numbers(line: str) -> set[str]:
     return {d.group(0).replace(" ", "") for d in found if d}
 
 
-_FAMILY_LINE = ("**Vous êtes son parent, un proche ou un adulte qui le connaît hors de l'école** : écoutez l'enfant sans juger ce qu'il ou elle vous "
-                "confie et ne restez pas seul·e avec cette inquiétude ; les numéros ci-dessus vous répondent aussi, même sans "
-                "certitude. Si vous connaissez son école, prévenez-la aussi (directeur ou chef d'établissement, "
-                "infirmier·e, CPE) : elle peut l'accompagner et alerter les services compétents.")
-# The school's own procedure (who on the staff informs whom): a family is told instead what is theirs to do.
+_OUTSIDE_SCHOOL_LINE = ("**Vous êtes son parent, un proche ou un adulte qui le connaît hors de l'école** : écoutez l'enfant sans "
+                        "juger ce qu'il ou elle vous confie et ne restez pas seul·e avec cette inquiétude ; les numéros "
+                        "ci-dessus vous répondent aussi, même sans certitude. Si vous connaissez son école, prévenez-la aussi "
+                        "(directeur ou chef d'établissement, infirmier·e, CPE) : elle peut l'accompagner et alerter les "
+                        "services compétents.")
+# The school's own procedure (who on the staff informs whom): an adult outside the school is told instead what is theirs to do.
 _STAFF_PROCEDURE = "chef d'établissement"
 
 
@@ -662,12 +666,12 @@ def _child_lines(categories: list[Category], guidance: Callable[[Category], tupl
     return lines
 
 
-def safety_block(categories: list[Category], pupil: bool = False, family: bool = False, about_other: bool = False) -> str:
+def safety_block(categories: list[Category], pupil: bool = False, outside_school: bool = False, about_other: bool = False) -> str:
     """The French 'what to do' block that leads the answer: the most urgent category's guidance, then
     the lines of any other category the question also reveals that give a number not yet given.
     `pupil` addresses a child writing about themself, in « tu », with the numbers that answer children (with
     `about_other`, a child worried about another child: how to get that child help, and the numbers are theirs too);
-    `family`, an adult outside the school (a parent, a relative, a neighbour), who is told what is theirs to do
+    `outside_school`, an adult outside the school (a parent, a relative, a neighbour), who is told what is theirs to do
     instead of the school's internal procedure."""
     category = categories[0]
     if pupil and about_other:
@@ -687,7 +691,7 @@ def safety_block(categories: list[Category], pupil: bool = False, family: bool =
         lines += ["", "Tu as bien fait d'écrire : en parler, c'est déjà commencer à être protégé·e."]
         return "\n".join(lines)
     def kept(guidance: tuple[str, ...]) -> list[str]:
-        return [g for g in guidance if not (family and _STAFF_PROCEDURE in g)]
+        return [g for g in guidance if not (outside_school and _STAFF_PROCEDURE in g)]
 
     lines = [f"### ⚠️ {category.label} : que faire maintenant", ""]
     lines += [f"- {g}" for g in kept(category.guidance)]
@@ -695,8 +699,8 @@ def safety_block(categories: list[Category], pupil: bool = False, family: bool =
         extra = [g for g in kept(other.guidance) if any(r.split()[-1] in g for r in other.resources if r not in category.resources)]
         if extra:
             lines += ["", f"**{other.label}** :"] + [f"- {g}" for g in extra]
-    if family:
-        lines += ["", _FAMILY_LINE, "", "La sécurité de l'enfant passe avant tout."]
+    if outside_school:
+        lines += ["", _OUTSIDE_SCHOOL_LINE, "", "La sécurité de l'enfant passe avant tout."]
     else:
         lines += ["", "Ces repères valent avant toute activité : la sécurité de l'enfant passe en premier."]
     return "\n".join(lines)

@@ -297,11 +297,11 @@ def test_importing_the_module_stays_cheap() -> None:
 
 
 def test_a_parent_writing_about_their_child_is_told_what_is_theirs_to_do() -> None:
-    assert safety.is_family("mon fils de 11 ans dit qu'il veut mourir, je fais quoi ?")
-    assert safety.is_family("Je suis sa mère, elle se coupe les bras")
-    assert not safety.is_family("un élève de ma classe dit qu'il veut mourir")
+    assert safety.is_outside_school("mon fils de 11 ans dit qu'il veut mourir, je fais quoi ?")
+    assert safety.is_outside_school("Je suis sa mère, elle se coupe les bras")
+    assert not safety.is_outside_school("un élève de ma classe dit qu'il veut mourir")
     suicide = [c for c in safety.CATEGORIES if c.key == "suicide"]
-    family = safety.safety_block(suicide, family=True)
+    family = safety.safety_block(suicide, outside_school=True)
     staff = safety.safety_block(suicide)
     assert "Vous êtes son parent" in family and "prévenez-la aussi" in family
     assert "Vous êtes son parent" not in staff and "3114" in family

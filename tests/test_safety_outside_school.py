@@ -37,7 +37,7 @@ def test_held_out_adults_keep_their_measured_figures() -> None:
     training = _training()
     stored = load(training.SAFETY_VECTORS)
     rows = training.adult_rows(training.TEST)
-    read = np.array([safety.is_family(r["text"], stored[text_key(r["text"])]) for r in rows])
+    read = np.array([safety.is_outside_school(r["text"], stored[text_key(r["text"])]) for r in rows])
     outside = np.array([r["outside"] for r in rows])
     assert read[outside].mean() >= 0.97 and read[~outside].mean() <= 0.05
 
@@ -51,8 +51,8 @@ def test_held_out_adults_keep_their_measured_figures() -> None:
 ])
 def test_messages_written_for_this_test(question: str, outside: bool) -> None:
     judged = safety.assess(question)
-    assert judged.categories and not judged.pupil and judged.family is outside
-    block = safety.safety_block(judged.categories, family=judged.family)
+    assert judged.categories and not judged.pupil and judged.outside_school is outside
+    block = safety.safety_block(judged.categories, outside_school=judged.outside_school)
     assert ("Vous êtes son parent, un proche ou un adulte qui le connaît hors de l'école" in block) is outside
     assert ("chef d'établissement." in block or "chef d'établissement, qui" in block or "chef d'établissement et" in block) is not outside
 
