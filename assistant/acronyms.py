@@ -84,23 +84,38 @@ def _words(question: str) -> list[str]:
     return re.findall(r"[\w-]+", question.replace("’", "'").replace("'", " "))
 
 
+# « c'est quoi les CPS ? je débarque » : each sentence is read on its own, so what follows the question does not hide it.
+_SENTENCE = re.compile(r"[^?!.]+[?!.]*")
+
+
+def _sentences(question: str) -> list[str]:
+    return _SENTENCE.findall(question) or [question]
+
+
 def may_ask_about_one(question: str) -> bool:
-    """Cheap test before reading the library: the question is « c'est quoi X ? », « X ça veut dire quoi ? »
-    or « X ? » with X one or two short words that could be acronyms."""
-    others = [w for w in _words(question) if fold(w) not in _WHAT_WORDS]
-    return 1 <= len(others) <= 2 and all(w.isalpha() and 2 <= len(w) <= 8 for w in others)
+    """Cheap test before reading the library: a sentence of the question is « c'est quoi X ? », « X ça veut dire
+    quoi ? » or « X ? » with X one or two short words that could be acronyms."""
+    for sentence in _sentences(question):
+        others = [w for w in _words(sentence) if fold(w) not in _WHAT_WORDS]
+        if 1 <= len(others) <= 2 and all(w.isalpha() and 2 <= len(w) <= 8 for w in others):
+            return True
+    return False
 
 
 def expand(question: str, known: dict[str, str]) -> str:
-    """The question with each acronym it asks about spelled out, when it asks what an acronym is or names
-    nothing else (« IREPS ? »); the question unchanged otherwise."""
-    words = _words(question)
+    """The question with each acronym it asks about spelled out, in each sentence that asks what an acronym is
+    or names nothing else (« IREPS ? »); the question unchanged otherwise."""
+    return "".join(_expand_sentence(sentence, known) for sentence in _sentences(question)) if question.strip() else question
+
+
+def _expand_sentence(sentence: str, known: dict[str, str]) -> str:
+    words = _words(sentence)
     asked = [w for w in words if len(w) >= 2 and w.upper() in known]
-    # Only when the acronym is what the question is about: « Sirena CPS, c'est quoi ? » asks about Sirena.
+    # Only when the acronym is what the sentence is about: « Sirena CPS, c'est quoi ? » asks about Sirena.
     if not asked or any(fold(w) not in _WHAT_WORDS for w in words if w not in asked):
-        return question
+        return sentence
     # Replaced rather than added to: left in, the acronym keeps matching every document that uses it.
     for word in dict.fromkeys(asked):
-        if fold(known[word.upper()]) not in fold(question):
-            question = re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", known[word.upper()], question)
-    return question
+        if fold(known[word.upper()]) not in fold(sentence):
+            sentence = re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", known[word.upper()], sentence)
+    return sentence

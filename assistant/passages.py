@@ -7,6 +7,7 @@ encoding at query time) and by BM25, fused like retrieval but with a weight of i
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import numpy as np
 
@@ -14,6 +15,7 @@ from assistant import asked_fact
 from assistant.retrieve import Hit, Snapshot
 from assistant.schema import Chunk
 from assistant.scores import minmax
+from assistant.vocabulary import fold
 
 # Dense share of the within-document score. Key facts held by the first three passages chosen (factual
 # questions, gold / fresh, offline): BM25 alone 0.71 / 0.69, e5 alone 0.68 / 0.72, fused at 0.5 0.76 /
@@ -65,14 +67,25 @@ def rank_passages(snap: Snapshot, hits: list[Hit], text: str, vector: np.ndarray
     return sorted(ranked, key=lambda h: -h.score)
 
 
+# « c'est quoi les CPS ? », « que veut dire médiation ? »: a question about what something is or means, and the
+# words with which a text says so (« l'OMS définit les compétences psychosociales comme… », « on appelle… »).
+_ASKS_MEANING = re.compile(r"\b(c(?:'?est)? quoi|qu'est[- ]ce que?|que veut dire|ca veut dire|veut dire quoi|signifie|definition|definir)\b")
+_DEFINES = re.compile(r"\b(se definit|se definissent|definit|definissent|definie?s? comme|designe|designent|on appelle"
+                      r"|signifie|signifient|autrement dit)\b")
+
+
 def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[Hit]:
-    """When the question asks for a kind of answer (a count, a date, an amount…: `asked_fact`), the
+    """When the question asks for a kind of answer (a count, a date, an amount…: `asked_fact`; a meaning), the
     passages among the first `within` that give one move ahead, in their order: « Combien d'écoles ? »
-    opens on the passage that says « 91 écoles », not on the one that counts classes."""
-    asked = asked_fact.read_question(question)
-    if not asked.kinds:
-        return ranked
-    kinds_only = dataclasses.replace(asked, specifics=(), named=())
+    opens on the passage that says « 91 écoles », not on the one that counts classes; « c'est quoi les CPS ? »
+    on the passage that defines them, not on the history of a website named after them."""
     head, tail = ranked[:within], ranked[within:]
-    gives = [asked_fact.check(kinds_only, [h.chunk.indexed_text], lambda _w: False).missing is None for h in head]
+    if _ASKS_MEANING.search(fold(question)):
+        gives = [bool(_DEFINES.search(fold(h.chunk.text))) for h in head]
+    else:
+        asked = asked_fact.read_question(question)
+        if not asked.kinds:
+            return ranked
+        kinds_only = dataclasses.replace(asked, specifics=(), named=())
+        gives = [asked_fact.check(kinds_only, [h.chunk.indexed_text], lambda _w: False).missing is None for h in head]
     return [h for h, g in zip(head, gives) if g] + [h for h, g in zip(head, gives) if not g] + tail

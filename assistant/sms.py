@@ -27,9 +27,14 @@ ABBREVIATIONS: dict[str, str] = {
     "vrmt": "", "ptit": "petit", "ptite": "petite", "ptits": "petits", "ptites": "petites",
     "dsl": "désolé", "tkt": "", "dispo": "disponible", "dispos": "disponibles", "nn": "non",
     "mtn": "maintenant", "jms": "jamais", "svt": "souvent", "bjr": "", "bsr": "", "slt": "", "stp": "",
-    "svp": "", "ptdr": "", "lol": "",
+    "svp": "", "ptdr": "", "lol": "", "eval": "évaluation", "evals": "évaluations", "prog": "programme",
+    "progs": "programmes",
 }
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# « c quoi », « c pas grave », « c koi » : a lone lower-case « c » before the words that follow « c'est » in chat
+# (not « a, b, c et d », not vitamin « C » inside a sentence).
+_C_EST = re.compile(r"(?:(?<![\w'’])c|^C) (?=(?:quoi|koi|qui|ki|quand|qd|comment|combien|cb|où|ou|pas|bien|normal|grave"
+                    r"|obligatoire|vrai|possible|mieux|quel|quelle|quels|quelles|pour|pr|trop|un|une)\b)")
 
 
 def spell_out(text: str) -> str:
@@ -39,5 +44,5 @@ def spell_out(text: str) -> str:
         word = match.group(0)
         return word if len(word) > 1 and word.isupper() else ABBREVIATIONS.get(fold(word), word)
 
-    written = _WORD.sub(full, text)
+    written = _WORD.sub(full, _C_EST.sub("c'est ", text))
     return re.sub(r"[ \t]{2,}", " ", written) if written != text else text

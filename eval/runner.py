@@ -219,6 +219,10 @@ def failures(results: list[ItemResult]) -> list[dict[str, Any]]:
         kind = r.item.kind
         if kind == "answerable" and r.item.expected_sources and (r.cited_rank is None or r.cited_rank > 5):
             why.append("source attendue absente des citations")
+        if kind == "answerable" and r.item.expected_sources and r.rank != 1:
+            why.append(f"document attendu au rang {r.rank or '>10'} de la recherche")
+        if kind == "answerable" and r.item.expected_sources and r.cited_rank not in (1, None) and r.cited_rank <= 5:
+            why.append(f"source attendue citée en {r.cited_rank}e")
         if kind == "answerable" and r.key_facts < 1.0 and r.item.key_facts:
             why.append(f"faits clés {r.key_facts:.0%}")
         if kind == "answerable" and r.answer["abstained"]:

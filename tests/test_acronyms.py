@@ -29,6 +29,9 @@ def test_only_questions_about_what_an_acronym_is_are_rewritten() -> None:
     assert expand("cps ça veut dire quoi ??", known) == "compétences psychosociales ça veut dire quoi ??"
     assert expand("IREPS ?", known) == "Instance régionale d'éducation et de promotion de la santé ?"
     assert expand("Qu'est-ce que l'ARS ?", known) == "Qu'est-ce que l'Agence régionale de santé ?"
+    # what follows the question does not hide it
+    assert expand("cps ça veut dire quoi ?? on m'en parle partout", known) == \
+        "compétences psychosociales ça veut dire quoi ?? on m'en parle partout"
     for unchanged in ("Combien de séances CPS pour des CM1 ?", "Qui finance l'ARS en 2020 ?", "c'est quoi la FNES ?",
                       "Sirena CPS, c'est quoi ?"):
         assert expand(unchanged, known) == unchanged

@@ -24,3 +24,15 @@ def test_abbreviations_are_no_unknown_terms_of_the_library() -> None:
     terms = index.query_terms("activité pr des enfants qui tapent qd ils sont frustrés")
     assert "pr" not in terms and "qd" not in terms
     assert set(analyze("tapent")) <= set(terms)
+
+
+def test_a_lone_c_before_a_question_word_is_c_est() -> None:
+    assert spell_out("c quoi les CPS ?") == "c'est quoi les CPS ?"
+    assert spell_out("C koi le message clair") == "c'est quoi le message clair"
+    # an enumeration and a capital inside a sentence stay as written
+    assert spell_out("les points a, b, c et d") == "les points a, b, c et d"
+    assert spell_out("la vitamine C pour quoi faire") == "la vitamine C pour quoi faire"
+
+
+def test_shortened_words_of_the_programme_are_written_in_full() -> None:
+    assert spell_out("l'eval a montré quoi ? et le prog ?") == "l'évaluation a montré quoi ? et le programme ?"
