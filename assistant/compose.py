@@ -296,7 +296,10 @@ def sheet_with_others(question: str, choice: SheetChoice, top: list[Hit], found:
     focus = focus_sections(question) if not found.info.wants_activity and found.info.asks_detail else None
     if focus == {"Durée"}:
         focus = None  # the header gives the duration; « combien de temps par atelier ? » also wants the steps
-    text = extractive.sheet_answer(chunks, cites, focus, found.terms, snap.lexical.idf)
+    # A follow-up (« et combien de passages pendant le forum ? ») is searched with the turn before it; what answers
+    # it within the sheet is what answers its own words.
+    asked = found.terms if found.text == question else snap.lexical.query_terms(question)
+    text = extractive.sheet_answer(chunks, cites, focus, asked, snap.lexical.idf)
     if notice:
         text = notice + "\n\n" + text
     ranked = [s.source for s in (found.sheets or [])] + [h.chunk.doc.source for h in top if h.chunk.doc.doc_type == "seance"]

@@ -161,6 +161,9 @@ def select_sentences(query_terms: list[str], hits: list[Hit], idf: Callable[[str
     pool: list[Scored] = []
     for rank, hit in enumerate(hits):
         header_terms = set(analyze(hit.chunk.context_header))
+        # « Combien de passages pendant le forum ? »: « Prévoir quatre à six passages. » under the step « Le forum »
+        # says it; the section's own heading (not the document's title, shared by every sentence) counts for the bar.
+        section_terms = set(analyze(" ".join(hit.chunk.heading_path)))
         for sent in sentences(hit.chunk.text):
             plain = unmarked(sent)
             if len(plain) < _MIN_SENTENCE or len(plain) > _MAX_SENTENCE:
@@ -169,7 +172,8 @@ def select_sentences(query_terms: list[str], hits: list[Hit], idf: Callable[[str
             overlap = sum(w for t, w in weights.items() if t in terms) / total
             context = sum(w for t, w in weights.items() if t in header_terms and t not in terms) / total
             prior = max(hit.score, 0.0) / top_score
-            if overlap < min_overlap or (bullets and not _stands_alone(plain, hit.chunk)):
+            in_section = sum(w for t, w in weights.items() if t in section_terms and t not in terms) / total
+            if overlap + in_section < min_overlap or (bullets and not _stands_alone(plain, hit.chunk)):
                 continue
             score = 0.55 * overlap + 0.1 * context + 0.35 * prior - 0.02 * rank
             if figure and _FIGURE.search(plain):
@@ -451,10 +455,17 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
         facts = [f"Niveau : {describe_levels(doc.levels)}"] if doc.levels else []
         facts += [f"Durée : {doc.duration}"] if doc.duration else []
         out.append(" · ".join(facts))
+    shown: set[str] = set()
+    if focus and "Durée" in focus and query_terms and idf is not None:
+        # « Combien de temps pour l'échange à la fin ? »: the step it names, whose heading gives its minutes.
+        steps = _timed_steps(sections.get("Déroulement", []), query_terms, idf)
+        if steps:
+            out.append("\n**Pour votre question**")
+            for chunk, line in steps:
+                shown.add(line)
+                out.append(f"- **{chunk.heading_path[-1]}** — {_shorten(unmarked(line), 260)} [{cites.cite(chunk, line)}]")
     if focus == {"Durée"}:
         return "\n".join(out)
-
-    shown: set[str] = set()
 
     def for_the_question() -> list[str]:
         """The sentences of the sheet that answer the question's own words ("what do we draw on the mat?")."""
@@ -505,6 +516,28 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
     if rest and name_the_rest:
         out.append("\n*La fiche complète contient aussi : " + ", ".join(r.lower() for r in rest) + ".*")
     return "\n".join(out)
+
+
+# Words of any duration question: a step is named by the question's other words.
+_DURATION_TERMS = frozenset(analyze("combien de temps durée dure durent minutes min garder prévoir faut-il"))
+_TIMED_STEP = re.compile(r"\(\s*\d+\s*min", re.IGNORECASE)
+
+
+def _timed_steps(steps: list[Chunk], query_terms: list[str], idf: Callable[[str], float]) -> list[tuple[Chunk, str]]:
+    """The sheet's steps whose heading gives a duration and shares the question's words other than those
+    asking a duration, best first (at most two), each with its first line."""
+    asked = set(query_terms) - _DURATION_TERMS
+    scored = []
+    for chunk in steps:
+        heading = chunk.heading_path[-1] if len(chunk.heading_path) > 1 else ""
+        if not _TIMED_STEP.search(heading):
+            continue
+        weight = sum(idf(t) for t in asked & set(analyze(heading)))
+        first = next((ln.strip() for ln in chunk.text.split("\n") if ln.strip()), "")
+        if weight > 0 and first and all(c.heading_path != chunk.heading_path for c, _, _ in scored):
+            scored.append((chunk, first, weight))
+    scored.sort(key=lambda x: -x[2])
+    return [(c, line) for c, line, _ in scored[:2]]
 
 
 _DEFAULT_SECTIONS = ("Objectifs", "Matériel", "Déroulement", "Temps d'échange et bilan", "Points de vigilance")

@@ -184,6 +184,29 @@ def test_a_question_asking_for_a_section_gets_it_first_and_whole() -> None:
     assert "La fiche complète contient aussi : déroulement" in text
 
 
+def test_a_duration_asked_of_one_step_is_answered_by_that_step_s_heading() -> None:
+    sheet = DocMeta(source="g.md", title="Le défi des gobelets", doc_type="seance")
+    chunks = [_chunk(sheet, 0, "Niveau : CE1\nDurée : 45 minutes"),
+              _chunk(sheet, 1, "Règles : on ne touche pas les gobelets.", heading_path=("Déroulement", "1. Règles (5 min)")),
+              _chunk(sheet, 2, "Les équipes restent ensemble.", heading_path=("Déroulement", "5. Temps d'échange (15 min)"))]
+    cites = Citations()
+    text = sheet_answer(chunks, cites, {"Durée"}, analyze("combien de temps je garde pour l'échange ?"), _idf)
+    assert "- **5. Temps d'échange (15 min)** — Les équipes restent ensemble. [2]" in text.split("\n")
+    assert "Règles (5 min)" not in text
+    _markers_point_to_verbatim_snippets(text, cites, chunks)
+    # the sheet's total alone when no step is named
+    assert "Pour votre question" not in sheet_answer(chunks, Citations(), {"Durée"}, analyze("ça dure combien de temps ?"), _idf)
+
+
+def test_a_sentence_answers_with_the_words_of_its_section_heading() -> None:
+    sheet = DocMeta(source="t.md", title="Théâtre-forum", doc_type="seance")
+    chunks = [_chunk(sheet, 0, "Niveau : CE1\nDurée : 50 minutes"),
+              _chunk(sheet, 1, "La scène est rejouée. Prévoir quatre à six passages d'élèves.",
+                     heading_path=("Déroulement", "4. Le forum (20 min)"))]
+    text = sheet_answer(chunks, Citations(), None, analyze("combien de passages faut-il pendant le forum ?"), _idf)
+    assert text.index("**Pour votre question**") < text.index("- Prévoir quatre à six passages d'élèves.")
+
+
 def test_is_question_and_sentences() -> None:
     assert is_question("Intervieweuse : Ça se transmet ?") and is_question("« Tu viens ? »")
     assert not is_question("Hélène : Pas par un exposé.")
