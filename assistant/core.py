@@ -56,6 +56,8 @@ class Retrieval:
     vector: np.ndarray | None = None  # the query vector of `text` (None in BM25-only mode)
     skills: tuple[str, ...] = ()  # competences an activity request asks for (named, or those of the sheets it finds)
     sheets: list[SheetChoice] = field(default_factory=list)  # activity requests: sheets, best fit first
+    # The calibrated answerability score (≥ 0: answered; relevance.Relevance.score), None without a dense signal.
+    confidence: float | None = None
 
 
 class Assistant:
@@ -237,15 +239,17 @@ class Assistant:
                                      boost_doc_types=info.doc_types, query_vec=vector)
         terms = snap.lexical.query_terms(text)
         asked_terms = terms if asked == text else snap.lexical.query_terms(asked)
-        fact = (relevance.check_asked_fact(asked, hits, snap, self.settings.abstain_rare_share)
+        # « combien de profs… » asks a count of « enseignants », the library's word: the kind asked is read spelled out.
+        fact = (relevance.check_asked_fact(sms.spell_out(asked), hits, snap, self.settings.abstain_rare_share)
                 if self.settings.abstain_fact_check else None)
         rel = relevance.assess(asked_terms, hits, snap.lexical.idf, unknown_idf=_max_idf(snap.lexical.size),
                                activity=info.wants_activity, names_level=bool(info.levels or levels_in_text(asked)),
                                missing=fact.missing if fact else None, question=asked,
                                off_topic=self._off_topic(text, e5_vector, snap))
-        ok = bool(hits) and rel.answerable(self.settings.abstain_min_coverage, self.settings.abstain_min_coverage_unknown,
-                                           self.settings.abstention_weights_for_model())
-        found = Retrieval(text, info, hits, terms, rel, ok, vector)
+        weights = self.settings.abstention_weights_for_model()
+        ok = bool(hits) and rel.answerable(self.settings.abstain_min_coverage, self.settings.abstain_min_coverage_unknown, weights)
+        confidence = rel.score(weights) if weights is not None and rel.dense > 0 else None
+        found = Retrieval(text, info, hits, terms, rel, ok, vector, confidence=confidence)
         if info.wants_activity:
             found.skills, found.sheets = self._sheets_for(text, filters, mode, info, vector)
         return found

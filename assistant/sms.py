@@ -6,7 +6,9 @@ contain « qd », and abstention counts them as unknown nouns and may decline. S
 ordinary words. The list (keys accent-folded) holds common abbreviations of written French chat that are neither
 French words nor words the bundled library uses (« récré », « exo » are; « vs » is also « versus »: left out);
 pleasantries (« stp », « slt ») and fillers whose words would match any passage (« qqch », « bcp », « jsp ») become
-nothing. A question is searched with them spelled out.
+nothing. Shortened words of school talk that the bundled library writes in full are spelled out too (« l'eval », « le
+prog », « les profs » → « les enseignants », its word; « combien de profs ? » then asks a count of what it counts).
+A question is searched with them spelled out.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ ABBREVIATIONS: dict[str, str] = {
     "dsl": "désolé", "tkt": "", "dispo": "disponible", "dispos": "disponibles", "nn": "non",
     "mtn": "maintenant", "jms": "jamais", "svt": "souvent", "bjr": "", "bsr": "", "slt": "", "stp": "",
     "svp": "", "ptdr": "", "lol": "", "eval": "évaluation", "evals": "évaluations", "prog": "programme",
-    "progs": "programmes",
+    "progs": "programmes", "prof": "enseignant", "profs": "enseignants", "instit": "enseignant", "instits": "enseignants",
 }
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # « c quoi », « c pas grave », « c koi » : a lone lower-case « c » before the words that follow « c'est » in chat

@@ -86,6 +86,13 @@ def test_out_of_corpus_and_child_in_danger(bundled_assistant) -> None:  # type: 
     assert calm.safety is None
 
 
+def test_words_the_documents_never_use_are_flagged_only_when_the_answer_is_a_close_call(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    sound = bundled_assistant.ask("Pour ma diapo de formation, c'est quoi les dix compétences de l'OMS ?")
+    assert "ne contiennent pas" not in sound.answer and "Organisation mondiale de la santé" in sound.answer
+    partial = bundled_assistant.ask("un atelier de jardinage pour des CE2 sur la coopération ?")
+    assert partial.answer.startswith("*Les documents ne contiennent pas le mot « jardinage »")
+
+
 def test_cli_ask_json_reads_one_question_per_line(bundled_settings) -> None:  # type: ignore[no-untyped-def]
     questions = "Qu'est-ce que le programme En santé à l'école ?\nQuelles sont les règles de groupe d'une séance CPS ?\n"
     env = {**os.environ, "CARTABLE_STORE": str(bundled_settings.store)}

@@ -36,3 +36,4 @@ def test_a_lone_c_before_a_question_word_is_c_est() -> None:
 
 def test_shortened_words_of_the_programme_are_written_in_full() -> None:
     assert spell_out("l'eval a montré quoi ? et le prog ?") == "l'évaluation a montré quoi ? et le programme ?"
+    assert spell_out("combien de profs formés ?") == "combien de enseignants formés ?"
