@@ -17,6 +17,8 @@ from assistant.schema import Answer, Chunk
 from assistant.vocabulary import CLASSES, COMPETENCE_BY_KEY, CYCLE_LABELS, fold, levels_in_text, names_lycee
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from assistant.core import Retrieval, Turn
 
 
@@ -61,7 +63,9 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
     if carried is not None:
         # "Combien de temps dure-t-elle ?": a detail of the sheet the previous answer laid out.
         asked = snap.lexical.query_terms(question)
-        parts.append(extractive.sheet_answer(snap.document_chunks(carried), cites, focus_sections(question), asked, snap.lexical.idf))
+        chunks = snap.document_chunks(carried)
+        parts.append(extractive.sheet_answer(chunks, cites, focus_sections(question), asked, snap.lexical.idf,
+                                             priors=_passage_priors(snap, chunks, question, None)))
     elif (choice := sheet_to_lay_out(top, found.info, found.sheets)) is not None:
         parts.append(sheet_with_others(question, choice, top, found, cites, snap))
     else:
@@ -308,8 +312,10 @@ def sheet_with_others(question: str, choice: SheetChoice, top: list[Hit], found:
         focus = None  # the header gives the duration; « combien de temps par atelier ? » also wants the steps
     # A follow-up (« et combien de passages pendant le forum ? ») is searched with the turn before it; what answers
     # it within the sheet is what answers its own words.
-    asked = found.terms if found.text == question else snap.lexical.query_terms(question)
-    text = extractive.sheet_answer(chunks, cites, focus, asked, snap.lexical.idf)
+    own = found.text == question
+    asked = found.terms if own else snap.lexical.query_terms(question)
+    text = extractive.sheet_answer(chunks, cites, focus, asked, snap.lexical.idf,
+                                   priors=_passage_priors(snap, chunks, question, found.vector if own else None))
     if notice:
         text = notice + "\n\n" + text
     ranked = [s.source for s in (found.sheets or [])] + [h.chunk.doc.source for h in top if h.chunk.doc.doc_type == "seance"]
@@ -318,6 +324,14 @@ def sheet_with_others(question: str, choice: SheetChoice, top: list[Hit], found:
     if lines:
         text += "\n\n**Autres séances qui peuvent convenir :**\n" + "\n".join(lines)
     return text
+
+
+def _passage_priors(snap: Snapshot, chunks: list[Chunk], question: str, vector: np.ndarray | None) -> dict[str, float]:
+    """How well each passage of a sheet answers the question (passages.rank_passages: its stored e5 vector and BM25;
+    BM25 alone without the question's own vector, as for a follow-up searched with the turn before it)."""
+    if not chunks:
+        return {}
+    return {h.chunk.id: h.score for h in passages.rank_passages(snap, [Hit(chunks[0], 1.0)], question, vector, documents=1)}
 
 
 def _near_class(snap: Snapshot, source: str, cycles: tuple[int, ...], levels: tuple[str, ...] = ()) -> bool:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.lexical import analyze
+from assistant.relevance import FRAMING
 from assistant.retrieve import Hit
 from assistant.schema import Chunk, Citation
 from assistant.vocabulary import cycles_of, fold
@@ -430,11 +431,12 @@ def describe_levels(levels: tuple[str, ...]) -> str:
 
 def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | None = None,
                  query_terms: list[str] | None = None, idf: Callable[[str], float] | None = None,
-                 name_the_rest: bool = True) -> str:
+                 name_the_rest: bool = True, priors: dict[str, float] | None = None) -> str:
     """A session sheet laid out as a sheet: header, what answers the question itself, objectives,
     materials, steps with timings, debrief. `focus` restricts the sections shown (a question asking only for
     the duration or the materials): they then come first, before what answers the question's words;
-    `name_the_rest` ends with the sections left out."""
+    `name_the_rest` ends with the sections left out. `priors` (passage id → score, passages.rank_passages)
+    weigh the sentences that answer by how well their passage answers, by meaning as well as by words."""
     if not doc_chunks:
         return ""
     doc = doc_chunks[0].doc
@@ -471,8 +473,19 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
         """The sentences of the sheet that answer the question's own words ("what do we draw on the mat?")."""
         if not query_terms or idf is None:
             return []
-        body = [Hit(c, 1.0) for c in doc_chunks if c is not header_chunk or not header]
-        key = select_sentences(query_terms, body, idf, limit=3, min_overlap=0.34)
+        # The words that name the sheet (« dans le défi des gobelets, l'observateur fait quoi ? ») say which sheet, not
+        # what is asked of it: every sentence about gobelets would match them; unless a step is named by them too
+        # (« le forum » of the Théâtre-forum). Nor do the words that frame a question (« combien », « quoi »), which
+        # answers do not repeat.
+        headings = {t for c in doc_chunks for t in analyze(" ".join(c.heading_path))}
+        title = set(analyze(doc.title)) - headings
+        asked = [t for t in query_terms if t not in title and t not in _FRAMING_TERMS] or query_terms
+        body = [Hit(c, priors.get(c.id, 0.0) if priors else 1.0) for c in doc_chunks if c is not header_chunk or not header]
+        if priors:
+            # « combien d'argent fictif par élève ? »: « 10 billets fictifs de 100 écus » in the materials, not
+            # « mise à prix 100 écus » in the steps; the passages that answer come first.
+            body.sort(key=lambda h: -h.score)
+        key = select_sentences(asked, body, idf, limit=3, min_overlap=0.34)
         key = [k for k in key if not _HEADER_FIELD.match(fold(k.sentence)) and not any(k.sentence in line for line in shown)]
         shown.update(k.sentence for k in key)
         return (["\n**Pour votre question**"] + [f"- {_shorten(unmarked(k.sentence))} [{cites.cite(k.hit.chunk, k.sentence)}]" for k in key]
@@ -540,6 +553,7 @@ def _timed_steps(steps: list[Chunk], query_terms: list[str], idf: Callable[[str]
     return [(c, line) for c, line, _ in scored[:2]]
 
 
+_FRAMING_TERMS = frozenset(t for word in FRAMING for t in analyze(word))
 _DEFAULT_SECTIONS = ("Objectifs", "Matériel", "Déroulement", "Temps d'échange et bilan", "Points de vigilance")
 _SECTION_ITEMS = {"Objectifs": 5, "Matériel": 8, "Déroulement": 24, "Temps d'échange et bilan": 5, "Points de vigilance": 2}
 

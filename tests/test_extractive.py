@@ -207,6 +207,17 @@ def test_a_sentence_answers_with_the_words_of_its_section_heading() -> None:
     assert text.index("**Pour votre question**") < text.index("- Prévoir quatre à six passages d'élèves.")
 
 
+def test_the_words_naming_the_sheet_do_not_choose_what_answers_within_it() -> None:
+    sheet = DocMeta(source="g.md", title="Le défi des gobelets", doc_type="seance")
+    chunks = [_chunk(sheet, 0, "Niveau : CE1\nDurée : 45 minutes"),
+              _chunk(sheet, 1, "Règles du défi : on ne touche pas les gobelets avec les mains.",
+                     heading_path=("Déroulement", "1. Règles (5 min)")),
+              _chunk(sheet, 2, "L'observateur coche la grille quand un joueur encourage un autre joueur.", heading_path=("Matériel",))]
+    text = sheet_answer(chunks, Citations(), None, analyze("dans le défi des gobelets, l'observateur coche quoi ?"), _idf)
+    box = text.split("**Pour votre question**")[1].split("\n\n")[0]
+    assert "L'observateur coche la grille" in box and "on ne touche pas les gobelets" not in box
+
+
 def test_is_question_and_sentences() -> None:
     assert is_question("Intervieweuse : Ça se transmet ?") and is_question("« Tu viens ? »")
     assert not is_question("Hélène : Pas par un exposé.")
