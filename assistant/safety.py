@@ -66,7 +66,7 @@ _STAFF = "les personnels de santé et sociaux de l'école : médecin ou infirmie
 CATEGORIES: tuple[Category, ...] = (
     Category(
         "suicide", "Idées suicidaires",
-        patterns=(r"\bsuicid", r"\bmourir\b", r"\b(?:se|me|te) tuer\b", r"\ben finir\b", r"\bplus envie de vivre\b", r"\bdisparaitre\b",
+        patterns=(r"\bsuicid", r"\bmourir\b", r"\b(?:se|me) tuer\b", r"\ben finir\b", r"\bplus envie de vivre\b", r"\bdisparaitre\b",
                   r"\bmettre fin a ses jours\b", r"\bn'en peu[xt] plus\b", r"\b(?:serai|sera|serais|serait) plus la\b",
                   r"\bchangera rien pour personne\b", r"\bpersonne ne (?:m'aime|l'aime|me regrettera|le regrettera|la regrettera)\b",
                   r"\b(?:je|il|elle) (?:ne )?(?:sers?|sert) a rien\b", r"\bmieux sans (?:moi|lui|elle)\b"),
@@ -249,7 +249,10 @@ _ADULT_SUBJECT = (r"(?:mon|ma|mes) (?:pere|mere|papa|maman|beau[- ]?pere|belle[-
 _FIRST_PERSON: tuple[tuple[str, str], ...] = (
     ("suicide", r"\bj(?:e |'|e)?(?:veux|veu|ve|voudrais|voudrai|ai envie de|pense a) (?:mourir|me tuer|me suicider|en finir|me pendre|me jeter|me foutre en l'air|sauter (?:du|d'un|par))\b"
                 r"|\bj(?:e |')?vais (?:me tuer|me suicider|en finir|me pendre|me jeter|me foutre en l'air)\b"),
-    ("suicide", r"\b(?:envie de|veux|veut|veu|voudrais|voudrait) crever\b|\b(?:va|vais|veut|veux|voudrait|voudrais) (?:se|me) (?:tue|tuer|tuee|suicide|suicider|pendre)\b"),
+    # « il va se tuer », « je vais me tuer »; not « ma mère va me tuer » (someone else acting on « me »: a threat or a
+    # figure of speech, read by the other rules and the model), nor « je vais te tuer ».
+    ("suicide", r"\b(?:envie de|veux|veut|veu|voudrais|voudrait) crever\b|\b(?:va|veut|voudrait) se (?:tue|tuer|tuee|suicide|suicider|pendre)\b"
+                r"|\b(?:vais|veux|voudrais) me (?:tue|tuer|tuee|suicide|suicider|pendre)\b"),
     ("suicide", r"\bj'?(?:ai|e) (?:plus envie de vivre|pris (?:plein|toute?s?|une boite) (?:de|des|mes) (?:cachets|medicaments|comprimes))"),
     ("automutilation", r"\bj(?:e |')?me (?:coupe|scarifie|mutile|brule|griffe|taillade|fais (?:du )?mal|fait (?:du )?mal|tape la tete)\b"),
     ("violences", rf"\b(?:{_ADULT_SUBJECT}) (?:me |m')(?:tape|frappe|bat|gifle|cogne|secoue|enferme|brule|etrangle|menace|a (?:tape|frappe|battu|gifle|pousse|brule|mis a la porte))\b"),

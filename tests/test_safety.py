@@ -84,6 +84,15 @@ def test_rules_raise_no_alarm_on_ordinary_questions(question: str) -> None:
     assert rule_categories(question) == []
 
 
+def test_killing_someone_else_or_being_threatened_is_no_suicide_rule() -> None:
+    # « va me tuer » is someone else acting on « me » (often a figure of speech), « te tuer » a threat: the rules
+    # keep « il va se tuer », « je vais me tuer » for suicide and leave the others to the model.
+    for question in ("j'ai eu 4 en maths, ma mère va me tuer", "il m'a dit « je vais te tuer » en rigolant pendant le jeu"):
+        assert "suicide" not in [c.key for c in rule_categories(question)], question
+    for question in ("ma copine dit qu'elle va se tuer", "je vais me tuer ce soir", "jveux me tuer"):
+        assert "suicide" in [c.key for c in rule_categories(question)], question
+
+
 def test_categories_are_ordered_by_urgency() -> None:
     assert [c.key for c in safety.CATEGORIES] == ["suicide", "automutilation", "violences_sexuelles", "violences",
                                                    "harcelement", "mal_etre"]
