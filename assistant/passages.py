@@ -69,7 +69,8 @@ def rank_passages(snap: Snapshot, hits: list[Hit], text: str, vector: np.ndarray
 
 # « c'est quoi les CPS ? », « que veut dire médiation ? »: a question about what something is or means, and the
 # words with which a text says so (« l'OMS définit les compétences psychosociales comme… », « on appelle… »).
-_ASKS_MEANING = re.compile(r"\b(c(?:'?est)? quoi|qu'est[- ]ce que?|que veut dire|ca veut dire|veut dire quoi|signifie|definition|definir)\b")
+_ASKS_MEANING = re.compile(r"\b(c(?:'?est)? quoi|qu'est[- ]ce qu(?:e|')\s*(?:c'est|le|la|les|l'|un|une|des)\b|que veut dire|ca veut dire"
+                           r"|veut dire quoi|signifie|definition|definir)")
 _DEFINES = re.compile(r"\b(se definit|se definissent|definit|definissent|definie?s? comme|designe|designent|on appelle"
                       r"|signifie|signifient|autrement dit)\b")
 
@@ -80,12 +81,12 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[H
     opens on the passage that says « 91 écoles », not on the one that counts classes; « c'est quoi les CPS ? »
     on the passage that defines them, not on the history of a website named after them."""
     head, tail = ranked[:within], ranked[within:]
-    if _ASKS_MEANING.search(fold(question)):
-        gives = [bool(_DEFINES.search(fold(h.chunk.text))) for h in head]
-    else:
-        asked = asked_fact.read_question(question)
-        if not asked.kinds:
-            return ranked
+    asked = asked_fact.read_question(question)
+    if asked.kinds:
         kinds_only = dataclasses.replace(asked, specifics=(), named=())
         gives = [asked_fact.check(kinds_only, [h.chunk.indexed_text], lambda _w: False).missing is None for h in head]
+    elif _ASKS_MEANING.search(fold(question)):
+        gives = [bool(_DEFINES.search(fold(h.chunk.text))) for h in head]
+    else:
+        return ranked
     return [h for h, g in zip(head, gives) if g] + [h for h, g in zip(head, gives) if not g] + tail

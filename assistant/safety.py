@@ -63,6 +63,10 @@ _FRIEND_FIL_SANTE_JEUNES = ("Si tu as entre 12 et 25 ans : **Fil Santé Jeunes, 
 _FRIEND_119 = ("**119 – Allô Enfance en danger** : gratuit, 24 h/24 et 7 j/7, et tu peux appeler pour quelqu'un d'autre ; l'appel "
                "n'apparaît pas sur les factures de téléphone. Les moins de 21 ans peuvent aussi écrire sur le tchat d'allo119.gouv.fr.")
 _STAFF = "les personnels de santé et sociaux de l'école : médecin ou infirmier·e de l'Éducation nationale, psychologue de l'EN, assistant·e de service social"
+# Hitting, in the tenses a disclosure is told in (« le frappe », « le frappait », « l'a frappé » folded « l'a frappe »,
+# « le battait »): the present alone missed « un élève a dit que son père le frappait ».
+_HITS = (r"(?:(?:tap|frapp|gifl|cogn|secou|enferm)(?:e|es|ent|ait|ais|aient|era|erait)|bat|bats|battent|battait|battaient"
+         r"|battra|battu)")
 CATEGORIES: tuple[Category, ...] = (
     Category(
         "suicide", "Idées suicidaires",
@@ -145,11 +149,12 @@ CATEGORIES: tuple[Category, ...] = (
                   r"\bviolences?\b", r"\bgifl", r"\bnegligen", r"\benfant en danger\b", r"\benfance en danger\b", r"\bsecoue",
                   r"\b(?:bleus|hematomes?|marques|traces de coups|brulures?)\b", r"\bpeur (?:de rentrer|d'y retourner|de retourner|de son (?:pere|beau-pere)|de sa (?:mere|belle-mere)|de ses parents)",
                   r"\brefuse de rentrer\b", r"\bva (?:le|la|l'|les) (?:frapper|taper|battre|tuer)\b", r"\bquand (?:il|elle) se fache\b",
-                  r"\b(?:papa|maman|pere|mere|parents?|beau-pere|belle-mere|oncle|tante|frere|soeur|grand-pere|nounou|adulte)\s+(?:le |la |les |l'|lui )?(?:tape|frappe|bat|gifle|cogne|secoue|enferme)\b",
+                  rf"\b(?:papa|maman|pere|mere|parents?|beau-pere|belle-mere|oncle|tante|frere|soeur|grand-pere|nounou|adulte)\s+(?:le |la |les |l'|lui )?{_HITS}\b",
                   # neglect
                   r"\blaissee?s? seule?s? (?:toute la nuit|la nuit|le soir|des jours|plusieurs jours|a la maison)", r"\b(?:affamee?|sans manger|ne mange pas a sa faim|n'a pas mange)\b",
                   r"\bpersonne ne s'occupe (?:de lui|d'elle)\b", r"\barrive (?:sale|affamee?|sans manteau)\b"),
-        strong=(r"\bmaltrait", r"\benfant en danger\b", r"(?:papa|maman|pere|mere|parents?|beau-pere|belle-mere|frere|oncle) (?:le|la|les|l')? ?(?:frappe|bat|tape|gifle)", r"\bviolences? (?:a la maison|conjugales|familiales|intrafamiliales)"),
+        strong=(r"\bmaltrait", r"\benfant en danger\b", rf"(?:papa|maman|pere|mere|parents?|beau-pere|belle-mere|frere|oncle) (?:le|la|les|l')? ?{_HITS}\b",
+                r"\bviolences? (?:a la maison|conjugales|familiales|intrafamiliales)"),
         resources=("119", "17", "112", "15"),
         guidance=(
             "Écoutez l'enfant calmement, sans le questionner ni promettre le secret ; notez ses mots exacts.",
@@ -255,7 +260,7 @@ _FIRST_PERSON: tuple[tuple[str, str], ...] = (
                 r"|\b(?:vais|veux|voudrais) me (?:tue|tuer|tuee|suicide|suicider|pendre)\b"),
     ("suicide", r"\bj'?(?:ai|e) (?:plus envie de vivre|pris (?:plein|toute?s?|une boite) (?:de|des|mes) (?:cachets|medicaments|comprimes))"),
     ("automutilation", r"\bj(?:e |')?me (?:coupe|scarifie|mutile|brule|griffe|taillade|fais (?:du )?mal|fait (?:du )?mal|tape la tete)\b"),
-    ("violences", rf"\b(?:{_ADULT_SUBJECT}) (?:me |m')(?:tape|frappe|bat|gifle|cogne|secoue|enferme|brule|etrangle|menace|a (?:tape|frappe|battu|gifle|pousse|brule|mis a la porte))\b"),
+    ("violences", rf"\b(?:{_ADULT_SUBJECT}) (?:me |m')(?:{_HITS}|brule|etrangle|menace|a (?:tape|frappe|battu|gifle|pousse|brule|mis a la porte))\b"),
     ("violences_sexuelles", rf"\b(?:{_ADULT_SUBJECT}|il|on) (?:me |m')(?:touche (?:la nuit|le soir|quand|partout|les|la|le|mes|ma|mon|sous)|caresse|force a|oblige a|fait des (?:choses|trucs)|montre (?:son|sa|ses|des films))"),
     ("violences_sexuelles", r"\bvient dans mon lit\b|\b(?:demande|veut|exige) (?:des photos? de moi|que (?:je lui |j')envoie des (?:photos?|videos?))|\bmenace de (?:publier|diffuser|montrer|envoyer|poster) (?:mes|ma|mon|une|des|la|les|tout)"),
     ("harcelement", r"\b(?:je suis|je me fais|j'suis|jsuis|jme fais) (?:cyber)?(?:harcele|insulte|racket|frappe|tape|moque)"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.lexical import LexicalIndex
-from assistant.passages import body_passages, rank_passages
+from assistant.passages import answering_first, body_passages, rank_passages
 from assistant.retrieve import Hit, Snapshot
 from assistant.schema import Chunk, DocMeta
 
@@ -87,3 +87,13 @@ def test_a_document_without_sections_keeps_all_its_passages() -> None:
     cues = [_chunk(doc, i, f"Réplique {i}.") for i in range(3)]
     assert body_passages(cues) == cues
     assert body_passages([NOTICE, WHY, TEAM]) == [WHY, TEAM]
+
+
+def test_a_question_about_a_meaning_opens_on_the_passage_that_defines() -> None:
+    history = Hit(_chunk(GUIDE, 5, "Le site du cartable des compétences psychosociales a été créé en 2011."), 0.9)
+    definition = Hit(_chunk(GUIDE, 6, "L'OMS définit les compétences psychosociales comme la capacité à faire face."), 0.8)
+    assert answering_first([history, definition], "c quoi les CPS ? je débarque") == [definition, history]
+    assert answering_first([history, definition], "qu'est-ce que je fais si un élève pleure ?") == [history, definition]
+    # a count asked comes before a meaning: « qu'est-ce que c'est, le nombre d'écoles ? » wants the figure
+    figures = Hit(FIGURES, 0.7)
+    assert answering_first([definition, figures], "c'est quoi le nombre d'écoles ?")[0] == figures

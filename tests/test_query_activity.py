@@ -41,3 +41,11 @@ def test_a_bare_skill_and_class_is_a_request_but_a_question_word_makes_it_a_ques
     assert not understand("la confiance en soi en CE1, c'est quoi ?").wants_activity
     # Without a class, a bare skill is a topic, not a request for a sheet.
     assert not understand("confiance en soi ?").wants_activity
+
+
+def test_everyday_words_of_stress_and_attention_name_their_competence() -> None:
+    assert understand("mes CP sont angoissés par plein de choses, un atelier pour relâcher la pression ?").competences == ("gerer_stress",)
+    assert understand("en 4e ils n'arrivent plus à se concentrer en cours, une séance ?").competences == ("maitrise_de_soi",)
+    assert understand("des élèves de CM2 très distraits").competences == ("maitrise_de_soi",)
+    # a word that merely starts like one (« tractation », « distribuer ») names nothing
+    assert understand("distribuer les rôles d'une tractation").competences == ()

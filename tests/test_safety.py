@@ -84,6 +84,12 @@ def test_rules_raise_no_alarm_on_ordinary_questions(question: str) -> None:
     assert rule_categories(question) == []
 
 
+def test_hitting_is_heard_in_the_tense_it_is_told_in() -> None:
+    for question in ("pendant un tour de parole un élève de CM2 a dit que son père le frappait, qu'est-ce que je dois faire ?",
+                     "un élève de CE1 m'a dit que sa mère le tapait avec une ceinture", "mon beau-père me battait et il recommence"):
+        assert "violences" in [c.key for c in rule_categories(question)], question
+
+
 def test_killing_someone_else_or_being_threatened_is_no_suicide_rule() -> None:
     # « va me tuer » is someone else acting on « me » (often a figure of speech), « te tuer » a threat: the rules
     # keep « il va se tuer », « je vais me tuer » for suicide and leave the others to the model.
