@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.lexical import analyze
-from assistant.relevance import FRAMING
+from assistant.relevance import neutral_terms
 from assistant.retrieve import Hit
 from assistant.schema import Chunk, Citation
 from assistant.vocabulary import cycles_of, fold
@@ -479,7 +479,7 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
         # answers do not repeat.
         headings = {t for c in doc_chunks for t in analyze(" ".join(c.heading_path))}
         title = set(analyze(doc.title)) - headings
-        asked = [t for t in query_terms if t not in title and t not in _FRAMING_TERMS] or query_terms
+        asked = [t for t in query_terms if t not in title and t not in neutral_terms(False)] or query_terms
         body = [Hit(c, priors.get(c.id, 0.0) if priors else 1.0) for c in doc_chunks if c is not header_chunk or not header]
         if priors:
             # « combien d'argent fictif par élève ? »: « 10 billets fictifs de 100 écus » in the materials, not
@@ -553,7 +553,6 @@ def _timed_steps(steps: list[Chunk], query_terms: list[str], idf: Callable[[str]
     return [(c, line) for c, line, _ in scored[:2]]
 
 
-_FRAMING_TERMS = frozenset(t for word in FRAMING for t in analyze(word))
 _DEFAULT_SECTIONS = ("Objectifs", "Matériel", "Déroulement", "Temps d'échange et bilan", "Points de vigilance")
 _SECTION_ITEMS = {"Objectifs": 5, "Matériel": 8, "Déroulement": 24, "Temps d'échange et bilan": 5, "Points de vigilance": 2}
 

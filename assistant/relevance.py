@@ -37,7 +37,8 @@ ma mon mes notre nos votre vos mettre place utiliser avoir etre vs versus
 
 
 @lru_cache(maxsize=2)
-def _neutral_terms(with_levels: bool = True) -> frozenset[str]:
+def neutral_terms(with_levels: bool = True) -> frozenset[str]:
+    """The index terms of the framing words (`FRAMING`), and of class names when `with_levels`."""
     # Class names are neutral only when the question names a class: "CPS" stems like "CP".
     levels = [level.lower() for level in CLASSES] + ["maternelle", "college", "collegiens", "cycle", "section", "grande", "petite", "moyenne"]
     # « 3eme », « 6ème », « cinquième »: how classes are typed, not words the library must use
@@ -100,7 +101,7 @@ def assess(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float],
     in `Relevance.answerable`; `unknown_idf` is its weight when no term of the question is known. Given the
     `question` as typed, the unknown terms that are nouns of it are reported too (`unknown_nouns`). `off_topic` is
     the question's shortfall from the library's topic (`scope.shortfall`; 0.0 without a reading)."""
-    neutral = _neutral_terms(names_level)
+    neutral = neutral_terms(names_level)
     # Numbers do not count, except years ("2023" must match).
     terms = [t for t in dict.fromkeys(query_terms) if (t not in neutral and not t.isdigit()) or (len(t) == 4 and t.isdigit())]
     margin = cosine_margin(hits)
