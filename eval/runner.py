@@ -221,6 +221,9 @@ def failures(results: list[ItemResult]) -> list[dict[str, Any]]:
             why.append("source attendue absente des citations")
         if kind == "answerable" and r.item.expected_sources and r.rank != 1:
             why.append(f"document attendu au rang {r.rank or '>10'} de la recherche")
+            if r.item.key_facts and r.key_facts_doc1 == 1.0:
+                # The first document states every key fact: it may answer too, and the set may be missing it.
+                why.append("le premier document contient tous les faits clés (étiquette à revoir ?)")
         if kind == "answerable" and r.item.expected_sources and r.cited_rank not in (1, None) and r.cited_rank <= 5:
             why.append(f"source attendue citée en {r.cited_rank}e")
         if kind == "answerable" and r.key_facts < 1.0 and r.item.key_facts:
