@@ -541,6 +541,8 @@ def detect(question: str, vector: np.ndarray | None = None) -> Category | None:
 # with an adult of the family as the subject and « me » as the object.
 _ADULT = re.compile(
     r"\b(?:mon|ma|mes|notre|nos) (?:eleves?|fils|fille|enfants?|classe de|petite?-(?:fils|fille)|neveu|niece|ado|patiente?)\b"
+    # « mes 4eme », « nos MS »: a class named as one's own is how a teacher writes, never a pupil
+    r"|\b(?:mes|nos) (?:ps|ms|gs|cp|ce1|ce2|cm1|cm2|[3-6](?:e|eme)s?|sixiemes|cinquiemes|quatriemes|troisiemes|grandes sections)\b"
     r"|\b(?:un|une|l'|cet|cette) (?:eleve|enfant|gamine?|collegiene?|lyceene?|ado|adolescente?|fillette|garcon|jeune) (?:de|du|au|a|qui|m'a|nous)\b"
     r"|\bje suis (?:la |le |l'|une? )?(?:enseignante?|prof|professeure?|maitresse|directeur|directrice|cpe|infirmiere?|animateur|animatrice"
     r"|educateur|educatrice|aesh|atsem|surveillante?|assistante?|parent|maman|papa|mere|pere|grand-mere|grand-pere|tante|oncle|voisine?|coach|medecin|marraine|parrain)\b"

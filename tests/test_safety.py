@@ -234,6 +234,10 @@ def test_pupil_signs_decide_before_the_classifier() -> None:
     assert is_pupil("mon beau-père me tape", np.zeros(4), model=adult_leaning)
     assert not is_pupil("Mon élève de 5e me dit que son père le frappe", np.zeros(4), model=pupil_leaning)
     assert not is_pupil("Je suis infirmière scolaire : une élève se scarifie", np.zeros(4), model=pupil_leaning)
+    # a class named as one's own is a teacher's (found by a tryout: « mes 4eme » got the block in « tu »)
+    assert not is_pupil("activite pr mes 4eme svp, ça part en clash ds le groupe de classe", np.zeros(4), model=pupil_leaning)
+    assert not is_pupil("nos MS se jettent sur tout", np.zeros(4), model=pupil_leaning)
+    assert is_pupil("mes grands-parents me frappent", np.zeros(4), model=pupil_leaning)  # no adult sign
     # no sign either way: the classifier decides
     assert is_pupil("ça va pas du tout en ce moment", np.array([0, 1.0, 0, 0]), model=adult_leaning)
     assert not is_pupil("ça va pas du tout en ce moment", np.zeros(4), model=adult_leaning)

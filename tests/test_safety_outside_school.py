@@ -33,7 +33,7 @@ def test_shipped_model_matches_its_training_data() -> None:
 
 def test_held_out_adults_keep_their_measured_figures() -> None:
     # The safety test split's adults (never trained on), read through the assistant's function (rule + model):
-    # 0.977 of the writers outside the school found, 0.033 of the staff read as outside (4 of 90).
+    # 0.977 of the writers outside the school found, 0.044 of the staff read as outside (4 of 90).
     training = _training()
     stored = load(training.SAFETY_VECTORS)
     rows = training.adult_rows(training.TEST)

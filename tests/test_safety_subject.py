@@ -43,7 +43,7 @@ def test_labels_are_well_formed_and_name_pupils_danger_questions() -> None:
 
 def test_held_out_messages_keep_their_measured_figures() -> None:
     # Messages another helper wrote (never trained on), read through the assistant's function (rule + model):
-    # 0.833 of the worried children told how to help, 0.100 of the children in danger told to help a friend.
+    # 0.833 of the worried children told how to help, 0.091 of the children in danger told to help a friend.
     training = _training()
     stored = load(training.HELDOUT_VECTORS)
     heldout = training.load_rows(training.HELDOUT)
