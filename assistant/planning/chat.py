@@ -34,6 +34,10 @@ def _marks(refs: list[Ref], snap: Snapshot, cites: Citations) -> str:
 
 
 def progression_text(plan: Progression, snap: Snapshot, cites: Citations, defaults: Sequence[str] = ()) -> str:
+    if not plan.sessions:
+        # Nothing to plan (« une progression en numération »): say why, with no heading that reads like a plan.
+        return "\n".join([f"**Pas de progression proposée — {plan.level} : {plan.sessions_wanted} séance(s) de {plan.slot_min} min**",
+                          ""] + [f"- {g}" for g in plan.gaps])
     comps = ", ".join(COMPETENCE_BY_KEY[k].label for k in plan.competences)
     lines = [f"**Progression proposée — {plan.level} : {plan.sessions_wanted} séance(s) de {plan.slot_min} min**"
              + (f" ({comps})" if comps else "")]
@@ -117,6 +121,7 @@ def plan_from_chat(question: str, retriever: Retriever, embeddings: Embeddings |
         intro = _with_presentation(chat_model, question, text, refs, snap, cites)
         if intro:
             text, mode = f"{intro}\n\n{text}", "llm"
-    text += "\n\n" + EXPORT_HINT.format(command=command)
+    if not empty:
+        text += "\n\n" + EXPORT_HINT.format(command=command)
     return Answer(question=question, answer=text, mode=mode, abstained=empty, citations=cites.finish(),
                   timings_ms={"plan": (time.perf_counter() - t0) * 1000}, condensed_question=intent.describe(request))

@@ -43,6 +43,7 @@ _DOCUMENT_SAYS = re.compile(
     r"du programme|de la fiche)s?\b|\b(?:propose|proposent|recommande|recommandent|prevoit|prevoient|decrit|decrivent|"
     r"conseille|conseillent|suggere|suggerent) (?:le|la|les|l') ?(?:guide|cartable|fiche|document|programme|rapport|"
     r"evaluation|formatrice|formateur|enseignante?)s?\b")
+_ASKS_ORDER = re.compile(r"\b(?:dans|en) quel ordre\b|\bquel ordre\b|\bpar (?:quoi|quelle competence) commencer\b")
 # Phrases that start with a question word: they need the full shape of a plan to be one.
 _QUESTION_START = re.compile(r"^(?:comment|quel|quelle|quels|quelles|que |qu'|quoi|est-ce|y a-t-il)")
 _REQUEST = re.compile(
@@ -92,9 +93,13 @@ _THEME_START = (r"sur|autour d[eu']s?|autour de la|pour travailler|travailler|po
                 r"pour apprendre a|apprendre a|aux [a-z0-9]+ a|pour mieux|afin de mieux|afin de")
 _THEME_STOP = (r"pour|en|avec|de \d+|d'une|d'un|entre|chez|dans|pendant|durant|sur|afin|a mes|a des|a ma|"
                r"de (?:" + "|".join(MONTHS) + r")|c'est|tu|svp|stp")
+_SUBJECT_AFTER = r"(?:progressions?|prog|sequences?|seances?|ateliers?) (?:en|de|d')"
+# What may follow « séances de… » without naming a subject: a duration, a class, the programme's own words.
+_NOT_A_SUBJECT = re.compile(r"^(?:\d|cps|competences?|classe|cycle|cours|groupe|travail|suite|plus|moins|quoi|"
+                            r"(?:la |ma |cette )?(?:matinee|journee|semaine|annee|rentree|periode)|min|heures?|h\b)")
 _NOT_A_THEME = re.compile(r"^(?:\d|deux|trois|quatre|cinq|six|un |une |toute|l'annee|annee|(?:le |un |ce )?trimestre|"
                           r"la periode|sequences?\b|progressions?\b|seances?\b|"
-                          r"les? (?:seances?|cps)$|periodes?|semaines?|mois|ma classe|mes )")
+                          r"les? (?:seances?|cps)$|(?:les? )?competences?(?: psychosociales| cps)?$|periodes?|semaines?|mois|ma classe|mes )")
 
 # -- workshops: adults, a format for adults, a duration -----------------------------------------
 # Who a workshop is for: adults, and pupils trained as délégués.
@@ -278,7 +283,15 @@ def _progression_theme(folded: str, original: str) -> list[str]:
             if m:
                 return [original[m.start():m.end()]]
     m = re.search(r"\bemotions?\b", folded)
-    return [original[m.start():m.end()]] if m else []
+    if m:
+        return [original[m.start():m.end()]]
+    # « une progression en numération », « 6 séances d'anglais »: a subject named after the plan's noun is its
+    # theme, so that the planner can say the library has nothing on it instead of planning the base competences
+    for text in _after(folded, original, _SUBJECT_AFTER, _THEME_STOP):
+        text = _strip_article(text)
+        if text and not _NOT_A_THEME.match(fold(text)) and not levels_in_text(text) and not _NOT_A_SUBJECT.match(fold(text)):
+            return [text]
+    return []
 
 
 def _progression(folded: str, original: str, level: str, count: int | None) -> ProgressionRequest:
@@ -351,6 +364,9 @@ def parse(question: str) -> ProgressionRequest | WorkshopRequest | None:
         original = folded  # a ligature folded to two letters: spans are taken from the folded text
     if _asks_documents(folded):
         return None
+    # « dans quel ordre travailler les compétences ? » asks how the guide sequences them, not for a plan
+    if _ASKS_ORDER.search(folded) and _session_count(folded) is None:
+        return None
     questioning = any(_QUESTION_START.match(p) for p in _phrases(folded))
     requesting = bool(_REQUEST.search(folded))
     minutes = _minutes(folded)
@@ -368,7 +384,13 @@ def parse(question: str) -> ProgressionRequest | WorkshopRequest | None:
                                              or (count and requesting)))
     # Adults named beside « 6 séances pour mes CE2 » (« …et associer les parents ») leave it a progression.
     if level and not adult_format and (plan_noun or several) and not (aud and not _SESSIONS.search(folded)):
-        return _progression(folded, original, level, count)
+        request = _progression(folded, original, level, count)
+        # « une idée de séquence sur deux heures ? » for a need described in words: one sequence with no count,
+        # theme or period is what a sheet answers, not six sessions of the base competences
+        nouns = {m.group(0) for m in _PLAN_NOUN.finditer(_RUNNING_PLAN.sub(" ", folded))}
+        if nouns == {"sequence"} and count is None and not request.competences and not _SPAN.search(folded):
+            return None
+        return request
     # Adults, a format for them and a duration: a workshop, even when phrased « comment je présente… ».
     if (aud or adult_format) and (_WORKSHOP_FORM.search(folded) or requesting):
         if minutes is not None:
