@@ -65,7 +65,8 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
         asked = snap.lexical.query_terms(question)
         chunks = snap.document_chunks(carried)
         parts.append(extractive.sheet_answer(chunks, cites, focus_sections(question), asked, snap.lexical.idf,
-                                             priors=_passage_priors(snap, chunks, question, None)))
+                                             priors=_passage_priors(snap, chunks, question, None),
+                                             step=query.asked_step(question)))
     elif (choice := sheet_to_lay_out(top, found.info, found.sheets)) is not None:
         parts.append(sheet_with_others(question, choice, top, found, cites, snap))
     else:
@@ -257,13 +258,17 @@ class SheetChoice:
     competences: tuple[str, ...] = ()  # the sheet's own competences
 
 
-def rank_sheets(hits: list[Hit], cycles: tuple[int, ...], competences: tuple[str, ...]) -> list[SheetChoice]:
+def rank_sheets(hits: list[Hit], cycles: tuple[int, ...], competences: tuple[str, ...],
+                levels: tuple[str, ...] = ()) -> list[SheetChoice]:
     """Session sheets among the hits: those that fit both the class and the skill asked first; then those
     on the skill, from the nearest cycle (a sheet on the skill asked, adapted from a neighbouring class,
     serves the request better than another skill at the right level); then those for the class; each
-    group by score (for activity requests, the document score of assistant/sheet_rank.py)."""
+    group by score (for activity requests, the document score of assistant/sheet_rank.py). Within a group,
+    a sheet written for the very class named (`levels`: « GS » for an MS-GS sheet) comes before one of its
+    cycle written for other classes (a PS-MS sheet)."""
     best: dict[str, SheetChoice] = {}
     distance: dict[str, int] = {}
+    named: dict[str, bool] = {}
     for hit in hits:
         doc = hit.chunk.doc
         if doc.doc_type != "seance" or doc.source in best:
@@ -272,7 +277,9 @@ def rank_sheets(hits: list[Hit], cycles: tuple[int, ...], competences: tuple[str
         skill = not competences or bool(set(doc.competences) & set(competences))
         best[doc.source] = SheetChoice(doc.source, hit.score, level, skill, tuple(doc.competences))
         distance[doc.source] = min((abs(a - b) for a in doc.cycles for b in cycles), default=0)
-    return sorted(best.values(), key=lambda s: (-(s.level_fits + s.skill_fits), -s.skill_fits, distance[s.source], -s.score))
+        named[doc.source] = bool(set(levels) & set(doc.levels))
+    return sorted(best.values(), key=lambda s: (-(s.level_fits + s.skill_fits), -s.skill_fits, distance[s.source],
+                                               -named[s.source], -s.score))
 
 
 def fit_notice(choice: SheetChoice, cycles: tuple[int, ...], competences: tuple[str, ...], snap: Snapshot) -> str:
@@ -315,7 +322,8 @@ def sheet_with_others(question: str, choice: SheetChoice, top: list[Hit], found:
     own = found.text == question
     asked = found.terms if own else snap.lexical.query_terms(question)
     text = extractive.sheet_answer(chunks, cites, focus, asked, snap.lexical.idf,
-                                   priors=_passage_priors(snap, chunks, question, found.vector if own else None))
+                                   priors=_passage_priors(snap, chunks, question, found.vector if own else None),
+                                   step=query.asked_step(question))
     if notice:
         text = notice + "\n\n" + text
     ranked = [s.source for s in (found.sheets or [])] + [h.chunk.doc.source for h in top if h.chunk.doc.doc_type == "seance"]

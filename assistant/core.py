@@ -209,7 +209,8 @@ class Assistant:
             condensed = llm.condense(self.chat_model, question, [t.condensed for t in history]) or condensed
         # A real follow-up ("combien de temps dure-t-elle ?") is judged as completed by the previous
         # turn; a question that merely failed alone must still find its own words.
-        with_context = self._retrieve(condensed, condensed if query.is_follow_up(question) else question, filters, mode)
+        with_context = self._retrieve(condensed, condensed if query.is_follow_up(question) else question, filters, mode,
+                                      in_context=True)
         if with_context.answerable or query.is_follow_up(question):
             return with_context
         return own
@@ -223,8 +224,9 @@ class Assistant:
             return []
         return [self._retrieve(side, side, filters, mode) for side in sides]
 
-    def _retrieve(self, text: str, asked: str, filters: Filters | None, mode: str) -> Retrieval:
-        """Search for `text`; judge relevance on the words the user actually asked (`asked`)."""
+    def _retrieve(self, text: str, asked: str, filters: Filters | None, mode: str, in_context: bool = False) -> Retrieval:
+        """Search for `text`; judge relevance on the words the user actually asked (`asked`). `in_context`: `text`
+        is a follow-up completed by the previous turn."""
         snap = self.retriever.snapshot()
         # « c'est quoi les CPS ? »: the acronym matches every document; its spelled-out form finds the definition
         if acronyms.may_ask_about_one(text):
@@ -251,7 +253,7 @@ class Assistant:
         confidence = rel.score(weights) if weights is not None and rel.dense > 0 else None
         found = Retrieval(text, info, hits, terms, rel, ok, vector, confidence=confidence)
         if info.wants_activity:
-            found.skills, found.sheets = self._sheets_for(text, filters, mode, info, vector)
+            found.skills, found.sheets = self._sheets_for(text, filters, mode, info, vector, in_context)
         return found
 
     @staticmethod
@@ -261,7 +263,7 @@ class Assistant:
         return 0.0 if reading is None else scope.shortfall(reading, snap.scope())
 
     def _sheets_for(self, text: str, filters: Filters | None, mode: str, info: query.QueryInfo,
-                    vector: np.ndarray | None) -> tuple[tuple[str, ...], list[SheetChoice]]:
+                    vector: np.ndarray | None, in_context: bool = False) -> tuple[tuple[str, ...], list[SheetChoice]]:
         """For an activity request: the skill asked and the sheets, those fitting both the class and the
         skill first, each group by document score (sheet_rank). A skill named in words is widened by the
         skill the request's meaning points at within its CPS category (sheet_rank.skills_asked), so that
@@ -277,7 +279,13 @@ class Assistant:
         skills = info.competences
         if skills:
             skills = sheet_rank.skills_asked(skills, sheet_rank.skills_by_meaning(profiles, vector, only_sheets))
-        ranked = compose.rank_sheets(sheets, info.cycles, skills)
+        # With no skill named, the class is the firmest thing the request says: a sheet written for that very class
+        # comes first among those of its cycle (« mes GS se tapent dessus… » → the MS-GS sheet, not a PS-MS one).
+        # Not when a skill is named (its sheets are chosen by meaning within it: « empathie » in 3e is the 5e-4e
+        # sheet on empathic listening, not the 4e-3e one on saying no), nor for a follow-up (« et ça marche avec des
+        # CP ? » asks about the sheet just shown).
+        named_class = info.levels if not info.competences and not in_context else ()
+        ranked = compose.rank_sheets(sheets, info.cycles, skills, named_class)
         return skills or tuple(ranked[0].competences), ranked
 
     def _question_vector(self, question: str, found: Retrieval) -> np.ndarray | None:

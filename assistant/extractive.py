@@ -431,12 +431,13 @@ def describe_levels(levels: tuple[str, ...]) -> str:
 
 def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | None = None,
                  query_terms: list[str] | None = None, idf: Callable[[str], float] | None = None,
-                 name_the_rest: bool = True, priors: dict[str, float] | None = None) -> str:
+                 name_the_rest: bool = True, priors: dict[str, float] | None = None, step: int | None = None) -> str:
     """A session sheet laid out as a sheet: header, what answers the question itself, objectives,
     materials, steps with timings, debrief. `focus` restricts the sections shown (a question asking only for
     the duration or the materials): they then come first, before what answers the question's words;
     `name_the_rest` ends with the sections left out. `priors` (passage id → score, passages.rank_passages)
-    weigh the sentences that answer by how well their passage answers, by meaning as well as by words."""
+    weigh the sentences that answer by how well their passage answers, by meaning as well as by words. A `step`
+    asked by its number (query.asked_step; -1 for the last) is shown whole, alone after the header."""
     if not doc_chunks:
         return ""
     doc = doc_chunks[0].doc
@@ -457,6 +458,16 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
         facts = [f"Niveau : {describe_levels(doc.levels)}"] if doc.levels else []
         facts += [f"Durée : {doc.duration}"] if doc.duration else []
         out.append(" · ".join(facts))
+    numbered = _numbered_step(sections.get("Déroulement", []), step) if step is not None else []
+    if numbered:
+        # « et l'étape 3 ? »: that step, every line of it, not the whole sheet again.
+        out += ["\n**Pour votre question**", f"**{numbered[0].heading_path[-1]}**"]
+        out += [f"{'  ' if sub else ''}- {unmarked(line)} [{cites.cite(chunk, line)}]"
+                for chunk in numbered for line, sub in _section_lines(chunk, "Étape")]
+        if name_the_rest:
+            out.append("\n*La fiche complète contient aussi : " + ", ".join(
+                label.lower() for label in dict.fromkeys(lbl for _, lbl in SHEET_SECTIONS) if label in sections) + ".*")
+        return "\n".join(out)
     shown: set[str] = set()
     if focus and "Durée" in focus and query_terms and idf is not None:
         # « Combien de temps pour l'échange à la fin ? »: the step it names, whose heading gives its minutes.
@@ -529,6 +540,20 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
     if rest and name_the_rest:
         out.append("\n*La fiche complète contient aussi : " + ", ".join(r.lower() for r in rest) + ".*")
     return "\n".join(out)
+
+
+def _numbered_step(steps: list[Chunk], number: int) -> list[Chunk]:
+    """The passages of the course's step numbered `number` (its heading starts « 3. » or « 3) »; -1: the last step)."""
+    groups: dict[tuple[str, ...], list[Chunk]] = {}
+    for chunk in steps:
+        if len(chunk.heading_path) > 1:
+            groups.setdefault(tuple(chunk.heading_path), []).append(chunk)
+    if number == -1:
+        return list(groups.values())[-1] if groups else []
+    for path, chunks in groups.items():
+        if re.match(rf"\W*(?:[ée]tape\s+)?{number}\s*[.)–-]", fold(path[-1])):
+            return chunks
+    return []
 
 
 # Words of any duration question: a step is named by the question's other words.

@@ -57,7 +57,12 @@ _FOLLOW_UP = re.compile(
     r"^(?:et|mais|puis|ok|d'accord|alors)\b|\b(?:elle|il|celle-ci|celle-la|celui-ci|cette seance|cette activite|"
     r"ca|cela|la meme|le meme|pareil|aussi|encore)\b"
 )
-_DETAIL = re.compile(r"\b(combien de temps|duree|dure[- ]t[- ]elle|quel materiel|materiel|objectifs?|deroulement|bilan|variantes?)\b")
+_DETAIL = re.compile(r"\b(combien de temps|duree|dure[- ]t[- ]elle|quel materiel|materiel|objectifs?|deroulement|bilan|variantes?|"
+                     r"l'etape \d+|la (?:premiere|deuxieme|seconde|troisieme|quatrieme|cinquieme|sixieme|derniere) etape)\b")
+_ORDINALS = {"premiere": 1, "1re": 1, "1ere": 1, "deuxieme": 2, "seconde": 2, "2e": 2, "2eme": 2, "troisieme": 3, "3e": 3,
+             "3eme": 3, "quatrieme": 4, "4e": 4, "4eme": 4, "cinquieme": 5, "5e": 5, "5eme": 5, "sixieme": 6, "6e": 6,
+             "6eme": 6, "septieme": 7, "7e": 7, "derniere": -1}
+_STEP_ASKED = re.compile(r"\bl'etape (\d+)\b|\bla (" + "|".join(_ORDINALS) + r") etape\b")
 
 
 @dataclass(frozen=True)
@@ -114,13 +119,24 @@ def wants_activity_in(folded: str, names_level: bool) -> bool:
             and any(re.search(rf"\b{re.escape(k)}", folded) for c in COMPETENCES for k in c.keywords))
 
 
+def asked_step(question: str) -> int | None:
+    """The step of a sheet the question names by its number (« l'étape 3 », « la deuxième étape »; -1 for
+    « la dernière étape »), or None."""
+    m = _STEP_ASKED.search(fold(question))
+    if m is None:
+        return None
+    return int(m.group(1)) if m.group(1) else _ORDINALS[m.group(2)]
+
+
 def is_follow_up(question: str) -> bool:
     """Short questions leaning on the previous turn ('et pour des CM2 ?', 'combien de temps dure-t-elle ?')."""
     folded = fold(question).strip()
     words = re.findall(r"\w+", folded)
     if len(words) > 14:
         return False
-    return bool(_FOLLOW_UP.search(folded)) or (len(words) <= 5 and bool(levels_in_text(question)))
+    # « on fait quoi à l'étape 3 ? »: in a few words, a step named by its number is one of the sheet just shown
+    return (bool(_FOLLOW_UP.search(folded)) or (len(words) <= 5 and bool(levels_in_text(question)))
+            or (len(words) <= 8 and asked_step(question) is not None))
 
 
 def condense(question: str, previous: str | None) -> str:

@@ -35,6 +35,15 @@ def test_the_sheet_fitting_class_and_skill_comes_first_even_when_ranked_lower() 
     assert fit_notice(ranked[0], (1,), ("conscience_de_soi",), _Snap([ESTEEM_MS])) == ""
 
 
+def test_a_sheet_written_for_the_class_named_comes_before_one_of_its_cycle_for_other_classes() -> None:
+    calm_ps = _sheet("calme-ps-ms", ("PS", "MS"), ("maitrise_de_soi",))
+    peace_gs = _sheet("paix-ms-gs", ("MS", "GS"), ("resoudre_difficultes",))
+    hits = [Hit(calm_ps, 0.9), Hit(peace_gs, 0.5)]
+    assert rank_sheets(hits, cycles=(1,), competences=(), levels=("GS",))[0].source == peace_gs.doc.source
+    # without the class named, the score decides within the cycle
+    assert rank_sheets(hits, cycles=(1,), competences=())[0].source == calm_ps.doc.source
+
+
 def test_with_no_sheet_fitting_both_the_skill_asked_from_the_nearest_class_comes_first() -> None:
     anger_cm2 = _sheet("colere-cm2", ("CM2",), ("reguler_emotions",))
     hits = [Hit(ESTEEM_MS, 0.9), Hit(anger_cm2, 0.8), Hit(ANGER_CE1, 0.4)]

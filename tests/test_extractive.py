@@ -198,6 +198,25 @@ def test_a_duration_asked_of_one_step_is_answered_by_that_step_s_heading() -> No
     assert "Pour votre question" not in sheet_answer(chunks, Citations(), {"Durée"}, analyze("ça dure combien de temps ?"), _idf)
 
 
+def test_a_step_asked_by_its_number_is_shown_whole_and_alone() -> None:
+    sheet = DocMeta(source="g.md", title="Le défi des gobelets", doc_type="seance")
+    chunks = [_chunk(sheet, 0, "Niveau : CE1\nDurée : 45 minutes"),
+              _chunk(sheet, 1, "Règles : on ne touche pas les gobelets.", heading_path=("Déroulement", "1. Règles (5 min)")),
+              _chunk(sheet, 2, "Chaque équipe se rassemble.\n- Qu'est-ce qui a marché ?", heading_path=("Déroulement", "3. Pause stratégie (5 min)")),
+              _chunk(sheet, 3, "Les équipes restent ensemble.", heading_path=("Déroulement", "5. Temps d'échange (15 min)")),
+              _chunk(sheet, 4, "- Dix gobelets.", heading_path=("Matériel",))]
+    cites = Citations()
+    text = sheet_answer(chunks, cites, None, analyze("et l'étape 3 ?"), _idf, step=3)
+    lines = text.split("\n")
+    assert lines[lines.index("**3. Pause stratégie (5 min)**") + 1:][:2] == [
+        "- Chaque équipe se rassemble. [2]", "- Qu'est-ce qui a marché ? [2]"]
+    assert "Règles" not in text and "Dix gobelets" not in text and "contient aussi : matériel, déroulement" in text
+    _markers_point_to_verbatim_snippets(text, cites, chunks)
+    assert "Les équipes restent ensemble. [2]" in sheet_answer(chunks, Citations(), None, [], _idf, step=-1)
+    # a step the sheet does not number: the sheet as usual
+    assert "Dix gobelets" in sheet_answer(chunks, Citations(), None, [], _idf, step=9)
+
+
 def test_a_sentence_answers_with_the_words_of_its_section_heading() -> None:
     sheet = DocMeta(source="t.md", title="Théâtre-forum", doc_type="seance")
     chunks = [_chunk(sheet, 0, "Niveau : CE1\nDurée : 50 minutes"),

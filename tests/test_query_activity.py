@@ -49,3 +49,19 @@ def test_everyday_words_of_stress_and_attention_name_their_competence() -> None:
     assert understand("des élèves de CM2 très distraits").competences == ("maitrise_de_soi",)
     # a word that merely starts like one (« tractation », « distribuer ») names nothing
     assert understand("distribuer les rôles d'une tractation").competences == ()
+
+
+@pytest.mark.parametrize("question, step, follow_up", [
+    ("et l'étape 3 ?", 3, True),
+    ("on fait quoi à l'étape 3 ?", 3, True),
+    ("et la deuxième étape ?", 2, True),
+    ("la dernière étape dure combien ?", -1, True),
+    ("une première étape pour démarrer les CPS ?", None, False),  # indefinite: a question of its own
+    ("étape par étape, comment monter un projet CPS ?", None, False),
+    ("Quelle est la première étape pour monter un projet CPS dans une école ?", 1, False),  # too long to lean on a sheet
+])
+def test_a_step_named_by_its_number(question: str, step: int | None, follow_up: bool) -> None:
+    from assistant.query import asked_step, is_follow_up
+
+    assert asked_step(question) == step
+    assert is_follow_up(question) is follow_up
