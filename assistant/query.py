@@ -57,6 +57,7 @@ _FOLLOW_UP = re.compile(
     r"^(?:et|mais|puis|ok|d'accord|alors)\b|\b(?:elle|il|celle-ci|celle-la|celui-ci|cette seance|cette activite|"
     r"ca|cela|la meme|le meme|pareil|aussi|encore)\b"
 )
+_CONTINUES = re.compile(r"^(?:et|mais|puis|ok|d'accord|alors)\b")
 _DETAIL = re.compile(r"\b(combien de temps|duree|dure[- ]t[- ]elle|quel materiel|materiel|objectifs?|deroulement|bilan|variantes?|"
                      r"l'etape \d+|la (?:premiere|deuxieme|seconde|troisieme|quatrieme|cinquieme|sixieme|derniere) etape)\b")
 _ORDINALS = {"premiere": 1, "1re": 1, "1ere": 1, "deuxieme": 2, "seconde": 2, "2e": 2, "2eme": 2, "troisieme": 3, "3e": 3,
@@ -132,7 +133,9 @@ def is_follow_up(question: str) -> bool:
     """Short questions leaning on the previous turn ('et pour des CM2 ?', 'combien de temps dure-t-elle ?')."""
     folded = fold(question).strip()
     words = re.findall(r"\w+", folded)
-    if len(words) > 14:
+    # « et avec des tout-petits de PS ça marche aussi ? qu'est-ce qu'il faut changer ? »: opening on « et », « mais »…
+    # a message leans on the previous turn even when it runs on
+    if len(words) > (24 if _CONTINUES.match(folded) else 14):
         return False
     # « on fait quoi à l'étape 3 ? »: in a few words, a step named by its number is one of the sheet just shown
     return (bool(_FOLLOW_UP.search(folded)) or (len(words) <= 5 and bool(levels_in_text(question)))

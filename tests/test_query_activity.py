@@ -65,3 +65,12 @@ def test_a_step_named_by_its_number(question: str, step: int | None, follow_up: 
 
     assert asked_step(question) == step
     assert is_follow_up(question) is follow_up
+
+
+def test_a_message_opening_on_et_leans_on_the_previous_turn_even_when_it_runs_on() -> None:
+    from assistant.query import is_follow_up
+
+    # found by a tryout: 17 words, so it was read alone and got an MS-GS sheet instead of the PS one just shown
+    assert is_follow_up("et avec des tout-petits de PS ça marche aussi ? qu'est-ce qu'il faut changer ?")
+    assert not is_follow_up("Je voudrais une séance sur la prise de décision en 4e, autour d'une soirée où il y aura "
+                            "de l'alcool, sans faire la morale.")
