@@ -323,7 +323,7 @@ def sheet_with_others(question: str, choice: SheetChoice, top: list[Hit], found:
     asked = found.terms if own else snap.lexical.query_terms(question)
     text = extractive.sheet_answer(chunks, cites, focus, asked, snap.lexical.idf,
                                    priors=_passage_priors(snap, chunks, question, found.vector if own else None),
-                                   step=query.asked_step(question))
+                                   step=query.asked_step(question), levels=found.info.levels)
     if notice:
         text = notice + "\n\n" + text
     ranked = [s.source for s in (found.sheets or [])] + [h.chunk.doc.source for h in top if h.chunk.doc.doc_type == "seance"]

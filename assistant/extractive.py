@@ -431,13 +431,15 @@ def describe_levels(levels: tuple[str, ...]) -> str:
 
 def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | None = None,
                  query_terms: list[str] | None = None, idf: Callable[[str], float] | None = None,
-                 name_the_rest: bool = True, priors: dict[str, float] | None = None, step: int | None = None) -> str:
+                 name_the_rest: bool = True, priors: dict[str, float] | None = None, step: int | None = None,
+                 levels: tuple[str, ...] = ()) -> str:
     """A session sheet laid out as a sheet: header, what answers the question itself, objectives,
     materials, steps with timings, debrief. `focus` restricts the sections shown (a question asking only for
     the duration or the materials): they then come first, before what answers the question's words;
     `name_the_rest` ends with the sections left out. `priors` (passage id → score, passages.rank_passages)
     weigh the sentences that answer by how well their passage answers, by meaning as well as by words. A `step`
-    asked by its number (query.asked_step; -1 for the last) is shown whole, alone after the header."""
+    asked by its number (query.asked_step; -1 for the last) is shown whole, alone after the header. The sheet's
+    lines for one of the classes asked (`levels`: « - PS : raccourcir le voyage… » among its variants) come first."""
     if not doc_chunks:
         return ""
     doc = doc_chunks[0].doc
@@ -480,10 +482,16 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
     if focus == {"Durée"}:
         return "\n".join(out)
 
+    for_the_class = _lines_for_classes(doc_chunks, levels) if levels else []
+
     def for_the_question() -> list[str]:
-        """The sentences of the sheet that answer the question's own words ("what do we draw on the mat?")."""
+        """The sentences of the sheet that answer the question's own words ("what do we draw on the mat?"), after
+        its lines for the class asked."""
+        box = [f"- {_shorten(unmarked(line), 300)} [{cites.cite(chunk, line)}]" for chunk, line in for_the_class
+               if line not in shown]
+        shown.update(line for _, line in for_the_class)
         if not query_terms or idf is None:
-            return []
+            return ["\n**Pour votre question**"] + box if box else []
         # The words that name the sheet (« dans le défi des gobelets, l'observateur fait quoi ? ») say which sheet, not
         # what is asked of it: every sentence about gobelets would match them; unless a step is named by them too
         # (« le forum » of the Théâtre-forum). Nor do the words that frame a question (« combien », « quoi »), which
@@ -499,8 +507,8 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
         key = select_sentences(asked, body, idf, limit=3, min_overlap=0.34)
         key = [k for k in key if not _HEADER_FIELD.match(fold(k.sentence)) and not any(k.sentence in line for line in shown)]
         shown.update(k.sentence for k in key)
-        return (["\n**Pour votre question**"] + [f"- {_shorten(unmarked(k.sentence))} [{cites.cite(k.hit.chunk, k.sentence)}]" for k in key]
-                if key else [])
+        box += [f"- {_shorten(unmarked(k.sentence))} [{cites.cite(k.hit.chunk, k.sentence)}]" for k in key]
+        return ["\n**Pour votre question**"] + box if box else []
 
     # A question asking for sections (« quel matériel ? ») gets them first, whole; otherwise what answers its
     # words comes first, then the sheet.
@@ -540,6 +548,14 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
     if rest and name_the_rest:
         out.append("\n*La fiche complète contient aussi : " + ", ".join(r.lower() for r in rest) + ".*")
     return "\n".join(out)
+
+
+def _lines_for_classes(chunks: list[Chunk], levels: tuple[str, ...], limit: int = 2) -> list[tuple[Chunk, str]]:
+    """The sheet's lines that open on one of the classes asked (« - **PS** : raccourcir le voyage… », « - CP : … »):
+    how the sheet adapts to that class."""
+    opens = re.compile(r"^\W*(?:" + "|".join(re.escape(lv) for lv in levels) + r")\b[^:\n]{0,30}:")
+    found = [(c, ln.strip()) for c in chunks for ln in c.text.split("\n") if opens.match(ln.strip())]
+    return found[:limit]
 
 
 def _numbered_step(steps: list[Chunk], number: int) -> list[Chunk]:

@@ -152,7 +152,7 @@ def condense(question: str, previous: str | None) -> str:
     new_levels = levels_in_text(question)
     base = previous
     if new_levels:
-        for pattern in (r"\b(?:en|pour|avec|des|de|les)?\s*(?:grande|moyenne|petite)s? sections?\b", r"\b(?:CP|CE1|CE2|CM1|CM2|[3-6]e|[3-6]ème)\b",
+        for pattern in (r"\b(?:en|pour|avec|des|de|les)?\s*(?:grande|moyenne|petite)s? sections?\b", r"\b(?:PS|MS|GS|CP|CE1|CE2|CM1|CM2|[3-6]e|[3-6]ème)\b",
                         r"\bmaternelles?\b", r"\bcoll[eè]ge\b", r"\bcycle ?[1-4]\b"):
             base = re.sub(pattern, " ", base, flags=re.IGNORECASE)
         base = re.sub(r"\s+", " ", base).strip(" ?")

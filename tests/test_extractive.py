@@ -217,6 +217,20 @@ def test_a_step_asked_by_its_number_is_shown_whole_and_alone() -> None:
     assert "Dix gobelets" in sheet_answer(chunks, Citations(), None, [], _idf, step=9)
 
 
+def test_the_sheet_s_line_for_the_class_asked_comes_first() -> None:
+    sheet = DocMeta(source="n.md", title="Le voyage du petit nuage", doc_type="seance")
+    chunks = [_chunk(sheet, 0, "Niveau : PS, MS, GS\nDurée : 25 minutes"),
+              _chunk(sheet, 1, "Respirer lentement.", heading_path=("Objectifs",)),
+              _chunk(sheet, 2, "- PS : raccourcir le voyage et garder les yeux ouverts.\n- **GS** : ajouter la détente des mains.",
+                     heading_path=("Variantes et prolongements",))]
+    cites = Citations()
+    text = sheet_answer(chunks, cites, None, analyze("et avec des PS ça marche ?"), _idf, levels=("PS",))
+    box = text.split("**Pour votre question**")[1].split("**Objectifs**")[0]
+    assert "PS : raccourcir le voyage" in box and "GS" not in box
+    _markers_point_to_verbatim_snippets(text, cites, chunks)
+    assert "**GS** : ajouter" in sheet_answer(chunks, Citations(), None, [], _idf, levels=("GS",))
+
+
 def test_a_sentence_answers_with_the_words_of_its_section_heading() -> None:
     sheet = DocMeta(source="t.md", title="Théâtre-forum", doc_type="seance")
     chunks = [_chunk(sheet, 0, "Niveau : CE1\nDurée : 50 minutes"),

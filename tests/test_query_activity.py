@@ -74,3 +74,10 @@ def test_a_message_opening_on_et_leans_on_the_previous_turn_even_when_it_runs_on
     assert is_follow_up("et avec des tout-petits de PS ça marche aussi ? qu'est-ce qu'il faut changer ?")
     assert not is_follow_up("Je voudrais une séance sur la prise de décision en 4e, autour d'une soirée où il y aura "
                             "de l'alcool, sans faire la morale.")
+
+
+def test_a_new_class_replaces_the_previous_one_in_a_follow_up() -> None:
+    from assistant.query import condense
+
+    condensed = condense("et avec des PS ?", "Une activité pour calmer ma classe de GS après la récré")
+    assert "PS" in condensed and "GS" not in condensed
