@@ -567,7 +567,7 @@ def _numbered_step(steps: list[Chunk], number: int) -> list[Chunk]:
     if number == -1:
         return list(groups.values())[-1] if groups else []
     for path, chunks in groups.items():
-        if re.match(rf"\W*(?:[ée]tape\s+)?{number}\s*[.)–-]", fold(path[-1])):
+        if re.match(rf"\W*(?:etape\s+)?{number}\s*[.)–-]", fold(path[-1])):
             return chunks
     return []
 

@@ -58,12 +58,13 @@ _FOLLOW_UP = re.compile(
     r"ca|cela|la meme|le meme|pareil|aussi|encore)\b"
 )
 _CONTINUES = re.compile(r"^(?:et|mais|puis|ok|d'accord|alors)\b")
-_DETAIL = re.compile(r"\b(combien de temps|duree|dure[- ]t[- ]elle|quel materiel|materiel|objectifs?|deroulement|bilan|variantes?|"
-                     r"l'etape \d+|la (?:premiere|deuxieme|seconde|troisieme|quatrieme|cinquieme|sixieme|derniere) etape)\b")
 _ORDINALS = {"premiere": 1, "1re": 1, "1ere": 1, "deuxieme": 2, "seconde": 2, "2e": 2, "2eme": 2, "troisieme": 3, "3e": 3,
              "3eme": 3, "quatrieme": 4, "4e": 4, "4eme": 4, "cinquieme": 5, "5e": 5, "5eme": 5, "sixieme": 6, "6e": 6,
              "6eme": 6, "septieme": 7, "7e": 7, "derniere": -1}
+# « l'étape 3 », « la deuxième étape »: a step of a sheet named by its number
 _STEP_ASKED = re.compile(r"\bl'etape (\d+)\b|\bla (" + "|".join(_ORDINALS) + r") etape\b")
+_DETAIL = re.compile(r"\b(combien de temps|duree|dure[- ]t[- ]elle|quel materiel|materiel|objectifs?|deroulement|bilan|variantes?)\b|"
+                     + _STEP_ASKED.pattern)
 
 
 @dataclass(frozen=True)
