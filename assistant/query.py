@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 
 # "How do I run / which activity" questions: they get a session sheet laid out as a sheet.
 _ACTIVITY = re.compile(
-    r"\b(comment (?:animer|mener|conduire|travailler|aborder|organiser)|"
+    r"\b(comment (?:animer|mener|conduire|travailler|aborder)|"
+    # « comment organiser le passage de relais / le tutorat ? » organises adults' work: only a session organised asks for one
+    r"comment organiser (?:une?|la|les|ma|mes|cette|ces|des) (?:seances?|activites?|ateliers?|jeux?)|"
     r"quel(?:le)?s? (?:activites?|seances?|ateliers?|jeux?|exercices?|outils?|fiches?|sequences?)|(?:une|des) (?:activites?|seances?|ateliers?|sequences?|jeux?) (?:sur|pour|de|d'|qui|ou|avec|en)|"
     r"idees? d'(?:activite|atelier|seance|jeu)|fiches? (?:seance|activite)|propose[rz]?[- ](?:moi|nous) une|je cherche une? (?:activite|seance|jeu|atelier)|(?:quelque chose|un outil|un support) pour (?:apprendre|travailler|aider)|comment (?:leur|lui) apprendre|^(?:une? )?(?:activites?|seances?|ateliers?|jeux?)\b)"
 )
@@ -57,6 +59,7 @@ _FOLLOW_UP = re.compile(
     r"^(?:et|mais|puis|ok|d'accord|alors)\b|\b(?:elle|il|celle-ci|celle-la|celui-ci|cette seance|cette activite|"
     r"ca|cela|la meme|le meme|pareil|aussi|encore)\b"
 )
+_ADAPT = re.compile(r"\b(?:je change|on change|changer|je modifie|modifier|j'adapte|on adapte|l'adapter|adapter)\b")
 _CONTINUES = re.compile(r"^(?:et|mais|puis|ok|d'accord|alors)\b")
 _ORDINALS = {"premiere": 1, "1re": 1, "1ere": 1, "deuxieme": 2, "seconde": 2, "2e": 2, "2eme": 2, "troisieme": 3, "3e": 3,
              "3eme": 3, "quatrieme": 4, "4e": 4, "4eme": 4, "cinquieme": 5, "5e": 5, "5eme": 5, "sixieme": 6, "6e": 6,
@@ -118,7 +121,7 @@ def wants_activity_in(folded: str, names_level: bool) -> bool:
     # "confiance en soi CP ?": a skill and a class with nothing else asked is a request for a sheet.
     words = re.findall(r"\w+", folded)
     return (names_level and len(words) <= 6 and not _QUESTION_WORD.search(folded)
-            and any(re.search(rf"\b{re.escape(k)}", folded) for c in COMPETENCES for k in c.keywords))
+            and _names_a_skill(folded))
 
 
 def asked_step(question: str) -> int | None:
@@ -139,8 +142,15 @@ def is_follow_up(question: str) -> bool:
     if len(words) > (24 if _CONTINUES.match(folded) else 14):
         return False
     # « on fait quoi à l'étape 3 ? »: in a few words, a step named by its number is one of the sheet just shown
+    # « qu'est-ce que je change si j'ai que des petites sections ? »: what to change for a class, of the sheet just shown
     return (bool(_FOLLOW_UP.search(folded)) or (len(words) <= 5 and bool(levels_in_text(question)))
-            or (len(words) <= 8 and asked_step(question) is not None))
+            or (len(words) <= 8 and asked_step(question) is not None)
+            or (bool(_ADAPT.search(folded)) and bool(levels_in_text(question)) and not _names_a_skill(folded)))
+
+
+def _names_a_skill(folded: str) -> bool:
+    """The text names a competence by one of its keywords (« colère », « coopérer »): a topic of its own."""
+    return any(re.search(rf"\b{re.escape(k)}", folded) for c in COMPETENCES for k in c.keywords)
 
 
 def condense(question: str, previous: str | None) -> str:

@@ -66,8 +66,8 @@ def test_requests_the_patterns_miss_are_read_by_meaning(message: str, wanted: bo
 def test_the_model_overrules_a_pattern_hit_it_all_but_rules_out() -> None:
     from assistant.safety import question_vector
 
-    tutoring = "Je dois tutorer des enseignants qui sortent de formation CPS. Comment organiser le suivi sur l'année ?"
-    assert query.understand(tutoring).wants_activity  # « comment organiser » alone reads as a request
+    tutoring = "Je dois tutorer des enseignants qui sortent de formation CPS. Comment mener le suivi sur l'année ?"
+    assert query.understand(tutoring).wants_activity  # « comment mener » alone reads as a request
     assert not query.understand(tutoring, question_vector(tutoring)).wants_activity
     request = "Comment organiser une séance sur la colère avec mes CE1 ?"
     assert query.understand(request, question_vector(request)).wants_activity

@@ -31,6 +31,8 @@ def test_requests_for_something_to_run_with_a_class_are_activity_requests(questi
     "Je dois animer une formation pour des collègues de cycle 3, une idée ?",
     "Comment aider les enseignants à transférer les CPS en classe ?",
     "Comment les CM1 ont-ils vécu le programme ?",
+    # found by a tryout: « comment organiser » alone made the relay between adults an activity request
+    "En co-intervention avec une enseignante, comment organiser le passage de relais pour qu'elle anime seule ensuite ?",
 ])
 def test_questions_about_the_programme_or_adults_are_not(question: str) -> None:
     assert not understand(question).wants_activity
@@ -81,3 +83,15 @@ def test_a_new_class_replaces_the_previous_one_in_a_follow_up() -> None:
 
     condensed = condense("et avec des PS ?", "Une activité pour calmer ma classe de GS après la récré")
     assert "PS" in condensed and "GS" not in condensed
+
+
+@pytest.mark.parametrize("question, follow_up", [
+    ("qu'est-ce que je change si j'ai que des petites sections ?", True),  # found by a tryout
+    ("comment l'adapter pour des CP ?", True),
+    ("comment adapter une séance sur la colère pour des CP ?", False),  # names its own skill
+    ("Comment adapter les séances CPS pour des élèves de ULIS ?", False),  # names no class
+])
+def test_what_to_change_for_a_class_leans_on_the_sheet_just_shown(question: str, follow_up: bool) -> None:
+    from assistant.query import is_follow_up
+
+    assert is_follow_up(question) is follow_up
