@@ -467,8 +467,7 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
         out += [f"{'  ' if sub else ''}- {unmarked(line)} [{cites.cite(chunk, line)}]"
                 for chunk in numbered for line, sub in _section_lines(chunk, "Étape")]
         if name_the_rest:
-            out.append("\n*La fiche complète contient aussi : " + ", ".join(
-                label.lower() for label in dict.fromkeys(lbl for _, lbl in SHEET_SECTIONS) if label in sections) + ".*")
+            out.append(_also_contains([label for label in dict.fromkeys(lbl for _, lbl in SHEET_SECTIONS) if label in sections]))
         return "\n".join(out)
     shown: set[str] = set()
     if focus and "Durée" in focus and query_terms and idf is not None:
@@ -546,8 +545,13 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
         out += for_the_question()
     rest = [label for label in dict.fromkeys(lbl for _, lbl in SHEET_SECTIONS) if label in sections and label not in shown_labels]
     if rest and name_the_rest:
-        out.append("\n*La fiche complète contient aussi : " + ", ".join(r.lower() for r in rest) + ".*")
+        out.append(_also_contains(rest))
     return "\n".join(out)
+
+
+def _also_contains(labels: list[str]) -> str:
+    """The closing line naming the sheet's sections an answer left out."""
+    return "\n*La fiche complète contient aussi : " + ", ".join(label.lower() for label in labels) + ".*"
 
 
 def _lines_for_classes(chunks: list[Chunk], levels: tuple[str, ...], limit: int = 2) -> list[tuple[Chunk, str]]:

@@ -103,7 +103,7 @@ def understand(question: str, vector: np.ndarray | None = None) -> QueryInfo:
         cycles=tuple(cycles_of(list(levels))),
         wants_activity=wants_activity,
         asks_detail=bool(_DETAIL.search(folded)),
-        competences=tuple(c.key for c in COMPETENCES if any(re.search(rf"\b{re.escape(k)}", folded) for k in c.keywords)),
+        competences=skills_named(folded),
         doc_types=doc_types,
         definitional=definitional,
         activity_by_meaning=by_meaning,
@@ -121,7 +121,7 @@ def wants_activity_in(folded: str, names_level: bool) -> bool:
     # "confiance en soi CP ?": a skill and a class with nothing else asked is a request for a sheet.
     words = re.findall(r"\w+", folded)
     return (names_level and len(words) <= 6 and not _QUESTION_WORD.search(folded)
-            and _names_a_skill(folded))
+            and bool(skills_named(folded)))
 
 
 def asked_step(question: str) -> int | None:
@@ -141,16 +141,17 @@ def is_follow_up(question: str) -> bool:
     # a message leans on the previous turn even when it runs on
     if len(words) > (24 if _CONTINUES.match(folded) else 14):
         return False
+    names_level = bool(levels_in_text(question))
     # « on fait quoi à l'étape 3 ? »: in a few words, a step named by its number is one of the sheet just shown
     # « qu'est-ce que je change si j'ai que des petites sections ? »: what to change for a class, of the sheet just shown
-    return (bool(_FOLLOW_UP.search(folded)) or (len(words) <= 5 and bool(levels_in_text(question)))
+    return (bool(_FOLLOW_UP.search(folded)) or (len(words) <= 5 and names_level)
             or (len(words) <= 8 and asked_step(question) is not None)
-            or (bool(_ADAPT.search(folded)) and bool(levels_in_text(question)) and not _names_a_skill(folded)))
+            or (bool(_ADAPT.search(folded)) and names_level and not skills_named(folded)))
 
 
-def _names_a_skill(folded: str) -> bool:
-    """The text names a competence by one of its keywords (« colère », « coopérer »): a topic of its own."""
-    return any(re.search(rf"\b{re.escape(k)}", folded) for c in COMPETENCES for k in c.keywords)
+def skills_named(folded: str) -> tuple[str, ...]:
+    """The competences a (folded) text names by one of their keywords (« colère », « coopérer »)."""
+    return tuple(c.key for c in COMPETENCES if any(re.search(rf"\b{re.escape(k)}", folded) for k in c.keywords))
 
 
 def condense(question: str, previous: str | None) -> str:
