@@ -248,8 +248,10 @@ _GENERAL = re.compile(
 # A child disclosing in the first person (« mon beau-père me tape », « jveu mourir »): a disclosure on
 # its own, whatever else the message says. Adults of the family or in charge only: « mon frère m'énerve »
 # is not a danger.
+# « daron(ne) », « reum », « reup »: the words pupils use for their parents.
 _ADULT_SUBJECT = (r"(?:mon|ma|mes) (?:pere|mere|papa|maman|beau[- ]?pere|belle[- ]?mere|parents|oncle|tonton|tante|grand[- ]?pere"
-                  r"|grand[- ]?mere|papi|papy|mamie|nounou|prof|entraineur|moniteur|voisin|cousin|demi[- ]frere)"
+                  r"|grand[- ]?mere|papi|papy|mamie|nounou|prof|entraineur|moniteur|voisin|cousin|demi[- ]frere"
+                  r"|darons?|daronnes?|reum|reup|beau[- ]?daron)"
                   r"|le (?:copain|compagnon|mec) de ma mere")
 _FIRST_PERSON: tuple[tuple[str, str], ...] = (
     ("suicide", r"\bj(?:e |'|e)?(?:veux|veu|ve|voudrais|voudrai|ai envie de|pense a) (?:mourir|me tuer|me suicider|en finir|me pendre|me jeter|me foutre en l'air|sauter (?:du|d'un|par))\b"
@@ -526,9 +528,39 @@ def detect_all(question: str, vector: np.ndarray | None = None, model: SafetyMod
     keys = {c.key for c in rule_categories(question)}
     model = model or load_model()
     f = model.features(question, _as_vector(question, vector, model.dim))
-    if model.danger_probability(f) >= model.threshold:
+    p = model.danger_probability(f)
+    if p >= model.threshold:
         keys.update(model.categories(f))
+    elif p >= SENTENCE_GATE:
+        keys.update(_sentence_categories(question, model))
     return [c for c in CATEGORIES if c.key in keys]
+
+
+# A long message may reveal a danger in one sentence among others about a session or the programme (« On prépare
+# la séance de demain… Ce matin il m'a dit qu'il avait écrit une lettre d'adieu… Existe-t-il une version
+# adaptée ? »): read whole, its vector is mostly the practical question. When the whole message reads at least
+# SENTENCE_GATE, each of its sentences is read alone too, and one at SENTENCE_BAR or above routes the message.
+# Chosen on two batteries written after the model they were read with (rounds 20 and 21, 180 + 170 danger,
+# 140 + 130 ordinary): recall 0.956 → 0.967 and 0.906 → 0.953, false alarms unchanged (7 and 2); the held-out
+# test split (never used to choose) 0.991 → 0.995, false alarms unchanged (4 of 174). Without the gate, sentences
+# lifted from their context (« Elle continue à manger et à voir ses amies. ») raise false alarms; split on
+# quotes and colons too, fragments (« Un élève de 5e m'a dit ») do. Costs one e5 encoding per sentence
+# (about 20 ms each), only for messages of several sentences in the gate.
+SENTENCE_GATE = 0.10
+SENTENCE_BAR = 0.90
+_SENTENCE_END = re.compile(r"(?<=[.!?…»])\s+")
+
+
+def _sentence_categories(question: str, model: SafetyModel) -> set[str]:
+    """The categories of the first sentence of a message of several that reads as a danger alone (empty if none)."""
+    parts = [p.strip(" ,;") for p in _SENTENCE_END.split(question) if len(p.split()) >= 4]
+    if len(parts) < 2:
+        return set()
+    for part in parts:
+        f = model.features(part, _as_vector(part, None, model.dim))
+        if model.danger_probability(f) >= SENTENCE_BAR:
+            return set(model.categories(f))
+    return set()
 
 
 def detect(question: str, vector: np.ndarray | None = None) -> Category | None:
