@@ -108,6 +108,9 @@ def expand(question: str, known: dict[str, str]) -> str:
     return "".join(_expand_sentence(sentence, known) for sentence in _sentences(question)) if question.strip() else question
 
 
+_ARTICLE = re.compile(r"(?:l'|le |la |les )", re.IGNORECASE)
+
+
 def _expand_sentence(sentence: str, known: dict[str, str]) -> str:
     words = _words(sentence)
     asked = [w for w in words if len(w) >= 2 and w.upper() in known]
@@ -116,6 +119,9 @@ def _expand_sentence(sentence: str, known: dict[str, str]) -> str:
         return sentence
     # Replaced rather than added to: left in, the acronym keeps matching every document that uses it.
     for word in dict.fromkeys(asked):
-        if fold(known[word.upper()]) not in fold(sentence):
-            sentence = re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", known[word.upper()], sentence)
+        full = known[word.upper()]
+        if fold(full) not in fold(sentence):
+            # « c'est l'ARS ? » with « l'Agence régionale de santé »: one article, not « l'l'Agence ».
+            article = r"(?:\b(?:[lL]'|[lL]es? |[lL]a ))?" if _ARTICLE.match(full) else ""
+            sentence = re.sub(rf"{article}(?<![\w-]){re.escape(word)}(?![\w-])", lambda _m, f=full: f, sentence)
     return sentence

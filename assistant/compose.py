@@ -13,7 +13,7 @@ from assistant import asked_fact, comparison, extractive, numbered_sections, pas
 from assistant.extractive import ABSTAIN_TEXT, Citations
 from assistant.lexical import analyze
 from assistant.retrieve import Hit, Snapshot
-from assistant.schema import Answer, Chunk
+from assistant.schema import Answer, Chunk, DocMeta
 from assistant.vocabulary import CLASSES, COMPETENCE_BY_KEY, CYCLE_LABELS, fold, levels_in_text, names_lycee
 
 if TYPE_CHECKING:
@@ -47,6 +47,10 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
         parts.append(further_reading(top, cites))
         return _answer(question, found, [p for p in parts if p], cites, dangers, abstained=False)
 
+    following = previous.top_source if previous is not None and query.asks_next_session(question) else None
+    if following is not None and (text := next_sessions(snap, following, cites)):
+        parts.append(text)
+        return _answer(question, found, parts, cites, dangers, abstained=False)
     carried = carried_sheet(question, previous, snap, found.hits)
     if not found.answerable and carried is None:
         parts.append(decline(top, cites, asked_fact.missing_sentence(found.relevance.missing, question)))
@@ -60,7 +64,9 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
     if missing:
         parts.append("*Les documents ne contiennent pas " + ("le mot" if len(missing) == 1 else "les mots") + " « "
                      + " », « ".join(missing) + " » : vérifiez que les passages ci-dessous répondent bien à votre question.*")
-    if carried is not None:
+    if carried is not None and query.asks_shorter(question):
+        parts.append(extractive.sheet_brief(snap.document_chunks(carried), cites))
+    elif carried is not None:
         # "Combien de temps dure-t-elle ?": a detail of the sheet the previous answer laid out.
         asked = snap.lexical.query_terms(question)
         chunks = snap.document_chunks(carried)
@@ -82,6 +88,9 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
         parts.append(extractive.factual_answer(found.terms, top, snap.lexical.idf, cites, focus_terms=focus, intro=intro,
                                                next_chunk=snap.next_chunk, figure=extractive.asks_figure(question),
                                                passages=ranked))
+        lead = ranked[0].chunk.doc.source if ranked else (top[0].chunk.doc.source if top else None)
+        if lead is not None and (notice := extractive.fiction_notice(snap.document_chunks(lead), cites)):
+            parts.append(notice)
     parts.append(further_reading(top, cites))
     return _answer(question, found, [p for p in parts if p], cites, dangers, abstained=False)
 
@@ -184,12 +193,13 @@ def carried_sheet(question: str, previous: Turn | None, snap: Snapshot, hits: li
     fin ? » right after a sheet; not « combien de temps dure une information préoccupante ? »)."""
     if previous is None or not previous.top_source or levels_in_text(question):
         return None
-    if not query.understand(question).asks_detail:
+    shorter = query.asks_shorter(question)
+    if not shorter and not query.understand(question).asks_detail:
         return None
     chunks = snap.document_chunks(previous.top_source)
     if not chunks or chunks[0].doc.doc_type != "seance":
         return None
-    if query.is_follow_up(question) or previous.top_source in {h.chunk.doc.source for h in hits[:3]}:
+    if shorter or query.is_follow_up(question) or previous.top_source in {h.chunk.doc.source for h in hits[:3]}:
         return previous.top_source
     # Otherwise its own words must find session sheets (not a guide, the programme or the protection document)
     # and be mostly this sheet's.
@@ -264,22 +274,26 @@ def rank_sheets(hits: list[Hit], cycles: tuple[int, ...], competences: tuple[str
     on the skill, from the nearest cycle (a sheet on the skill asked, adapted from a neighbouring class,
     serves the request better than another skill at the right level); then those for the class; each
     group by score (for activity requests, the document score of assistant/sheet_rank.py). Within a group,
-    a sheet written for the very class named (`levels`: « GS » for an MS-GS sheet) comes before one of its
-    cycle written for other classes (a PS-MS sheet)."""
+    a sheet written for the very class named (`levels`: « GS » for an MS-GS sheet) gets `CLASS_NAMED_BONUS`
+    over one of its cycle written for other classes (a PS-MS sheet): enough to settle near ties, not to pass
+    over a sheet far better on the subject (« le trac » in 4e: the 3e sheet on stage fright, not a 4e-3e sheet
+    on peer pressure)."""
     best: dict[str, SheetChoice] = {}
     distance: dict[str, int] = {}
-    named: dict[str, bool] = {}
     for hit in hits:
         doc = hit.chunk.doc
         if doc.doc_type != "seance" or doc.source in best:
             continue
         level = not cycles or bool(set(doc.cycles) & set(cycles))
         skill = not competences or bool(set(doc.competences) & set(competences))
-        best[doc.source] = SheetChoice(doc.source, hit.score, level, skill, tuple(doc.competences))
+        score = hit.score + (CLASS_NAMED_BONUS if set(levels) & set(doc.levels) else 0.0)
+        best[doc.source] = SheetChoice(doc.source, score, level, skill, tuple(doc.competences))
         distance[doc.source] = min((abs(a - b) for a in doc.cycles for b in cycles), default=0)
-        named[doc.source] = bool(set(levels) & set(doc.levels))
-    return sorted(best.values(), key=lambda s: (-(s.level_fits + s.skill_fits), -s.skill_fits, distance[s.source],
-                                               -named[s.source], -s.score))
+    return sorted(best.values(), key=lambda s: (-(s.level_fits + s.skill_fits), -s.skill_fits, distance[s.source], -s.score))
+
+
+# In standardised document-score units (sheet_rank): what being written for the class named is worth.
+CLASS_NAMED_BONUS = 1.0
 
 
 def fit_notice(choice: SheetChoice, cycles: tuple[int, ...], competences: tuple[str, ...], snap: Snapshot) -> str:
@@ -312,6 +326,9 @@ def sheet_with_others(question: str, choice: SheetChoice, top: list[Hit], found:
         # Sheets are tagged from PS to 3e: a lycée class asked is never matched, so say what the sheet is for.
         cycles = ", ".join(f"cycle {c}" for c in doc.cycles)
         notice = f"*Cette fiche n'est pas prévue pour le lycée mais pour : {', '.join(doc.levels)} ({cycles}) ; à adapter.*"
+    if not notice:
+        notice = class_notice(found.info.levels, doc, bool(extractive.lines_for_classes(chunks, found.info.levels)))
+    notice = "\n\n".join(n for n in (notice, time_notice(question, doc)) if n)
     # A detail of a sheet asked without asking for an activity (« il faut quoi comme matériel pour le défi des
     # gobelets ? »): the sections asked for, whole, come first.
     focus = focus_sections(question) if not found.info.wants_activity and found.info.asks_detail else None
@@ -332,6 +349,52 @@ def sheet_with_others(question: str, choice: SheetChoice, top: list[Hit], found:
     if lines:
         text += "\n\n**Autres séances qui peuvent convenir :**\n" + "\n".join(lines)
     return text
+
+
+def next_sessions(snap: Snapshot, source: str, cites: Citations) -> str:
+    """After a session sheet, « et la suite ? »: the sheets that may follow it in a progression (the order of the
+    guides, from identifying towards acting), each in one line; "" when `source` is no session sheet."""
+    from assistant.planning.library import find_passage
+    from assistant.planning.progression import PRINCIPLES, following_sheets
+
+    chunks = snap.document_chunks(source)
+    if not chunks or chunks[0].doc.doc_type != "seance":
+        return ""
+    nexts = following_sheets(snap, source)
+    if not nexts:
+        return ""
+    lines = [f"**Après « {chunks[0].doc.title} », séances qui peuvent suivre :**"]
+    principle = find_passage(snap, PRINCIPLES["order"])
+    if principle is not None:
+        chunk = next((c for c in snap.document_chunks(principle.source) if c.id == principle.chunk_id), None)
+        if chunk is not None:
+            lines.append(f"*Le principe des progressions : {extractive.unmarked(principle.snippet)}* [{cites.cite(chunk, principle.snippet)}]")
+    lines += [extractive.sheet_summary_line(list(sheet.chunks), cites) for sheet in nexts]
+    lines.append("\n*Pour une progression complète, demandez par exemple : « prépare-moi une progression de 6 séances en "
+                 f"{chunks[0].doc.levels[0] if chunks[0].doc.levels else 'CM1'} ».*")
+    return "\n".join(lines)
+
+
+def class_notice(asked: tuple[str, ...], doc: DocMeta, has_lines: bool) -> str:
+    """Say so when the class asked (« et ça marche en GS ? ») is not one the sheet is written for, though of its
+    cycle; and whether the sheet itself says how to adapt it (its lines for that class, shown first)."""
+    if not asked or not doc.levels or set(asked) & set(doc.levels):
+        return ""
+    how = " ; ses indications pour cette classe viennent en premier" if has_lines else ""
+    return f"*Cette fiche est écrite pour : {', '.join(doc.levels)}. Pour {', '.join(asked)}, elle est à adapter{how}.*"
+
+
+def time_notice(question: str, doc: DocMeta) -> str:
+    """Say so when the time the teacher has (« j'ai 25 min ») is shorter than the sheet's."""
+    from assistant.planning.intent import minutes_stated
+    from assistant.planning.library import parse_duration
+
+    asked = minutes_stated(fold(question))
+    planned = parse_duration(doc.duration)
+    if not asked or planned is None or planned[0] * planned[1] <= asked:
+        return ""
+    return (f"*Cette fiche prévoit {doc.duration}, plus que les {asked} minutes dont vous disposez : gardez les étapes "
+            "essentielles, ou faites-la en plusieurs temps.*")
 
 
 def _passage_priors(snap: Snapshot, chunks: list[Chunk], question: str, vector: np.ndarray | None) -> dict[str, float]:

@@ -232,7 +232,7 @@ class Assistant:
         if acronyms.may_ask_about_one(text):
             text = acronyms.expand(text, snap.acronyms())
         # « activité pr des PS qui tapent qd… »: searched as written in full (the safety judge reads it as typed)
-        text = sms.spell_out(text)
+        text = query.where_to_start(sms.spell_out(text))
         vector = self.retriever.embed_query(text) if mode != "bm25" else None
         e5_vector = vector if self.settings.embedding_model == BUNDLED_MODEL else None
         info = query.understand(text, e5_vector)
@@ -251,9 +251,18 @@ class Assistant:
         weights = self.settings.abstention_weights_for_model()
         ok = bool(hits) and rel.answerable(self.settings.abstain_min_coverage, self.settings.abstain_min_coverage_unknown, weights)
         confidence = rel.score(weights) if weights is not None and rel.dense > 0 else None
+        # « Quel matériel pour le jeu du parachute ? » asks a detail of the document its rare word names in its
+        # title: answered, however far the rest of its words (« matériel… en maternelle ») read from the programme.
+        if not ok and hits and info.asks_detail and not rel.missing and _names_title(asked_terms, hits[0], snap):
+            ok = True
         found = Retrieval(text, info, hits, terms, rel, ok, vector, confidence=confidence)
         if info.wants_activity:
             found.skills, found.sheets = self._sheets_for(text, filters, mode, info, vector, in_context)
+            # An activity request naming a skill (« une séance sur la colère ? ») that a sheet for the class works
+            # on is answered with it, whatever words describe the situation (« un élève pète les plombs… »).
+            first = found.sheets[0] if found.sheets else None
+            if not ok and first is not None and first.level_fits and set(info.competences) & set(first.competences):
+                found.answerable = True
         return found
 
     @staticmethod
@@ -332,6 +341,17 @@ def _interleaved(found: list[Retrieval]) -> list[Hit]:
             if rank < len(f.hits):
                 out.setdefault(f.hits[rank].chunk.id, f.hits[rank])
     return list(out.values())
+
+
+def _names_title(asked_terms: list[str], hit: Hit, snap: Snapshot) -> bool:
+    """Whether the question names `hit`'s document by a rare word of its title (« parachute »)."""
+    title = set(snap.lexical.query_terms(hit.chunk.doc.title))
+    return any(snap.lexical.idf(t) >= TITLE_WORD_IDF for t in asked_terms if t in title)
+
+
+# A title word this rare (idf; « parachute » 4.0, « tapis » 3.8) names its document; « séance » (1.5), « semaine »
+# (2.5) or « émotion » (1.8) name none.
+TITLE_WORD_IDF = 3.5
 
 
 def _max_idf(n_chunks: int) -> float:

@@ -126,6 +126,24 @@ def list_after(chunk: Chunk, sentence: str, limit: int = LIST_EXTRA) -> list[str
     return texts[start:_list_end(units, start, limit)]
 
 
+def with_its_label(chunk: Chunk, sentence: str) -> str:
+    """`sentence` (unmarked), preceded by the bold label of the list item or paragraph it continues: a
+    sentence lifted from the middle of « - **« Prendre soin de soi »**, pour les 8-11 ans… Résultats publiés :
+    86 %… » must not read as a figure of whatever the answer is about."""
+    plain = unmarked(sentence)
+    for line in chunk.text.split("\n"):
+        line = unmarked(line.strip())
+        if plain not in line or line.startswith(plain):
+            continue
+        label = _BOLD_LABEL.match(line)
+        if label:
+            return f"{label.group(1).strip()} […] {plain}"
+    return plain
+
+
+_BOLD_LABEL = re.compile(r"\*\*([^*]{2,80})\*\*")
+
+
 def unmarked(sentence: str) -> str:
     """Drop Markdown list markers and emphasis at the edges; the words stay verbatim."""
     return re.sub(r"^(?:[-*•]|\d+[.)])\s+", "", sentence).strip()
@@ -229,7 +247,7 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
         passages = [Hit(intro, 1.0)] + passages if passages else None
     elif _states_an_answer(anchor):
         # The answer first: the sentence that answers, then the passage it comes from.
-        lines += [f"{_shorten(unmarked(anchor), 400)} [{cites.cite(best, anchor)}]", ""]
+        lines += [f"{_shorten(with_its_label(best, anchor), 400)} [{cites.cite(best, anchor)}]", ""]
     window = passage_window(best, anchor, budget=LEAD_BUDGET, forward=is_question(anchor))
     quoted = window
     if lines and passages and window == [anchor]:
@@ -287,20 +305,36 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
     extra = [h for h in (passages or [])[:OTHER_PASSAGES] if h.chunk.id not in shown_chunks]
     sources = extra + [h for h in hits if h.chunk.id not in {e.chunk.id for e in extra}]
     others = [c for c in select_sentences(query_terms, sources, idf, limit=more + 3, focus_terms=focus_terms, figure=figure, bullets=True)
-              if c.hit.chunk.id != best.id and c.sentence not in shown and not is_question(c.sentence)][:more]
+              if c.hit.chunk.id != best.id and c.sentence not in shown and not is_question(c.sentence)
+              and not _riddle(c.hit.chunk, c.sentence)][:more]
     # A list shown under the sentence announcing it is not repeated as bullets of its own.
     under = {listed for item in others for listed in list_after(item.hit.chunk, item.sentence)}
     others = [item for item in others if item.sentence not in under]
     if others:
         lines += ["", "Dans les documents, également :", ""]
         for item in others:
-            lines.append(f"- {_shorten(unmarked(item.sentence), 320)} [{cites.cite(item.hit.chunk, item.sentence)}]")
+            lines.append(f"- {_shorten(with_its_label(item.hit.chunk, item.sentence), 320)} [{cites.cite(item.hit.chunk, item.sentence)}]")
             # A sentence announcing a list is followed by the list, never left hanging on its colon.
             for listed in list_after(item.hit.chunk, item.sentence):
                 if listed not in shown:
                     shown.add(listed)
                     lines.append(f"  - {_shorten(unmarked(listed), 200)} [{cites.cite(item.hit.chunk, listed)}]")
     return "\n".join(lines)
+
+
+def fiction_notice(doc_chunks: list[Chunk], cites: Citations) -> str:
+    """A narrative written for the library (`illustrative`, not a session sheet) opens with a notice in italics
+    saying its people and places are invented: quoted, cited, so that a story is not taken for a report."""
+    if not doc_chunks or not doc_chunks[0].doc.illustrative or doc_chunks[0].doc.doc_type == "seance":
+        return ""
+    for chunk in doc_chunks[:2]:
+        if chunk.heading_path:
+            break
+        for line in chunk.text.split("\n"):
+            plain = line.strip()
+            if plain.startswith("*") and not plain.startswith("**") and len(plain) > 40:
+                return f"{plain} [{cites.cite(chunk, plain)}]"
+    return ""
 
 
 def _stands_alone(plain: str, chunk: Chunk) -> bool:
@@ -338,6 +372,13 @@ def lead_passage(query_terms: list[str], chunk: Chunk, idf: Callable[[str], floa
     if any(w.startswith("|") for w in window):
         return [heading] + _table_block(chunk, window, cites)
     return [heading, ""] + _quote(chunk, window, cites)
+
+
+def _riddle(chunk: Chunk, sentence: str) -> bool:
+    """A sentence that, lifted alone, leans on one before it (« il figure parmi les facteurs… ») with no label to
+    say what it is about."""
+    plain = unmarked(sentence)
+    return bool(_LEANS_ON_CONTEXT.match(plain.lstrip("*«\"' "))) and with_its_label(chunk, sentence) == plain
 
 
 def _states_an_answer(sentence: str) -> bool:
@@ -481,7 +522,7 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
     if focus == {"Durée"}:
         return "\n".join(out)
 
-    for_the_class = _lines_for_classes(doc_chunks, levels) if levels else []
+    for_the_class = lines_for_classes(doc_chunks, levels) if levels else []
 
     def for_the_question() -> list[str]:
         """The sentences of the sheet that answer the question's own words ("what do we draw on the mat?"), after
@@ -549,12 +590,46 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
     return "\n".join(out)
 
 
+def sheet_brief(doc_chunks: list[Chunk], cites: Citations) -> str:
+    """A session sheet in a few lines (« tu peux raccourcir ? »): its header, its first objective, and each step
+    by its heading (which carries its timing) and its first line, shortened."""
+    if not doc_chunks:
+        return ""
+    doc = doc_chunks[0].doc
+    out = [f"### {doc.title} — l'essentiel"]
+    by_section: dict[str, list[Chunk]] = {}
+    for chunk in doc_chunks:
+        key = _section_key(chunk)
+        if key is None:
+            for line in _header_lines(chunk)[: 3 if len(out) == 1 else 0]:
+                out.append(f"{unmarked(line)} [{cites.cite(chunk, line)}]  ")
+        else:
+            by_section.setdefault(key, []).append(chunk)
+    goals = [(c, ln) for c in by_section.get("Objectifs", []) for ln, _ in _section_lines(c, "Objectifs")]
+    if goals:
+        chunk, line = goals[0]
+        out.append(f"\n**Objectif** : {_shorten(unmarked(line), 200)} [{cites.cite(chunk, line)}]")
+    steps = [c for c in by_section.get("Déroulement", []) if len(c.heading_path) > 1]
+    seen: set[tuple[str, ...]] = set()
+    if steps:
+        out.append("\n**Déroulement**")
+    for chunk in steps:
+        if tuple(chunk.heading_path) in seen:
+            continue
+        seen.add(tuple(chunk.heading_path))
+        first = next((ln for ln, _ in _section_lines(chunk, "Déroulement")), "")
+        out.append(f"- **{chunk.heading_path[-1]}** — {_shorten(unmarked(first), 140)} [{cites.cite(chunk, first)}]" if first
+                   else f"- **{chunk.heading_path[-1]}**")
+    out.append("\n*La fiche complète, au-dessus, détaille chaque étape, le matériel et le bilan.*")
+    return "\n".join(out)
+
+
 def _also_contains(labels: list[str]) -> str:
     """The closing line naming the sheet's sections an answer left out."""
     return "\n*La fiche complète contient aussi : " + ", ".join(label.lower() for label in labels) + ".*"
 
 
-def _lines_for_classes(chunks: list[Chunk], levels: tuple[str, ...], limit: int = 2) -> list[tuple[Chunk, str]]:
+def lines_for_classes(chunks: list[Chunk], levels: tuple[str, ...], limit: int = 2) -> list[tuple[Chunk, str]]:
     """The sheet's lines that open on one of the classes asked (« - **PS** : raccourcir le voyage… », « - CP : … »):
     how the sheet adapts to that class."""
     opens = re.compile(r"^\W*(?:" + "|".join(re.escape(lv) for lv in levels) + r")\b[^:\n]{0,30}:")

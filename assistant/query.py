@@ -52,6 +52,11 @@ _QUESTION_WORD = re.compile(r"\b(?:qu'|que|quoi|quel(?:le)?s?|combien|pourquoi|q
 
 # Questions whose best answer is an overview ("qu'est-ce que…", "qui porte…") or an evaluation.
 _DEFINITION = re.compile(r"\b(qu'est-ce que|qu'est ce que|c'est quoi|ca veut dire|que veut dire|presente[rz]?(?:-moi)?|qui (?:porte|pilote|finance|coordonne)|en quelques mots|d'ou vient)\b")
+# « je débute, je commence par où ? »: the guides on running sessions and building progressions answer, not a step of
+# a sheet that begins with « je commence par… ».
+_WHERE_TO_START = re.compile(r"\b(?:par ou (?:je |on |il faut |faut-il )?(?:commence|commencer|demarre|demarrer)|"
+                             r"(?:je|on) commence par ou|par quoi (?:je |on )?(?:commence|commencer|demarrer)|je debute|"
+                             r"premiers pas|je me lance|je ne sais pas par ou)\b")
 _EVALUATION = re.compile(r"\b(evaluation|evaluateurs?|rapport final|resultats|conclusions?|recommandations?|chiffres cles|bilan du programme)\b")
 
 # Follow-ups that only make sense with the previous question.
@@ -60,6 +65,13 @@ _FOLLOW_UP = re.compile(
     r"ca|cela|la meme|le meme|pareil|aussi|encore)\b"
 )
 _ADAPT = re.compile(r"\b(?:je change|on change|changer|je modifie|modifier|j'adapte|on adapte|l'adapter|adapter)\b")
+# « et la suite ? », « la séance d'après ? »: what follows the sheet just shown in a progression.
+_NEXT_SESSION = re.compile(r"^(?:et |ok |alors |bon )?(?:la suite\b|(?:apres|ensuite)\s*(?:[?!.,;]|$))|\b(?:(?:seance|activite|fiche) (?:d'apres|suivante)|"
+                           r"apres (?:cette|celle-ci|ca)(?: seance| activite| fiche)?|prochaine seance|on enchaine avec quoi|"
+                           r"(?:je|on) (?:fais|fait) quoi (?:apres|ensuite))\b")
+# « tu peux raccourcir ? », « en bref ? »: the answer just given, shorter.
+_SHORTER = re.compile(r"\b(?:raccourci\w*|resume\w*|plus courte?s?|en bref|l'essentiel|version courte|synthetique|en quelques lignes"
+                      r"|simplifie\w*|condense\w*)\b")
 _CONTINUES = re.compile(r"^(?:et|mais|puis|ok|d'accord|alors)\b")
 _ORDINALS = {"premiere": 1, "1re": 1, "1ere": 1, "deuxieme": 2, "seconde": 2, "2e": 2, "2eme": 2, "troisieme": 3, "3e": 3,
              "3eme": 3, "quatrieme": 4, "4e": 4, "4eme": 4, "cinquieme": 5, "5e": 5, "5eme": 5, "sixieme": 6, "6e": 6,
@@ -110,6 +122,21 @@ def understand(question: str, vector: np.ndarray | None = None) -> QueryInfo:
     )
 
 
+# Longer, a question names its own subject (« former des formateurs : par quoi on commence ? »).
+WHERE_TO_START_WORDS = 9
+
+
+def where_to_start(question: str) -> str:
+    """« je débute, je commence par où ? » asks where to start with the programme, in words that name nothing of it:
+    searched with the two halves of its method spelled out (conducting a session, building a progression); any
+    other question unchanged."""
+    folded = fold(question)
+    if (len(re.findall(r"\w+", folded)) > WHERE_TO_START_WORDS or not _WHERE_TO_START.search(folded)
+            or skills_named(folded) or levels_in_text(question)):
+        return question
+    return f"{question.rstrip(' ?')} : par où commencer pour conduire une séance CPS et construire une progression ?"
+
+
 def wants_activity_in(folded: str, names_level: bool) -> bool:
     """Whether a (folded) question asks for something to run with pupils: a session, an activity, an idea."""
     if _ACTIVITY.search(folded):
@@ -133,6 +160,18 @@ def asked_step(question: str) -> int | None:
     return int(m.group(1)) if m.group(1) else _ORDINALS[m.group(2)]
 
 
+def asks_next_session(question: str) -> bool:
+    """A few words asking what comes after the sheet just shown (« et la suite ? », « je fais quoi à la séance d'après ? »)."""
+    folded = fold(question)
+    return len(re.findall(r"\w+", folded)) <= 12 and bool(_NEXT_SESSION.search(folded.strip()))
+
+
+def asks_shorter(question: str) -> bool:
+    """A few words asking for the answer just given, shorter (« tu peux raccourcir ? », « en bref ? »)."""
+    folded = fold(question)
+    return len(re.findall(r"\w+", folded)) <= 8 and bool(_SHORTER.search(folded))
+
+
 def is_follow_up(question: str) -> bool:
     """Short questions leaning on the previous turn ('et pour des CM2 ?', 'combien de temps dure-t-elle ?')."""
     folded = fold(question).strip()
@@ -144,7 +183,8 @@ def is_follow_up(question: str) -> bool:
     names_level = bool(levels_in_text(question))
     # « on fait quoi à l'étape 3 ? »: in a few words, a step named by its number is one of the sheet just shown
     # « qu'est-ce que je change si j'ai que des petites sections ? »: what to change for a class, of the sheet just shown
-    return (bool(_FOLLOW_UP.search(folded)) or (len(words) <= 5 and names_level)
+    return (bool(_FOLLOW_UP.search(folded)) or (len(words) <= 5 and names_level) or asks_shorter(question)
+            or asks_next_session(question)
             or (len(words) <= 8 and asked_step(question) is not None)
             or (bool(_ADAPT.search(folded)) and names_level and not skills_named(folded)))
 
@@ -164,9 +204,11 @@ def condense(question: str, previous: str | None) -> str:
     new_levels = levels_in_text(question)
     base = previous
     if new_levels:
-        for pattern in (r"\b(?:en|pour|avec|des|de|les)?\s*(?:grande|moyenne|petite)s? sections?\b", r"\b(?:PS|MS|GS|CP|CE1|CE2|CM1|CM2|[3-6]e|[3-6]ème)\b",
+        # The old class goes with the word that introduced it (« en maternelle », « pour des CE1 »), not leaving « en ».
+        intro = r"(?:\b(?:en|pour|avec|chez|des|de|les|mes|aux|au)\s+)*"
+        for pattern in (r"(?:grande|moyenne|petite)s? sections?\b", r"\b(?:PS|MS|GS|CP|CE1|CE2|CM1|CM2|[3-6]e|[3-6]ème)\b",
                         r"\bmaternelles?\b", r"\bcoll[eè]ge\b", r"\bcycle ?[1-4]\b"):
-            base = re.sub(pattern, " ", base, flags=re.IGNORECASE)
+            base = re.sub(intro + pattern, " ", base, flags=re.IGNORECASE)
         base = re.sub(r"\s+", " ", base).strip(" ?")
         return f"{base} — {question.strip()}"
     return f"{previous.strip().rstrip('?')} — {question.strip()}"

@@ -24,7 +24,7 @@ ABBREVIATIONS: dict[str, str] = {
     "tjrs": "toujours", "tjr": "toujours", "ds": "dans", "dc": "donc", "cb": "combien", "cmb": "combien",
     "pb": "problème", "pbs": "problèmes", "pbm": "problème", "ac": "avec", "avc": "avec", "ns": "nous",
     "jsp": "", "chui": "je suis", "chuis": "je suis", "jsuis": "je suis", "jveux": "je veux",
-    "jpeux": "je peux", "jsais": "je sais", "ke": "que", "koi": "quoi", "ki": "qui", "kom": "comment",
+    "jpeux": "je peux", "jsais": "je sais", "jai": "j'ai", "jaime": "j'aime", "ke": "que", "koi": "quoi", "ki": "qui", "kom": "comment",
     "komen": "comment", "cmt": "comment", "bi1": "bien", "tps": "temps", "rdv": "rendez-vous", "auj": "aujourd'hui", "ajd": "aujourd'hui",
     "vrmt": "", "ptit": "petit", "ptite": "petite", "ptits": "petits", "ptites": "petites",
     "dsl": "désolé", "tkt": "", "dispo": "disponible", "dispos": "disponibles", "nn": "non",

@@ -35,3 +35,10 @@ def test_only_questions_about_what_an_acronym_is_are_rewritten() -> None:
     for unchanged in ("Combien de séances CPS pour des CM1 ?", "Qui finance l'ARS en 2020 ?", "c'est quoi la FNES ?",
                       "Sirena CPS, c'est quoi ?"):
         assert expand(unchanged, known) == unchanged
+
+
+def test_a_spelled_out_form_with_its_own_article_replaces_the_question_s_article() -> None:
+    known = {"ARS": "l'Agence régionale de santé", "CPS": "compétences psychosociales"}
+    assert expand("c'est l'ARS ?", known) == "c'est l'Agence régionale de santé ?"
+    assert expand("ARS ?", known) == "l'Agence régionale de santé ?"
+    assert expand("c'est quoi les CPS ?", known) == "c'est quoi les compétences psychosociales ?"

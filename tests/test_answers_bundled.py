@@ -60,6 +60,35 @@ def test_a_step_asked_by_its_number_after_a_sheet_is_that_step(bundled_assistant
         assert box.lstrip().startswith("**3. ") and "**Déroulement**" not in follow.answer
 
 
+def test_asked_shorter_after_a_sheet_the_same_sheet_comes_in_a_few_lines(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    # Found by a tryout: « tu peux raccourcir ? » found « Raccourcir l'attente » in another sheet.
+    first = bundled_assistant.ask("explique moi la séance du tapis de la paix")
+    short = bundled_assistant.ask("tu peux raccourcir ?", history=[Turn.from_answer(first)])
+    assert short.citations[0].source == first.citations[0].source
+    assert "l'essentiel" in short.answer and "**Matériel**" not in short.answer
+    assert len(short.answer.split("Pour aller plus loin")[0]) < len(first.answer)
+
+
+def test_a_request_naming_a_skill_or_a_sheet_by_its_title_is_answered_whatever_else_it_says(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    # Found by a tryout: both were declined, the right sheet first among « documents les plus proches ».
+    anger = bundled_assistant.ask("un eleve de CM1 pete les plombs et renverse sa table, jai une seance sur la colere ?")
+    assert not anger.abstained and "quand-la-colere-monte" in anger.citations[0].source
+    material = bundled_assistant.ask("Quel matériel faut-il pour le jeu du parachute en maternelle ?")
+    assert not material.abstained and "parachute" in material.citations[0].source and "Matériel" in material.answer
+
+
+def test_a_sheet_for_other_classes_of_the_cycle_says_so(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = bundled_assistant.ask("je voudrais travailler la confiance en soi avec mes CP, vous avez qqch ?")
+    head = answer.answer.split("###")[0]
+    assert "main-de-mes-forces" in answer.citations[0].source
+    assert "écrite pour : CE1, CE2" in head and "Pour CP" in head
+
+
+def test_the_time_the_teacher_has_is_compared_with_the_sheet_s(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = bundled_assistant.ask("j'ai 25 min avec mes CE1 cet aprem, une activité sur les émotions ?")
+    assert "plus que les 25 minutes dont vous disposez" in answer.answer.split("###")[0]
+
+
 def test_a_detail_asked_right_after_a_sheet_is_about_that_sheet(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
     first = bundled_assistant.ask("Un défi coopératif pour des CE1 avec du matériel simple ?")
     # No pronoun leans on the previous turn, and its own words find another sheet: it names no other sheet, though.

@@ -3,7 +3,7 @@ class and the skill asked comes first, and when none does, the answer says what 
 
 from __future__ import annotations
 
-from assistant.compose import fit_notice, rank_sheets
+from assistant.compose import CLASS_NAMED_BONUS, fit_notice, rank_sheets, time_notice
 from assistant.retrieve import Hit
 from assistant.schema import Chunk, DocMeta
 
@@ -42,6 +42,9 @@ def test_a_sheet_written_for_the_class_named_comes_before_one_of_its_cycle_for_o
     assert rank_sheets(hits, cycles=(1,), competences=(), levels=("GS",))[0].source == peace_gs.doc.source
     # without the class named, the score decides within the cycle
     assert rank_sheets(hits, cycles=(1,), competences=())[0].source == calm_ps.doc.source
+    # the class named settles near ties, not a sheet far better on the subject
+    far_better = [Hit(calm_ps, 0.5 + CLASS_NAMED_BONUS + 2.0), Hit(peace_gs, 0.5)]
+    assert rank_sheets(far_better, cycles=(1,), competences=(), levels=("GS",))[0].source == calm_ps.doc.source
 
 
 def test_with_no_sheet_fitting_both_the_skill_asked_from_the_nearest_class_comes_first() -> None:
@@ -59,3 +62,13 @@ def test_no_fitting_sheet_is_said_plainly_with_what_differs() -> None:
     other_skill = rank_sheets([Hit(ANGER_MS, 0.9)], cycles=(1,), competences=("conscience_de_soi",))[0]
     notice = fit_notice(other_skill, (1,), ("conscience_de_soi",), _Snap([ANGER_MS]))
     assert "avoir conscience de soi" in notice and "réguler ses émotions" in notice
+
+
+def test_the_time_the_teacher_has_is_compared_with_the_sheet_s() -> None:
+    doc = DocMeta(source="corpus/seances/s.md", title="s", doc_type="seance", duration="35 min")
+    assert "35 min" in time_notice("j'ai 25 min avec mes CE1, une activité ?", doc)
+    assert "25 minutes" in time_notice("j'ai 25 min avec mes CE1, une activité ?", doc)
+    assert time_notice("j'ai 45 min avec mes CE1", doc) == ""
+    assert time_notice("une activité pour mes CE1", doc) == ""
+    two = DocMeta(source="corpus/seances/t.md", title="t", doc_type="seance", duration="2 × 55 minutes")
+    assert "2 × 55 minutes" in time_notice("j'ai une heure", two)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.extractive import Citations, factual_answer, is_question, list_after, passage_window, sentences, sheet_answer
+from assistant.extractive import (Citations, _riddle, factual_answer, is_question, list_after, passage_window, sentences, sheet_answer,
+                                  fiction_notice, sheet_brief, with_its_label)
 from assistant.lexical import analyze
 from assistant.retrieve import Hit
 from assistant.schema import Chunk, DocMeta
@@ -291,3 +292,44 @@ def test_a_passage_announcing_a_list_is_followed_by_the_list() -> None:
     assert "La suite (§ Les étapes) :" in text
     assert "Obtenir l'appui de la direction." in text
     _markers_point_to_verbatim_snippets(text, cites, [STEPS, LIST, WHY])
+
+
+def test_a_sentence_lifted_from_a_labelled_item_keeps_its_label() -> None:
+    # Found by a tryout: another programme's figures read as the results of the one asked about.
+    chunk = _chunk(GUIDE, 0, "- **« Prendre soin de soi »**, pour les 8-11 ans ; clôture en 2025. Résultats publiés : 86 % des enfants "
+                             "se sentent mieux.\n- Une autre ligne.")
+    lifted = "Résultats publiés : 86 % des enfants se sentent mieux."
+    assert with_its_label(chunk, lifted) == f"« Prendre soin de soi » […] {lifted}"
+    assert with_its_label(chunk, "Une autre ligne.") == "Une autre ligne."
+    riddle = _chunk(GUIDE, 1, "La direction soutient le projet. Il figure parmi les facteurs de réussite.")
+    assert _riddle(riddle, "Il figure parmi les facteurs de réussite.")
+    assert not _riddle(riddle, "La direction soutient le projet.")
+    assert not _riddle(chunk, lifted)
+
+
+def test_a_sheet_in_a_few_lines_keeps_its_header_and_each_step_by_its_heading() -> None:
+    doc = DocMeta(source="corpus/seances/tapis.md", title="Le tapis de la paix", doc_type="seance", levels=("MS", "GS"))
+    chunks = [
+        _chunk(doc, 0, "**Niveau** : MS, GS\n**Durée** : 30 minutes"),
+        _chunk(doc, 1, "- Connaître quatre étapes pour régler un désaccord.\n- Écouter l'autre.", heading_path=("Objectifs",)),
+        _chunk(doc, 2, "- Un tapis.", heading_path=("Matériel",)),
+        _chunk(doc, 3, "En cercle autour du tapis. Règles du micro.", heading_path=("Déroulement", "1. Accueil (3 min)")),
+        _chunk(doc, 4, "Les marionnettes se disputent un vélo.", heading_path=("Déroulement", "2. Le conflit (5 min)")),
+    ]
+    cites = Citations()
+    text = sheet_brief(chunks, cites)
+    assert text.startswith("### Le tapis de la paix") and "Durée" in text
+    assert "**1. Accueil (3 min)**" in text and "**2. Le conflit (5 min)**" in text
+    assert "Un tapis." not in text and "Écouter l'autre" not in text
+    _markers_point_to_verbatim_snippets(text, cites, chunks)
+
+
+def test_a_story_written_for_the_library_says_so_in_its_own_words() -> None:
+    story = DocMeta(source="corpus/retours/recit.md", title="Récit", doc_type="retour_experience", illustrative=True)
+    notice = "*Exemple illustratif rédigé pour l'assistant : l'école et les personnes sont fictives.*"
+    chunks = [_chunk(story, 0, notice + "\n\nCe récit imagine une année."), _chunk(story, 1, "La suite.", heading_path=("Début",))]
+    cites = Citations()
+    assert fiction_notice(chunks, cites).startswith(notice)
+    _markers_point_to_verbatim_snippets(fiction_notice(chunks, cites), cites, chunks)
+    report = DocMeta(source="corpus/eval/synthese.md", title="Synthèse", doc_type="evaluation", illustrative=False)
+    assert fiction_notice([_chunk(report, 0, notice)], Citations()) == ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant import query
 from assistant.query import understand
 
 
@@ -95,3 +96,31 @@ def test_what_to_change_for_a_class_leans_on_the_sheet_just_shown(question: str,
     from assistant.query import is_follow_up
 
     assert is_follow_up(question) is follow_up
+
+
+@pytest.mark.parametrize("question, shorter", [
+    ("tu peux raccourcir ?", True), ("en bref ?", True), ("tu me fais un résumé ?", True),
+    ("Raccourcir l'attente au toboggan, une activité pour des PS ?", False),
+    ("comment résumer le rapport d'évaluation du programme en réunion de parents d'élèves la semaine prochaine ?", False),
+])
+def test_asking_for_the_answer_shorter(question: str, shorter: bool) -> None:
+    assert query.asks_shorter(question) is shorter
+    if shorter:
+        assert query.is_follow_up(question)
+
+
+@pytest.mark.parametrize("question, nxt", [
+    ("et la suite ?", True), ("et après ?", True), ("je fais quoi à la séance d'après ?", True),
+    ("la suite, on enchaîne avec quoi ?", True), ("quelle est la suite du programme En santé à l'école ?", False),
+    ("après la récré mes CE1 sont agités, une idée ?", False),
+])
+def test_asking_what_follows_the_sheet_just_shown(question: str, nxt: bool) -> None:
+    assert query.asks_next_session(question) is nxt
+
+
+def test_where_to_start_is_spelled_out_only_when_the_question_says_nothing_else() -> None:
+    assert query.where_to_start("je débute, je commence par où") != "je débute, je commence par où"
+    assert "conduire une séance" in query.where_to_start("par où commencer ?")
+    for other in ("former des formateurs CPS : comment s'organise la préparation, par quoi on commence ?",
+                  "les erreurs classiques d'un tuteur debutant ?", "par où commencer avec mes CP ?"):
+        assert query.where_to_start(other) == other

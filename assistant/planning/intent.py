@@ -157,7 +157,7 @@ _NOT_DURATION = re.compile(
     r"sans|de lutte|de la|des|du)\b|\bjours? (?:par|de la semaine)\b|\bil y a \w+ jours?\b")
 
 
-def _minutes(folded: str) -> int | None:
+def minutes_stated(folded: str) -> int | None:
     """The duration a message states, in minutes (« 1h30 », « une demi-heure », « 2 jours »…)."""
     folded = _NOT_DURATION.sub(" ", folded)
     if re.search(r"\bdemi[- ]heure\b", folded):
@@ -240,7 +240,7 @@ def _self_spans(folded: str) -> list[tuple[int, int]]:
 def _shape(folded: str) -> bool:
     """The sentence alone holds a plan's shape: several sessions, or adults and a duration."""
     several = bool(_session_count(folded) or _PLAN_NOUN.search(folded) or _SPAN.search(folded))
-    return several or bool((_audience(folded) or _ADULT_FORMAT.search(folded)) and _minutes(folded))
+    return several or bool((_audience(folded) or _ADULT_FORMAT.search(folded)) and minutes_stated(folded))
 
 
 def _audience(folded: str) -> re.Match[str] | None:
@@ -300,7 +300,7 @@ def _progression(folded: str, original: str, level: str, count: int | None) -> P
         req.sessions = count
     else:
         req.defaults.append("sessions")
-    minutes = _minutes(folded)
+    minutes = minutes_stated(folded)
     if minutes:
         req.minutes = minutes
     else:
@@ -369,7 +369,7 @@ def parse(question: str) -> ProgressionRequest | WorkshopRequest | None:
         return None
     questioning = any(_QUESTION_START.match(p) for p in _phrases(folded))
     requesting = bool(_REQUEST.search(folded))
-    minutes = _minutes(folded)
+    minutes = minutes_stated(folded)
     aud = _audience(folded)
     adult_format = bool(_ADULT_FORMAT.search(folded))
     level = _level_text(original)
@@ -425,7 +425,7 @@ def revise(request: ProgressionRequest | WorkshopRequest, follow_up: str) -> Pro
     if len(folded.split()) > _TWEAK_WORDS or _asks_documents(folded) or _ASKS_OTHER.search(folded):
         return None
     changed: dict[str, object] = {}
-    minutes = _minutes(folded)
+    minutes = minutes_stated(folded)
     if minutes:
         changed["minutes"] = minutes
     themes = [_strip_article(t) for t in _after(folded, original, _TWEAK_THEME, _THEME_STOP)]

@@ -324,3 +324,23 @@ def _unique(refs: list[Ref]) -> list[Ref]:
             out.append(r)
     return out
 
+
+def following_sheets(snap: Snapshot, source: str, n: int = 3) -> list[Sheet]:
+    """The sheets that may follow `source` in a progression: of a class it is written for (else of its cycle), on
+    the competences that come after its own in the order of the guides (from identifying towards acting), the
+    nearest first; then those before it. Never `source` itself."""
+    current = next((s for s in sheets(snap) if s.source == source), None)
+    if current is None:
+        return []
+    here = min((COMPETENCE_ORDER.index(k) for k in current.doc.competences if k in COMPETENCE_ORDER), default=0)
+    levels, cycles = set(current.doc.levels), set(current.doc.cycles)
+
+    def rank(sheet: Sheet) -> tuple[int, int, int, str]:
+        keys = [COMPETENCE_ORDER.index(k) for k in sheet.doc.competences if k in COMPETENCE_ORDER]
+        after = [i - here for i in keys if i > here]
+        step = min(after) if after else len(COMPETENCE_ORDER) + min((here - i for i in keys), default=0)
+        return (0 if levels & set(sheet.doc.levels) else 1, step, sheet.minutes, sheet.source)
+
+    pool = [s for s in sheets(snap) if s.source != source and cycles & set(s.doc.cycles)
+            and not set(s.doc.competences) <= set(current.doc.competences)]
+    return sorted(pool, key=rank)[:n]
