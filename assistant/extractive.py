@@ -391,8 +391,21 @@ def _states_an_answer(sentence: str) -> bool:
 
 
 def _quote(chunk: Chunk, window: list[str], cites: Citations) -> list[str]:
-    """The window's sentences as a Markdown quote, each with its marker."""
-    return [f"> {unmarked(sentence)} [{cites.cite(chunk, sentence)}]  " for sentence in window]
+    """The window as a Markdown quote, one line per line of the source with its marker: the sentences of one
+    paragraph or list item stay together (« - **« Prendre soin de soi »**, pour les 8-11 ans… Résultats publiés :
+    86 %… » on a line of its own would read as a figure of whatever the answer is about)."""
+    lines = chunk.text.split("\n")
+    out: list[str] = []
+    last = -1
+    for sentence in window:
+        n = cites.cite(chunk, sentence)
+        at = next((i for i, line in enumerate(lines) if sentence in line), -1)
+        if out and at >= 0 and at == last:
+            out[-1] = out[-1].rstrip()[: -len(f" [{n}]")] + f" {unmarked(sentence)} [{n}]  "
+        else:
+            out.append(f"> {unmarked(sentence)} [{n}]  ")
+        last = at
+    return out
 
 
 def is_question(sentence: str) -> bool:
@@ -618,8 +631,13 @@ def sheet_brief(doc_chunks: list[Chunk], cites: Citations) -> str:
             continue
         seen.add(tuple(chunk.heading_path))
         first = next((ln for ln, _ in _section_lines(chunk, "Déroulement")), "")
-        out.append(f"- **{chunk.heading_path[-1]}** — {_shorten(unmarked(first), 140)} [{cites.cite(chunk, first)}]" if first
-                   else f"- **{chunk.heading_path[-1]}**")
+        if not first:
+            out.append(f"- **{chunk.heading_path[-1]}**")
+            continue
+        # A first line announcing a list (« Les quatre marches : ») keeps the list, in one line.
+        listed = [unmarked(item) for item in list_after(chunk, first)]
+        text = unmarked(first) + (" " + " ; ".join(listed) if listed else "")
+        out.append(f"- **{chunk.heading_path[-1]}** — {_shorten(text, 220 if listed else 140)} [{cites.cite(chunk, first)}]")
     out.append("\n*La fiche complète, au-dessus, détaille chaque étape, le matériel et le bilan.*")
     return "\n".join(out)
 

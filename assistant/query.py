@@ -72,6 +72,8 @@ _NEXT_SESSION = re.compile(r"^(?:et |ok |alors |bon )?(?:la suite\b|(?:apres|ens
 # « tu peux raccourcir ? », « en bref ? »: the answer just given, shorter.
 _SHORTER = re.compile(r"\b(?:raccourci\w*|resume\w*|plus courte?s?|en bref|l'essentiel|version courte|synthetique|en quelques lignes"
                       r"|simplifie\w*|condense\w*)\b")
+_ONLY_TIME = re.compile(r"\b\d+ ?(?:min|minutes|h|heures?)\b|\b(?:une|1) (?:heure|demi-heure)\b")
+_ABOUT_IT = re.compile(r"^(?:c'est|c est|cest|est-ce|c'etait)\b")
 _CONTINUES = re.compile(r"^(?:et|mais|puis|ok|d'accord|alors)\b")
 _ORDINALS = {"premiere": 1, "1re": 1, "1ere": 1, "deuxieme": 2, "seconde": 2, "2e": 2, "2eme": 2, "troisieme": 3, "3e": 3,
              "3eme": 3, "quatrieme": 4, "4e": 4, "4eme": 4, "cinquieme": 5, "5e": 5, "5eme": 5, "sixieme": 6, "6e": 6,
@@ -183,8 +185,9 @@ def is_follow_up(question: str) -> bool:
     names_level = bool(levels_in_text(question))
     # « on fait quoi à l'étape 3 ? »: in a few words, a step named by its number is one of the sheet just shown
     # « qu'est-ce que je change si j'ai que des petites sections ? »: what to change for a class, of the sheet just shown
+    # « j'ai que 20 min », « c'est une vraie école ? »: a few words giving only a time, or asking about « it »
     return (bool(_FOLLOW_UP.search(folded)) or (len(words) <= 5 and names_level) or asks_shorter(question)
-            or asks_next_session(question)
+            or asks_next_session(question) or (len(words) <= 6 and bool(_ONLY_TIME.search(folded) or _ABOUT_IT.match(folded)))
             or (len(words) <= 8 and asked_step(question) is not None)
             or (bool(_ADAPT.search(folded)) and names_level and not skills_named(folded)))
 

@@ -52,6 +52,13 @@ def probability(text: str, vector: np.ndarray | None) -> float | None:
     return None if vector is None else load_model().probability(text, vector)
 
 
+def reading(text: str) -> float:
+    """`probability` of a short text read with the bundled e5 engine whatever the store's model (a plan's theme)."""
+    from assistant.safety import question_vector
+
+    return load_model().probability(text, question_vector(text))
+
+
 def evenly_spaced(chunks: list[Chunk], n: int = LIBRARY_SAMPLE) -> list[Chunk]:
     """At most `n` passages spread over the whole library (its first and last included), in its order."""
     if len(chunks) <= n:

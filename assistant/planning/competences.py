@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from assistant import scope
 from assistant.vocabulary import COMPETENCE_BY_KEY, COMPETENCES, fold
 
 if TYPE_CHECKING:
@@ -22,6 +23,11 @@ if TYPE_CHECKING:
 # aware of and regulating one's emotions).
 MIN_SIMILARITY = 0.84
 MARGIN = 0.015
+# scope.reading of a theme alone: school subjects 0.006 (« l'anglais »), 0.014 (« la conjugaison »), 0.08–0.13
+# (« le cycle de l'eau », « la lecture », « la multiplication »); the CPS themes measured 0.31 and up (« les
+# disputes dans la cour » 0.31, « attendre son tour » 0.42, « la confiance en soi » 0.96). « les fractions » (0.17)
+# and « le passé composé » (0.21) still pass.
+OFF_SUBJECT_BELOW = 0.15
 
 _VECTORS: weakref.WeakKeyDictionary[object, np.ndarray] = weakref.WeakKeyDictionary()
 
@@ -88,7 +94,9 @@ def resolve(texts: list[str], embeddings: Embeddings | None) -> list[Resolved]:
         query /= np.linalg.norm(query) + 1e-9
         sims = vectors @ query
         best = float(sims.max())
-        if best < MIN_SIMILARITY:
+        # The cosine alone does not tell a school subject from a CPS theme (« l'anglais » 0.846, « le respect »
+        # 0.838): the scope model reads the theme too.
+        if best < MIN_SIMILARITY or scope.reading(text) < OFF_SUBJECT_BELOW:
             out.append(Resolved(text, ()))
             continue
         order = np.argsort(-sims)

@@ -94,6 +94,7 @@ _THEME_START = (r"sur|autour d[eu']s?|autour de la|pour travailler|travailler|po
 _THEME_STOP = (r"pour|en|avec|de \d+|d'une|d'un|entre|chez|dans|pendant|durant|sur|afin|a mes|a des|a ma|"
                r"de (?:" + "|".join(MONTHS) + r")|c'est|tu|svp|stp")
 _SUBJECT_AFTER = r"(?:progressions?|prog|sequences?|seances?|ateliers?) (?:en|de|d')"
+_LEVEL_AFTER = re.compile(r"\s+(?=(?:cycle ?[1-4]|PS|MS|GS|CP|CE1|CE2|CM1|CM2|[3-6]e|[3-6]ème)\b)", re.IGNORECASE)
 # What may follow « séances de… » without naming a subject: a duration, a class, the programme's own words.
 _NOT_A_SUBJECT = re.compile(r"^(?:\d|cps|competences?|classe|cycle|cours|groupe|travail|suite|plus|moins|quoi|"
                             r"(?:la |ma |cette )?(?:matinee|journee|semaine|annee|rentree|periode)|min|heures?|h\b)")
@@ -288,7 +289,8 @@ def _progression_theme(folded: str, original: str) -> list[str]:
     # « une progression en numération », « 6 séances d'anglais »: a subject named after the plan's noun is its
     # theme, so that the planner can say the library has nothing on it instead of planning the base competences
     for text in _after(folded, original, _SUBJECT_AFTER, _THEME_STOP):
-        text = _strip_article(text)
+        # « progression en anglais cycle 3 »: the class that follows the subject is not part of it
+        text = _strip_article(_LEVEL_AFTER.split(text)[0].strip())
         if text and not _NOT_A_THEME.match(fold(text)) and not levels_in_text(text) and not _NOT_A_SUBJECT.match(fold(text)):
             return [text]
     return []
