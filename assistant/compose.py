@@ -252,9 +252,17 @@ def sheet_to_lay_out(top: list[Hit], info: query.QueryInfo, sheets: list[SheetCh
     if (info.wants_activity and not info.activity_by_meaning) or info.cycles:
         for hit in top[:3]:
             doc = hit.chunk.doc
+            # « la médiation par les pairs au collège » names a class for a write-up retrieval ranks far above any sheet
+            if hit.score < SHEET_WITHIN * top[0].score and not info.wants_activity:
+                break
             if doc.doc_type == "seance" and (not info.cycles or set(doc.cycles) & set(info.cycles)):
                 return SheetChoice(doc.source, hit.score, True, True)
     return None
+
+
+# For a question that names a class without asking for an activity, a sheet among the first passages is laid out only
+# if retrieval scores it within this share of the best passage (a write-up at 0.90 against a sheet at 0.49 is the answer).
+SHEET_WITHIN = 0.75
 
 
 @dataclass(frozen=True)

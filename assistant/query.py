@@ -74,6 +74,8 @@ _SHORTER = re.compile(r"\b(?:raccourci\w*|resume\w*|plus courte?s?|en bref|l'ess
                       r"|simplifie\w*|condense\w*)\b")
 _ONLY_TIME = re.compile(r"\b\d+ ?(?:min|minutes|h|heures?)\b|\b(?:une|1) (?:heure|demi-heure)\b")
 _ABOUT_IT = re.compile(r"^(?:c'est|c est|cest|est-ce|c'etait)\b")
+_RITUAL = re.compile(r"\b(?:rituels?|routines?|habitudes?)\b")
+_SESSION_NAMED = re.compile(r"\b(?:seances?|sequences?|ateliers?|fiches?|activites?)\b")
 _CONTINUES = re.compile(r"^(?:et|mais|puis|ok|d'accord|alors)\b")
 _ORDINALS = {"premiere": 1, "1re": 1, "1ere": 1, "deuxieme": 2, "seconde": 2, "2e": 2, "2eme": 2, "troisieme": 3, "3e": 3,
              "3eme": 3, "quatrieme": 4, "4e": 4, "4eme": 4, "cinquieme": 5, "5e": 5, "5eme": 5, "sixieme": 6, "6e": 6,
@@ -107,7 +109,9 @@ def understand(question: str, vector: np.ndarray | None = None) -> QueryInfo:
     # A pattern hit stays a hit unless the model is all but sure it asks nothing to run with pupils.
     by_patterns = wants_activity_in(folded, bool(levels)) and (p is None or p >= activity_intent.OVERRULE_BELOW)
     by_meaning = not by_patterns and p is not None and p >= activity_intent.load_model().threshold
-    wants_activity = by_patterns or by_meaning
+    # « un petit rituel pour le retour de récré ? » asks for an everyday practice, which the guides and write-ups
+    # describe, not for a session to run: not an activity request unless a session is named too.
+    wants_activity = (by_patterns or by_meaning) and not (_RITUAL.search(folded) and not _SESSION_NAMED.search(folded))
     definitional = bool(_DEFINITION.search(folded))
     doc_types = tuple(t for t, wanted in (("seance", wants_activity), ("presentation", definitional),
                                           ("evaluation", bool(_EVALUATION.search(folded)))) if wanted)

@@ -3,7 +3,8 @@ class and the skill asked comes first, and when none does, the answer says what 
 
 from __future__ import annotations
 
-from assistant.compose import CLASS_NAMED_BONUS, fit_notice, rank_sheets, time_notice
+from assistant.compose import CLASS_NAMED_BONUS, fit_notice, rank_sheets, sheet_to_lay_out, time_notice
+from assistant.query import QueryInfo
 from assistant.retrieve import Hit
 from assistant.schema import Chunk, DocMeta
 
@@ -72,3 +73,14 @@ def test_the_time_the_teacher_has_is_compared_with_the_sheet_s() -> None:
     assert time_notice("une activité pour mes CE1", doc) == ""
     two = DocMeta(source="corpus/seances/t.md", title="t", doc_type="seance", duration="2 × 55 minutes")
     assert "2 × 55 minutes" in time_notice("j'ai une heure", two)
+
+
+def test_a_class_named_for_a_write_up_far_above_any_sheet_gets_the_write_up() -> None:
+    # Found by a tryout: « qu'est-ce que la médiation par les pairs au collège » laid out a 5e sheet ranked third.
+    report = Chunk(id="r#0", doc=DocMeta(source="corpus/retours/mediation.pdf", title="Médiation", doc_type="retour_experience"),
+                   text="Le contexte.", ordinal=0)
+    sheet = _sheet("enigme-5e", ("5e",), ("relations_constructives",))
+    info = QueryInfo(text="la médiation au collège", levels=("6e", "5e", "4e", "3e"), cycles=(4,), wants_activity=False, asks_detail=False)
+    assert sheet_to_lay_out([Hit(report, 0.90), Hit(report, 0.89), Hit(sheet, 0.49)], info) is None
+    # a sheet scored near the best passage is still laid out for a question naming its class
+    assert sheet_to_lay_out([Hit(report, 0.90), Hit(sheet, 0.85)], info) is not None

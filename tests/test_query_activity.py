@@ -124,3 +124,9 @@ def test_where_to_start_is_spelled_out_only_when_the_question_says_nothing_else(
     for other in ("former des formateurs CPS : comment s'organise la préparation, par quoi on commence ?",
                   "les erreurs classiques d'un tuteur debutant ?", "par où commencer avec mes CP ?"):
         assert query.where_to_start(other) == other
+
+
+def test_a_ritual_is_an_everyday_practice_not_a_session_unless_one_is_named() -> None:
+    # Found by a tryout: « un petit rituel » for a noisy class got a 40-minute session, not the guide's minute of calm.
+    assert not understand("un petit rituel pour calmer ma classe de CE2 après la cantine ?").wants_activity
+    assert understand("une activité rituel d'accueil en PS").wants_activity
