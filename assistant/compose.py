@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 from assistant import asked_fact, comparison, extractive, numbered_sections, passages, query, safety
 from assistant.extractive import ABSTAIN_TEXT, Citations
 from assistant.lexical import analyze
+from assistant.planning.intent import minutes_stated
+from assistant.planning.library import find_passage, parse_duration
+from assistant.planning.progression import PRINCIPLES, following_sheets
 from assistant.retrieve import Hit, Snapshot
 from assistant.schema import Answer, Chunk, DocMeta
 from assistant.vocabulary import CLASSES, COMPETENCE_BY_KEY, CYCLE_LABELS, fold, levels_in_text, names_lycee
@@ -362,9 +365,6 @@ def sheet_with_others(question: str, choice: SheetChoice, top: list[Hit], found:
 def next_sessions(snap: Snapshot, source: str, cites: Citations) -> str:
     """After a session sheet, « et la suite ? »: the sheets that may follow it in a progression (the order of the
     guides, from identifying towards acting), each in one line; "" when `source` is no session sheet."""
-    from assistant.planning.library import find_passage
-    from assistant.planning.progression import PRINCIPLES, following_sheets
-
     chunks = snap.document_chunks(source)
     if not chunks or chunks[0].doc.doc_type != "seance":
         return ""
@@ -394,9 +394,6 @@ def class_notice(asked: tuple[str, ...], doc: DocMeta, has_lines: bool) -> str:
 
 def time_notice(question: str, doc: DocMeta) -> str:
     """Say so when the time the teacher has (« j'ai 25 min ») is shorter than the sheet's."""
-    from assistant.planning.intent import minutes_stated
-    from assistant.planning.library import parse_duration
-
     asked = minutes_stated(fold(question))
     planned = parse_duration(doc.duration)
     if not asked or planned is None or planned[0] * planned[1] <= asked:

@@ -64,6 +64,10 @@ class Citations:
             ))
         return n
 
+    def cite_all(self, chunk: Chunk, passages: list[str]) -> int:
+        """`cite` each of `passages` (of one chunk: one number for all)."""
+        return [self.cite(chunk, passage) for passage in passages][-1]
+
     def finish(self) -> list[Citation]:
         for cit in self.items:
             s, e = self._spans[cit.chunk_id]
@@ -328,21 +332,23 @@ def fiction_notice(doc_chunks: list[Chunk], cites: Citations) -> str:
     if not doc_chunks or not doc_chunks[0].doc.illustrative or doc_chunks[0].doc.doc_type == "seance":
         return ""
     for chunk in doc_chunks[:2]:
-        if chunk.heading_path:
-            break
         for line in chunk.text.split("\n"):
             plain = line.strip()
-            if plain.startswith("*") and not plain.startswith("**") and len(plain) > 40:
+            if _is_notice(plain, chunk) and len(plain) > 40:
                 return f"{plain} [{cites.cite(chunk, plain)}]"
     return ""
+
+
+def _is_notice(plain: str, chunk: Chunk) -> bool:
+    """A document's notice: a line in italics before its first section (« *Ce document est une synthèse…* »)."""
+    return plain.startswith("*") and not plain.startswith("**") and not chunk.heading_path
 
 
 def _stands_alone(plain: str, chunk: Chunk) -> bool:
     """A sentence that can be a bullet of its own: not a table row (meaningless without its header), not a
     document's notice in italics before its first section (« *Ce document est une synthèse…* »)."""
     plain = plain.lstrip()
-    notice = plain.startswith("*") and not plain.startswith("**") and not chunk.heading_path
-    return not plain.startswith("|") and not notice
+    return not plain.startswith("|") and not _is_notice(plain, chunk)
 
 
 # Characters of the best passage shown around its answering sentence.
@@ -395,17 +401,14 @@ def _quote(chunk: Chunk, window: list[str], cites: Citations) -> list[str]:
     paragraph or list item stay together (« - **« Prendre soin de soi »**, pour les 8-11 ans… Résultats publiés :
     86 %… » on a line of its own would read as a figure of whatever the answer is about)."""
     lines = chunk.text.split("\n")
-    out: list[str] = []
-    last = -1
+    groups: list[tuple[int, list[str]]] = []
     for sentence in window:
-        n = cites.cite(chunk, sentence)
         at = next((i for i, line in enumerate(lines) if sentence in line), -1)
-        if out and at >= 0 and at == last:
-            out[-1] = out[-1].rstrip()[: -len(f" [{n}]")] + f" {unmarked(sentence)} [{n}]  "
+        if groups and at >= 0 and groups[-1][0] == at:
+            groups[-1][1].append(sentence)
         else:
-            out.append(f"> {unmarked(sentence)} [{n}]  ")
-        last = at
-    return out
+            groups.append((at, [sentence]))
+    return [f"> {' '.join(unmarked(s) for s in group)} [{cites.cite_all(chunk, group)}]  " for _, group in groups]
 
 
 def is_question(sentence: str) -> bool:
@@ -497,11 +500,7 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
     if not doc_chunks:
         return ""
     doc = doc_chunks[0].doc
-    sections: dict[str, list[Chunk]] = {}
-    intro: list[Chunk] = []
-    for chunk in doc_chunks:
-        key = _section_key(chunk)
-        (sections.setdefault(key, []) if key else intro).append(chunk)
+    intro, sections = _by_section(doc_chunks)
 
     out = [f"### {doc.title}"]
     header_chunk = intro[0] if intro else doc_chunks[0]
@@ -610,14 +609,10 @@ def sheet_brief(doc_chunks: list[Chunk], cites: Citations) -> str:
         return ""
     doc = doc_chunks[0].doc
     out = [f"### {doc.title} — l'essentiel"]
-    by_section: dict[str, list[Chunk]] = {}
-    for chunk in doc_chunks:
-        key = _section_key(chunk)
-        if key is None:
-            for line in _header_lines(chunk)[: 3 if len(out) == 1 else 0]:
-                out.append(f"{unmarked(line)} [{cites.cite(chunk, line)}]  ")
-        else:
-            by_section.setdefault(key, []).append(chunk)
+    intro, by_section = _by_section(doc_chunks)
+    header = next((c for c in intro if _header_lines(c)), None)
+    if header is not None:
+        out += [f"{unmarked(line)} [{cites.cite(header, line)}]  " for line in _header_lines(header)[:3]]
     goals = [(c, ln) for c in by_section.get("Objectifs", []) for ln, _ in _section_lines(c, "Objectifs")]
     if goals:
         chunk, line = goals[0]
@@ -640,6 +635,16 @@ def sheet_brief(doc_chunks: list[Chunk], cites: Citations) -> str:
         out.append(f"- **{chunk.heading_path[-1]}** — {_shorten(text, 220 if listed else 140)} [{cites.cite(chunk, first)}]")
     out.append("\n*La fiche complète, au-dessus, détaille chaque étape, le matériel et le bilan.*")
     return "\n".join(out)
+
+
+def _by_section(doc_chunks: list[Chunk]) -> tuple[list[Chunk], dict[str, list[Chunk]]]:
+    """A sheet's passages before its first known section (its header), and the others by section label."""
+    intro: list[Chunk] = []
+    sections: dict[str, list[Chunk]] = {}
+    for chunk in doc_chunks:
+        key = _section_key(chunk)
+        (sections.setdefault(key, []) if key else intro).append(chunk)
+    return intro, sections
 
 
 def _also_contains(labels: list[str]) -> str:

@@ -94,7 +94,7 @@ _THEME_START = (r"sur|autour d[eu']s?|autour de la|pour travailler|travailler|po
 _THEME_STOP = (r"pour|en|avec|de \d+|d'une|d'un|entre|chez|dans|pendant|durant|sur|afin|a mes|a des|a ma|"
                r"de (?:" + "|".join(MONTHS) + r")|c'est|tu|svp|stp")
 _SUBJECT_AFTER = r"(?:progressions?|prog|sequences?|seances?|ateliers?) (?:en|de|d')"
-_LEVEL_AFTER = re.compile(r"\s+(?=(?:cycle ?[1-4]|PS|MS|GS|CP|CE1|CE2|CM1|CM2|[3-6]e|[3-6]ème)\b)", re.IGNORECASE)
+_LEVEL_AFTER = re.compile(r"\s+(?=(?:cycle ?[1-4]|" + "|".join(CLASSES) + r"|[3-6]ème)\b)", re.IGNORECASE)
 # What may follow « séances de… » without naming a subject: a duration, a class, the programme's own words.
 _NOT_A_SUBJECT = re.compile(r"^(?:\d|cps|competences?|classe|cycle|cours|groupe|travail|suite|plus|moins|quoi|"
                             r"(?:la |ma |cette )?(?:matinee|journee|semaine|annee|rentree|periode)|min|heures?|h\b)")
