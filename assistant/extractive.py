@@ -249,7 +249,7 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
         # "Qu'est-ce que… ?": the document's own introduction first; the best passage follows.
         best, anchor, hits = intro, sentences(intro.text)[0], [Hit(best, 1.0)] + hits
         passages = [Hit(intro, 1.0)] + passages if passages else None
-    elif _states_an_answer(anchor):
+    elif states_an_answer(anchor):
         # The answer first: the sentence that answers, then the passage it comes from.
         lines += [f"{_shorten(with_its_label(best, anchor), 400)} [{cites.cite(best, anchor)}]", ""]
     window = passage_window(best, anchor, budget=LEAD_BUDGET, forward=is_question(anchor))
@@ -387,7 +387,7 @@ def _riddle(chunk: Chunk, sentence: str) -> bool:
     return bool(_LEANS_ON_CONTEXT.match(plain.lstrip("*«\"' "))) and with_its_label(chunk, sentence) == plain
 
 
-def _states_an_answer(sentence: str) -> bool:
+def states_an_answer(sentence: str) -> bool:
     """A sentence that can open an answer on its own: it states something (not a question, not a
     lead-in to a list ending in ':', not a table row, not leaning on a previous sentence) and is long
     enough to mean something."""

@@ -481,3 +481,15 @@ def test_free_text_plans_with_the_real_model(bundled_settings: Settings, bundled
     ws = build_workshop(retriever, "nouveaux enseignants", 180, "conduire une séance CPS")
     assert any(m.ref.source.endswith("animer-une-seance-cps.md") for m in ws.key_messages)
     assert sum(s.duration_min for s in ws.sequence) == 180
+
+
+def test_a_key_message_is_a_statement_that_stands_alone_and_is_not_made_up() -> None:
+    # Found by a check from a fresh clone: a workshop's key messages included « Ou, plus subtil, une incohérence… »
+    # and « **Scène fictive.** Pendant une séance… ».
+    from assistant.extractive import states_an_answer
+    from assistant.planning.workshop import _says_invented
+
+    assert not states_an_answer("Ou, plus subtil, une incohérence entre les objectifs de la séance et l'attitude de l'animateur.")
+    assert states_an_answer("Une séance isolée ne suffit pas : les compétences se construisent dans la durée.")
+    assert _says_invented("**Scène fictive.** Pendant une séance sur l'écoute, l'adulte répond à un élève…")
+    assert not _says_invented("Pendant une séance sur l'écoute, l'adulte reformule ce que dit l'élève.")

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.extractive import unmarked, select_sentences
+from assistant.extractive import select_sentences, states_an_answer, unmarked
 from assistant.planning.library import Ref, Sheet, find_passage, first_sentence, sheets
 from assistant.retrieve import Hit, Retriever
 from assistant.schema import Chunk, Filters
@@ -126,15 +126,22 @@ def _best_sentence(retriever: Retriever, query: str, hit: Hit) -> Ref | None:
     chosen = select_sentences(snap.lexical.query_terms(query), [hit], snap.lexical.idf, limit=3)
     for sentence in [c.sentence for c in chosen] + [first_sentence(hit.chunk)]:
         plain = unmarked(sentence).strip(" *")
-        # a message is a whole statement: not a table row, not a list item cut at « ; » or « : »
-        if not sentence.lstrip().startswith("|") and len(plain) >= 40 and not plain.endswith((";", ":", ",")):
+        # a message is a whole statement that stands alone (extractive.states_an_answer: not a table row, not a
+        # question, not « Ou, plus subtil… » leaning on the sentence before it), not a list item cut at « ; » or « : »
+        if (states_an_answer(sentence) and len(plain) >= 40 and not plain.endswith((";", ":", ","))
+                and not _says_invented(sentence)):
             return Ref.of(hit.chunk, sentence)
     return None
 
 
 def _invented(chunk: Chunk) -> bool:
     """A passage a guide marks as a made-up example (« Exemple fictif »): no key message to present as fact."""
-    return any(re.search(r"\b(fictif|fictive|fictifs|imaginaire)\b", fold(h)) for h in chunk.heading_path)
+    return any(_says_invented(h) for h in chunk.heading_path)
+
+
+def _says_invented(text: str) -> bool:
+    """A heading or a sentence that says it is made up (« Exemple fictif », « **Scène fictive.** … »)."""
+    return re.search(r"\b(fictif|fictive|fictifs|fictives|imaginaire)\b", fold(text)) is not None
 
 
 def _short_steps(plan: Workshop, chosen: list[Sheet], minutes: int) -> list[tuple[str, str, float, Ref, str, list[Ref]]]:
