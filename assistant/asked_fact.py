@@ -116,6 +116,9 @@ _LEVELS = frozenset(fold(level) for level in CLASSES) | {"cps"}
 # The asker speaking of themself: « je forme des AESH, que dit… », « pour mes ULIS, une activité… ».
 _FIRST_PERSON = frozenset("je j nous mes mon ma nos notre moi".split())
 _POSSESSIVES = frozenset("mes mon ma nos notre".split())
+# An acronym introduced as the people a plan is for (« un atelier avec des PE de cycle 3 », « pour les AESH ») says who
+# attends, not what a passage must name.
+_AUDIENCE_BEFORE = re.compile(r"\b(?:avec|pour|aupres) (?:des|les|de|ces|nos|vos)$|\baux$")
 
 
 @dataclass(frozen=True)
@@ -191,7 +194,7 @@ def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
     Not specifics: a year that bounds a period ("avant 2015", "depuis 2018"), which a passage answers
     with other years; a decade ("les années 2000"), kept as "2000s"; the asker's own role ("je suis CPC"), and
-    acronyms that say who asks ("je forme des AESH, que dit…", "pour mes ULIS")."""
+    acronyms that say who asks ("je forme des AESH, que dit…", "pour mes ULIS") or who a plan is for ("avec des PE")."""
     found: list[str] = []
     named: list[str] = []
     # Acronyms in a clause where the asker speaks of themself, before the clause that asks (« je forme des
@@ -200,11 +203,11 @@ def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     clause = last = 0
     first_person_clauses: set[int] = set()
     sentence_start = True
-    previous = ""
+    previous = before = ""
     for raw in _WORD.findall(question):
         if len(raw) == 1 and not raw.isalnum():
             sentence_start = raw in _OPENERS
-            previous = ""
+            previous = before = ""
             clause += 1
             continue
         last = clause
@@ -212,7 +215,7 @@ def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             first_person_clauses.add(clause)
         word = _ELIDED.sub("", raw)
         first, sentence_start = sentence_start, False
-        before, previous = previous, fold(word)
+        before_before, before, previous = before, previous, fold(word)
         if before in ("suis", "sommes"):
             continue
         if _YEAR.fullmatch(word):
@@ -220,7 +223,7 @@ def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
                 continue
             found.append(word + "s" if before == "annees" and word.endswith("0") else word)
         elif _ACRONYM.match(word) and fold(word) not in _LEVELS:
-            if before in _POSSESSIVES:
+            if before in _POSSESSIVES or _AUDIENCE_BEFORE.search(f"{before_before} {before}"):
                 continue
             context.append((clause, fold(word)))
             found.append(fold(word))

@@ -392,8 +392,10 @@ def states_an_answer(sentence: str) -> bool:
     lead-in to a list ending in ':', not a table row, not leaning on a previous sentence) and is long
     enough to mean something."""
     plain = unmarked(sentence).rstrip()
-    return ("?" not in plain and not plain.endswith(":") and not plain.startswith("|") and len(plain) >= 40
-            and not _LEANS_ON_CONTEXT.match(plain.lstrip("*«\"' ")))
+    opening = plain.lstrip("*«\"' ")
+    # An item of a list ending in « ; » or opening in lower case continues the sentence that announced the list.
+    return ("?" not in plain and not plain.endswith((":", ";")) and not plain.startswith("|") and len(plain) >= 40
+            and not opening[:1].islower() and not _LEANS_ON_CONTEXT.match(opening))
 
 
 def _quote(chunk: Chunk, window: list[str], cites: Citations) -> list[str]:

@@ -75,11 +75,18 @@ _DEFINES = re.compile(r"\b(se definit|se definissent|definit|definissent|definie
                       r"|signifie|signifient|autrement dit)\b")
 
 
+# « par quoi commencer ? », « la première étape ? »: a guide's or a sheet's first step answers, not the step retrieval scores best.
+_ASKS_FIRST_STEP = re.compile(r"\b(?:par (?:quoi|ou) (?:je |on |il faut |faut-il )?(?:commence\w*|demarr\w*)|premiere etape"
+                              r"|(?:je|on) commence par (?:quoi|ou))\b")
+_FIRST_STEP = re.compile(r"(?:etape 1|1[.)]|premiere etape|etape n° ?1)(?!\d)")
+
+
 def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[Hit]:
     """When the question asks for a kind of answer (a count, a date, an amount…: `asked_fact`; a meaning), the
     passages among the first `within` that give one move ahead, in their order: « Combien d'écoles ? »
     opens on the passage that says « 91 écoles », not on the one that counts classes; « c'est quoi les CPS ? »
-    on the passage that defines them, not on the history of a website named after them."""
+    on the passage that defines them, not on the history of a website named after them; « par quoi commencer ? » on a
+    guide's first step."""
     head, tail = ranked[:within], ranked[within:]
     asked = asked_fact.read_question(question)
     if asked.kinds:
@@ -87,6 +94,10 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[H
         gives = [asked_fact.check(kinds_only, [h.chunk.indexed_text], lambda _w: False).missing is None for h in head]
     elif _ASKS_MEANING.search(fold(question)):
         gives = [bool(_DEFINES.search(fold(h.chunk.text))) for h in head]
+    elif _ASKS_FIRST_STEP.search(fold(question)):
+        # Steps to take are those of a guide or a session sheet; a write-up's « 1. » tells what others did.
+        gives = [h.chunk.doc.doc_type in ("guide", "seance") and any(_FIRST_STEP.match(fold(heading)) for heading in h.chunk.heading_path)
+                 for h in head]
     else:
         return ranked
     return [h for h, g in zip(head, gives) if g] + [h for h, g in zip(head, gives) if not g] + tail

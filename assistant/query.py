@@ -62,9 +62,10 @@ _EVALUATION = re.compile(r"\b(evaluation|evaluateurs?|rapport final|resultats|co
 # Follow-ups that only make sense with the previous question.
 _FOLLOW_UP = re.compile(
     r"^(?:et|mais|puis|ok|d'accord|alors)\b|\b(?:elle|il|celle-ci|celle-la|celui-ci|cette seance|cette activite|"
-    r"ca|cela|la meme|le meme|pareil|aussi|encore)\b"
+    r"ca|cela|la meme|le meme|pareil|aussi|encore|pour eux|pour elles)\b"
 )
-_ADAPT = re.compile(r"\b(?:je change|on change|changer|je modifie|modifier|j'adapte|on adapte|l'adapter|adapter)\b")
+_ADAPT = re.compile(r"\b(?:je change|on change|changer|je modifie|modifier|j'adapte|on adapte|l'adapter|adapter|corser|complexifier"
+                    r"|plus (?:difficile|dur|facile|simple)|aller plus loin)\b")
 # « et la suite ? », « la séance d'après ? »: what follows the sheet just shown in a progression.
 _NEXT_SESSION = re.compile(r"^(?:et |ok |alors |bon )?(?:la suite\b|(?:apres|ensuite)\s*(?:[?!.,;]|$))|\b(?:(?:seance|activite|fiche) (?:d'apres|suivante)|"
                            r"apres (?:cette|celle-ci|ca)(?: seance| activite| fiche)?|prochaine seance|on enchaine avec quoi|"
@@ -77,6 +78,8 @@ _ABOUT_IT = re.compile(r"^(?:c'est|c est|cest|est-ce|c'etait)\b")
 _RITUAL = re.compile(r"\b(?:rituels?|routines?|habitudes?)\b")
 _SESSION_NAMED = re.compile(r"\b(?:seances?|sequences?|ateliers?|fiches?|activites?)\b")
 _CONTINUES = re.compile(r"^(?:et|mais|puis|ok|d'accord|alors)\b")
+# Words that can only point back at what was just said (« cette séance », « pour eux »).
+_ANAPHOR = re.compile(r"\b(?:celle-ci|celle-la|celui-ci|cette seance|cette activite|cette fiche|ce jeu|pour eux|pour elles)\b")
 _ORDINALS = {"premiere": 1, "1re": 1, "1ere": 1, "deuxieme": 2, "seconde": 2, "2e": 2, "2eme": 2, "troisieme": 3, "3e": 3,
              "3eme": 3, "quatrieme": 4, "4e": 4, "4eme": 4, "cinquieme": 5, "5e": 5, "5eme": 5, "sixieme": 6, "6e": 6,
              "6eme": 6, "septieme": 7, "7e": 7, "derniere": -1}
@@ -183,8 +186,8 @@ def is_follow_up(question: str) -> bool:
     folded = fold(question).strip()
     words = re.findall(r"\w+", folded)
     # « et avec des tout-petits de PS ça marche aussi ? qu'est-ce qu'il faut changer ? »: opening on « et », « mais »…
-    # a message leans on the previous turn even when it runs on
-    if len(words) > (24 if _CONTINUES.match(folded) else 14):
+    # a message leans on the previous turn even when it runs on, as one pointing back (« …je peux corser pour eux ? »)
+    if len(words) > (24 if _CONTINUES.match(folded) or _ANAPHOR.search(folded) else 14):
         return False
     names_level = bool(levels_in_text(question))
     # « on fait quoi à l'étape 3 ? »: in a few words, a step named by its number is one of the sheet just shown
@@ -196,9 +199,18 @@ def is_follow_up(question: str) -> bool:
             or (bool(_ADAPT.search(folded)) and names_level and not skills_named(folded)))
 
 
+# Emotions named one after another (« la peur, la joie, la colère ») are emotions to recognise; one of them with a verb
+# of regulation (« gérer la peur et la colère ») is one to regulate.
+_EMOTION = re.compile(r"\b(?:peurs?|joies?|tristesse|colere|degout|surprise|jalousie|honte|fierte)\b")
+_REGULATE = re.compile(r"\b(?:ger\w+|calm\w+|regul\w+|maitris\w+|apais\w+|controle\w*|canalis\w+|exprim\w+)\b")
+
+
 def skills_named(folded: str) -> tuple[str, ...]:
     """The competences a (folded) text names by one of their keywords (« colère », « coopérer »)."""
-    return tuple(c.key for c in COMPETENCES if any(re.search(rf"\b{re.escape(k)}", folded) for k in c.keywords))
+    keys = tuple(c.key for c in COMPETENCES if any(re.search(rf"\b{re.escape(k)}", folded) for k in c.keywords))
+    if "reguler_emotions" in keys and len(set(_EMOTION.findall(folded))) >= 2 and not _REGULATE.search(folded):
+        keys = tuple(dict.fromkeys("conscience_emotions" if k == "reguler_emotions" else k for k in keys))
+    return keys
 
 
 def condense(question: str, previous: str | None) -> str:

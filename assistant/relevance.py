@@ -24,7 +24,8 @@ from assistant.retrieve import Hit, Snapshot
 from assistant.vocabulary import CLASSES
 
 # Words that frame a question rather than say what it is about: greetings, requests, and the
-# vocabulary every document of this domain shares. They do not count as evidence either way.
+# vocabulary every document of this domain shares. They do not count as evidence either way. « ce genre de séances »,
+# « une sorte de jeu »: words that point at a kind of thing, not at a subject.
 FRAMING = """
 bonjour merci svp stp voudrais voudrait voudrions aimerais aimerait cherche cherchons chercher besoin aide aider
 savoir connaitre expliquer explique expliquez pouvez pourriez pourrais peux puis dois doit faut faudrait idee idees
@@ -32,7 +33,7 @@ truc trucs chose choses quoi comment pourquoi quand combien quel quelle quels qu
 parle dire dit propose proposer proposez conseil conseils exemple exemples simplement vraiment plein beaucoup
 activite activites seance seances atelier ateliers jeu jeux exercice exercices faire fait travailler travail
 apprendre apprennent eleve eleves enfant enfants classe classes enseignant enseignante enseignants enseigner
-ma mon mes notre nos votre vos mettre place utiliser avoir etre vs versus
+ma mon mes notre nos votre vos mettre place utiliser avoir etre vs versus genre sorte
 """.split()
 
 

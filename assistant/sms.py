@@ -31,6 +31,14 @@ ABBREVIATIONS: dict[str, str] = {
     "mtn": "maintenant", "jms": "jamais", "svt": "souvent", "bjr": "", "bsr": "", "slt": "", "stp": "",
     "svp": "", "ptdr": "", "lol": "", "eval": "évaluation", "evals": "évaluations", "prog": "programme",
     "progs": "programmes", "prof": "enseignant", "profs": "enseignants", "instit": "enseignant", "instits": "enseignants",
+    # Familiar words of school talk (« mes 3e flippent pour l'oral », « les gamins s'engueulent ») that the library
+    # writes otherwise: read as nouns it never uses, they made abstention decline a request it answers.
+    "flippe": "a peur", "flippent": "ont peur", "flipper": "avoir peur", "flippes": "stressés", "flippee": "stressée",
+    "flippees": "stressées", "gamin": "enfant", "gamins": "enfants",
+    "gamine": "enfant", "gamines": "enfants", "gosse": "enfant", "gosses": "enfants", "mome": "enfant", "momes": "enfants",
+    "chiale": "pleure", "chialent": "pleurent", "chialer": "pleurer", "engueule": "dispute", "engueulent": "disputent",
+    "engueuler": "disputer", "engueulade": "dispute", "engueulades": "disputes", "castagnent": "battent",
+    "bastonnent": "battent",
 }
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # « c quoi », « c pas grave », « c koi » : a lone lower-case « c » before the words that follow « c'est » in chat

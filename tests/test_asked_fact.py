@@ -63,6 +63,10 @@ def test_acronyms_that_say_who_asks_are_not_required() -> None:
     assert read_question("Combien d'AESH ont été formés ?").specifics == ("aesh",)
     assert read_question("Les AESH, je les forme comment ?").specifics == ("aesh",)
     assert read_question("je forme des AESH ?").specifics == ("aesh",)
+    # who a plan is for (fresh3 t019: « …ne parlent pas de « PE » » declined a trainer's question on progressions)
+    assert read_question("Atelier avec des PE de cycle 3 : quels principes pour ordonner les compétences ?").specifics == ()
+    assert read_question("un atelier pour les AESH sur la colère").specifics == ()
+    assert read_question("que dit l'IREPS sur les PE ?").specifics == ("ireps", "pe")
 
 
 def test_money_needs_an_amount() -> None:

@@ -97,3 +97,13 @@ def test_a_question_about_a_meaning_opens_on_the_passage_that_defines() -> None:
     # a count asked comes before a meaning: « qu'est-ce que c'est, le nombre d'écoles ? » wants the figure
     figures = Hit(FIGURES, 0.7)
     assert answering_first([definition, figures], "c'est quoi le nombre d'écoles ?")[0] == figures
+
+
+def test_a_question_asking_where_to_start_opens_on_a_guides_first_step() -> None:
+    evaluate, team = Hit(EVALUATE, 0.9), Hit(TEAM, 0.8)
+    assert answering_first([evaluate, team], "monter un projet CPS : par quoi commencer côté équipe ?") == [team, evaluate]
+    assert answering_first([evaluate, team], "comment évaluer le projet ?") == [evaluate, team]
+    # a write-up's « 1. » tells what others did, not a step to take
+    told = Hit(_chunk(DocMeta(source="corpus/retours/recit.md", title="Récit", doc_type="retour_experience"), 0,
+                      "Les futurs formateurs ont d'abord vécu les activités.", ("1. Vivre avant d'animer",)), 0.7)
+    assert answering_first([evaluate, told], "par où je commence ?") == [evaluate, told]

@@ -231,6 +231,9 @@ def test_chat_requests_fill_the_planner(text: str, expected: tuple[str, str, int
     "Quelle activité sur la colère pour des CM2 ?",
     "Un élève m'a confié qu'on le frappe à la maison, que faire ?",
     "Je dois tutorer des enseignants qui sortent de formation CPS. Comment organiser le suivi sur l'année ?",
+    # fresh3: an office (« l'inspection ») is no audience; a training never had is no format asked for
+    "Classe verte de 3 jours avec mes CE2 : quelle demande d'autorisation faire à l'inspection et dans quels délais ?",
+    "Je débute et je n'ai jamais eu de formation ni d'intervenant dans ma classe. Par où je commence pour faire des CPS ?",
 ])
 def test_ordinary_questions_are_not_plans(question: str) -> None:
     assert intent.parse(question) is None
@@ -490,6 +493,9 @@ def test_a_key_message_is_a_statement_that_stands_alone_and_is_not_made_up() -> 
     from assistant.planning.workshop import _says_invented
 
     assert not states_an_answer("Ou, plus subtil, une incohérence entre les objectifs de la séance et l'attitude de l'animateur.")
+    # an item of a list continues the sentence announcing it (« Deux repères… : - dans le programme régional… ; »)
+    assert not states_an_answer("- dans le programme régional, la présentation décrit 6 à 10 séances par an en co-intervention ;")
+    assert not states_an_answer("identifier les effets de chaque prestation sur le transfert de compétences aux enseignants.")
     assert states_an_answer("Une séance isolée ne suffit pas : les compétences se construisent dans la durée.")
     assert _says_invented("**Scène fictive.** Pendant une séance sur l'écoute, l'adulte répond à un élève…")
     assert not _says_invented("Pendant une séance sur l'écoute, l'adulte reformule ce que dit l'élève.")

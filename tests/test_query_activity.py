@@ -130,3 +130,21 @@ def test_a_ritual_is_an_everyday_practice_not_a_session_unless_one_is_named() ->
     # Found by a tryout: « un petit rituel » for a noisy class got a 40-minute session, not the guide's minute of calm.
     assert not understand("un petit rituel pour calmer ma classe de CE2 après la cantine ?").wants_activity
     assert understand("une activité rituel d'accueil en PS").wants_activity
+
+
+def test_emotions_named_one_after_another_are_emotions_to_recognise() -> None:
+    from assistant.query import skills_named
+    from assistant.vocabulary import fold
+
+    listed = fold("Je voudrais que mes CP repèrent où ils sentent la peur, la joie, la colère dans leur corps.")
+    assert skills_named(listed) == ("conscience_emotions",)
+    assert skills_named(fold("gérer la peur et la colère en CE1")) == ("reguler_emotions",)
+    assert skills_named(fold("une activité sur la colère")) == ("reguler_emotions",)
+
+
+def test_a_message_pointing_back_leans_on_the_previous_turn_even_when_it_runs_on() -> None:
+    from assistant.query import is_follow_up
+
+    # fresh3 t030: 15 words after the message-clair sheet; read alone it got a goal-setting sheet
+    assert is_follow_up("j'ai un double niveau avec des ce2, je peux corser un peu pour eux ?")
+    assert not is_follow_up("j'ai un double niveau CE1-CE2 et je cherche une activité sur la coopération pour la rentrée")

@@ -37,3 +37,10 @@ def test_a_lone_c_before_a_question_word_is_c_est() -> None:
 def test_shortened_words_of_the_programme_are_written_in_full() -> None:
     assert spell_out("l'eval a montré quoi ? et le prog ?") == "l'évaluation a montré quoi ? et le programme ?"
     assert spell_out("combien de profs formés ?") == "combien de enseignants formés ?"
+
+
+def test_familiar_words_of_school_talk_are_read_as_the_librarys_words() -> None:
+    # « flippent » read as a noun the library never uses made abstention decline a request for the stage-fright sheet
+    assert spell_out("mes 3e flippent grave pour l'oral du brevet") == "mes 3e ont peur grave pour l'oral du brevet"
+    assert spell_out("les gamins s'engueulent à la récré") == "les enfants s'disputent à la récré"
+    assert spell_out("ils sont flippés") == "ils sont stressés"

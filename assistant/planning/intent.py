@@ -107,7 +107,7 @@ _NOT_A_THEME = re.compile(r"^(?:\d|deux|trois|quatre|cinq|six|un |une |toute|l'a
 _ADULTS = (r"neo-?titulaires?|stagiaires?|enseignant(?:e|s|es)?|professeur(?:e|s|es)?|profs|collegues?|equipes?|"
            r"formateurs?|formatrices?|infirmie\w*|professionnels?|animateurs?|animatrices?|atsem|aesh|parents?|"
            r"familles|directeurs?|directrices?|cpe|assistants? d'education|conseill\w+ pedagogiques?|cpc|"
-           r"elus?|inspect\w+|etudiants?|personnels?|intervenants?|partenaires|pe|m2|adultes|benevoles|"
+           r"elus?|inspect(?:eur|rice)s?|etudiants?|personnels?|intervenants?|partenaires|pe|m2|adultes|benevoles|"
            r"educateurs?|educatrices?|aed|surveillants?|delegues?|agents?")
 _AUDIENCE = re.compile(r"\b(?:" + _ADULTS + r")\b")
 # Settings and formats that only exist for adults (an « atelier » may be for a class).
@@ -400,7 +400,8 @@ def parse(question: str) -> ProgressionRequest | WorkshopRequest | None:
         # Without a duration, the format must be what is asked for, not what a question serves
         # (« …la différence entre une IP et un signalement, pour une formation des AED ? »).
         if aud and requesting and not questioning and re.search(
-                r"(?<!pour )(?<!pour la )(?<!pour une )(?<!pour un )(?<!c'est )\b(?:atelier|formation|animation|"
+                r"(?<!pour )(?<!pour la )(?<!pour une )(?<!pour un )(?<!c'est )(?<!\bpas de )(?<!\bpas eu de )(?<!jamais eu de )"
+                r"(?<!\bsans )(?<!\bni )\b(?:atelier|formation|animation|"
                 r"intervention|presentation|reunion|module)\b", folded):
             return _workshop(folded, original, aud, None)
     return None
