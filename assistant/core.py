@@ -121,7 +121,12 @@ class Assistant:
         # understand: a request for a plan ("prépare-moi 6 séances…"), or a change to the plan just given
         # (« plutôt 45 min »), goes to the planner, unless the message reveals a child in danger
         earlier = _plan_of(previous)
-        plan = self._plan(question, use_llm, earlier)
+        # « tu peux me détailler la première ? » after a progression: that session's sheet, laid out as if asked by name
+        asked = self._planned_session(question, _last_plan(history or []))
+        if asked is not None:
+            previous = earlier = None
+        asked = asked or question
+        plan = self._plan(asked, use_llm, earlier)
         if plan is not None:
             yield plan.answer
             yield plan
@@ -131,7 +136,7 @@ class Assistant:
         # One snapshot from retrieval to composition: an ingestion committing meanwhile is for the next question.
         with self.retriever.pinned() as snap:
             t0 = time.perf_counter()
-            found = self._understand_and_retrieve(question, previous, filters, mode, use_llm, history or [],
+            found = self._understand_and_retrieve(asked, previous, filters, mode, use_llm, history or [],
                                                   after_plan=earlier is not None)
             timings = {"retrieve": (time.perf_counter() - t0) * 1000}
 
@@ -145,10 +150,9 @@ class Assistant:
             compared = self._compared(question, found, filters, mode) if not dangers else []
 
             # compose
-            base = compose.compose(question, found, dangers, previous, snap, self.settings.top_k, protection,
+            base = compose.compose(asked, found, dangers, previous, snap, self.settings.top_k, protection,
                                    pupil=judged.pupil, outside_school=judged.outside_school, about_other=judged.about_other, compared=compared)
-        base.filters = filters
-        base.timings_ms = timings
+        base.question, base.filters, base.timings_ms = question, filters, timings
         # A child writing about themself gets the block addressed to them, never a model's prose.
         if not use_llm or base.abstained or not found.hits or (dangers and judged.pupil):
             timings["answer"] = (time.perf_counter() - t1) * 1000
@@ -195,6 +199,22 @@ class Assistant:
                 return None
         return plan_from_chat(question, self.retriever, self.retriever.embeddings, self.chat_model if use_llm else None,
                               request=request)
+
+    def _planned_session(self, question: str, earlier: PlanRequest | None) -> str | None:
+        """After a progression (`earlier`), a follow-up asking for one of its sessions by rank (« détaille la
+        première », « et la séance 3 ? »), rewritten as a request for that session's sheet; None otherwise."""
+        from assistant.planning import intent
+        from assistant.planning.progression import build_progression
+
+        rank = query.asked_session(question) if isinstance(earlier, intent.ProgressionRequest) else None
+        if rank is None or earlier is None:
+            return None
+        plan = build_progression(self.retriever.snapshot(), earlier.level, earlier.competences, earlier.sessions, earlier.minutes,
+                                 earlier.period, self.retriever.embeddings)
+        index = rank - 1 if rank > 0 else rank  # « la dernière »: -1
+        if not -len(plan.sessions) <= index < len(plan.sessions):
+            return None
+        return f"la fiche « {plan.sessions[index].title} » pour des {earlier.level}"
 
     def _understand_and_retrieve(self, question: str, previous: Turn | None, filters: Filters | None, mode: str,
                                  use_llm: bool, history: list[Turn], after_plan: bool = False) -> Retrieval:
@@ -331,6 +351,11 @@ def _plan_of(turn: Turn | None) -> PlanRequest | None:
     from assistant.planning import intent
 
     return intent.parse(turn.condensed)
+
+
+def _last_plan(history: list[Turn], within: int = 3) -> PlanRequest | None:
+    """The plan given in the last few turns (« et la deuxième ? » after « détaille la première » still reads the plan)."""
+    return next((plan for turn in reversed(history[-within:]) if (plan := _plan_of(turn)) is not None), None)
 
 
 def _interleaved(found: list[Retrieval]) -> list[Hit]:

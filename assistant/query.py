@@ -63,6 +63,8 @@ _EVALUATION = re.compile(r"\b(evaluation|evaluateurs?|rapport final|resultats|co
 _FOLLOW_UP = re.compile(
     r"^(?:et|mais|puis|ok|d'accord|alors)\b|\b(?:elle|il|celle-ci|celle-la|celui-ci|cette seance|cette activite|"
     r"ca|cela|la meme|le meme|pareil|aussi|encore|pour eux|pour elles)\b"
+    # « comment ils ont associé les familles ? », « ça leur a pris combien de temps ? »: the people just spoken of
+    r"|^(?:(?:et|mais|alors|comment|pourquoi|quand|ou|combien|qu'est-ce qu'|est-ce qu')\s*)?(?:ils|elles)\b|\bleur (?:a|ont)\b"
 )
 _ADAPT = re.compile(r"\b(?:je change|on change|changer|je modifie|modifier|j'adapte|on adapte|l'adapter|adapter|corser|complexifier"
                     r"|plus (?:difficile|dur|facile|simple)|aller plus loin)\b")
@@ -158,6 +160,23 @@ def wants_activity_in(folded: str, names_level: bool) -> bool:
     words = re.findall(r"\w+", folded)
     return (names_level and len(words) <= 6 and not _QUESTION_WORD.search(folded)
             and bool(skills_named(folded)))
+
+
+# « tu peux me détailler la première ? », « la 2e séance c'est quoi ? »: after a progression, a session of it by its rank.
+_SESSION_ASKED = re.compile(r"\b(?:la|le) (" + "|".join(_ORDINALS) + r")(?: (?:seance|fiche|activite|sequence))?\b"
+                            r"|\b(?:la )?(?:seance|fiche|activite) (?:n° ?|numero )?(\d)\b")
+
+
+def asked_session(question: str) -> int | None:
+    """The rank of a session a short follow-up asks about (« détaille la première » → 1, « la séance 3 ? » → 3, « la
+    dernière » → -1), or None. Read only after a progression was given: alone, « la première » is also a class."""
+    folded = fold(question)
+    if len(re.findall(r"\w+", folded)) > 14 or _STEP_ASKED.search(folded):
+        return None
+    m = _SESSION_ASKED.search(folded)
+    if m is None:
+        return None
+    return _ORDINALS[m.group(1)] if m.group(1) else int(m.group(2))
 
 
 def asked_step(question: str) -> int | None:

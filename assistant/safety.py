@@ -121,7 +121,7 @@ CATEGORIES: tuple[Category, ...] = (
         patterns=(r"\battouchement", r"\babus sexuel", r"\bagression sexuelle", r"\bviol(?:e|ee|ence sexuelle)?s?\b", r"\binceste", r"\bparties intimes\b", r"\bexhib", r"\bpedocrimin", r"\bpedophil",
                   r"\btouche (?:ses|les|sa|son) (?:parties|fesses|seins|sexe|zizi|zezette)", r"\blui fait des choses\b", r"\b(?:enlever|retirer|ote[rz]?) (?:ses|son|sa) (?:habits|vetements|culotte|slip|pantalon)",
                   r"\bse deshabiller\b", r"\b(?:videos?|films?|images?|photos?) (?:de grands|porno\w*|x\b|cochonnes?)", r"\bpornograph", r"\b(?:photos?|videos?) (?:d'(?:elle|lui) )?(?:denudee?s?|nue?s?|intimes?)\b", r"\bsextorsion", r"\bnude",
-                  r"\b(?:le|la|se|les|lui) (?:toucher|caresser)\b", r"\b(?:garder|c'est) (?:un|notre|leur) secret\b"),
+                  r"\b(?:le|la|se|les|lui) (?:toucher|caresser)\b", r"\b(?:garder|c'est) (?:un|notre|leur) secret\b", r"\b(?:trucs?|choses?|actes?) sexuel"),
         strong=(r"\battouchement", r"\babus sexuel", r"\bagression sexuelle", r"\binceste", r"\bpedocrimin", r"\bpedophil"),
         resources=("119", "17", "112", "3018"),
         guidance=(
@@ -264,6 +264,8 @@ _FIRST_PERSON: tuple[tuple[str, str], ...] = (
     ("automutilation", r"\bj(?:e |')?me (?:coupe|scarifie|mutile|brule|griffe|taillade|fais (?:du )?mal|fait (?:du )?mal|tape la tete)\b"),
     ("violences", rf"\b(?:{_ADULT_SUBJECT}) (?:me |m')(?:{_HITS}|brule|etrangle|menace|a (?:tape|frappe|battu|gifle|pousse|brule|mis a la porte))\b"),
     ("violences_sexuelles", rf"\b(?:{_ADULT_SUBJECT}|il|on) (?:me |m')(?:touche (?:la nuit|le soir|quand|partout|les|la|le|mes|ma|mon|sous)|caresse|force a|oblige a|fait des (?:choses|trucs)|montre (?:son|sa|ses|des films))"),
+    # the same told as past, « m'a » often typed « ma »: « on ma forcé a faire un truc sexuel a une soirée »
+    ("violences_sexuelles", rf"\b(?:{_ADULT_SUBJECT}|il|ils|on) (?:m'a|ma|m'ont) (?:touchee?(?= (?:la nuit|le soir|partout|sous|entre|mes|les (?:fesses|seins|parties)|la poitrine|ma poitrine|mon sexe|mon zizi|ma culotte|quand|pendant|alors)\b|\s*(?:[.!?,]|$))|caressee?|violee?|fait des (?:choses|trucs)|forcee? a (?:faire )?(?:des|un|une) (?:trucs?|choses?|actes?) sexuel)"),
     ("violences_sexuelles", r"\bvient dans mon lit\b|\b(?:demande|veut|exige) (?:des photos? de moi|que (?:je lui |j')envoie des (?:photos?|videos?))|\bmenace de (?:publier|diffuser|montrer|envoyer|poster) (?:mes|ma|mon|une|des|la|les|tout)"),
     ("harcelement", r"\b(?:je suis|je me fais|j'suis|jsuis|jme fais) (?:cyber)?(?:harcele|insulte|racket|frappe|tape|moque)"
                     r"|\b(?:ils|elles|on|tout le monde) (?:me |m')(?:harcele|insulte|frappe|tape|pousse|menace|rackette|humilie|exclu|traite)\w*\b.{0,60}"

@@ -39,6 +39,10 @@ ABBREVIATIONS: dict[str, str] = {
     "chiale": "pleure", "chialent": "pleurent", "chialer": "pleurer", "engueule": "dispute", "engueulent": "disputent",
     "engueuler": "disputer", "engueulade": "dispute", "engueulades": "disputes", "castagnent": "battent",
     "bastonnent": "battent",
+    # Apps named for what they are (« le groupe snap de la classe », « leur image sur insta »): the library writes
+    # « messagerie » and « réseaux sociaux ».
+    "snap": "messagerie", "snapchat": "messagerie", "whatsapp": "messagerie", "discord": "messagerie",
+    "insta": "réseaux sociaux", "instagram": "réseaux sociaux", "tiktok": "réseaux sociaux",
 }
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # « c quoi », « c pas grave », « c koi » : a lone lower-case « c » before the words that follow « c'est » in chat

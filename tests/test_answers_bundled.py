@@ -215,3 +215,15 @@ def test_a_question_keeps_one_snapshot_while_an_ingestion_commits(bundled_assist
         assert retriever.snapshot() is snap
         monkeypatch.undo()
     assert retriever.snapshot() is snap  # unpinned: the store's current snapshot again
+
+
+def test_a_session_of_the_progression_just_given_is_laid_out_by_its_rank(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    # a tryout: « tu peux me détailler la première ? » after a plan was read as the lycée class « première »
+    plan = bundled_assistant.ask("une progression de 5 séances sur les émotions pour mes CM1")
+    history = [Turn.from_answer(plan)]
+    sheets = [c.source for c in plan.citations if c.doc_type == "seance"]
+    first = bundled_assistant.ask("tu peux me détailler la première ?", history=history)
+    assert first.question == "tu peux me détailler la première ?"
+    assert first.answer.startswith("### ") and first.citations[0].source == sheets[0]
+    second = bundled_assistant.ask("et la deuxième ?", history=history + [Turn.from_answer(first)])
+    assert second.citations[0].source == sheets[1]

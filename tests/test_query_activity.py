@@ -148,3 +148,17 @@ def test_a_message_pointing_back_leans_on_the_previous_turn_even_when_it_runs_on
     # fresh3 t030: 15 words after the message-clair sheet; read alone it got a goal-setting sheet
     assert is_follow_up("j'ai un double niveau avec des ce2, je peux corser un peu pour eux ?")
     assert not is_follow_up("j'ai un double niveau CE1-CE2 et je cherche une activité sur la coopération pour la rentrée")
+
+
+@pytest.mark.parametrize(("question", "rank"), [
+    ("tu peux me détailler la première ?", 1),
+    ("la 2e séance c'est quoi ?", 2),
+    ("et la séance 3 ?", 3),
+    ("et la dernière ?", -1),
+    ("et pour des premières ?", None),  # a class
+    ("la première étape ?", None),  # a step of a sheet
+])
+def test_a_session_asked_by_its_rank(question: str, rank: int | None) -> None:
+    from assistant.query import asked_session
+
+    assert asked_session(question) == rank

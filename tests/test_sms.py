@@ -44,3 +44,9 @@ def test_familiar_words_of_school_talk_are_read_as_the_librarys_words() -> None:
     assert spell_out("mes 3e flippent grave pour l'oral du brevet") == "mes 3e ont peur grave pour l'oral du brevet"
     assert spell_out("les gamins s'engueulent à la récré") == "les enfants s'disputent à la récré"
     assert spell_out("ils sont flippés") == "ils sont stressés"
+
+
+def test_apps_are_named_for_what_they_are() -> None:
+    # « le groupe snap de la classe » laid out an emotion-regulation sheet, not the one on group messaging
+    assert spell_out("mes 5e s'insultent sur le groupe snap de la classe") == "mes 5e s'insultent sur le groupe messagerie de la classe"
+    assert spell_out("leur image sur insta") == "leur image sur réseaux sociaux"

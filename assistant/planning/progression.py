@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from assistant.extractive import describe_levels
@@ -37,7 +37,11 @@ PRINCIPLES: dict[str, str] = {
     "rhythm": "une séance toutes les deux à trois semaines",
     "not_alone": "Ne pas isoler une compétence",
     "one_per_session": "Une compétence par séance",
+    "split": "quitte à scinder la séance en deux moments",
 }
+# A sheet up to twice the slot is run over two slots (« j'ai que 30 min » left a CE1 plan with no session: its only
+# sheet takes 45), as the guide allows; a longer one is left out and named.
+SPLIT_AT_MOST = 2
 
 STAGES: dict[str, str] = {
     "conscience_de_soi": "Commencer par soi : une compétence de base, placée en début de parcours.",
@@ -50,6 +54,11 @@ STAGES: dict[str, str] = {
     "resoudre_difficultes": "De l'identification vers l'action : résoudre vient en fin de parcours.",
     "decisions_constructives": "De l'identification vers l'action : décider vient en fin de parcours.",
 }
+# A plan opening on a competence the guide places after others (« Une fois les émotions identifiées… » read as the
+# rationale of session 1, with nothing identified before): what would come first says so instead.
+OPENING_STAGE = ("Dans l'ordre du guide, cette compétence vient après la connaissance de soi et l'identification des émotions : "
+                 "si la classe ne les a pas encore travaillées, les installer d'abord.")
+STARTS = ("conscience_de_soi", "conscience_emotions")
 
 MONTHS: tuple[str, ...] = ("septembre", "octobre", "novembre", "decembre", "janvier", "fevrier", "mars",
                            "avril", "mai", "juin", "juillet", "aout")
@@ -145,7 +154,8 @@ def _describe(levels: list[str]) -> str:
 def build_progression(snap: Snapshot, level: str, competences: list[str], sessions: int, minutes: int,
                       period: str | None = None, embeddings: Embeddings | None = None) -> Progression:
     """Plan `sessions` sessions of `minutes` for `level` on `competences` (keys, labels or free text;
-    the embeddings match free text). Sheets longer than the slot, or for another cycle, are not used."""
+    the embeddings match free text). A sheet up to twice the slot is run over two slots; longer ones, and sheets for
+    another cycle, are not used."""
     levels = normalise_levels(level)
     plan = Progression(level, levels, [], sessions, minutes, period)
     principles = {k: find_passage(snap, needle) for k, needle in PRINCIPLES.items()}
@@ -179,6 +189,7 @@ def build_progression(snap: Snapshot, level: str, competences: list[str], sessio
     usable: dict[str, list[tuple[int, Sheet]]] = {k: [] for k in wanted}
     too_long: list[Sheet] = []
     fitting: list[tuple[list[str], int, Sheet]] = []
+    split: dict[str, int] = {}  # a sheet run over several slots: its own length
     for sheet in sheets(snap):
         keys = [k for k in COMPETENCE_ORDER if k in wanted and k in sheet.doc.competences]
         if not keys:
@@ -189,16 +200,20 @@ def build_progression(snap: Snapshot, level: str, competences: list[str], sessio
             tier = 1
         else:
             continue
-        if sheet.minutes > minutes:
+        if sheet.minutes > SPLIT_AT_MOST * minutes:
             too_long.append(sheet)
             continue
+        if sheet.minutes > minutes:
+            slots = math.ceil(sheet.minutes / minutes)
+            split[sheet.source] = sheet.minutes
+            sheet = replace(sheet, parts=sheet.parts * slots, minutes=math.ceil(sheet.minutes / slots))
         fitting.append((keys, tier, sheet))
     # A sheet with several of the wanted competences serves the one with the fewest sheets of its own.
     own = {k: sum(1 for keys, _, _ in fitting if keys == [k]) for k in wanted}
     for keys, tier, sheet in fitting:
         usable[min(keys, key=lambda k: (own[k], COMPETENCE_ORDER.index(k)))].append((tier, sheet))
     for key in wanted:
-        usable[key].sort(key=lambda ts: (ts[0], ts[1].minutes, ts[1].first_level_rank(), ts[1].source))
+        usable[key].sort(key=lambda ts: (ts[0], ts[1].source in split, ts[1].minutes, ts[1].first_level_rank(), ts[1].source))
         if not any(key in keys for keys, _, _ in fitting):
             longer = [s for s in too_long if key in s.doc.competences]
             why = (f" qui tienne en {minutes} min (« {longer[0].doc.title} » dure {longer[0].minutes} min)"
@@ -235,7 +250,7 @@ def build_progression(snap: Snapshot, level: str, competences: list[str], sessio
             if part > 1:
                 reason_parts.append(f"Suite de la même fiche (séance {part} sur {sheet.parts}).")
             else:
-                stage = STAGES[key]
+                stage = STAGES[key] if previous_key is not None or key in STARTS else OPENING_STAGE
                 if key == previous_key:
                     stage = "Même étape, un cran plus loin : du plus simple (le plus court) au plus complexe."
                 reason_parts.append(stage)
@@ -243,6 +258,11 @@ def build_progression(snap: Snapshot, level: str, competences: list[str], sessio
                     refs.append(principles["order"])
                 if key == "conscience_de_soi" and principles["base"]:
                     refs.append(principles["base"])
+            if part == 1 and sheet.source in split:
+                reason_parts.append(f"Fiche de {split[sheet.source]} min menée en {sheet.parts} créneaux de {minutes} min : "
+                                    "raccourcir chaque temps, quitte à la scinder.")
+                if principles["split"]:
+                    refs.append(principles["split"])
             if tier == 1 and part == 1:
                 reason_parts.append(f"Fiche prévue pour {_describe(list(sheet.doc.levels))} : à adapter pour {label}.")
                 variant = sheet.variant_for(levels)

@@ -40,6 +40,11 @@ SAFETY_NEEDLE = "Il faut s'y préparer avant la première séance"
 # Below this, the slot is a presentation (a conseil des maîtres, a réunion de parents): no round of
 # introductions and group rules, no practice round; present, let the group glimpse an activity, answer.
 SHORT_FORMAT_MIN = 45
+# A public named with no class (AESH, ATSEM, animateurs périscolaires, collègues) works with primary pupils unless it
+# says otherwise: the programmes are the premier degré's, and a 4e-3e role-play of 2 × 55 min squeezed into 30 min
+# was what AESH lived through.
+PRIMARY_CYCLES = (1, 2, 3)
+_SECONDARY = re.compile(r"\b(?:college\w*|lycee\w*|second degre|cpe|aed|assistants? d'education|cycle 4|[3-6]e|[3-6]eme)\b")
 MIN_MINUTES = 5
 
 
@@ -177,9 +182,12 @@ def build_workshop(retriever: Retriever, public: str, minutes: int, theme: str) 
 
     by_source = {s.source: s for s in sheets(snap)}
     cycles = tuple(cycles_of(levels_in_text(query)))  # "en maternelle": sheets of that cycle
+    if not cycles and not _SECONDARY.search(fold(query)):
+        cycles = PRIMARY_CYCLES
     query_vec = retriever.embed_query(query)  # one encode for the three searches below
     sheet_hits = retriever.search(query, Filters(doc_types=("seance",), cycles=cycles), k=6, per_doc=1,
-                                  query_vec=query_vec)
+                                  query_vec=query_vec) or retriever.search(query, Filters(doc_types=("seance",)), k=6,
+                                                                           per_doc=1, query_vec=query_vec)
     chosen: list[Sheet] = []
     wanted_sheets = 2 if minutes >= 150 else 1  # in a short slot, the sheet is shown or handed out
     for hit in sheet_hits:
