@@ -179,8 +179,9 @@ def test_a_plan_is_changed_by_a_follow_up(bundled_assistant) -> None:  # type: i
     first = bundled_assistant.ask("prépare-moi 5 séances sur la coopération pour mes CM1")
     assert "Progression proposée" in first.answer
     second = bundled_assistant.ask("plutôt 30 min", history=[Turn.from_answer(first)])
-    # no cooperation sheet for CM1 fits 30 min: the request as changed is shown, with what the library lacks
-    assert "progression proposée — CM1 : 5 séance(s) de 30 min" in second.answer
+    # no cooperation sheet for CM1 fits 30 min: one up to twice as long is run over two slots, as the guide allows
+    assert "Progression proposée — CM1 : 5 séance(s) de 30 min" in second.answer
+    assert "(1/2)" in second.answer and "créneaux de 30 min" in second.answer
     assert second.condensed_question == "Prépare 5 séances de 30 min sur coopération pour des CM1"
     third = bundled_assistant.ask("et pour des CE1 ?", history=[Turn.from_answer(first), Turn.from_answer(second)])
     assert third.condensed_question == "Prépare 5 séances de 30 min sur coopération pour des CE1"
