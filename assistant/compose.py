@@ -373,10 +373,9 @@ def next_sessions(snap: Snapshot, source: str, cites: Citations) -> str:
         return ""
     lines = [f"**Après « {chunks[0].doc.title} », séances qui peuvent suivre :**"]
     principle = find_passage(snap, PRINCIPLES["order"])
-    if principle is not None:
-        chunk = next((c for c in snap.document_chunks(principle.source) if c.id == principle.chunk_id), None)
-        if chunk is not None:
-            lines.append(f"*Le principe des progressions : {extractive.unmarked(principle.snippet)}* [{cites.cite(chunk, principle.snippet)}]")
+    if principle is not None and principle.chunk_id in snap.index_of:
+        chunk = snap.chunks[snap.index_of[principle.chunk_id]]
+        lines.append(f"*Le principe des progressions : {extractive.unmarked(principle.snippet)}* [{cites.cite(chunk, principle.snippet)}]")
     lines += [extractive.sheet_summary_line(list(sheet.chunks), cites) for sheet in nexts]
     lines.append("\n*Pour une progression complète, demandez par exemple : « prépare-moi une progression de 6 séances en "
                  f"{chunks[0].doc.levels[0] if chunks[0].doc.levels else 'CM1'} ».*")

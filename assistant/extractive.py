@@ -384,7 +384,12 @@ def _riddle(chunk: Chunk, sentence: str) -> bool:
     """A sentence that, lifted alone, leans on one before it (« il figure parmi les facteurs… ») with no label to
     say what it is about."""
     plain = unmarked(sentence)
-    return bool(_LEANS_ON_CONTEXT.match(plain.lstrip("*«\"' "))) and with_its_label(chunk, sentence) == plain
+    return _leans_on_context(plain) and with_its_label(chunk, sentence) == plain
+
+
+def _leans_on_context(plain: str) -> bool:
+    """Opens on a word that points at a sentence before it (« Ou, plus subtil… », « il figure parmi… »)."""
+    return bool(_LEANS_ON_CONTEXT.match(plain.lstrip("*«\"' ")))
 
 
 def states_an_answer(sentence: str) -> bool:
@@ -392,10 +397,9 @@ def states_an_answer(sentence: str) -> bool:
     lead-in to a list ending in ':', not a table row, not leaning on a previous sentence) and is long
     enough to mean something."""
     plain = unmarked(sentence).rstrip()
-    opening = plain.lstrip("*«\"' ")
     # An item of a list ending in « ; » or opening in lower case continues the sentence that announced the list.
     return ("?" not in plain and not plain.endswith((":", ";")) and not plain.startswith("|") and len(plain) >= 40
-            and not opening[:1].islower() and not _LEANS_ON_CONTEXT.match(opening))
+            and not plain.lstrip("*«\"' ")[:1].islower() and not _leans_on_context(plain))
 
 
 def _quote(chunk: Chunk, window: list[str], cites: Citations) -> list[str]:

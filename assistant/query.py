@@ -59,10 +59,12 @@ _WHERE_TO_START = re.compile(r"\b(?:par ou (?:je |on |il faut |faut-il )?(?:comm
                              r"premiers pas|je me lance|je ne sais pas par ou)\b")
 _EVALUATION = re.compile(r"\b(evaluation|evaluateurs?|rapport final|resultats|conclusions?|recommandations?|chiffres cles|bilan du programme)\b")
 
+# Words that can only point back at what was just said (« cette séance », « pour eux »).
+_POINTING_BACK = r"celle-ci|celle-la|celui-ci|cette seance|cette activite|pour eux|pour elles"
 # Follow-ups that only make sense with the previous question.
 _FOLLOW_UP = re.compile(
-    r"^(?:et|mais|puis|ok|d'accord|alors)\b|\b(?:elle|il|celle-ci|celle-la|celui-ci|cette seance|cette activite|"
-    r"ca|cela|la meme|le meme|pareil|aussi|encore|pour eux|pour elles)\b"
+    r"^(?:et|mais|puis|ok|d'accord|alors)\b|\b(?:elle|il|" + _POINTING_BACK + r"|"
+    r"ca|cela|la meme|le meme|pareil|aussi|encore)\b"
     # « comment ils ont associé les familles ? », « ça leur a pris combien de temps ? »: the people just spoken of
     r"|^(?:(?:et|mais|alors|comment|pourquoi|quand|ou|combien|qu'est-ce qu'|est-ce qu')\s*)?(?:ils|elles)\b|\bleur (?:a|ont)\b"
 )
@@ -80,8 +82,7 @@ _ABOUT_IT = re.compile(r"^(?:c'est|c est|cest|est-ce|c'etait)\b")
 _RITUAL = re.compile(r"\b(?:rituels?|routines?|habitudes?)\b")
 _SESSION_NAMED = re.compile(r"\b(?:seances?|sequences?|ateliers?|fiches?|activites?)\b")
 _CONTINUES = re.compile(r"^(?:et|mais|puis|ok|d'accord|alors)\b")
-# Words that can only point back at what was just said (« cette séance », « pour eux »).
-_ANAPHOR = re.compile(r"\b(?:celle-ci|celle-la|celui-ci|cette seance|cette activite|cette fiche|ce jeu|pour eux|pour elles)\b")
+_ANAPHOR = re.compile(r"\b(?:" + _POINTING_BACK + r"|cette fiche|ce jeu)\b")
 _ORDINALS = {"premiere": 1, "1re": 1, "1ere": 1, "deuxieme": 2, "seconde": 2, "2e": 2, "2eme": 2, "troisieme": 3, "3e": 3,
              "3eme": 3, "quatrieme": 4, "4e": 4, "4eme": 4, "cinquieme": 5, "5e": 5, "5eme": 5, "sixieme": 6, "6e": 6,
              "6eme": 6, "septieme": 7, "7e": 7, "derniere": -1}
@@ -142,7 +143,7 @@ def where_to_start(question: str) -> str:
     searched with the two halves of its method spelled out (conducting a session, building a progression); any
     other question unchanged."""
     folded = fold(question)
-    if (len(re.findall(r"\w+", folded)) > WHERE_TO_START_WORDS or not _WHERE_TO_START.search(folded)
+    if (_word_count(folded) > WHERE_TO_START_WORDS or not _WHERE_TO_START.search(folded)
             or skills_named(folded) or levels_in_text(question)):
         return question
     return f"{question.rstrip(' ?')} : par où commencer pour conduire une séance CPS et construire une progression ?"
@@ -171,7 +172,7 @@ def asked_session(question: str) -> int | None:
     """The rank of a session a short follow-up asks about (« détaille la première » → 1, « la séance 3 ? » → 3, « la
     dernière » → -1), or None. Read only after a progression was given: alone, « la première » is also a class."""
     folded = fold(question)
-    if len(re.findall(r"\w+", folded)) > 14 or _STEP_ASKED.search(folded):
+    if _word_count(folded) > 14 or _STEP_ASKED.search(folded):
         return None
     m = _SESSION_ASKED.search(folded)
     if m is None:
@@ -191,13 +192,17 @@ def asked_step(question: str) -> int | None:
 def asks_next_session(question: str) -> bool:
     """A few words asking what comes after the sheet just shown (« et la suite ? », « je fais quoi à la séance d'après ? »)."""
     folded = fold(question)
-    return len(re.findall(r"\w+", folded)) <= 12 and bool(_NEXT_SESSION.search(folded.strip()))
+    return _word_count(folded) <= 12 and bool(_NEXT_SESSION.search(folded.strip()))
+
+
+def _word_count(text: str) -> int:
+    return len(re.findall(r"\w+", text))
 
 
 def asks_shorter(question: str) -> bool:
     """A few words asking for the answer just given, shorter (« tu peux raccourcir ? », « en bref ? »)."""
     folded = fold(question)
-    return len(re.findall(r"\w+", folded)) <= 8 and bool(_SHORTER.search(folded))
+    return _word_count(folded) <= 8 and bool(_SHORTER.search(folded))
 
 
 def is_follow_up(question: str) -> bool:
