@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant import asked_fact, comparison, extractive, numbered_sections, passages, query, safety
+from assistant import asked_fact, comparison, extractive, numbered_sections, passages, query, safety, sub_questions
 from assistant.extractive import ABSTAIN_TEXT, Citations
 from assistant.lexical import analyze
 from assistant.planning.intent import minutes_stated
@@ -79,7 +79,10 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
     elif (choice := sheet_to_lay_out(top, found.info, found.sheets)) is not None:
         parts.append(sheet_with_others(question, choice, top, found, cites, snap))
     else:
-        focus = frozenset(snap.lexical.query_terms(question)) if found.text != question else frozenset()
+        subs = sub_questions.read(question, snap.lexical.query_terms)
+        # A follow-up's own words weigh double against the turn it leans on; so do a message's first question's words
+        # against its later questions', which get sentences of their own (extractive.sub_answers).
+        focus = frozenset(snap.lexical.query_terms(question)) if found.text != question else (subs[0].terms if subs else frozenset())
         intro = introduction(snap, top[0].chunk.doc.source) if found.info.definitional and top else None
         # The passages of the best documents that answer, not only those retrieval kept (two per document).
         ranked = passages.answering_first(passages.rank_passages(snap, top, found.text, found.vector), question)
@@ -90,7 +93,7 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
             parts.append(numbered_sections.overview(run, cites))
         parts.append(extractive.factual_answer(found.terms, top, snap.lexical.idf, cites, focus_terms=focus, intro=intro,
                                                next_chunk=snap.next_chunk, figure=extractive.asks_figure(question),
-                                               passages=ranked))
+                                               passages=ranked, subs=subs))
         lead = ranked[0].chunk.doc.source if ranked else (top[0].chunk.doc.source if top else None)
         if lead is not None and (notice := extractive.fiction_notice(snap.document_chunks(lead), cites)):
             parts.append(notice)

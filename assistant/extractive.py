@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from assistant import sub_questions
 from assistant.lexical import analyze
 from assistant.relevance import neutral_terms
 from assistant.retrieve import Hit
@@ -173,8 +174,9 @@ def asks_figure(question: str) -> bool:
 
 def select_sentences(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float], limit: int = 5,
                      min_overlap: float = 0.0, focus_terms: frozenset[str] = frozenset(), figure: bool = False,
-                     bullets: bool = False) -> list[Scored]:
-    """Sentences that carry the query's rare words, from the best passages, without repeats (MMR-like).
+                     bullets: bool = False, floor: float = 0.45) -> list[Scored]:
+    """Sentences that carry the query's rare words, from the best passages, without repeats (MMR-like), down to
+    `floor` times the best one's score.
     `focus_terms` (the words of a follow-up itself) weigh double against the carried context; with
     `figure` (a "combien…" question), sentences that hold a number are preferred; with `bullets`, only
     sentences that can stand as a bullet of their own (`_stands_alone`)."""
@@ -209,10 +211,62 @@ def select_sentences(query_terms: list[str], hits: list[Hit], idf: Callable[[str
             break
         if any(_jaccard(cand.terms, c.terms) > 0.5 for c in chosen):
             continue
-        if chosen and cand.score < 0.45 * chosen[0].score:
+        if chosen and cand.score < floor * chosen[0].score:
             break
         chosen.append(cand)
     return chosen
+
+
+def sub_answers(subs: list[sub_questions.SubQuestion], message_terms: list[str], passages: list[Hit],
+                idf: Callable[[str], float], shown: set[str], within: int = 6) -> list[tuple[sub_questions.SubQuestion, Scored]]:
+    """For each question of a message after the first (which the opening answers) that what is `shown` does not
+    answer yet, the sentence that answers it. A question asking for a kind of answer (a date, a count, classes,
+    someone, a place) and naming something of its own gets the best sentence of the first `within` passages that
+    gives one and carries one of its words; another question, a sentence of the best passage carrying its own words
+    (« y a un chiffre officiel ? ») or giving the kind it asks (« et c'était pour quelles classes ? »): a single word
+    found in another passage is too often a coincidence (« je dois l'obliger ? » → « …a obligé l'équipe… »)."""
+    found: list[tuple[sub_questions.SubQuestion, Scored]] = []
+    taken = set(shown)
+    topic = _topic_terms(passages)
+
+    def answers(own_terms: frozenset[str], sub: sub_questions.SubQuestion, sentence: str, terms: frozenset[str]) -> bool:
+        return (_shares_a_word(terms, own_terms) or (sub.kind is not None and not own_terms)) and sub_questions.gives(sub, unmarked(sentence))
+
+    for sub in subs[1:]:
+        # A question's own words are those that do not name what the whole document is about (« médiation »,
+        # « évaluation »): those match every sentence of it.
+        own = sub.terms - topic
+        if not own and sub.kind is None:
+            continue
+        if any(answers(own, sub, s, frozenset(analyze(unmarked(s)))) for s in taken):
+            continue  # the opening (or an earlier question's sentence) already answers it
+        # The sentence that answers « pour quelles classes ? » may share no word with the message: the pool goes
+        # down to every sentence of the passages, in the order of their words and their passage's rank.
+        pool = select_sentences(message_terms + sorted(own), passages[:within if sub.kind and own else 1], idf, limit=40,
+                                focus_terms=own, figure=sub.kind in ("date", "count", "duration", "percent"), floor=0.0)
+        item = next((c for c in pool if answers(own, sub, c.sentence, c.terms) and not is_question(c.sentence)), None)
+        if item is not None:
+            found.append((sub, item))
+            taken.add(item.sentence)
+    return found
+
+
+def _shares_a_word(terms: frozenset[str], own: frozenset[str]) -> bool:
+    """A term in common, or one the stem of the other (« formés » → form, « formation » → format)."""
+    return bool(terms & own) or any(len(o) >= 4 and len(t) >= 4 and (t.startswith(o) or o.startswith(t)) for o in own for t in terms)
+
+
+def _topic_terms(passages: list[Hit], share: float = 0.4) -> frozenset[str]:
+    """The words of the first passage's document title, and those found in at least `share` of its passages."""
+    if not passages:
+        return frozenset()
+    doc = passages[0].chunk.doc
+    chunks = [h.chunk for h in passages if h.chunk.doc.source == doc.source]
+    counts: dict[str, int] = {}
+    for chunk in chunks:
+        for term in set(analyze(chunk.text)):
+            counts[term] = counts.get(term, 0) + 1
+    return frozenset(analyze(doc.title)) | {t for t, n in counts.items() if n >= share * len(chunks)}
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -222,7 +276,7 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float], cites: Citations,
                    more: int = 3, focus_terms: frozenset[str] = frozenset(), intro: Chunk | None = None,
                    next_chunk: Callable[[Chunk], Chunk | None] | None = None, figure: bool = False,
-                   passages: list[Hit] | None = None) -> str:
+                   passages: list[Hit] | None = None, subs: list[sub_questions.SubQuestion] | None = None) -> str:
     """The passage that answers best, shown whole (or its best window), then a second passage, then a
     few sentences from other passages that add to it. Every line is verbatim and cited.
 
@@ -230,7 +284,8 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
     the first is shown, then the next one. Without them, the passage comes from the two best-ranked
     hits. When the best sentence is a question (an interview, a FAQ), what follows is the answer: the
     window reads forward, on into the next passage of the document (`next_chunk`) when the question
-    closes this one; a passage that ends announcing a list (':') is followed by that list."""
+    closes this one; a passage that ends announcing a list (':') is followed by that list. `subs`, the questions
+    of a message asking several things: each one after the first gets its answering sentence after the passage."""
     if passages:
         best = passages[0].chunk
         lead = select_sentences(query_terms, [Hit(best, 1.0)], idf, limit=1, focus_terms=focus_terms, figure=figure)
@@ -283,6 +338,14 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
         lines += ["", f"La suite ({follow.locator or best.doc.title}) :", ""] + _quote(follow, window2, cites)
         shown |= set(window2)
         shown_chunks.add(follow.id)
+    for sub, item in sub_answers(subs or [], query_terms, passages or hits, idf, shown):
+        lines += ["", f"Sur « {sub.text} ? » :", "", f"> {_shorten(with_its_label(item.hit.chunk, item.sentence), 400)} "
+                  f"[{cites.cite(item.hit.chunk, item.sentence)}]"]
+        shown.add(item.sentence)
+        for listed in list_after(item.hit.chunk, item.sentence):
+            if listed not in shown:
+                shown.add(listed)
+                lines.append(f"> - {_shorten(unmarked(listed), 200)} [{cites.cite(item.hit.chunk, listed)}]")
     # Otherwise a second passage: with ranked passages, the next one of the best documents; else of the
     # same document when retrieval ranks one high too (answers often span two neighbouring sections: a
     # list and its explanation, a finding and its figures), else the best one of the next document.
@@ -457,15 +520,18 @@ def passage_window(chunk: Chunk, anchor: str, budget: int = 650, forward: bool =
         return items
     lo, hi = i, i + 1
     size = len(items[i])
+    # The sentence before grows the window first: what the anchor builds on (« Il n'existe pas de nombre de séances
+    # « officiel ». » before « Deux repères régionaux… ») reads before what follows it (fresh3 key facts +1, the
+    # other splits unchanged).
     while True:
         grew = False
-        if hi < len(items) and size + len(items[hi]) <= budget:
-            size += len(items[hi])
-            hi += 1
-            grew = True
         if lo > 0 and size + len(items[lo - 1]) <= budget:
             lo -= 1
             size += len(items[lo])
+            grew = True
+        if hi < len(items) and size + len(items[hi]) <= budget:
+            size += len(items[hi])
+            hi += 1
             grew = True
         if not grew:
             break

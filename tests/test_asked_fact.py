@@ -216,3 +216,11 @@ def test_the_margin_is_how_far_the_best_cosine_stands_out() -> None:
     peak = Relevance(coverage=0.1, dense=0.80, informative_terms=3, margin=0.08, off_topic=-0.4)
     plateau = Relevance(coverage=0.1, dense=0.80, informative_terms=3, margin=0.005, off_topic=-0.4)
     assert peak.answerable(0.2, 0.5, WEIGHTS) and not plateau.answerable(0.2, 0.5, WEIGHTS)
+
+
+def test_a_count_whose_noun_names_the_section_is_read_with_it() -> None:
+    section = "Retour d'expérience — La formation des élèves médiateurs\n"
+    assert verdict("combien de médiateurs ?", section + "Seize élèves volontaires de 4e et de 3e ont été retenus.") is None
+    # a number of hours under that section counts no mediator, nor does a count under another section
+    assert verdict("combien de médiateurs ?", section + "La formation a duré six heures.") == "count"
+    assert verdict("combien de médiateurs ?", "Retour d'expérience — Le lieu\nSeize élèves volontaires ont été retenus.") == "count"

@@ -27,7 +27,7 @@ def _hit(text: str, dense: float) -> SimpleNamespace:  # assess reads `.chunk.in
 
 
 def test_assess_reports_the_unknown_nouns_not_the_unknown_verbs() -> None:
-    library = {"cantin": 2.0, "lund": 2.0, "group": 1.0, "classe": 0.5}
+    library = {"cantin": 2.0, "lund": 2.0, "group": 1.0, "classe": 0.5, "seanc": 1.0, "an": 1.0}
 
     def idf(term: str) -> float:
         return library.get(term, 0.0)
@@ -37,6 +37,9 @@ def test_assess_reports_the_unknown_nouns_not_the_unknown_verbs() -> None:
     assert menu.unknown_nouns == ("menu",) and menu.unknown_noun_share == pytest.approx(1 / 3)
     verbs = relevance.assess(["chamaillent", "group"], hits, idf, 5.0, question="en groupe ils se chamaillent")
     assert verbs.unknown == ("chamaillent",) and verbs.unknown_nouns == () and verbs.unknown_noun_share == 0.0
+    # « au minimum » says how much, like « combien »: not a subject the library lacks
+    bound = relevance.assess(["seanc", "an", "minimum"], hits, idf, 5.0, question="combien de séances par an au minimum ?")
+    assert bound.unknown == () and bound.unknown_nouns == ()
     # without the question as typed (a side of a comparison, say), nothing is tagged
     assert relevance.assess(["menu", "cantin"], hits, idf, 5.0).unknown_nouns == ()
 

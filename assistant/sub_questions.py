@@ -1,0 +1,106 @@
+"""A message that asks several things (« c'est quoi ce programme ? C'était pour quelles classes ? », « combien de
+médiateurs, formés comment ? », « présenté quand et où ? »): its questions, the kind of answer each asks, and
+whether a sentence gives it. Pure functions over text.
+
+Retrieval and the answer's opening follow the whole message, which its first question usually leads; the later
+questions are answered one sentence each (extractive.sub_answers), chosen by their own words weighed double
+against the message's and, when the question asks for a kind of answer (a date, a count, classes, someone, a
+place), among the sentences that give one."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant import asked_fact
+from assistant.lexical import analyze
+from assistant.relevance import neutral_terms
+from assistant.vocabulary import fold
+
+# A clause that asks by itself: an interrogative within its first four words (« formés comment », « et quelles
+# limites », « depuis quand »). « ou » unaccented asks only as the clause's last word (« quand et ou ? »).
+_ASKS = re.compile(r"^(?:\S+\s+){0,3}(?:qui|quand|où|comment|combien|pourquoi|quel|quelle|quels|quelles|c'est quoi|quoi)\b"
+                   r"|^(?:\S+\s+){0,3}ou\s*$", re.IGNORECASE)
+_ASKS_ANYWHERE = re.compile(r"\b(?:qui|quand|où|comment|combien|pourquoi|quel|quelle|quels|quelles|quoi)\b", re.IGNORECASE)
+_JOINS = re.compile(r",\s+|\s+et\s+", re.IGNORECASE)
+_OPENING_JOIN = re.compile(r"^(?:et|mais|puis|ou alors|alors)\s+", re.IGNORECASE)
+
+# Kinds of answer a question's words ask for, besides asked_fact's (dates, counts, durations, rates).
+_ASKS_LEVEL = re.compile(r"\b(?:quelles? classes?|quels? niveaux?|quels? cycles?|quels? ages?|a partir de quel age"
+                         r"|pour quel public|pour quels eleves)\b")
+_ASKS_WHO = re.compile(r"^\W*(?:et\s+)?(?:qui|par qui)\b|\b(?:par qui|qui (?:l'a|les a|a|ont|est|sont|porte|pilote|finance|coordonne))\b")
+_ASKS_WHERE = re.compile(r"\b(?:ou|dans quelle ville|a quel endroit|dans quel lieu)\s*\W*$|^\W*(?:et\s+)?ou\b")
+_NAME = re.compile(r"(?<![.!?:]\s)(?<!^)\b(?:[A-ZÀ-Ý]{2,}\b|[A-ZÀ-Ý][a-zà-ÿ]+)")
+# A place: a capitalised name after « à », « au », « en », « dans » (« à Angers », « en Vendée »).
+_PLACE = re.compile(r"\b(?:à|au|aux|en|dans) (?:l'|la |le )?[A-ZÀ-Ý][a-zà-ÿ]+")
+# Classes or ages, as a sentence names them (« en priorité en cycle 3 (CM1, CM2, 6e) », « enfants de 8 à 11 ans »);
+# not ordinals in words (« troisième phase »), which vocabulary.levels_in_text reads as classes.
+_LEVEL = re.compile(r"\bcycles? ?[1-4]\b|\b(?:cp|ce1|ce2|cm1|cm2|6e|5e|4e|3e|ps|ms|gs)\b|\bmaternelles?\b|\belementaires?\b"
+                    r"|\bcolleges?\b|\blycees?\b|\b(?:petite|moyenne|grande)s? sections?\b|\b\d{1,2} ans\b")
+
+
+@dataclass(frozen=True)
+class SubQuestion:
+    text: str  # as typed
+    terms: frozenset[str]  # its own index terms, framing words left out
+    kind: str | None  # date, count, duration, percent, level, who, where, or None
+
+
+def split(question: str) -> list[str]:
+    """The questions of a message, as typed; one item when it asks one thing."""
+    pieces: list[str] = []
+    parts = re.split(r"\?+", question)
+    # What follows the last question mark is said, not asked (« …? Je prépare une diapo. »), unless it asks by itself.
+    if len(parts) > 1 and not _ASKS.search(_OPENING_JOIN.sub("", parts[-1].strip())):
+        parts = parts[:-1]
+    for part in parts:
+        start = 0
+        for join in _JOINS.finditer(part):
+            before, after = part[start:join.start()], part[join.end():]
+            # A later clause that asks by itself opens a question of its own when the text before it asks too.
+            if _ASKS.search(_OPENING_JOIN.sub("", after.strip())) and _ASKS_ANYWHERE.search(before):
+                pieces.append(before)
+                start = join.end()
+        pieces.append(part[start:])
+    return [p.strip(" ,;:.!") for p in pieces if re.search(r"\w", p)]
+
+
+def read(question: str, terms_of: Callable[[str], list[str]]) -> list[SubQuestion]:
+    """The message's questions with their terms and the kind of answer each asks (only when there are several)."""
+    texts = split(question)
+    if len(texts) < 2:
+        return []
+    neutral = neutral_terms(True)
+    return [SubQuestion(t, frozenset(x for x in terms_of(t) if x not in neutral), kind_asked(t)) for t in texts]
+
+
+def kind_asked(question: str) -> str | None:
+    """What a single question asks for, when it asks for a kind of answer a sentence can be checked to give."""
+    folded = fold(question)
+    kinds = asked_fact.read_question(question).kinds & {"date", "count", "duration", "percent"}
+    if kinds:
+        return sorted(kinds)[0]
+    if _ASKS_LEVEL.search(folded):
+        return "level"
+    if _ASKS_WHO.search(folded):
+        return "who"
+    if _ASKS_WHERE.search(folded):
+        return "where"
+    return None
+
+
+def gives(sub: SubQuestion, sentence: str) -> bool:
+    """Whether `sentence` holds an answer of the kind `sub` asks for (any sentence when it asks no kind)."""
+    if sub.kind is None:
+        return True
+    folded = fold(sentence)
+    if sub.kind == "level":
+        return bool(_LEVEL.search(folded))
+    if sub.kind == "who":
+        return bool(_NAME.search(sentence.lstrip("-*•> ")))
+    if sub.kind == "where":
+        return bool(_PLACE.search(sentence))
+    asked = asked_fact.read_question(sub.text)
+    return asked_fact.check(asked_fact.AskedFact(frozenset({sub.kind}), asked.counted, asked.rated), [f"\n{sentence}"],
+                            lambda _w: False).missing is None

@@ -1,0 +1,77 @@
+"""A message asking several things: its questions, the kind of answer each asks, and the sentence added for each."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import sub_questions
+from assistant.extractive import Citations, factual_answer
+from assistant.lexical import analyze
+from assistant.retrieve import Hit
+from assistant.schema import Chunk, DocMeta
+
+
+@pytest.mark.parametrize(("message", "questions"), [
+    ("En santé à l'école, c'est quoi ce programme ? C'était pour quelles classes ?",
+     ["En santé à l'école, c'est quoi ce programme", "C'était pour quelles classes"]),
+    ("combien de médiateurs, formés comment ?", ["combien de médiateurs", "formés comment"]),
+    ("le rapport a été présenté quand et ou ?", ["le rapport a été présenté quand", "ou"]),
+    ("comment on forme les médiateurs et quelles limites ?", ["comment on forme les médiateurs", "quelles limites"]),
+    # one question: a list of things, a clause of time, « et » inside a request
+    ("une activité sur la colère et la tristesse en CP ?", ["une activité sur la colère et la tristesse en CP"]),
+    ("Comment réagir quand un élève pleure, et que dire aux parents ?", ["Comment réagir quand un élève pleure, et que dire aux parents"]),
+    ("qui finance et pilote le programme ?", ["qui finance et pilote le programme"]),
+])
+def test_a_message_is_split_into_the_questions_it_asks(message: str, questions: list[str]) -> None:
+    assert sub_questions.split(message) == questions
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("C'était pour quelles classes", "level"),
+    ("Et qui l'a menée", "who"),
+    ("présenté quand et où", "where"),
+    ("depuis quand", "date"),
+    ("combien de médiateurs", "count"),
+    ("formés comment", None),
+])
+def test_the_kind_of_answer_each_question_asks(question: str, kind: str | None) -> None:
+    assert sub_questions.kind_asked(question) == kind
+
+
+def test_a_sentence_gives_the_kind_asked_or_not() -> None:
+    level = sub_questions.SubQuestion("pour quelles classes", frozenset(), "level")
+    assert sub_questions.gives(level, "Cibler les enfants, en priorité en cycle 3 (CM1, CM2, 6e).")
+    assert not sub_questions.gives(level, "La démarche entre dans sa troisième phase.")  # an ordinal, not a class
+    where = sub_questions.SubQuestion("où", frozenset(), "where")
+    assert sub_questions.gives(where, "Il a été présenté lors d'un colloque à Angers.")
+    assert not sub_questions.gives(where, "Agence régionale de santé des Pays de la Loire : page de présentation.")
+    count = sub_questions.SubQuestion("combien de médiateurs", frozenset({"mediateur"}), "count")
+    assert sub_questions.gives(count, "Douze médiateurs ont été formés.")
+    assert not sub_questions.gives(count, "Les médiateurs ont été formés.")
+
+
+DOC = DocMeta(source="corpus/retours/programme.md", title="Le programme en bref", doc_type="presentation")
+
+
+def _chunk(ordinal: int, text: str, section: str) -> Chunk:
+    return Chunk(id=f"{DOC.source}#{ordinal}", doc=DOC, text=text, ordinal=ordinal, heading_path=(section,))
+
+
+def test_each_later_question_gets_the_sentence_that_answers_it() -> None:
+    chunks = [_chunk(0, "Le programme transfère aux enseignants les compétences pour conduire eux-mêmes les actions.", "En bref"),
+              _chunk(1, "Les enseignants sont formés sur deux années. Le bilan est relu en conseil d'école.", "Objectifs"),
+              _chunk(2, "Le bilan a été présenté lors d'un colloque à Angers.", "Bilan")]
+    chunks += [_chunk(3 + i, f"Une séance de {topic} se prépare en équipe.", topic) for i, topic in enumerate(("colère", "écoute", "choix"))]
+    message = "Le programme, il transfère quoi aux enseignants ? Et le bilan, il a été présenté où ?"
+    passages = [Hit(c, 1.0 - 0.1 * c.ordinal) for c in chunks]
+    answer = factual_answer(analyze(message), [], lambda _t: 1.0, Citations(), passages=passages,
+                            subs=sub_questions.read(message, analyze))
+    label = "Sur « Et le bilan, il a été présenté où ? » :"
+    assert label in answer
+    assert answer.split(label)[1].split("\n\n")[1].startswith("> Le bilan a été présenté lors d'un colloque à Angers.")
+    # a question the opening already answers gets nothing more, nor one whose words only a later passage has
+    for asked in ("Le programme, il transfère quoi aux enseignants ? à qui ?",
+                  "Le programme, il transfère quoi aux enseignants ? et en conseil ?"):
+        single = factual_answer(analyze(asked), [], lambda _t: 1.0, Citations(), passages=passages,
+                                subs=sub_questions.read(asked, analyze))
+        assert "Sur «" not in single, asked
