@@ -16,6 +16,7 @@ over text: no store, no model. Text is compared accent- and case-folded."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze 
 cinquante soixante cent cents mille million millions milliard milliards dizaine dizaines douzaine quinzaine
 vingtaine trentaine centaine centaines
 """.split())
-TIME_UNITS = frozenset("min mn minute minutes h heure heures jour jours semaine semaines mois an ans annee annees".split())
+TIME_UNITS = frozenset("min mn minute minutes h heure heures jour jours journee journees semaine semaines mois an ans annee annees".split())
 # Nouns after "combien de" that name a unit of the answer rather than the thing counted.
 _DURATION_NOUNS = frozenset({"temps"})
 _MONEY_NOUNS = frozenset({"argent", "euros", "euro"})
@@ -407,6 +408,22 @@ def check(asked: AskedFact, passages: list[str], is_rare: Callable[[str], bool],
     # What no line gives at all; else (each is somewhere, never together) the answer asked.
     missing = next((k for k in kinds if k in never_given), None) or next((f"specific:{w}" for w in required if w in never_named), None)
     return FactCheck(missing or (kinds[0] if kinds else f"specific:{required[0]}"), asked)
+
+
+def check_message(question: str, parts: list[str], passages: list[str], is_rare: Callable[[str], bool],
+                  today: date | None = None) -> FactCheck:
+    """`check` for a message whose questions are `parts` (assistant/sub_questions.py). « combien d'élèves médiateurs,
+    et en combien de temps ? » asks a count and a duration, which two lines give: when no line gives every kind
+    asked, each question asking a kind is checked on its own, with the names the whole message gives (« le
+    programme Unplugged, combien de séances et à quel âge ? » still needs « Unplugged »)."""
+    whole = check(read_question(question), passages, is_rare, today)
+    if whole.missing is None or len(parts) < 2:
+        return whole
+    asking = [dataclasses.replace(asked, specifics=whole.asked.specifics, named=whole.asked.named)
+              for asked in map(read_question, parts) if asked.kinds]
+    if asking and all(check(asked, passages, is_rare, today).missing is None for asked in asking):
+        return FactCheck(None, whole.asked)
+    return whole
 
 
 # One French sentence per missing kind, for the decline message.

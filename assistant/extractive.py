@@ -219,12 +219,13 @@ def select_sentences(query_terms: list[str], hits: list[Hit], idf: Callable[[str
 
 def sub_answers(subs: list[sub_questions.SubQuestion], message_terms: list[str], passages: list[Hit],
                 idf: Callable[[str], float], shown: set[str], within: int = 6) -> list[tuple[sub_questions.SubQuestion, Scored]]:
-    """For each question of a message after the first (which the opening answers) that what is `shown` does not
-    answer yet, the sentence that answers it. A question asking for a kind of answer (a date, a count, classes,
-    someone, a place) and naming something of its own gets the best sentence of the first `within` passages that
-    gives one and carries one of its words; another question, a sentence of the best passage carrying its own words
-    (« y a un chiffre officiel ? ») or giving the kind it asks (« et c'était pour quelles classes ? »): a single word
-    found in another passage is too often a coincidence (« je dois l'obliger ? » → « …a obligé l'équipe… »)."""
+    """For each question of a message that what is `shown` does not answer yet, the sentence that answers it: the
+    first question only when it asks a kind of answer (« il faut combien d'adultes, et… ? »), since the opening
+    follows its words. A question asking for a kind of answer (a date, a count, classes, someone, a place) and
+    naming something of its own gets the best sentence of the first `within` passages that gives one and carries
+    one of its words; another question, a sentence of the best passage carrying its own words (« y a un chiffre
+    officiel ? ») or giving the kind it asks (« et c'était pour quelles classes ? »): a single word found in another
+    passage is too often a coincidence (« je dois l'obliger ? » → « …a obligé l'équipe… »)."""
     found: list[tuple[sub_questions.SubQuestion, Scored]] = []
     taken = set(shown)
     topic = _topic_terms(passages)
@@ -232,7 +233,9 @@ def sub_answers(subs: list[sub_questions.SubQuestion], message_terms: list[str],
     def answers(own_terms: frozenset[str], sub: sub_questions.SubQuestion, sentence: str, terms: frozenset[str]) -> bool:
         return (_shares_a_word(terms, own_terms) or (sub.kind is not None and not own_terms)) and sub_questions.gives(sub, unmarked(sentence))
 
-    for sub in subs[1:]:
+    for at, sub in enumerate(subs):
+        if at == 0 and sub.kind is None:
+            continue  # the opening answers the first question, unless it asks a kind of answer the opening lacks
         # A question's own words are those that do not name what the whole document is about (« médiation »,
         # « évaluation »): those match every sentence of it.
         own = sub.terms - topic

@@ -13,15 +13,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant import asked_fact
+from assistant import asked_fact, relevance
 from assistant.lexical import analyze
-from assistant.relevance import neutral_terms
 from assistant.vocabulary import fold
 
 # A clause that asks by itself: an interrogative within its first four words (« formés comment », « et quelles
 # limites », « depuis quand »). « ou » unaccented asks only as the clause's last word (« quand et ou ? »).
 _ASKS = re.compile(r"^(?:\S+\s+){0,3}(?:qui|quand|où|comment|combien|pourquoi|quel|quelle|quels|quelles|c'est quoi|quoi)\b"
-                   r"|^(?:\S+\s+){0,3}ou\s*$", re.IGNORECASE)
+                   r"|^(?:\S+\s+){0,3}ou\s*$|^(?:y a|y a-t-il|il y a|est-ce qu|peut-on|on peut|je peux|faut-il)\b", re.IGNORECASE)
 _ASKS_ANYWHERE = re.compile(r"\b(?:qui|quand|où|comment|combien|pourquoi|quel|quelle|quels|quelles|quoi)\b", re.IGNORECASE)
 _JOINS = re.compile(r",\s+|\s+et\s+", re.IGNORECASE)
 _OPENING_JOIN = re.compile(r"^(?:et|mais|puis|ou alors|alors)\s+", re.IGNORECASE)
@@ -45,6 +44,7 @@ class SubQuestion:
     text: str  # as typed
     terms: frozenset[str]  # its own index terms, framing words left out
     kind: str | None  # date, count, duration, percent, level, who, where, or None
+    message: str = ""  # the whole message it is part of
 
 
 def split(question: str) -> list[str]:
@@ -71,8 +71,8 @@ def read(question: str, terms_of: Callable[[str], list[str]]) -> list[SubQuestio
     texts = split(question)
     if len(texts) < 2:
         return []
-    neutral = neutral_terms(True)
-    return [SubQuestion(t, frozenset(x for x in terms_of(t) if x not in neutral), kind_asked(t)) for t in texts]
+    neutral = relevance.neutral_terms(True)
+    return [SubQuestion(t, frozenset(x for x in terms_of(t) if x not in neutral), kind_asked(t), question) for t in texts]
 
 
 def kind_asked(question: str) -> str | None:
@@ -98,7 +98,9 @@ def gives(sub: SubQuestion, sentence: str) -> bool:
     if sub.kind == "level":
         return bool(_LEVEL.search(folded))
     if sub.kind == "who":
-        return bool(_NAME.search(sentence.lstrip("-*•> ")))
+        # someone the message does not name already (« …l'évaluation d'En santé à l'école ? » is not answered by « En »)
+        asked = fold(sub.message or sub.text)
+        return any(fold(name) not in asked for name in _NAME.findall(sentence.lstrip("-*•> ")))
     if sub.kind == "where":
         return bool(_PLACE.search(sentence))
     asked = asked_fact.read_question(sub.text)

@@ -224,3 +224,19 @@ def test_a_count_whose_noun_names_the_section_is_read_with_it() -> None:
     # a number of hours under that section counts no mediator, nor does a count under another section
     assert verdict("combien de médiateurs ?", section + "La formation a duré six heures.") == "count"
     assert verdict("combien de médiateurs ?", "Retour d'expérience — Le lieu\nSeize élèves volontaires ont été retenus.") == "count"
+
+
+def test_each_question_of_a_message_may_be_answered_by_its_own_line() -> None:
+    passages = ["Retour d'expérience — Le projet\nSeize élèves volontaires ont été retenus.\nLa formation a duré trois demi-journées."]
+    message = "combien d'élèves médiateurs, et en combien de temps ?"
+    parts = ["combien d'élèves médiateurs", "et en combien de temps"]
+    assert check(read_question(message), passages, rare_except(), today=TODAY).missing is not None  # no line gives both
+    assert asked_fact.check_message(message, parts, passages, rare_except(), today=TODAY).missing is None
+    # a name the message gives is still required of every question (the library never names « Unplugged »)
+    unplugged = "le programme Unplugged, combien de séances et à quel âge ?"
+    assert asked_fact.check_message(unplugged, ["le programme Unplugged, combien de séances", "à quel âge"],
+                                    ["Programme\nSix séances, pour les 10-12 ans."], rare_except(), today=TODAY).missing == "specific:unplugged"
+    # one question whose kind no line gives: still missing
+    budget = "Quel était le budget total, et combien de séances ?"
+    assert asked_fact.check_message(budget, ["Quel était le budget total", "combien de séances"],
+                                    ["Programme\nSix séances par an."], rare_except(), today=TODAY).missing == "money"

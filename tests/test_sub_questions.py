@@ -17,6 +17,7 @@ from assistant.schema import Chunk, DocMeta
     ("combien de médiateurs, formés comment ?", ["combien de médiateurs", "formés comment"]),
     ("le rapport a été présenté quand et ou ?", ["le rapport a été présenté quand", "ou"]),
     ("comment on forme les médiateurs et quelles limites ?", ["comment on forme les médiateurs", "quelles limites"]),
+    ("il faut combien d'adultes, et y a des questions à éviter ?", ["il faut combien d'adultes", "et y a des questions à éviter"]),
     # one question: a list of things, a clause of time, « et » inside a request
     ("une activité sur la colère et la tristesse en CP ?", ["une activité sur la colère et la tristesse en CP"]),
     ("Comment réagir quand un élève pleure, et que dire aux parents ?", ["Comment réagir quand un élève pleure, et que dire aux parents"]),
@@ -42,6 +43,10 @@ def test_a_sentence_gives_the_kind_asked_or_not() -> None:
     level = sub_questions.SubQuestion("pour quelles classes", frozenset(), "level")
     assert sub_questions.gives(level, "Cibler les enfants, en priorité en cycle 3 (CM1, CM2, 6e).")
     assert not sub_questions.gives(level, "La démarche entre dans sa troisième phase.")  # an ordinal, not a class
+    who = sub_questions.SubQuestion("qui a mené l'évaluation d'En santé à l'école", frozenset(), "who",
+                                    "qui a mené l'évaluation d'En santé à l'école, et comment ?")
+    assert sub_questions.gives(who, "L'évaluation a été confiée au cabinet Planète Publique.")
+    assert not sub_questions.gives(who, "Les enquêtes d'En santé à l'école ont eu lieu au début et à la fin.")  # named by the asker
     where = sub_questions.SubQuestion("où", frozenset(), "where")
     assert sub_questions.gives(where, "Il a été présenté lors d'un colloque à Angers.")
     assert not sub_questions.gives(where, "Agence régionale de santé des Pays de la Loire : page de présentation.")
