@@ -80,6 +80,9 @@ _FRACTIONS = re.compile(r"\b(?:la moitie|un tiers|deux tiers|un quart|trois quar
 _PERCENT_OF = re.compile(r"\b(?:pourcentage|taux|proportion|part) (?:de |d'|des |du )\s*([a-z-]+)(?: (?:de |d'|des |du )\s*([a-z-]+))?")
 _ASK_HOURS = re.compile(r"\b(a quelles? heures?|horaires?|heures d'ouverture)\b")
 _ASK_COUNT = re.compile(r"\b(combien|nombre) (de |d')\s*([a-z-]+)")
+# « il y en a combien ? », « combien y en a-t-il ? »: a count of what was just named, any number answering it.
+_ASK_BARE_COUNT = re.compile(r"\b(?:il y en a|y en a|y'en a|en faut-il|en faut|il en faut) combien\b"
+                             r"|\bcombien (?:il y en a|y en a|y'en a|en faut|il en faut|en existe|existe-t-il)\b|\bcombien (?:y en a|en faut)-t-il\b")
 _ASK_DURATION = re.compile(r"\b(combien de temps|quelle (est la )?duree|dure combien|durent combien|ca dure)\b")
 # Times relative to now: the library, written once, cannot give the date of what is still to come.
 _ASK_UPCOMING = re.compile(
@@ -177,6 +180,8 @@ def read_question(question: str) -> AskedFact:
             per = re.match(r"\s*(?:par|chaque) ([a-z-]+)", folded[match.end():])
             if per:
                 counted.append(per.group(1))
+    if _ASK_BARE_COUNT.search(folded) and not kinds & {"count", "duration", "money", "percent"}:
+        kinds.add("count")
     if "percent" in kinds and _ASKS_OTHER_THAN_RATE.match(folded):
         kinds.discard("percent")
     if "percent" in kinds:

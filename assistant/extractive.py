@@ -288,7 +288,7 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
     hits. When the best sentence is a question (an interview, a FAQ), what follows is the answer: the
     window reads forward, on into the next passage of the document (`next_chunk`) when the question
     closes this one; a passage that ends announcing a list (':') is followed by that list. `subs`, the questions
-    of a message asking several things: each one after the first gets its answering sentence after the passage."""
+    of a message asking several things: each one the passage does not answer gets its sentence after it (sub_answers)."""
     if passages:
         best = passages[0].chunk
         lead = select_sentences(query_terms, [Hit(best, 1.0)], idf, limit=1, focus_terms=focus_terms, figure=figure)

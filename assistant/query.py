@@ -65,8 +65,10 @@ _POINTING_BACK = r"celle-ci|celle-la|celui-ci|cette seance|cette activite|pour e
 _FOLLOW_UP = re.compile(
     r"^(?:et|mais|puis|ok|d'accord|alors)\b|\b(?:elle|il|" + _POINTING_BACK + r"|"
     r"ca|cela|la meme|le meme|pareil|aussi|encore)\b"
-    # « comment ils ont associé les familles ? », « ça leur a pris combien de temps ? »: the people just spoken of
-    r"|^(?:(?:et|mais|alors|comment|pourquoi|quand|ou|combien|qu'est-ce qu'|est-ce qu')\s*)?(?:ils|elles)\b|\bleur (?:a|ont)\b"
+    # « comment ils ont associé les familles ? », « ça leur a pris combien de temps ? », « l'idée leur est venue d'où ? »:
+    # the people just spoken of
+    r"|^(?:(?:et|mais|alors|comment|pourquoi|quand|ou|combien|qu'est-ce qu'|est-ce qu')\s*)?(?:ils|elles)\b"
+    r"|\bleur (?:a|ont|est|sont|etait|etaient|faut|fallait|avait|avaient)\b"
 )
 _ADAPT = re.compile(r"\b(?:je change|on change|changer|je modifie|modifier|j'adapte|on adapte|l'adapter|adapter|corser|complexifier"
                     r"|plus (?:difficile|dur|facile|simple)|aller plus loin)\b")

@@ -165,11 +165,3 @@ def check_asked_fact(question: str, hits: list[Hit], snap: Snapshot, rare_share:
     for source in list(dict.fromkeys(h.chunk.doc.source for h in hits))[:documents]:
         texts += [c.indexed_text for c in snap.document_chunks(source)]
     return asked_fact.check_message(question, sub_questions.split(question), texts, is_rare)
-    # « combien d'élèves médiateurs, et en combien de temps ? » asks a count and a duration, which two lines give: in a
-    # message asking several things, each question asking a kind of answer is checked on its own, with the names
-    # the whole message gives (« le programme Unplugged, combien de séances et à quel âge ? » still needs « Unplugged »).
-    parts = [asked_fact.read_question(part) for part in sub_questions.split(question)]
-    asking = [dataclasses.replace(p, specifics=whole.asked.specifics, named=whole.asked.named) for p in parts if p.kinds]
-    if len(parts) > 1 and asking and all(asked_fact.check(p, texts, is_rare).missing is None for p in asking):
-        return asked_fact.FactCheck(None, whole.asked)
-    return whole

@@ -43,6 +43,7 @@ ABBREVIATIONS: dict[str, str] = {
     # « messagerie » and « réseaux sociaux ».
     "snap": "messagerie", "snapchat": "messagerie", "whatsapp": "messagerie", "discord": "messagerie",
     "insta": "réseaux sociaux", "instagram": "réseaux sociaux", "tiktok": "réseaux sociaux",
+    "tel": "téléphone", "tels": "téléphones", "smartphone": "téléphone", "smartphones": "téléphones",
 }
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # « c quoi », « c pas grave », « c koi » : a lone lower-case « c » before the words that follow « c'est » in chat

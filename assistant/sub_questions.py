@@ -2,10 +2,10 @@
 médiateurs, formés comment ? », « présenté quand et où ? »): its questions, the kind of answer each asks, and
 whether a sentence gives it. Pure functions over text.
 
-Retrieval and the answer's opening follow the whole message, which its first question usually leads; the later
-questions are answered one sentence each (extractive.sub_answers), chosen by their own words weighed double
-against the message's and, when the question asks for a kind of answer (a date, a count, classes, someone, a
-place), among the sentences that give one."""
+Retrieval and the answer's opening follow the whole message, which its first question usually leads; a question
+the opening does not answer gets one sentence (extractive.sub_answers), chosen by its own words weighed double
+against the message's and, when it asks for a kind of answer (a date, a count, classes, someone, a place), among
+the sentences that give one."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant import asked_fact, relevance
-from assistant.lexical import analyze
 from assistant.vocabulary import fold
 
 # A clause that asks by itself: an interrogative within its first four words (« formés comment », « et quelles

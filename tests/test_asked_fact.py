@@ -26,6 +26,8 @@ def verdict(question: str, *passages: str, common: tuple[str, ...] = ()) -> str 
 
 @pytest.mark.parametrize(("question", "kinds"), [
     ("Combien coûte la formation de deux jours ?", {"money"}),
+    ("les compétences psychosociales, il y en a combien ?", {"count"}),
+    ("le programme Unplugged, combien y en a-t-il, de séances ?", {"count"}),
     ("Quel est le budget du projet ?", {"money"}),
     ("Quel est le numéro de téléphone de l'association ?", {"phone"}),
     ("Une activité pour se concentrer sans se laisser distraire par le téléphone ?", set()),

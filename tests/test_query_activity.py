@@ -79,6 +79,17 @@ def test_a_message_opening_on_et_leans_on_the_previous_turn_even_when_it_runs_on
                             "de l'alcool, sans faire la morale.")
 
 
+@pytest.mark.parametrize("question, follow_up", [
+    ("l'idée leur est venue d'où ?", True),  # fresh4: read alone, it got the rules of a session sheet
+    ("ça leur a pris combien de temps ?", True),
+    ("comment leur expliquer la colère ?", False),  # « leur » before a verb in the infinitive: a question of its own
+])
+def test_leur_before_a_conjugated_verb_points_back(question: str, follow_up: bool) -> None:
+    from assistant.query import is_follow_up
+
+    assert is_follow_up(question) is follow_up
+
+
 def test_a_new_class_replaces_the_previous_one_in_a_follow_up() -> None:
     from assistant.query import condense
 

@@ -50,3 +50,5 @@ def test_apps_are_named_for_what_they_are() -> None:
     # « le groupe snap de la classe » laid out an emotion-regulation sheet, not the one on group messaging
     assert spell_out("mes 5e s'insultent sur le groupe snap de la classe") == "mes 5e s'insultent sur le groupe messagerie de la classe"
     assert spell_out("leur image sur insta") == "leur image sur réseaux sociaux"
+    # « le nez sur leur tel »: the library writes « téléphone »
+    assert spell_out("mes 4e ont le nez sur leur tel pendant les devoirs") == "mes 4e ont le nez sur leur téléphone pendant les devoirs"
