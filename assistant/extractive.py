@@ -241,8 +241,12 @@ def sub_answers(subs: list[sub_questions.SubQuestion], message_terms: list[str],
         own = sub.terms - topic
         if not own and sub.kind is None:
             continue
-        if any(answers(own, sub, s, frozenset(analyze(unmarked(s)))) for s in taken):
-            continue  # the opening (or an earlier question's sentence) already answers it
+        # Already answered by the opening (or an earlier question's sentence): a line of it carrying the question's
+        # own words and giving its kind, or, for a kind other than someone's name (names are everywhere), giving
+        # the kind alone (« …pour les enfants de 7 à 12 ans » answers « c'était pour quel âge ? »).
+        if any(answers(own, sub, s, frozenset(analyze(unmarked(s))))
+               or (sub.kind not in (None, "who") and sub_questions.gives(sub, unmarked(s))) for s in taken):
+            continue
         # The sentence that answers « pour quelles classes ? » may share no word with the message: the pool goes
         # down to every sentence of the passages, in the order of their words and their passage's rank.
         pool = select_sentences(message_terms + sorted(own), passages[:within if sub.kind and own else 1], idf, limit=40,
@@ -363,6 +367,8 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
         lead2 = select_sentences(query_terms, [Hit(second, 1.0)], idf, limit=1, focus_terms=focus_terms)
         anchor2 = lead2[0].sentence if lead2 else sentences(second.text)[0]
         window2 = passage_window(second, anchor2, budget=450, forward=is_question(anchor2))
+        # a sentence already shown for one of the message's questions is not quoted twice
+        window2 = [w for w in window2 if w not in shown] or window2
         table = any(w.startswith("|") for w in window2)
         if passages or not table:
             same = second.doc.source == best.doc.source

@@ -80,3 +80,13 @@ def test_each_later_question_gets_the_sentence_that_answers_it() -> None:
         single = factual_answer(analyze(asked), [], lambda _t: 1.0, Citations(), passages=passages,
                                 subs=sub_questions.read(asked, analyze))
         assert "Sur «" not in single, asked
+
+
+def test_a_kind_the_opening_already_gives_is_not_answered_twice() -> None:
+    chunks = [_chunk(0, "Le programme a démarré en 1998, pour les enfants de 7 à 12 ans.", "Histoire"),
+              _chunk(1, "Âge du public : 7-12 ans selon le programme.", "Sources")]
+    chunks += [_chunk(2 + i, f"Une séance de {topic} se prépare en équipe.", topic) for i, topic in enumerate(("colère", "écoute", "choix"))]
+    message = "le premier programme il date de quand et c'était pour quel âge ?"
+    answer = factual_answer(analyze(message), [], lambda _t: 1.0, Citations(), passages=[Hit(c, 1.0 - 0.1 * c.ordinal) for c in chunks],
+                            subs=sub_questions.read(message, analyze))
+    assert "Sur «" not in answer
