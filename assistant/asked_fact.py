@@ -284,10 +284,9 @@ _UNIT_AFTER = re.compile(r"(?:[.,]\d+)?(?:\s*(?:a|-)\s*[*_]*" + _NUMBER + r")?[*
                          + "|".join(sorted(TIME_UNITS, key=len, reverse=True)) + r")(?:\d{2})?\b")
 
 
-def _counts_something(line: str) -> bool:
-    """A number before a noun that is not a unit of time (« seize élèves », « 12 classes »)."""
-    return re.search(r"(?<![\d,.])" + _NUMBER + r"\s+(?!" + "|".join(sorted(TIME_UNITS, key=len, reverse=True))
-                     + r"\b)[a-z]{3,}", line) is not None
+# A number before a noun that is not a unit of time (« seize élèves », « 12 classes »).
+_COUNTS_SOMETHING = re.compile(r"(?<![\d,.])" + _NUMBER + r"\s+(?!" + "|".join(sorted(TIME_UNITS, key=len, reverse=True))
+                               + r"\b)[a-z]{3,}")
 
 
 def _has_rate(tokens: list[str], nouns: Iterable[str], window: int = 4) -> bool:
@@ -396,15 +395,16 @@ def check(asked: AskedFact, passages: list[str], is_rare: Callable[[str], bool],
         header_tokens = set(_tokens(header))
         # « Seize élèves volontaires ont été retenus » under « La formation des élèves médiateurs » counts the
         # mediators: a count whose noun names the section is read with the section's words.
-        section = header.split(" — ", 1)[1] if " — " in header else ""
-        counted_in_section = "count" in kinds and bool(asked.counted) and _has_count(section, _tokens(section), ()) is False \
-            and any(t.startswith(_stem(n)) for n in asked.counted for t in _tokens(section))
+        counted_in_section = False
+        if "count" in kinds and asked.counted:
+            section = _tokens(header.split(" — ", 1)[1] if " — " in header else "")
+            counted_in_section = not any(map(_is_number, section)) and any(t.startswith(_stem(n)) for n in asked.counted for t in section)
         for line in [ln for ln in _rows_with_headers(body.split("\n")) if ln.strip()] or [header]:
             tokens = _tokens(line)
             present = header_tokens | set(tokens)
             absent = {w for w in required if not (_contains(line, present, w) or _contains(header, present, w))}
             lacking = {k for k in kinds if not _gives(k, asked, line, tokens, today)}
-            if "count" in lacking and counted_in_section and _counts_something(line):
+            if "count" in lacking and counted_in_section and _COUNTS_SOMETHING.search(line):
                 lacking.discard("count")
             if not absent and not lacking:
                 return FactCheck(None, asked)

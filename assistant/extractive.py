@@ -227,6 +227,8 @@ def sub_answers(subs: list[sub_questions.SubQuestion], message_terms: list[str],
     officiel ? ») or giving the kind it asks (« et c'était pour quelles classes ? »): a single word found in another
     passage is too often a coincidence (« je dois l'obliger ? » → « …a obligé l'équipe… »)."""
     found: list[tuple[sub_questions.SubQuestion, Scored]] = []
+    if not subs:
+        return found  # a single question: the document's topic words are not read (every factual answer comes here)
     taken = set(shown)
     topic = _topic_terms(passages)
 

@@ -18,9 +18,10 @@ from assistant.vocabulary import fold
 
 # A clause that asks by itself: an interrogative within its first four words (« formés comment », « et quelles
 # limites », « depuis quand »). « ou » unaccented asks only as the clause's last word (« quand et ou ? »).
-_ASKS = re.compile(r"^(?:\S+\s+){0,3}(?:qui|quand|où|comment|combien|pourquoi|quel|quelle|quels|quelles|c'est quoi|quoi)\b"
+_INTERROGATIVES = r"qui|quand|où|comment|combien|pourquoi|quel|quelle|quels|quelles|quoi"
+_ASKS = re.compile(r"^(?:\S+\s+){0,3}(?:c'est quoi|" + _INTERROGATIVES + r")\b"
                    r"|^(?:\S+\s+){0,3}ou\s*$|^(?:y a|y a-t-il|il y a|est-ce qu|peut-on|on peut|je peux|faut-il)\b", re.IGNORECASE)
-_ASKS_ANYWHERE = re.compile(r"\b(?:qui|quand|où|comment|combien|pourquoi|quel|quelle|quels|quelles|quoi)\b", re.IGNORECASE)
+_ASKS_ANYWHERE = re.compile(r"\b(?:" + _INTERROGATIVES + r")\b", re.IGNORECASE)
 _JOINS = re.compile(r",\s+|\s+et\s+", re.IGNORECASE)
 _OPENING_JOIN = re.compile(r"^(?:et|mais|puis|ou alors|alors)\s+", re.IGNORECASE)
 
