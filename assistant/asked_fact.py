@@ -52,13 +52,14 @@ _ASK_PHONE = re.compile(
 _ASK_EMAIL = re.compile(r"\b(adresses? (e-?mail|mail|electronique)|e-?mails?|courriel)\b")
 _ASK_ADDRESS = re.compile(r"\b(adresses? postales?|(a quelle|quelle est l') adresse(?! (e-?mail|mail|electronique))"
                           r"|ou se trouvent? (les|le|la) (locaux|siege|bureaux?))\b")
-_ASK_CONTACT = re.compile(r"\b(coordonnees|comment (le |la |les |l')?(joindre|contacter))\b")
+_ASK_CONTACT = re.compile(r"\b(coordonnees|comment (le |la |les |l')?(joindre|contacter)|(je|on) (contacte|appelle|ecris a) qui"
+                          r"|qui (dois-je |je dois |faut-il |il faut )?contacter|a qui (je )?(m'adresse\w*|ecri\w*|telephon\w*))\b")
 # A calendar date or a year. A bare "quand" is not enough: "on fait le point quand ?" asks for a moment
 # of the session; "quand a-t-elle été signée ?", "quand aura lieu…" ask for a date (an event, in a past
 # or future tense).
 _ASK_DATE = re.compile(
     r"\b((depuis|jusqu'a|a partir de) quand|(date|datent) de quand|en quelle annee|quelles? (est la |sont les |etai(t|ent) les? )?dates?"
-    r"|a quelle date|quel jour|calendrier)\b"
+    r"|a quelle date|quel jour|calendrier|pour quand|(sort|sortent|parait|paraissent) quand)\b"
     r"|\bquand\b.*\b((a|ont|avait|avaient|aura|auront)(-t-(il|elle|ils|elles|on))? (ete|eu|commence|debute|lieu)"
     r"|commencera\w*|debutera\w*|sortira\w*|paraitra\w*|aura lieu|auront lieu)\b"
     r"|\bquand\b.*\b(a-t-(il|elle|on)|ont-(ils|elles)|avait-(il|elle)|aura-t-(il|elle)) \w*(e|ee|es|ees|i|is|u|us|it|ite)\b"
@@ -87,7 +88,7 @@ _ASK_DURATION = re.compile(r"\b(combien de temps|quelle (est la )?duree|dure com
 # Times relative to now: the library, written once, cannot give the date of what is still to come.
 _ASK_UPCOMING = re.compile(
     r"\b(prochaine?s?|cette annee|a venir|l'an prochain|l'annee prochaine|actuel(le)?s?|en ce moment|aura lieu|auront lieu"
-    r"|sortira|sortiront|commencera|commenceront)\b")
+    r"|sortira|sortiront|commencera|commenceront|il y aura|y aura-t-il|pour quand|(sort|sortent|parait|paraissent) quand)\b")
 # "Que dit X", "selon X", "d'après X", "la position de X": the name must be in the passage.
 _ASK_STATEMENT = re.compile(
     r"\b(que|qu'|qu) ?(dit|disent|pense|pensent|ecrit|ecrivent|propose|recommande|affirme|explique)\b|\bselon\b|\bd'apres\b"
@@ -96,6 +97,8 @@ _ASK_STATEMENT = re.compile(
 # --- what a passage holds (patterns over the folded passage) -----------------------------------------
 _HAS_AMOUNT = re.compile(r"\d\s?(€|euros?\b|k€)")
 _HAS_MONEY = re.compile(_HAS_AMOUNT.pattern + r"|\beuros?\b|€|\bgratuit\w*|\bpayant\w*")
+# A help line's number and what follows it up to the end of its parenthesis: « 3018 (gratuit, anonyme) ».
+_FREE_CALL = re.compile(r"\b\d{2,4}\b[^()\n]{0,60}\([^()\n]*\bgratuit[^()\n]*\)")
 _HAS_PHONE = re.compile(r"\b0\s?\d(?:[\s.]?\d{2,3}){3,4}\b|\b(11[0-9]|3\d{3})\b")
 _HAS_EMAIL = re.compile(r"[\w.-]+@[\w-]+\.\w+")
 _HAS_ADDRESS = re.compile(r"\b\d+,?\s(bis\s)?(rue|avenue|bd|boulevard|place|allee|chemin|quai|impasse)\b|\bcs \d+|\bbp \d+")
@@ -136,6 +139,7 @@ class AskedFact:
     named: tuple[str, ...] = ()  # folded names whose statement is asked ("que dit Boris Cyrulnik")
     upcoming: bool = False  # a date relative to now ("prochaines sessions", "cette année")
     pay: bool = False  # what someone earns: only an amount answers it
+    located: tuple[str, ...] = ()  # specifics that say which document to read ("dans le récit du collège de la Sarthe")
 
 
 @dataclass(frozen=True)
@@ -192,7 +196,16 @@ def read_question(question: str) -> AskedFact:
     pay = bool(_ASK_PAY.search(folded))
     if pay:
         kinds.add("money")
-    return AskedFact(frozenset(kinds), tuple(dict.fromkeys(counted)), tuple(dict.fromkeys(rated)), specifics, named, upcoming, pay)
+    located = tuple(w for w in specifics if any(re.search(rf"\b{re.escape(w)}\b", m.group(0)) for m in _IN_DOCUMENT.finditer(folded)))
+    return AskedFact(frozenset(kinds), tuple(dict.fromkeys(counted)), tuple(dict.fromkeys(rated)), specifics, named, upcoming, pay,
+                     located)
+
+
+# « Dans le retour d'expérience du collège de la Sarthe, combien… ? »: the clause says which document to read; its
+# specifics name the document, not the line that answers.
+_IN_DOCUMENT = re.compile(r"\b(?:dans|d'apres|selon) (?:le|la|l'|les|ce|cette) ?(?:retours? d'experience|recit|fiche|guide|"
+                          r"rapport|document|synthese|presentation|entretien|temoignage|diaporama|seminaire|compte rendu)"
+                          r"\b[^,?.;:]*")
 
 
 def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -210,8 +223,11 @@ def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     first_person_clauses: set[int] = set()
     sentence_start = True
     previous = before = ""
+    asking_clauses: set[int] = set()
     for raw in _WORD.findall(question):
         if len(raw) == 1 and not raw.isalnum():
+            if raw == "?":
+                asking_clauses.add(clause)  # « …je peux être payé en HSE ? »: a question, not who asks
             sentence_start = raw in _OPENERS
             previous = before = ""
             clause += 1
@@ -236,7 +252,7 @@ def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         elif not first and _CAPITALISED.match(word) and fold(word) not in _LEVELS and fold(word) not in STOP_WORDS:
             found.append(fold(word))
     for at, word in context:
-        if at in first_person_clauses and at < last and word in found:
+        if at in first_person_clauses and at not in asking_clauses and at < last and word in found:
             found.remove(word)
     for match in _ASK_STATEMENT.finditer(fold(question)):
         names = re.match(r"\s*((?:[A-ZÀ-Ý][\w'’-]+\s*){1,3})", question[match.end():])
@@ -315,7 +331,9 @@ _CONTACT_EVIDENCE = {"phone": _HAS_PHONE, "email": _HAS_EMAIL, "address": _HAS_A
 
 def _gives(kind: str, asked: AskedFact, line: str, tokens: list[str], today: date) -> bool:
     if kind == "money":
-        return bool((_HAS_AMOUNT if asked.pay else _HAS_MONEY).search(line))
+        # « 119 – Allô Enfance en danger (gratuit, 24 h/24) », in every sheet's vigilance note, prices a phone call,
+        # not what was asked.
+        return bool((_HAS_AMOUNT if asked.pay else _HAS_MONEY).search(_FREE_CALL.sub(" ", line)))
     if kind in _CONTACT_EVIDENCE:
         return bool(_CONTACT_EVIDENCE[kind].search(line))
     if kind == "date":
@@ -388,6 +406,14 @@ def check(asked: AskedFact, passages: list[str], is_rare: Callable[[str], bool],
     required = tuple(w for w in dict.fromkeys(asked.specifics + asked.named) if is_rare(w))
     if not passages or not (asked.kinds or required):
         return FactCheck(None, asked)
+    # A specific naming the document to read must be in the passages, not in the line that answers.
+    located = {w for w in required if w in asked.located}
+    for word in located:
+        if not any(_contains(fold(p), set(_tokens(fold(p))), word) for p in passages):
+            return FactCheck(f"specific:{word}", asked)
+    required = tuple(w for w in required if w not in located)
+    if not (asked.kinds or required):
+        return FactCheck(None, asked)
     kinds = sorted(asked.kinds)
     never_given, never_named = set(kinds), set(required)
     for passage in passages:
@@ -424,7 +450,7 @@ def check_message(question: str, parts: list[str], passages: list[str], is_rare:
     whole = check(read_question(question), passages, is_rare, today)
     if whole.missing is None or len(parts) < 2:
         return whole
-    asking = [dataclasses.replace(asked, specifics=whole.asked.specifics, named=whole.asked.named)
+    asking = [dataclasses.replace(asked, specifics=whole.asked.specifics, named=whole.asked.named, located=whole.asked.located)
               for asked in map(read_question, parts) if asked.kinds]
     if asking and all(check(asked, passages, is_rare, today).missing is None for asked in asking):
         return FactCheck(None, whole.asked)

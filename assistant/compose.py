@@ -6,6 +6,7 @@ or the passages that answer a factual question; further reading last. Every line
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -55,8 +56,15 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
         parts.append(text)
         return _answer(question, found, parts, cites, dangers, abstained=False)
     carried = carried_sheet(question, previous, snap, found.hits)
+    if carried is None and found.info.wants_activity and not found.info.cycles and not found.info.competences \
+            and names_lycee(question) and (nearest := no_lycee_sheet(found, cites, snap)):
+        # Any session for a lycée class, no skill named: the library has none, and one 3e sheet laid out in full
+        # would read as the answer. Say so, and list the nearest sheets to adapt.
+        parts.append(nearest)
+        return _answer(question, found, parts, cites, dangers, abstained=True)
     if not found.answerable and carried is None:
-        parts.append(decline(top, cites, asked_fact.missing_sentence(found.relevance.missing, question)))
+        near = found.confidence is None or found.confidence >= NEAREST_FROM
+        parts.append(decline(top if near else [], cites, asked_fact.missing_sentence(found.relevance.missing, question)))
         return _answer(question, found, parts, cites, dangers, abstained=True)
 
     # Words the corpus never uses, when they leave a real part of the question uncovered and the answer is a
@@ -76,7 +84,7 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
         parts.append(extractive.sheet_answer(chunks, cites, focus_sections(question), asked, snap.lexical.idf,
                                              priors=_passage_priors(snap, chunks, question, None),
                                              step=query.asked_step(question)))
-    elif (choice := sheet_to_lay_out(top, found.info, found.sheets)) is not None:
+    elif (choice := sheet_to_lay_out(top, found.info, found.sheets, snap.lexical.idf)) is not None:
         parts.append(sheet_with_others(question, choice, top, found, cites, snap))
     else:
         subs = sub_questions.read(question, snap.lexical.query_terms)
@@ -93,7 +101,7 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
             parts.append(numbered_sections.overview(run, cites))
         parts.append(extractive.factual_answer(found.terms, top, snap.lexical.idf, cites, focus_terms=focus, intro=intro,
                                                next_chunk=snap.next_chunk, figure=extractive.asks_figure(question),
-                                               passages=ranked, subs=subs))
+                                               passages=ranked, subs=subs, doc_chunks=snap.document_chunks))
         lead = ranked[0].chunk.doc.source if ranked else (top[0].chunk.doc.source if top else None)
         if lead is not None and (notice := extractive.fiction_notice(snap.document_chunks(lead), cites)):
             parts.append(notice)
@@ -136,14 +144,28 @@ def compare_sides(found: Retrieval, compared: list[Retrieval], cites: Citations,
 
 
 def decline(top: list[Hit], cites: Citations, lacking: str = "") -> str:
-    """A plain refusal, then the nearest documents by title only: nothing that reads like an answer.
-    `lacking` says what the documents do not give (`asked_fact.missing_sentence`), when known."""
+    """A plain refusal, then the nearest documents by title only: nothing that reads like an answer. Without
+    `top` (nothing close), what the documents cover instead. `lacking` says what the documents do not give
+    (`asked_fact.missing_sentence`), when known."""
     text = ABSTAIN_TEXT + (f" {lacking}" if lacking else "")
     closest = closest_documents(top)
     if closest:
         text += "\n\nDocuments les plus proches de votre question, si vous voulez vérifier :\n" + "\n".join(
             f"- {h.chunk.doc.title} [{cites.cite(h.chunk)}]" for h in closest)
+    else:
+        text += " " + OUTSIDE_THE_LIBRARY
     return text
+
+
+# Answerability (core.Retrieval.confidence) below which no document is close enough to be worth listing under a
+# refusal. Of the 78 out-of-corpus questions the five answer splits decline, the 47 below it ask about other matters
+# of school life (a PAI, the canteen menu, the holidays, a mutation, a switchboard's number), for which the titles
+# listed were unrelated sheets; above it are the programme's budget, Unplugged, a training's price, where the
+# documents listed are the nearest ones.
+NEAREST_FROM = -1.0
+OUTSIDE_THE_LIBRARY = ("Ce sujet ne fait pas partie de ceux que traitent les documents de la bibliothèque : les "
+                       "compétences psychosociales à l'école (fiches séances, progressions, guides, évaluation et retours "
+                       "d'expérience du programme).")
 
 
 # Answerability score (core.Retrieval.confidence, ≥ 0: answered) below which an answer warns about the question's
@@ -232,14 +254,23 @@ def about_the_sheet(question: str, chunks: list[Chunk]) -> bool:
 _GENERIC_TITLE_TERMS = frozenset(analyze("séance activité fiche atelier ateliers jeu"))
 
 
-def names_the_sheet(question: str, title: str) -> bool:
+def names_the_sheet(question: str, title: str, idf: Callable[[str], float] | None = None) -> bool:
     """Whether the question names the sheet: two words of its title before any subtitle (its only one, for a
-    one-word title)."""
+    one-word title), or with `idf` one word of its title that rare (« le parachute coopératif »)."""
     named = set(analyze(title.split(" : ")[0])) - _GENERIC_TITLE_TERMS
-    return bool(named) and len(named & set(analyze(question))) >= min(2, len(named))
+    asked = named & set(analyze(question))
+    if idf is not None and any(idf(t) >= TITLE_WORD_IDF for t in asked):
+        return True
+    return bool(named) and len(asked) >= min(2, len(named))
 
 
-def sheet_to_lay_out(top: list[Hit], info: query.QueryInfo, sheets: list[SheetChoice] | None = None) -> SheetChoice | None:
+# A title word this rare (idf; « parachute » 4.0, « tapis » 3.8) names its document; « séance » (1.5), « semaine »
+# (2.5) or « émotion » (1.8) name none.
+TITLE_WORD_IDF = 3.5
+
+
+def sheet_to_lay_out(top: list[Hit], info: query.QueryInfo, sheets: list[SheetChoice] | None = None,
+                     idf: Callable[[str], float] | None = None) -> SheetChoice | None:
     """The session sheet to lay out: for an activity request, the sheet ranking chose (`sheets`, best
     fit of level and skill first); otherwise the best passage's sheet, or for a question naming a class,
     the best-ranked sheet for that cycle among the first three passages."""
@@ -253,7 +284,7 @@ def sheet_to_lay_out(top: list[Hit], info: query.QueryInfo, sheets: list[SheetCh
     # happens to be a sheet's (« si un enfant me raconte quelque chose de grave pendant une séance ? ») gets that
     # passage, not the sheet's header.
     doc = top[0].chunk.doc
-    if doc.doc_type == "seance" and (info.wants_activity or info.asks_detail or info.cycles or names_the_sheet(info.text, doc.title)):
+    if doc.doc_type == "seance" and (info.wants_activity or info.asks_detail or info.cycles or names_the_sheet(info.text, doc.title, idf)):
         return SheetChoice(doc.source, top[0].score, True, True)
     if (info.wants_activity and not info.activity_by_meaning) or info.cycles:
         for hit in top[:3]:
@@ -326,6 +357,18 @@ def fit_notice(choice: SheetChoice, cycles: tuple[int, ...], competences: tuple[
         theirs = ", ".join(COMPETENCE_BY_KEY[k].label.lower() for k in doc.competences if k in COMPETENCE_BY_KEY) or "autre compétence"
         what = f"pour ce niveau sur cette compétence ({asked_skill}) ; la plus proche travaille : {theirs}"
     return f"*La bibliothèque ne contient pas de fiche {what}.*"
+
+
+def no_lycee_sheet(found: Retrieval, cites: Citations, snap: Snapshot, limit: int = 3) -> str:
+    """For an activity request naming a lycée class and no skill: there is no sheet for the lycée; the nearest
+    sheets (the oldest pupils' first, then by the request's sheet ranking), one line each. "" without sheets."""
+    ranked = [s.source for s in (found.sheets or [])]
+    ranked.sort(key=lambda src: -max(snap.document_chunks(src)[0].doc.cycles or [0]))
+    lines = [extractive.sheet_summary_line(snap.document_chunks(src), cites) for src in ranked[:limit]]
+    if not lines:
+        return ""
+    return (ABSTAIN_TEXT + " Les fiches séances de la bibliothèque sont écrites pour l'école et le collège : "
+            "aucune n'est prévue pour le lycée.\n\n**Les plus proches, à adapter :**\n" + "\n".join(lines))
 
 
 def sheet_with_others(question: str, choice: SheetChoice, top: list[Hit], found: Retrieval, cites: Citations,

@@ -16,7 +16,7 @@ from assistant.compose import SheetChoice
 from assistant.retrieve import Hit, Retriever, Snapshot
 from assistant.schema import Answer, Filters
 from assistant.settings import BUNDLED_MODEL, Settings
-from assistant.vocabulary import levels_in_text
+from assistant.vocabulary import levels_in_text, names_lycee
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -314,7 +314,9 @@ class Assistant:
         # sheet on empathic listening, not the 4e-3e one on saying no), nor for a follow-up (« et ça marche avec des
         # CP ? » asks about the sheet just shown).
         named_class = info.levels if not info.competences and not in_context else ()
-        ranked = compose.rank_sheets(sheets, info.cycles, skills, named_class)
+        # A lycée class is past the grid's last cycle: the oldest pupils' sheets are the nearest.
+        cycles = info.cycles or ((4,) if names_lycee(text) else ())
+        ranked = compose.rank_sheets(sheets, cycles, skills, named_class)
         return skills or tuple(ranked[0].competences), ranked
 
     def _question_vector(self, question: str, found: Retrieval) -> np.ndarray | None:
@@ -371,12 +373,7 @@ def _interleaved(found: list[Retrieval]) -> list[Hit]:
 def _names_title(asked_terms: list[str], hit: Hit, snap: Snapshot) -> bool:
     """Whether the question names `hit`'s document by a rare word of its title (« parachute »)."""
     title = set(snap.lexical.query_terms(hit.chunk.doc.title))
-    return any(snap.lexical.idf(t) >= TITLE_WORD_IDF for t in asked_terms if t in title)
-
-
-# A title word this rare (idf; « parachute » 4.0, « tapis » 3.8) names its document; « séance » (1.5), « semaine »
-# (2.5) or « émotion » (1.8) name none.
-TITLE_WORD_IDF = 3.5
+    return any(snap.lexical.idf(t) >= compose.TITLE_WORD_IDF for t in asked_terms if t in title)
 
 
 def _max_idf(n_chunks: int) -> float:

@@ -285,7 +285,8 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float], cites: Citations,
                    more: int = 3, focus_terms: frozenset[str] = frozenset(), intro: Chunk | None = None,
                    next_chunk: Callable[[Chunk], Chunk | None] | None = None, figure: bool = False,
-                   passages: list[Hit] | None = None, subs: list[sub_questions.SubQuestion] | None = None) -> str:
+                   passages: list[Hit] | None = None, subs: list[sub_questions.SubQuestion] | None = None,
+                   doc_chunks: Callable[[str], list[Chunk]] | None = None) -> str:
     """The passage that answers best, shown whole (or its best window), then a second passage, then a
     few sentences from other passages that add to it. Every line is verbatim and cited.
 
@@ -294,7 +295,8 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
     hits. When the best sentence is a question (an interview, a FAQ), what follows is the answer: the
     window reads forward, on into the next passage of the document (`next_chunk`) when the question
     closes this one; a passage that ends announcing a list (':') is followed by that list. `subs`, the questions
-    of a message asking several things: each one the passage does not answer gets its sentence after it (sub_answers)."""
+    of a message asking several things: each one the passage does not answer gets its sentence after it (sub_answers).
+    With `doc_chunks` (a document's passages by source), a table the passage shown holds part of is shown whole."""
     if passages:
         best = passages[0].chunk
         lead = select_sentences(query_terms, [Hit(best, 1.0)], idf, limit=1, focus_terms=focus_terms, figure=figure)
@@ -316,7 +318,7 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
     elif states_an_answer(anchor):
         # The answer first: the sentence that answers, then the passage it comes from.
         lines += [f"{_shorten(with_its_label(best, anchor), 400)} [{cites.cite(best, anchor)}]", ""]
-    window = passage_window(best, anchor, budget=LEAD_BUDGET, forward=is_question(anchor))
+    window = passage_window(best, anchor, budget=LEAD_BUDGET, forward=awaits_answer(best, anchor))
     quoted = window
     if lines and passages and window == [anchor]:
         lines = []  # the passage is that one sentence: quoted once, below its source
@@ -325,14 +327,18 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
         # leaves goes to what follows it (a list, the rest of the explanation).
         window = passage_window(best, anchor, budget=LEAD_BUDGET + len(anchor), forward=True)
         quoted = window[1:]
+    if lines and anchor in quoted[1:]:
+        quoted = [w for w in quoted if w != anchor]  # shown first already: not a second time inside its passage
     lines += [f"D'après **{best.doc.title}**" + (f" ({best.locator})" if best.locator else "") + " :", ""]
-    lines += _table_block(best, quoted, cites)[1:] if any(w.startswith("|") for w in quoted) else _quote(best, quoted, cites)
+    table = any(w.startswith("|") for w in quoted)
+    whole = section_table(best, doc_chunks(best.doc.source)) if table and doc_chunks is not None else []
+    lines += _table_block(best, quoted, cites, whole)[1:] if table else _quote(best, quoted, cites)
     shown = set(window)
-    shown_chunks = {best.id}
+    shown_chunks = {best.id} | {c.id for c, _ in whole}
     items = sentences(best.text)
     # A question with at most one sentence after it in its passage is answered in the next passage;
     # a window that ends on the passage's last line announcing a list (':') is followed by the list.
-    closes = is_question(anchor) and anchor in items and len(items) - items.index(anchor) <= 2
+    closes = awaits_answer(best, anchor) and anchor in items and len(items) - items.index(anchor) <= 2
     to_the_end = bool(window) and bool(items) and window[-1] == items[-1]
     announces = to_the_end and _announces(items[-1])
     follow = next_chunk(best) if next_chunk is not None and (closes or to_the_end) else None
@@ -368,7 +374,7 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
     if second is not None:
         lead2 = select_sentences(query_terms, [Hit(second, 1.0)], idf, limit=1, focus_terms=focus_terms)
         anchor2 = lead2[0].sentence if lead2 else sentences(second.text)[0]
-        window2 = passage_window(second, anchor2, budget=450, forward=is_question(anchor2))
+        window2 = passage_window(second, anchor2, budget=450, forward=awaits_answer(second, anchor2))
         # a sentence already shown for one of the message's questions is not quoted twice
         window2 = [w for w in window2 if w not in shown] or window2
         table = any(w.startswith("|") for w in window2)
@@ -447,7 +453,7 @@ def lead_passage(query_terms: list[str], chunk: Chunk, idf: Callable[[str], floa
     query's words (`passage_window`), as a cited quote or table."""
     lead = select_sentences(query_terms, [Hit(chunk, 1.0)], idf, limit=1)
     anchor = lead[0].sentence if lead else next(iter(sentences(chunk.text)), "")
-    window = passage_window(chunk, anchor, budget=budget, forward=is_question(anchor))
+    window = passage_window(chunk, anchor, budget=budget, forward=awaits_answer(chunk, anchor))
     heading = f"D'après **{chunk.doc.title}**" + (f" ({chunk.locator})" if chunk.locator else "") + " :"
     if any(w.startswith("|") for w in window):
         return [heading] + _table_block(chunk, window, cites)
@@ -496,22 +502,68 @@ def is_question(sentence: str) -> bool:
     return sentence.rstrip(" »\"*)").endswith("?")
 
 
-def _table_block(chunk: Chunk, window: list[str], cites: Citations) -> list[str]:
-    """A Markdown table shown as a table: its header and rule first, the cited rows after, the marker
-    on a line of its own (a marker inside a row would add a column)."""
-    raw = [ln.strip() for ln in chunk.text.split("\n")]
-    table = [ln for ln in raw if ln.startswith("|")]
-    header = table[:2] if len(table) > 1 and _TABLE_RULE.match(table[1]) else []
+def awaits_answer(chunk: Chunk, sentence: str) -> bool:
+    """A question the next lines answer (an interviewer's turn, a FAQ entry): not one asked within a list item
+    (« 1. Viser l'autonomie… Un formateur peut se demander : que saura faire l'enseignant seul ? »), which the
+    item itself answers."""
+    return is_question(sentence) and not any(item for unit, item in _units(chunk.text) if unit == sentence)
+
+
+def _table_header(chunk: Chunk) -> list[str]:
+    """The header row and rule of the Markdown table a chunk holds ([] without one)."""
+    table = [ln.strip() for ln in chunk.text.split("\n") if ln.strip().startswith("|")]
+    return table[:2] if len(table) > 1 and _TABLE_RULE.match(table[1]) else []
+
+
+# A table cut over several passages is shown whole up to this many rows, after at most this many characters of the
+# prose that introduces it.
+TABLE_ROWS = 16
+TABLE_INTRO = 500
+
+
+def section_table(chunk: Chunk, doc_chunks: list[Chunk], max_rows: int = TABLE_ROWS) -> list[tuple[Chunk, str]]:
+    """Every row of the table `chunk` holds, with the passage each comes from, when the chunker cut the table over
+    neighbouring passages of one section (each repeating its header): a progression asked for is the whole table,
+    not the row the question's words fell on. [] without a table, or when it is longer than `max_rows`."""
+    header = _table_header(chunk)
+    ids = [c.id for c in doc_chunks]
+    if not header or chunk.id not in ids:
+        return []
+    same = [c.heading_path == chunk.heading_path and _table_header(c)[:1] == header[:1] for c in doc_chunks]
+    lo = hi = ids.index(chunk.id)
+    while lo > 0 and same[lo - 1]:
+        lo -= 1
+    while hi + 1 < len(doc_chunks) and same[hi + 1]:
+        hi += 1
+    rows = [(c, ln.strip()) for c in doc_chunks[lo:hi + 1] for ln in c.text.split("\n")
+            if ln.strip().startswith("|") and ln.strip() not in header]
+    return rows if len(rows) <= max_rows else []
+
+
+def _table_block(chunk: Chunk, window: list[str], cites: Citations,
+                 whole: list[tuple[Chunk, str]] | None = None) -> list[str]:
+    """A Markdown table shown as a table: its header and rule first, the cited rows after (`whole`: every row of
+    the table, from the passages it spans), the markers on a line of their own (a marker inside a row would add a
+    column)."""
+    header = _table_header(chunk)
     first_row = next((i for i, w in enumerate(window) if w.startswith("|")), len(window))
     # Prose keeps its place: what introduces the table above it, what comments on it below.
     before = [f"{unmarked(w)} [{cites.cite(chunk, w)}]" for w in window[:first_row] if not w.startswith("|")]
-    rows = [w for w in window if w.startswith("|") and w not in header]
-    n = 0
-    for row in rows:
-        n = cites.cite(chunk, row)
+    if whole and whole[0][0].id != chunk.id:
+        # The table starts in an earlier passage: the prose that introduces it there comes first.
+        first, lead = whole[0][0], []
+        for unit in sentences(first.text.split("\n|", 1)[0] if not first.text.startswith("|") else ""):
+            if sum(len(u) for u in lead) + len(unit) > TABLE_INTRO:
+                break
+            lead.append(unit)
+        before = [f"{unmarked(w)} [{cites.cite(first, w)}]" for w in lead] + before
+    cited = whole or [(chunk, w) for w in window if w.startswith("|") and w not in header]
+    marks = list(dict.fromkeys(cites.cite(c, row) for c, row in cited))
+    rows = [row for _, row in cited]
     after = [f"{unmarked(w)} [{cites.cite(chunk, w)}]" for w in window[first_row:] if not w.startswith("|")]
     out = [""] + before + ([""] if before and rows else [])
-    out += header + rows + ["", f"(tableau extrait de la source [{n}])"] if rows else []
+    source = "de la source" if len(marks) == 1 else "des sources"
+    out += header + rows + ["", f"(tableau extrait {source} {', '.join(f'[{n}]' for n in marks)})"] if rows else []
     return out + ([""] + after if after and rows else after)
 
 
@@ -587,9 +639,9 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
 
     out = [f"### {doc.title}"]
     header_chunk = intro[0] if intro else doc_chunks[0]
-    header = _header_lines(header_chunk)
+    header = _header_lines(header_chunk, setting=True)
     if header:
-        # The sheet's own lines (competence, level, duration), verbatim and cited.
+        # The sheet's own lines (competence, level, duration, group and space), verbatim and cited.
         for line in header:
             out.append(f"{unmarked(line)} [{cites.cite(header_chunk, line)}]  ")
     elif doc.levels or doc.duration:
@@ -736,9 +788,10 @@ def _also_contains(labels: list[str]) -> str:
 
 
 def lines_for_classes(chunks: list[Chunk], levels: tuple[str, ...], limit: int = 2) -> list[tuple[Chunk, str]]:
-    """The sheet's lines that open on one of the classes asked (« - **PS** : raccourcir le voyage… », « - CP : … »):
-    how the sheet adapts to that class."""
-    opens = re.compile(r"^\W*(?:" + "|".join(re.escape(lv) for lv in levels) + r")\b[^:\n]{0,30}:")
+    """The sheet's lines that open on one of the classes asked (« - **PS** : raccourcir le voyage… », « - En 6e : … »,
+    « - **PS ou enfants peu à l'aise à l'oral** : … »): how the sheet adapts to that class."""
+    opens = re.compile(r"^\W*(?:(?:en|pour|avec) (?:les |des )?)?(?:" + "|".join(re.escape(lv) for lv in levels)
+                       + r")\b[^:\n]{0,60}:", re.IGNORECASE)
     found = [(c, ln.strip()) for c in chunks for ln in c.text.split("\n") if opens.match(ln.strip())]
     return found[:limit]
 
@@ -808,10 +861,14 @@ def _section_lines(chunk: Chunk, label: str) -> list[tuple[str, bool]]:
 
 
 _HEADER_FIELD = re.compile(r"^\W*(niveau|duree|competence)")
+# How the class is organised (« Effectif et espace : demi-classe… avec deux adultes »): part of a sheet laid out,
+# not of its one-line summary.
+_SETTING_FIELD = re.compile(r"^\W*(effectif|organisation|espace)\b[^:]{0,30}:")
 
 
-def _header_lines(chunk: Chunk) -> list[str]:
-    return [s for s in sentences(chunk.text) if _HEADER_FIELD.match(fold(s))]
+def _header_lines(chunk: Chunk, setting: bool = False) -> list[str]:
+    return [s for s in sentences(chunk.text)
+            if _HEADER_FIELD.match(fold(s)) or (setting and _SETTING_FIELD.match(fold(s)))]
 
 
 def sheet_summary_line(doc_chunks: list[Chunk], cites: Citations) -> str:

@@ -11,7 +11,7 @@ import re
 
 import numpy as np
 
-from assistant import asked_fact
+from assistant import asked_fact, extractive
 from assistant.retrieve import Hit, Snapshot
 from assistant.schema import Chunk
 from assistant.scores import minmax
@@ -63,8 +63,23 @@ def rank_passages(snap: Snapshot, hits: list[Hit], text: str, vector: np.ndarray
         cosine = np.zeros(len(pool), dtype=np.float32)
         score = minmax(bm25)
     score = score + np.array([first_bonus if c.doc.source == sources[0] else 0.0 for c in pool])
+    score = score - np.array([ONLY_QUESTIONS if only_questions(c, text) else 0.0 for c in pool])
     ranked = [Hit(c, float(s), float(b), float(d)) for c, s, b, d in zip(pool, score, bm25, cosine)]
     return sorted(ranked, key=lambda h: -h.score)
+
+
+# What a run of questions loses in the within-document score (scores span 0 to 1.1: it comes after every other
+# passage of the two documents).
+ONLY_QUESTIONS = 1.0
+_ASKS_QUESTIONS = re.compile(r"\bquestions?\b|\bdemander\b")
+
+
+def only_questions(chunk: Chunk, question: str) -> bool:
+    """A passage that is a run of questions (a debrief's prompts: « Qu'avez-vous remarqué ? », close in meaning to any
+    question put to them) answers none unless questions are asked for (« quelles questions poser au bilan ? »)."""
+    units = [u for u in extractive.sentences(chunk.text) if len(u) > 15]
+    return bool(units) and not _ASKS_QUESTIONS.search(fold(question)) \
+        and sum(map(extractive.is_question, units)) * 5 >= len(units) * 3
 
 
 # « c'est quoi les CPS ? », « que veut dire médiation ? »: a question about what something is or means, and the
@@ -73,6 +88,14 @@ _ASKS_MEANING = re.compile(r"\b(c(?:'?est)? quoi|qu'est[- ]ce qu(?:e|')\s*(?:c'e
                            r"|veut dire quoi|signifie|definition|definir)")
 _DEFINES = re.compile(r"\b(se definit|se definissent|definit|definissent|definie?s? comme|designe|designent|on appelle"
                       r"|signifie|signifient|autrement dit)\b")
+
+
+# « quels résultats ? », « qu'est-ce qu'elle a montré ? », « c'est prouvé que ça marche ? »: what came out of an
+# evaluation or a programme, and the words with which a text states it.
+_ASKS_OUTCOME = re.compile(r"\b(?:resultats?|a montre|ont montre|montre quoi|a conclu|ont conclu|conclusions?|ca a marche"
+                           r"|ca marche|prouve\w*|a donne quoi|qu'est-ce que ca a donne)\b")
+_STATES_OUTCOME = re.compile(r"\b(?:conclu\w*|a montre|ont montre|montrent|reussite|ont montre leur efficacite"
+                             r"|resultats (?:publies|obtenus))\b")
 
 
 # « par quoi commencer ? », « la première étape ? »: a guide's or a sheet's first step answers, not the step retrieval scores best.
@@ -86,10 +109,15 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[H
     passages among the first `within` that give one move ahead, in their order: « Combien d'écoles ? »
     opens on the passage that says « 91 écoles », not on the one that counts classes; « c'est quoi les CPS ? »
     on the passage that defines them, not on the history of a website named after them; « par quoi commencer ? » on a
-    guide's first step."""
+    guide's first step; « quels résultats a donné l'évaluation ? » on the passage stating what it concluded, among all
+    the passages ranked (an evaluation's conclusion shares few words with its question: « résultats » / « conclut »)."""
+    if _ASKS_OUTCOME.search(fold(question)):
+        within = len(ranked)
     head, tail = ranked[:within], ranked[within:]
     asked = asked_fact.read_question(question)
-    if asked.kinds:
+    if _ASKS_OUTCOME.search(fold(question)):
+        gives = [bool(_STATES_OUTCOME.search(fold(h.chunk.text))) for h in head]
+    elif asked.kinds:
         kinds_only = dataclasses.replace(asked, specifics=(), named=())
         gives = [asked_fact.check(kinds_only, [h.chunk.indexed_text], lambda _w: False).missing is None for h in head]
     elif _ASKS_MEANING.search(fold(question)):
@@ -101,3 +129,4 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[H
     else:
         return ranked
     return [h for h, g in zip(head, gives) if g] + [h for h, g in zip(head, gives) if not g] + tail
+

@@ -118,7 +118,8 @@ _MORE_SECTIONS = re.compile(r"(?:,|\bet|\bou)\s+(ps|ms|gs)\b")
 # before a noun (« mes premières séances », « en seconde partie », « de première nécessité »).
 _LYCEE = re.compile(r"\blycee\w*|\blyceen\w*|\b2nde\b"
                     r"|\b(?:en|de|des|mes|nos|aux|classe de|eleves de) (?:seconde|premiere|1ere|terminale)s?"
-                    r"(?=\s*(?:[,.;:!?)]|$|(?:generale|pro|professionnelle|technologique|au lycee|bac)\b))")
+                    r"(?=\s*(?:[,.;:!?)]|$|(?:generale|pro|professionnelle|technologique|au lycee|bac|ils|elles|on|je|nous|vous|"
+                    r"c'est|ca)\b|j'))")
 
 
 def names_lycee(text: str) -> bool:

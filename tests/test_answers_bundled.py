@@ -117,6 +117,10 @@ def test_filters_restrict_the_sources(bundled_assistant) -> None:  # type: ignor
 def test_out_of_corpus_and_child_in_danger(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
     off = bundled_assistant.ask("Quelle est la recette de la tarte aux pommes de grand-mère ?")
     assert off.abstained and "Je n'ai pas trouvé de réponse" in off.answer
+    # nothing near: no unrelated sheet titles under the refusal, but what the library covers
+    assert "plus proches" not in off.answer and not off.citations and "compétences psychosociales" in off.answer
+    near = bundled_assistant.ask("Combien coûte l'adhésion d'une école à Promotion Santé Pays de la Loire ?")
+    assert near.abstained and "Documents les plus proches" in near.answer and near.citations
     danger = bundled_assistant.ask("Un élève de CM2 m'a confié que son père le frappe avec une ceinture, que dois-je faire ?")
     assert danger.safety is not None and "119" in danger.safety.resources
     assert danger.answer.startswith("### ⚠️"), "what to do comes first"
@@ -228,3 +232,22 @@ def test_a_session_of_the_progression_just_given_is_laid_out_by_its_rank(bundled
     assert first.answer.startswith("### ") and first.citations[0].source == sheets[0]
     second = bundled_assistant.ask("et la deuxième ?", history=history + [Turn.from_answer(first)])
     assert second.citations[0].source == sheets[1]
+
+
+def test_any_session_for_a_lycee_class_is_declined_with_the_nearest_sheets(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    # no sheet can be tagged for the lycée: one 3e sheet laid out in full would read as the answer
+    answer = bundled_assistant.ask("vous avez des séances CPS toutes prêtes pour une classe de seconde au lycée ?")
+    assert answer.abstained and "aucune n'est prévue pour le lycée" in answer.answer
+    assert answer.citations and all(c.doc_type == "seance" for c in answer.citations)
+    assert "(cycle 4)" in answer.answer.split("\n")[3]  # the oldest pupils' sheets first
+    # a skill named: its nearest sheet, for the oldest pupils that have one, with what differs
+    stress = bundled_assistant.ask("des idées de séances pour mes lycéens sur la confiance en soi ?")
+    assert not stress.abstained and "n'est pas prévue pour le lycée" in stress.answer and "cycle 4" in stress.answer
+
+
+def test_a_question_about_a_training_or_what_a_team_did_is_no_workshop_to_plan(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    price = bundled_assistant.ask("Quelles sont les dates et le tarif de la prochaine session de la formation de trois jours ?")
+    assert price.abstained and "Atelier proposé" not in price.answer
+    team = bundled_assistant.ask("Une équipe d'école qui se lance après une journée de formation : comment ils ont "
+                                 "intitulé leur axe de projet ?")
+    assert "Atelier proposé" not in team.answer and "Bien vivre ensemble" in team.answer.split("\n")[0]

@@ -26,6 +26,10 @@ def verdict(question: str, *passages: str, common: tuple[str, ...] = ()) -> str 
 
 @pytest.mark.parametrize(("question", "kinds"), [
     ("Combien coûte la formation de deux jours ?", {"money"}),
+    ("pour le programme qui a pris la suite, je contacte qui au rectorat ?", {"contact"}),
+    ("à qui je m'adresse pour inscrire mon école ?", {"contact"}),
+    ("le quatrième volume des kits sort quand ?", {"date"}),
+    ("un nouveau séminaire, c'est prévu pour quand ?", {"date"}),
     ("les compétences psychosociales, il y en a combien ?", {"count"}),
     ("le programme Unplugged, combien y en a-t-il, de séances ?", {"count"}),
     ("Quel est le budget du projet ?", {"money"}),
@@ -74,6 +78,9 @@ def test_acronyms_that_say_who_asks_are_not_required() -> None:
 def test_money_needs_an_amount() -> None:
     assert verdict("Quel a été le budget total du programme ?", "Le programme a touché 91 écoles et 499 enseignants.") == "money"
     assert verdict("Quel a été le budget total du programme ?", "Le budget total s'élève à 1,2 million d'euros.") is None
+    # the help lines every sheet's vigilance note lists are free calls: that prices no parachute
+    note = "Ressources : 119 – Allô Enfance en danger (gratuit, 24 h/24, 7 j/7) ; 3018 pour le harcèlement."
+    assert verdict("un parachute coopératif, ça coûte combien ?", note) == "money"
 
 
 def test_a_count_must_sit_next_to_what_is_counted_and_words_are_numbers() -> None:
@@ -137,6 +144,16 @@ def test_pay_is_answered_by_an_amount_not_by_free_of_charge() -> None:
     assert verdict("Quel est le salaire d'une intervenante ?", free) == "money"
     assert verdict("Quel est le salaire d'une intervenante ?", "Elle est rémunérée 35 € de l'heure.") is None
     assert verdict("Combien coûte un appel au 3018 ?", free) is None  # what it costs: « gratuit » answers
+
+
+def test_a_specific_naming_the_document_to_read_need_not_be_in_the_answering_line() -> None:
+    context = "Médiation par les pairs — Le contexte\nUne équipe d'un collège de la Sarthe a mené un projet."
+    trained = "Médiation par les pairs — La formation des médiateurs\nSeize élèves volontaires ont été retenus."
+    asked = "Dans le retour d'expérience du collège de la Sarthe, combien d'élèves ont été retenus ?"
+    assert read_question(asked).located == ("sarthe",)
+    assert verdict(asked, context, trained) is None
+    assert verdict(asked, trained) == "specific:sarthe"  # still somewhere in what was found
+    assert verdict("Combien d'élèves de la Sarthe ont été retenus ?", context, trained) == "count"  # not a document: same line
 
 
 def test_rare_specifics_must_be_in_the_same_line_as_the_answer() -> None:

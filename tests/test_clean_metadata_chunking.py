@@ -53,6 +53,7 @@ def test_lycee_classes_are_recognised_though_no_sheet_can_be_tagged_for_them() -
     from assistant.vocabulary import names_lycee
 
     assert names_lycee("une séance pour mes élèves de seconde au lycée") and names_lycee("en terminale")
+    assert names_lycee("en terminale ils se clashent") and names_lycee("en première j'ai des élèves stressés")
     assert not names_lycee("attendre une seconde") and not names_lycee("la première séance")
     for text in ("pour mes premières séances en CP", "en seconde partie de séance", "de première nécessité", "la phase terminale du jeu"):
         assert not names_lycee(text), text

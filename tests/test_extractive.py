@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.extractive import (Citations, _riddle, factual_answer, is_question, list_after, passage_window, sentences, sheet_answer,
-                                  fiction_notice, sheet_brief, with_its_label)
+from assistant.extractive import (Citations, _riddle, factual_answer, fiction_notice, is_question, lines_for_classes, list_after,
+                                  passage_window, section_table, sentences, sheet_answer, sheet_brief, with_its_label)
 from assistant.lexical import analyze
 from assistant.retrieve import Hit
 from assistant.schema import Chunk, DocMeta
@@ -232,6 +232,17 @@ def test_the_sheet_s_line_for_the_class_asked_comes_first() -> None:
     assert "**GS** : ajouter" in sheet_answer(chunks, Citations(), None, [], _idf, levels=("GS",))
 
 
+def test_a_line_for_the_class_may_open_with_en_or_name_other_pupils_too() -> None:
+    sheet = DocMeta(source="m.md", title="Le mur", doc_type="seance")
+    chunks = [_chunk(sheet, 0, "- **PS ou enfants peu à l'aise à l'oral** : proposer deux cartes-images au choix.\n"
+                               "- En 6e : utiliser la séance dans les premières semaines.\n- CM2 et 6e, une remarque sans deux-points.",
+                     heading_path=("Variantes et prolongements",))]
+    assert [line for _, line in lines_for_classes(chunks, ("PS",))] == [
+        "- **PS ou enfants peu à l'aise à l'oral** : proposer deux cartes-images au choix."]
+    assert [line for _, line in lines_for_classes(chunks, ("6e",))] == ["- En 6e : utiliser la séance dans les premières semaines."]
+    assert lines_for_classes(chunks, ("CM2",)) == []
+
+
 def test_a_sentence_answers_with_the_words_of_its_section_heading() -> None:
     sheet = DocMeta(source="t.md", title="Théâtre-forum", doc_type="seance")
     chunks = [_chunk(sheet, 0, "Niveau : CE1\nDurée : 50 minutes"),
@@ -333,3 +344,39 @@ def test_a_story_written_for_the_library_says_so_in_its_own_words() -> None:
     _markers_point_to_verbatim_snippets(fiction_notice(chunks, cites), cites, chunks)
     report = DocMeta(source="corpus/eval/synthese.md", title="Synthèse", doc_type="evaluation", illustrative=False)
     assert fiction_notice([_chunk(report, 0, notice)], Citations()) == ""
+
+
+def test_a_question_asked_within_a_list_item_is_not_read_forward_as_an_interview_turn() -> None:
+    from assistant.extractive import awaits_answer
+
+    doc = DocMeta(source="s.pdf", title="Synthèse", doc_type="evaluation")
+    listed = _chunk(doc, 0, "Avertissement : lecture propre.\n1. Viser l'autonomie. Un formateur peut se demander : que saura "
+                            "faire l'enseignant seul ?\n2. Ne pas négliger l'institution.", heading_path=("Enseignements",))
+    asked = "Un formateur peut se demander : que saura faire l'enseignant seul ?"
+    assert not awaits_answer(listed, asked)
+    turn = _chunk(doc, 1, "Intervieweuse : Parlons du tutorat. En quoi consiste-t-il ?\nClaire : Quatre rendez-vous.")
+    assert awaits_answer(turn, "En quoi consiste-t-il ?")
+
+
+def test_a_table_the_chunker_cut_over_passages_is_shown_whole_after_its_introduction() -> None:
+    guide = DocMeta(source="corpus/guides/progression.md", title="Construire une progression", doc_type="guide")
+    head = "| Période | Séance | Activité |\n|---|---|---|\n"
+    section = ("Exemple de progression",)
+    first = _chunk(guide, 1, "Exemple imaginé pour un CM1-CM2, une séance toutes les trois semaines.\n\n" + head
+                   + "| 1 | 1 | Jeu coopératif |\n| 1 | 2 | Blason |", heading_path=section)
+    middle = _chunk(guide, 2, head + "| 2 | 3 | Photo-langage |\n| 2 | 4 | Boîte à émotions |", heading_path=section)
+    last = _chunk(guide, 3, head + "| 5 | 10 | Bilan |\n\nUne classe très conflictuelle pourrait avancer la séance 8.",
+                  heading_path=section)
+    other = _chunk(guide, 4, head + "| x | y | z |", heading_path=("Autre tableau",))
+    chunks = [first, middle, last, other]
+    assert [row for _, row in section_table(last, chunks)] == [
+        "| 1 | 1 | Jeu coopératif |", "| 1 | 2 | Blason |", "| 2 | 3 | Photo-langage |", "| 2 | 4 | Boîte à émotions |",
+        "| 5 | 10 | Bilan |"]
+    assert section_table(last, chunks, max_rows=4) == []  # too long: the window's rows only
+    cites = Citations()
+    text = factual_answer(analyze("une progression pour une classe très conflictuelle"), [Hit(last, 1.0)], _idf, cites,
+                          passages=[Hit(last, 1.0)], doc_chunks=lambda source: chunks)
+    assert text.count("|---|---|---|") == 1 and "| 2 | 3 | Photo-langage |" in text and "| x | y | z |" not in text
+    assert text.index("Exemple imaginé") < text.index("| 1 | 1 |")  # the table's introduction comes first
+    assert text.count("pourrait avancer la séance 8") == 1  # the opening sentence is not quoted again
+    _markers_point_to_verbatim_snippets(text, cites, chunks)

@@ -107,3 +107,22 @@ def test_a_question_asking_where_to_start_opens_on_a_guides_first_step() -> None
     told = Hit(_chunk(DocMeta(source="corpus/retours/recit.md", title="Récit", doc_type="retour_experience"), 0,
                       "Les futurs formateurs ont d'abord vécu les activités.", ("1. Vivre avant d'animer",)), 0.7)
     assert answering_first([evaluate, told], "par où je commence ?") == [evaluate, told]
+
+
+def test_a_question_asking_what_came_out_opens_on_the_conclusion_wherever_it_is_ranked() -> None:
+    ranked = [Hit(_chunk(REPORT, i, f"L'évaluation a été confiée à un cabinet, étape {i}."), 1.0 - i / 10) for i in range(1, 9)]
+    conclusion = Hit(_chunk(REPORT, 9, "L'évaluation conclut à une réussite du transfert aux enseignants."), 0.1)
+    assert answering_first(ranked + [conclusion], "Quels résultats a donné l'évaluation ?")[0] == conclusion
+    assert answering_first(ranked + [conclusion], "qu'est-ce qu'elle a montré, l'évaluation ?")[0] == conclusion
+    assert answering_first(ranked + [conclusion], "qui a mené l'évaluation ?")[0] == ranked[0]
+
+
+def test_a_run_of_questions_answers_only_a_question_asking_for_questions() -> None:
+    from assistant.passages import only_questions
+
+    sheet = DocMeta(source="corpus/seances/trousse.docx", title="Ma trousse anti-trac : le stress des évaluations", doc_type="seance")
+    prompts = _chunk(sheet, 5, "- « Qu'avez-vous ressenti pendant la relaxation ? »\n- « Qu'avez-vous remarqué sur la frise ? »\n"
+                               "- « Quel outil allez-vous essayer lors de la prochaine évaluation ? »", ("Temps d'échange et bilan",))
+    assert only_questions(prompts, "Quels résultats a donné l'évaluation ?")
+    assert not only_questions(prompts, "quelles questions poser au bilan de la trousse ?")
+    assert not only_questions(WHY, "Quels résultats a donné l'évaluation ?")

@@ -37,12 +37,20 @@ _ASKS_DOCUMENTS = re.compile(
 # « … a-t-elle organisé … ? », « … sont-elles adaptées … ? »: a question about something that exists.
 _INVERSION = re.compile(r"\b\w+-(?:t-)?(?:il|elle|on|ils|elles)\b|\b(?:ont|sont|font|peuvent|doivent|existent|"
                         r"durent|disent|proposent|fonctionnent|etaient|avaient|est|a)-(?:ils|elles|il|elle)\b")
-# « la progression proposée », « que recommande le guide »: what a document already holds.
+# « la progression proposée », « que recommande le guide », « un exemple de progression annuelle »: what a document
+# already holds.
 _DOCUMENT_SAYS = re.compile(
+    r"\bexemples? (?:de |d')(?:progression|sequence|programmation|plan|deroule)s?\b|"
     r"\b(?:progression|sequence|plan)s? (?:proposee|prevue|decrite|presentee|type|du guide|du cartable|"
     r"du programme|de la fiche)s?\b|\b(?:propose|proposent|recommande|recommandent|prevoit|prevoient|decrit|decrivent|"
     r"conseille|conseillent|suggere|suggerent) (?:le|la|les|l') ?(?:guide|cartable|fiche|document|programme|rapport|"
     r"evaluation|formatrice|formateur|enseignante?)s?\b")
+# « quelles sont les dates… », « quel est le tarif… »: what something that exists is, unless the plan is what is
+# asked (« quel déroulé pour… »).
+_WHAT_IS = re.compile(r"^(?:quel|quelle|quels|quelles) (?:est|sont|etait|etaient|a ete|ont ete|seront|sera)\b")
+# « comment ils ont intitulé leur axe ? », « quel temps ils se sont donné ? »: what others did, told in a write-up.
+_ASKS_WHAT_WAS_DONE = re.compile(r"^(?:et\s+)?(?:comment|quand|ou|combien|pourquoi|quel\w*|qu'|que|qui)\b.*"
+                                 r"\b(?:ils|elles|il|elle) (?:ont|a|avaient|avait|se sont|s'est|etaient|etait)\b")
 _ASKS_ORDER = re.compile(r"\b(?:dans|en) quel ordre\b|\bquel ordre\b|\bpar (?:quoi|quelle competence) commencer\b")
 # Phrases that start with a question word: they need the full shape of a plan to be one.
 _QUESTION_START = re.compile(r"^(?:comment|quel|quelle|quels|quelles|que |qu'|quoi|est-ce|y a-t-il)")
@@ -216,6 +224,12 @@ def _asks_documents(folded: str) -> bool:
     if _INVERSION.search(folded) or _DOCUMENT_SAYS.search(folded) or _ASKS_LIBRARY.search(folded):
         return True
     if _ONE_OF_THEIRS.search(folded) or any(_ASKS_DOCUMENTS.match(p) for p in phrases):
+        return True
+    if any(_WHAT_IS.match(p) and not _PLAN_ASK.search(p) for p in phrases):
+        return True
+    # « Je prépare une formation : combien de critères retient SPF, et SAFE ça veut dire quoi ? »: a question after
+    # the context, asking what the documents say.
+    if any(_ASKS_WHAT_WAS_DONE.match(p) or (_ASKS_DOCUMENTS.match(p) and not _PLAN_ASK.search(p)) for p in _phrases(folded)):
         return True
     # Context first, then a question of its own (« … Quels repères je peux leur donner sur la posture ? »):
     # the last question must itself ask for the plan.
