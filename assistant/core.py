@@ -281,7 +281,9 @@ class Assistant:
             # An activity request naming a skill (« une séance sur la colère ? ») that a sheet for the class works
             # on is answered with it, whatever words describe the situation (« un élève pète les plombs… »).
             first = found.sheets[0] if found.sheets else None
-            if not ok and first is not None and first.level_fits and set(info.competences) & set(first.competences):
+            # Not when it asks for a fact no passage gives (« le quatrième volume des kits empathie sort quand ? »).
+            if not ok and rel.missing is None and first is not None and first.level_fits \
+                    and set(info.competences) & set(first.competences):
                 found.answerable = True
         return found
 

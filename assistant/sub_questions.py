@@ -34,7 +34,7 @@ _NAME = re.compile(r"(?<![.!?:]\s)(?<!^)\b(?:[A-ZÀ-Ý]{2,}\b|[A-ZÀ-Ý][a-zà-�
 # A place: a capitalised name after « à », « au », « en », « dans » (« à Angers », « en Vendée »).
 _PLACE = re.compile(r"\b(?:à|au|aux|en|dans) (?:l'|la |le )?[A-ZÀ-Ý][a-zà-ÿ]+")
 # Classes or ages, as a sentence names them (« en priorité en cycle 3 (CM1, CM2, 6e) », « enfants de 8 à 11 ans »);
-# not ordinals in words (« troisième phase »), which vocabulary.levels_in_text reads as classes.
+# an ordinal in words (« troisième phase ») is none.
 _LEVEL = re.compile(r"\bcycles? ?[1-4]\b|\b(?:cp|ce1|ce2|cm1|cm2|6e|5e|4e|3e|ps|ms|gs)\b|\bmaternelles?\b|\belementaires?\b"
                     r"|\bcolleges?\b|\blycees?\b|\b(?:petite|moyenne|grande)s? sections?\b|\b\d{1,2} ans\b")
 

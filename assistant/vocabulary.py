@@ -84,6 +84,11 @@ def competence_from_label(label: str) -> Competence | None:
     return None
 
 
+# « le quatrième volume », « la troisième », « au 3e trimestre »: an ordinal, not a class (« en quatrième », « mes 4e »,
+# « la 4e B » are classes).
+_NOT_ORDINAL = r"(?<!\ble )(?<!\bla )(?<!\bl')(?<!\bun )(?<!\bune )(?<!\bau )(?<!\bdu )(?<!\bce )(?<!\bcette )"
+_NO_ORDINAL_NOUN = (r"(?!\s+(?:volumes?|parties?|fois|seances?|etapes?|periodes?|trimestres?|editions?|jours?|semaines?|"
+                    r"chapitres?|kits?|modules?|ateliers?|temps|phases?|rangs?|places?|annees?|mois)\b)")
 # Level expressions found in questions and documents, longest first so "grande section" wins over "section".
 _LEVEL_PATTERNS: list[tuple[str, tuple[str, ...]]] = [
     (r"petite[s]? sections?", ("PS",)),
@@ -95,10 +100,10 @@ _LEVEL_PATTERNS: list[tuple[str, tuple[str, ...]]] = [
     (r"\bce ?2\b", ("CE2",)),
     (r"\bcm ?1\b", ("CM1",)),
     (r"\bcm ?2\b", ("CM2",)),
-    (r"\b6 ?(?:e|eme|ème)\b|\bsixiemes?\b", ("6e",)),
-    (r"\b5 ?(?:e|eme|ème)\b|\bcinquiemes?\b", ("5e",)),
-    (r"\b4 ?(?:e|eme|ème)\b|\bquatriemes?\b", ("4e",)),
-    (r"\b3 ?(?:e|eme|ème)\b|\btroisiemes?\b", ("3e",)),
+    (r"(?:\b6 ?(?:e|eme|ème)\b|" + _NOT_ORDINAL + r"\bsixiemes?\b)" + _NO_ORDINAL_NOUN, ("6e",)),
+    (r"(?:\b5 ?(?:e|eme|ème)\b|" + _NOT_ORDINAL + r"\bcinquiemes?\b)" + _NO_ORDINAL_NOUN, ("5e",)),
+    (r"(?:\b4 ?(?:e|eme|ème)\b|" + _NOT_ORDINAL + r"\bquatriemes?\b)" + _NO_ORDINAL_NOUN, ("4e",)),
+    (r"(?:\b3 ?(?:e|eme|ème)\b|" + _NOT_ORDINAL + r"\btroisiemes?\b)" + _NO_ORDINAL_NOUN, ("3e",)),
     (r"\bcollegiens?\b|\bcolleges?\b", ("6e", "5e", "4e", "3e")),
     (r"\belementaires?\b", ("CP", "CE1", "CE2", "CM1", "CM2")),
     (r"\bcycle ?1\b", ("PS", "MS", "GS")),

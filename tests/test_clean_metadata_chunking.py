@@ -49,6 +49,14 @@ def test_levels_and_cycles() -> None:
     assert levels_in_text("en ps, ms et gs") == ["PS", "MS", "GS"] and levels_in_text("un texte de ms word") == []
 
 
+def test_an_ordinal_is_not_a_class() -> None:
+    for text in ("le quatrième volume sort quand ?", "la troisième séance", "au 3e trimestre", "et la troisième ?",
+                 "le 4e volume des kits"):
+        assert levels_in_text(text) == [], text
+    assert levels_in_text("en quatrième") == ["4e"] and levels_in_text("la 4e B est difficile") == ["4e"]
+    assert levels_in_text("les quatrièmes sont fatigués") == ["4e"] and levels_in_text("mes 3e, une séance ?") == ["3e"]
+
+
 def test_lycee_classes_are_recognised_though_no_sheet_can_be_tagged_for_them() -> None:
     from assistant.vocabulary import names_lycee
 

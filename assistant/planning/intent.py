@@ -51,6 +51,8 @@ _WHAT_IS = re.compile(r"^(?:quel|quelle|quels|quelles) (?:est|sont|etait|etaient
 # « comment ils ont intitulé leur axe ? », « quel temps ils se sont donné ? »: what others did, told in a write-up.
 _ASKS_WHAT_WAS_DONE = re.compile(r"^(?:et\s+)?(?:comment|quand|ou|combien|pourquoi|quel\w*|qu'|que|qui)\b.*"
                                  r"\b(?:ils|elles|il|elle) (?:ont|a|avaient|avait|se sont|s'est|etaient|etait)\b")
+_ABOUT_A_REPORT = re.compile(r"\b(?:du|le|au|dans le|d'apres le|selon le|dans la|la|de la|d'apres la|selon la|l'|dans l'|de l')"
+                            r" ?(?:retours? d'experience|recit|temoignage|synthese|rapport)\b")
 _ASKS_ORDER = re.compile(r"\b(?:dans|en) quel ordre\b|\bquel ordre\b|\bpar (?:quoi|quelle competence) commencer\b")
 # Phrases that start with a question word: they need the full shape of a plan to be one.
 _QUESTION_START = re.compile(r"^(?:comment|quel|quelle|quels|quelles|que |qu'|quoi|est-ce|y a-t-il)")
@@ -229,7 +231,12 @@ def _asks_documents(folded: str) -> bool:
         return True
     # « Je prépare une formation : combien de critères retient SPF, et SAFE ça veut dire quoi ? »: a question after
     # the context, asking what the documents say.
-    if any(_ASKS_WHAT_WAS_DONE.match(p) or (_ASKS_DOCUMENTS.match(p) and not _PLAN_ASK.search(p)) for p in _phrases(folded)):
+    clauses = [re.sub(r"^(?:et|mais|alors|puis)\s+", "", p) for p in _phrases(folded)]
+    if any(_ASKS_WHAT_WAS_DONE.match(p) or (_ASKS_DOCUMENTS.match(p) and not _PLAN_ASK.search(p)) for p in clauses):
+        return True
+    # « …l'école vendéenne du retour d'expérience s'y est prise comment ? », « elle a été faite par qui ? »: what a
+    # write-up or a report tells, or who did something.
+    if _ABOUT_A_REPORT.search(folded) or re.search(r"\bpar qui\b", folded):
         return True
     # Context first, then a question of its own (« … Quels repères je peux leur donner sur la posture ? »):
     # the last question must itself ask for the plan.
