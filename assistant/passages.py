@@ -111,11 +111,10 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[H
     on the passage that defines them, not on the history of a website named after them; « par quoi commencer ? » on a
     guide's first step; « quels résultats a donné l'évaluation ? » on the passage stating what it concluded, among all
     the passages ranked (an evaluation's conclusion shares few words with its question: « résultats » / « conclut »)."""
-    if _ASKS_OUTCOME.search(fold(question)):
-        within = len(ranked)
-    head, tail = ranked[:within], ranked[within:]
+    outcome = bool(_ASKS_OUTCOME.search(fold(question)))
+    head, tail = (ranked, []) if outcome else (ranked[:within], ranked[within:])
     asked = asked_fact.read_question(question)
-    if _ASKS_OUTCOME.search(fold(question)):
+    if outcome:
         gives = [bool(_STATES_OUTCOME.search(fold(h.chunk.text))) for h in head]
     elif asked.kinds:
         kinds_only = dataclasses.replace(asked, specifics=(), named=())
@@ -129,4 +128,3 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[H
     else:
         return ranked
     return [h for h, g in zip(head, gives) if g] + [h for h, g in zip(head, gives) if not g] + tail
-

@@ -49,7 +49,7 @@ _DOCUMENT_SAYS = re.compile(
 # asked (« quel déroulé pour… »).
 _WHAT_IS = re.compile(r"^(?:quel|quelle|quels|quelles) (?:est|sont|etait|etaient|a ete|ont ete|seront|sera)\b")
 # « comment ils ont intitulé leur axe ? », « quel temps ils se sont donné ? »: what others did, told in a write-up.
-_ASKS_WHAT_WAS_DONE = re.compile(r"^(?:et\s+)?(?:comment|quand|ou|combien|pourquoi|quel\w*|qu'|que|qui)\b.*"
+_ASKS_WHAT_WAS_DONE = re.compile(r"^(?:comment|quand|ou|combien|pourquoi|quel\w*|qu'|que|qui)\b.*"
                                  r"\b(?:ils|elles|il|elle) (?:ont|a|avaient|avait|se sont|s'est|etaient|etait)\b")
 _ABOUT_A_REPORT = re.compile(r"\b(?:du|le|au|dans le|d'apres le|selon le|dans la|la|de la|d'apres la|selon la|l'|dans l'|de l')"
                             r" ?(?:retours? d'experience|recit|temoignage|synthese|rapport)\b")
