@@ -91,7 +91,9 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
         # A follow-up's own words weigh double against the turn it leans on; so do a message's first question's words
         # against its later questions', which get sentences of their own (extractive.sub_answers).
         focus = frozenset(snap.lexical.query_terms(question)) if found.text != question else (subs[0].terms if subs else frozenset())
-        intro = introduction(snap, top[0].chunk.doc.source) if found.info.definitional and top else None
+        # A follow-up asks what its own words ask (« et elle, elle en fait à quelle fréquence ? » after « c'est quoi… ? »).
+        definitional = found.info.definitional if found.text == question else query.is_definitional(question)
+        intro = introduction(snap, top[0].chunk.doc.source) if definitional and top else None
         # The passages of the best documents that answer, not only those retrieval kept (two per document).
         ranked = passages.answering_first(passages.rank_passages(snap, top, found.text, found.vector), question)
         # « Quelles sont les erreurs à éviter ? » answered by « Piège n° 3 »: the run of numbered sections first.
@@ -335,6 +337,18 @@ def rank_sheets(hits: list[Hit], cycles: tuple[int, ...], competences: tuple[str
         best[doc.source] = SheetChoice(doc.source, score, level, skill, tuple(doc.competences))
         distance[doc.source] = min((abs(a - b) for a in doc.cycles for b in cycles), default=0)
     return sorted(best.values(), key=lambda s: (-(s.level_fits + s.skill_fits), -s.skill_fits, distance[s.source], -s.score))
+
+
+def keep_shown_sheet(ranked: list[SheetChoice], shown: str) -> list[SheetChoice]:
+    """A follow-up about the sheet just laid out (« ça passe aussi avec des MS ? », « et pour des CP, c'est
+    adaptable ? », « mes petits ont 3 ans, ça va pas être trop long ? ») keeps that sheet first when it fits the
+    class now named as well as the best one does: its adaptations answer, not another sheet of the cycle that
+    scores a little higher. A class of another cycle (« et pour des CM2 ? » after a CE1 sheet) gets its own sheet."""
+    best = ranked[0] if ranked else None
+    kept = next((c for c in ranked if c.source == shown), None)
+    if best is None or kept is None or kept is best or (kept.level_fits, kept.skill_fits) < (best.level_fits, best.skill_fits):
+        return ranked
+    return [kept] + [c for c in ranked if c is not kept]
 
 
 # In standardised document-score units (sheet_rank): what being written for the class named is worth.

@@ -229,8 +229,10 @@ class Assistant:
             condensed = llm.condense(self.chat_model, question, [t.condensed for t in history]) or condensed
         # A real follow-up ("combien de temps dure-t-elle ?") is judged as completed by the previous
         # turn; a question that merely failed alone must still find its own words.
+        # « ça passe aussi avec des MS ? » after a sheet asks whether that sheet adapts to the class now named.
+        shown = previous.top_source if levels_in_text(question) and not query.asks_another(question) else None
         with_context = self._retrieve(condensed, condensed if query.is_follow_up(question) else question, filters, mode,
-                                      in_context=True)
+                                      in_context=True, shown_sheet=shown)
         if with_context.answerable or query.is_follow_up(question):
             return with_context
         return own
@@ -244,9 +246,10 @@ class Assistant:
             return []
         return [self._retrieve(side, side, filters, mode) for side in sides]
 
-    def _retrieve(self, text: str, asked: str, filters: Filters | None, mode: str, in_context: bool = False) -> Retrieval:
+    def _retrieve(self, text: str, asked: str, filters: Filters | None, mode: str, in_context: bool = False,
+                  shown_sheet: str | None = None) -> Retrieval:
         """Search for `text`; judge relevance on the words the user actually asked (`asked`). `in_context`: `text`
-        is a follow-up completed by the previous turn."""
+        is a follow-up completed by the previous turn, whose answer laid out `shown_sheet` (its first source)."""
         snap = self.retriever.snapshot()
         # « c'est quoi les CPS ? »: the acronym matches every document; its spelled-out form finds the definition
         if acronyms.may_ask_about_one(text):
@@ -278,12 +281,15 @@ class Assistant:
         found = Retrieval(text, info, hits, terms, rel, ok, vector, confidence=confidence)
         if info.wants_activity:
             found.skills, found.sheets = self._sheets_for(text, filters, mode, info, vector, in_context)
+            if in_context and shown_sheet is not None:
+                found.sheets = compose.keep_shown_sheet(found.sheets, shown_sheet)
             # An activity request naming a skill (« une séance sur la colère ? ») that a sheet for the class works
-            # on is answered with it, whatever words describe the situation (« un élève pète les plombs… »).
+            # on, or a neighbour of it in its CPS category (sheet_rank.skills_asked: « s'écouter » in a request for
+            # a group task, the cooperation sheet), is answered with it, whatever words describe the situation.
             first = found.sheets[0] if found.sheets else None
             # Not when it asks for a fact no passage gives (« le quatrième volume des kits empathie sort quand ? »).
-            if not ok and rel.missing is None and first is not None and first.level_fits \
-                    and set(info.competences) & set(first.competences):
+            if not ok and rel.missing is None and first is not None and info.competences and first.level_fits \
+                    and first.skill_fits:
                 found.answerable = True
         return found
 

@@ -98,6 +98,14 @@ _STATES_OUTCOME = re.compile(r"\b(?:conclu\w*|a montre|ont montre|montrent|reuss
                              r"|resultats (?:publies|obtenus))\b")
 
 
+# « à quelle fréquence ? », « tous les combien ? »: how often, and the words with which a text says so.
+_ASKS_FREQUENCY = re.compile(r"\b(?:a quelle frequence|quelle frequence|tous les combien|a quel rythme|quel rythme"
+                             r"|combien de fois par)\b")
+_STATES_FREQUENCY = re.compile(r"\b(?:tous les (?:quinze jours|\w+ (?:jours|semaines|mois))|toutes les (?:\w+ )?semaines"
+                               r"|chaque (?:semaine|mois|jour|periode|trimestre|lundi|mardi|mercredi|jeudi|vendredi|matin|soir)"
+                               r"|\w+ fois par|par (?:semaine|mois|an|periode|trimestre)|hebdomadaires?|mensuel(?:le)?s?)\b")
+
+
 # « par quoi commencer ? », « la première étape ? »: a guide's or a sheet's first step answers, not the step retrieval scores best.
 _ASKS_FIRST_STEP = re.compile(r"\b(?:par (?:quoi|ou) (?:je |on |il faut |faut-il )?(?:commence\w*|demarr\w*)|premiere etape"
                               r"|(?:je|on) commence par (?:quoi|ou))\b")
@@ -109,7 +117,8 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[H
     passages among the first `within` that give one move ahead, in their order: « Combien d'écoles ? »
     opens on the passage that says « 91 écoles », not on the one that counts classes; « c'est quoi les CPS ? »
     on the passage that defines them, not on the history of a website named after them; « par quoi commencer ? » on a
-    guide's first step; « quels résultats a donné l'évaluation ? » on the passage stating what it concluded, among all
+    guide's first step; « à quelle fréquence ? » on a passage saying how often; « quels résultats a donné
+    l'évaluation ? » on the passage stating what it concluded, among all
     the passages ranked (an evaluation's conclusion shares few words with its question: « résultats » / « conclut »)."""
     outcome = bool(_ASKS_OUTCOME.search(fold(question)))
     head, tail = (ranked, []) if outcome else (ranked[:within], ranked[within:])
@@ -119,6 +128,8 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[H
     elif asked.kinds:
         kinds_only = dataclasses.replace(asked, specifics=(), named=())
         gives = [asked_fact.check(kinds_only, [h.chunk.indexed_text], lambda _w: False).missing is None for h in head]
+    elif _ASKS_FREQUENCY.search(fold(question)):
+        gives = [bool(_STATES_FREQUENCY.search(fold(h.chunk.text))) for h in head]
     elif _ASKS_MEANING.search(fold(question)):
         gives = [bool(_DEFINES.search(fold(h.chunk.text))) for h in head]
     elif _ASKS_FIRST_STEP.search(fold(question)):

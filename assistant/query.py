@@ -120,7 +120,7 @@ def understand(question: str, vector: np.ndarray | None = None) -> QueryInfo:
     # « un petit rituel pour le retour de récré ? » asks for an everyday practice, which the guides and write-ups
     # describe, not for a session to run: not an activity request unless a session is named too.
     wants_activity = (by_patterns or by_meaning) and not (_RITUAL.search(folded) and not _SESSION_NAMED.search(folded))
-    definitional = bool(_DEFINITION.search(folded))
+    definitional = is_definitional(question)
     doc_types = tuple(t for t, wanted in (("seance", wants_activity), ("presentation", definitional),
                                           ("evaluation", bool(_EVALUATION.search(folded)))) if wanted)
     return QueryInfo(
@@ -134,6 +134,19 @@ def understand(question: str, vector: np.ndarray | None = None) -> QueryInfo:
         definitional=definitional,
         activity_by_meaning=by_meaning,
     )
+
+
+def is_definitional(question: str) -> bool:
+    """« qu'est-ce que… ? », « c'est quoi… ? », « qui porte… ? »: the document's own introduction answers first."""
+    return bool(_DEFINITION.search(fold(spell_out(question))))
+
+
+_ANOTHER = re.compile(r"\b(?:autres?|differente?s?|nouvelles?|une deuxieme|un deuxieme)\b")
+
+
+def asks_another(question: str) -> bool:
+    """« tu as autre chose pour des CE2 ? », « une différente ? »: not the sheet just shown."""
+    return bool(_ANOTHER.search(fold(question)))
 
 
 # Longer, a question names its own subject (« former des formateurs : par quoi on commence ? »).

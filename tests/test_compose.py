@@ -3,7 +3,7 @@ class and the skill asked comes first, and when none does, the answer says what 
 
 from __future__ import annotations
 
-from assistant.compose import CLASS_NAMED_BONUS, fit_notice, rank_sheets, sheet_to_lay_out, time_notice
+from assistant.compose import CLASS_NAMED_BONUS, fit_notice, keep_shown_sheet, rank_sheets, sheet_to_lay_out, time_notice
 from assistant.query import QueryInfo
 from assistant.retrieve import Hit
 from assistant.schema import Chunk, DocMeta
@@ -53,6 +53,19 @@ def test_with_no_sheet_fitting_both_the_skill_asked_from_the_nearest_class_comes
     hits = [Hit(ESTEEM_MS, 0.9), Hit(anger_cm2, 0.8), Hit(ANGER_CE1, 0.4)]
     ranked = rank_sheets(hits, cycles=(1,), competences=("reguler_emotions",))
     assert [s.source for s in ranked] == [ANGER_CE1.doc.source, anger_cm2.doc.source, ESTEEM_MS.doc.source]
+
+
+def test_a_follow_up_naming_a_class_keeps_the_sheet_just_shown_when_it_fits_as_well() -> None:
+    explain_gs = _sheet("dos-a-dos-gs", ("GS",), ("communiquer",))
+    hits = [Hit(ESTEEM_MS, 0.9), Hit(explain_gs, 0.8), Hit(ANGER_CE1, 0.7)]
+    # « ça passe aussi avec des MS ? » after the GS sheet: the same cycle, the sheet stays
+    ranked = rank_sheets(hits, cycles=(1,), competences=())
+    assert keep_shown_sheet(ranked, explain_gs.doc.source)[0].source == explain_gs.doc.source
+    # « et pour des CE1 ? »: the GS sheet no longer fits the class, the CE1 sheet comes first
+    ranked = rank_sheets(hits, cycles=(2,), competences=())
+    assert keep_shown_sheet(ranked, explain_gs.doc.source)[0].source == ANGER_CE1.doc.source
+    # a sheet never shown, or no sheet at all, changes nothing
+    assert keep_shown_sheet(ranked, "corpus/seances/autre.md") == ranked and keep_shown_sheet([], "x") == []
 
 
 def test_no_fitting_sheet_is_said_plainly_with_what_differs() -> None:

@@ -117,6 +117,14 @@ def test_a_question_asking_what_came_out_opens_on_the_conclusion_wherever_it_is_
     assert answering_first(ranked + [conclusion], "qui a mené l'évaluation ?")[0] == ranked[0]
 
 
+def test_a_question_asking_how_often_opens_on_a_passage_that_says_it() -> None:
+    doc = DocMeta(source="corpus/retours/entretien.vtt", title="Entretien", doc_type="retour_experience")
+    advice = Hit(_chunk(doc, 1, "Claire : Commencer petit, une compétence, quelques séances bien préparées."), 0.9)
+    rhythm = Hit(_chunk(doc, 2, "Claire : Je fais une séance de quarante-cinq minutes tous les quinze jours."), 0.7)
+    assert answering_first([advice, rhythm], "et elle, elle en fait à quelle fréquence ?") == [rhythm, advice]
+    assert answering_first([advice, rhythm], "et elle, elle commence comment ?") == [advice, rhythm]
+
+
 def test_a_run_of_questions_answers_only_a_question_asking_for_questions() -> None:
     from assistant.passages import only_questions
 

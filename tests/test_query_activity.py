@@ -173,3 +173,14 @@ def test_a_session_asked_by_its_rank(question: str, rank: int | None) -> None:
     from assistant.query import asked_session
 
     assert asked_session(question) == rank
+
+
+@pytest.mark.parametrize("question, another", [
+    ("ça passe aussi avec des MS ?", False),
+    ("Et pour des CP, c'est adaptable ?", False),
+    ("tu as autre chose pour des CE2 ?", True),
+    ("une activité différente pour des CM1 ?", True),
+    ("et une deuxième séance en CP ?", True),
+])
+def test_a_follow_up_asking_for_another_sheet_is_told_apart_from_one_asking_about_the_sheet_shown(question: str, another: bool) -> None:
+    assert query.asks_another(question) is another
