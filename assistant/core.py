@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant import acronyms, comparison, compose, llm, query, relevance, safety, scope, sheet_rank, smalltalk, sms
+from assistant import (acronyms, comparison, compose, llm, query, relevance, safety, scope, sheet_rank, skill_model, smalltalk,
+                       sms)
 from assistant.compose import SheetChoice
 from assistant.retrieve import Hit, Retriever, Snapshot
 from assistant.schema import Answer, Filters
@@ -312,7 +313,10 @@ class Assistant:
         topical = self.retriever.search(text, only_sheets, k=k, mode=mode, per_doc=1, query_vec=vector)
         if not topical:
             return info.competences, []
-        sheets = sheet_rank.sheet_hits(topical, profiles, vector, only_sheets)
+        # The competence the request is about, read from its meaning (the skill model reads e5 vectors only).
+        read = (skill_model.load_model().probabilities(vector)
+                if vector is not None and self.settings.embedding_model == BUNDLED_MODEL and sheet_rank.SKILL_WEIGHT else None)
+        sheets = sheet_rank.sheet_hits(topical, profiles, vector, only_sheets, read)
         skills = info.competences
         if skills:
             skills = sheet_rank.skills_asked(skills, sheet_rank.skills_by_meaning(profiles, vector, only_sheets))

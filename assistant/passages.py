@@ -117,12 +117,21 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[H
     passages among the first `within` that give one move ahead, in their order: « Combien d'écoles ? »
     opens on the passage that says « 91 écoles », not on the one that counts classes; « c'est quoi les CPS ? »
     on the passage that defines them, not on the history of a website named after them; « par quoi commencer ? » on a
-    guide's first step; « à quelle fréquence ? » on a passage saying how often; « quels résultats a donné
-    l'évaluation ? » on the passage stating what it concluded, among all
-    the passages ranked (an evaluation's conclusion shares few words with its question: « résultats » / « conclut »)."""
+    guide's first step; « à quelle fréquence ? » on a passage saying how often; a count of something named among all
+    the passages of the best document; « quels résultats a donné l'évaluation ? » on the passage stating what it
+    concluded, among all the passages ranked (an evaluation's conclusion shares few words with its question: « résultats » / « conclut »)."""
     outcome = bool(_ASKS_OUTCOME.search(fold(question)))
-    head, tail = (ranked, []) if outcome else (ranked[:within], ranked[within:])
     asked = asked_fact.read_question(question)
+    if outcome:
+        head, tail = ranked, []
+    elif "count" in asked.kinds and asked.counted and ranked:
+        # « la progression tenait en combien de séances ? »: a count of something named is specific enough to be
+        # sought in every passage of the best document, not only in the first few (« huit séances » ranked ninth).
+        best = ranked[0].chunk.doc.source
+        head = ranked[:within] + [h for h in ranked[within:] if h.chunk.doc.source == best]
+        tail = [h for h in ranked[within:] if h.chunk.doc.source != best]
+    else:
+        head, tail = ranked[:within], ranked[within:]
     if outcome:
         gives = [bool(_STATES_OUTCOME.search(fold(h.chunk.text))) for h in head]
     elif asked.kinds:

@@ -33,6 +33,13 @@ if TYPE_CHECKING:
 # eval/dev_activity.yaml (33 requests, one per cell of the library's grid), the whole pipeline answers
 # with the expected sheet 29 times at 0.5, 30 at 0.75 and at 1.0.
 PROFILE_WEIGHT = 0.75
+# Share of the skill model's reading (assistant/skill_model.py: the probability of the sheet's competence for
+# the request), standardised over the sheets like the two scores above. Standalone activity requests of
+# eval/dev_activity.yaml, gold, fresh, fresh3, fresh4 and fresh5 answered with the expected sheet: 185 of 197
+# without it, 186 at 0.25, 185 at 0.5, 189 at 1.0, 187 at 1.5, 185 at 2.0 (fresh2, held out, not used to choose:
+# sheet first 0.881 → 0.929 at 1.0). A two-view model (e5 + n-grams, cross-validated top-1 0.69 against 0.65)
+# answered 190: not worth its n-gram vocabulary.
+SKILL_WEIGHT = 1.0
 _PROFILE_CHARS = 1200
 # Embedding profiles costs one encode per sheet (about 0.1 s on 2 cores, once per library thanks to the
 # vector cache). Beyond this many sheets (a large library), a sheet's profile is the mean of its stored
@@ -112,10 +119,11 @@ def _standardised(values: np.ndarray) -> np.ndarray:
 
 
 def sheet_hits(topical: list[Hit], profiles: SheetProfiles | None, query_vec: np.ndarray | None,
-               filters: Filters) -> list[Hit]:
+               filters: Filters, skills: dict[str, float] | None = None) -> list[Hit]:
     """One hit per sheet the filters accept, scored as a document: the standardised best-passage score
-    plus PROFILE_WEIGHT × the standardised profile similarity. A sheet no passage reached keeps its
-    opening passage and the lowest passage score. Without profiles (BM25 mode), the passage ranking."""
+    plus PROFILE_WEIGHT × the standardised profile similarity, plus SKILL_WEIGHT × the standardised probability
+    the skill model gives the sheet's likeliest competence (`skills`, when read). A sheet no passage reached keeps
+    its opening passage and the lowest passage score. Without profiles (BM25 mode), the passage ranking."""
     best: dict[str, Hit] = {}
     for hit in topical:
         best.setdefault(hit.chunk.doc.source, hit)
@@ -131,6 +139,9 @@ def sheet_hits(topical: list[Hit], profiles: SheetProfiles | None, query_vec: np
     query = np.asarray(query_vec, dtype=np.float32)
     similarity = profiles.vectors[keep] @ (query / (np.linalg.norm(query) + 1e-9))
     scores = _standardised(passage) + PROFILE_WEIGHT * _standardised(similarity)
+    if skills:
+        fit = np.array([max((skills.get(k, 0.0) for k in c.doc.competences), default=0.0) for c in chunks], dtype=np.float32)
+        scores = scores + SKILL_WEIGHT * _standardised(fit)
     hits = [Hit(chunk, float(score), dense=float(sim)) for chunk, score, sim in zip(chunks, scores, similarity)]
     return sorted(hits, key=lambda h: -h.score)
 

@@ -117,6 +117,18 @@ def test_a_question_asking_what_came_out_opens_on_the_conclusion_wherever_it_is_
     assert answering_first(ranked + [conclusion], "qui a mené l'évaluation ?")[0] == ranked[0]
 
 
+def test_a_count_of_something_named_is_sought_in_every_passage_of_the_best_document() -> None:
+    story = DocMeta(source="corpus/retours/recit.md", title="Récit", doc_type="retour_experience")
+    other = DocMeta(source="corpus/guides/progression.md", title="Progression", doc_type="guide")
+    ranked = [Hit(_chunk(story, i, f"Chaque séance suivait la même trame, remarque {i}."), 1.0 - i / 100) for i in range(7)]
+    ranked.append(Hit(_chunk(other, 0, "Une progression compte souvent six séances."), 0.5))
+    ranked.append(Hit(_chunk(story, 9, "La progression retenue comptait huit séances d'environ 1 h 15."), 0.4))
+    reordered = answering_first(ranked, "la progression tenait en combien de séances ?")
+    assert reordered[0] == ranked[-1] and reordered[1:8] == ranked[:7]
+    # the first few passages only, for a question that counts nothing named
+    assert answering_first(ranked, "qui animait les séances ?") == ranked
+
+
 def test_a_question_asking_how_often_opens_on_a_passage_that_says_it() -> None:
     doc = DocMeta(source="corpus/retours/entretien.vtt", title="Entretien", doc_type="retour_experience")
     advice = Hit(_chunk(doc, 1, "Claire : Commencer petit, une compétence, quelques séances bien préparées."), 0.9)

@@ -59,6 +59,25 @@ def test_a_sheet_whose_profile_answers_the_request_beats_a_slightly_better_passa
     assert [h.chunk.doc.source for h in sheet_rank.sheet_hits(topical, profiles, None, Filters(("seance",)))][0] == ANGER.source
 
 
+def test_the_skill_the_request_is_about_settles_sheets_close_on_words_and_profile() -> None:
+    profiles = _profiles({TEAM.source: [1, 0, 0], ANGER.source: [1, 0, 0], STRESS.source: [0, 0, 1]})
+    topical = [Hit(_chunks(ANGER)[2], 0.81), Hit(_chunks(TEAM)[2], 0.80), Hit(_chunks(STRESS)[2], 0.2)]
+    query = np.asarray([1, 0, 0], dtype=np.float32)
+    assert sheet_rank.sheet_hits(topical, profiles, query, Filters(("seance",)))[0].chunk.doc.source == ANGER.source
+    read = {"relations_constructives": 0.7, "reguler_emotions": 0.1, "gerer_stress": 0.2}
+    assert sheet_rank.sheet_hits(topical, profiles, query, Filters(("seance",)), read)[0].chunk.doc.source == TEAM.source
+
+
+def test_the_shipped_skill_model_reads_a_probability_per_competence() -> None:
+    from assistant import skill_model
+    from assistant.vocabulary import COMPETENCE_BY_KEY
+
+    model = skill_model.load_model()
+    assert set(model.keys) == set(COMPETENCE_BY_KEY) and model.w.shape == (len(model.keys), 384)
+    read = model.probabilities(np.full(384, 1 / np.sqrt(384), dtype=np.float32))
+    assert abs(sum(read.values()) - 1) < 1e-5 and all(0 <= p <= 1 for p in read.values())
+
+
 def test_sheets_no_passage_reached_are_still_ranked_and_filters_hold() -> None:
     profiles = _profiles({TEAM.source: [1, 0, 0], ANGER.source: [0, 1, 0], STRESS.source: [0.9, 0, 0.1]})
     topical = [Hit(_chunks(ANGER)[2], 0.9), Hit(_chunks(TEAM)[2], 0.5)]

@@ -1,0 +1,93 @@
+"""Train the skill model shipped in assistant/data/skills.json.
+
+    python scripts/train_skills.py [--data eval/skill_requests.jsonl] [--out assistant/data/skills.json]
+
+A multinomial logistic regression (scikit-learn, exported as plain weights so that only numpy runs in the
+assistant) from the multilingual-e5-small query vector of an activity request to the CPS competence it is
+about (`assistant/vocabulary.py`: nine competences). The training requests were written for it by a helper who
+saw neither the evaluation sets nor the library: half describe a class situation without naming the skill
+(« ils se chamaillent pour un rien et viennent me voir vingt fois par jour »). The regularisation strength is
+chosen by repeated stratified 5-fold cross-validation on the training data only; fixed seed: two runs on the
+same data write the same file. The evaluation sets are never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import RepeatedStratifiedKFold
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "scripts"))
+
+from train_safety import compact, load_rows  # noqa: E402
+
+from assistant import skill_model  # noqa: E402
+from assistant.two_views import training_sha256  # noqa: E402
+from assistant.vocabulary import COMPETENCE_BY_KEY, COMPETENCES  # noqa: E402
+from eval.safety_vectors import encode  # noqa: E402
+
+DATA = REPO / "eval" / "skill_requests.jsonl"
+OUT = REPO / "assistant" / "data" / skill_model.MODEL_FILE
+SEED = 0
+C_GRID = (3.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
+
+
+def _fit(X: np.ndarray, y: np.ndarray, c: float) -> LogisticRegression:
+    return LogisticRegression(C=c, max_iter=10000).fit(X, y)
+
+
+def cross_validated(X: np.ndarray, y: np.ndarray, c: float, seed: int = SEED) -> dict[str, float]:
+    """Out-of-fold top-1 and top-2 accuracy (the competence read is the first, or among the first two)."""
+    top1, top2, n = 0, 0, 0
+    for train, test in RepeatedStratifiedKFold(n_splits=5, n_repeats=2, random_state=seed).split(X, y):
+        model = _fit(X[train], y[train], c)
+        order = np.argsort(-model.predict_proba(X[test]), axis=1)
+        ranked = model.classes_[order]
+        top1 += int((ranked[:, 0] == y[test]).sum())
+        top2 += int((ranked[:, :2] == y[test][:, None]).any(axis=1).sum())
+        n += len(test)
+    return {"top1": top1 / n, "top2": top2 / n}
+
+
+def train(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED, c_grid: tuple[float, ...] = C_GRID) -> dict[str, Any]:
+    """Choose C among `c_grid` by cross-validation (best top-1, then the smallest C), then fit on every row."""
+    keys = [c.key for c in COMPETENCES]
+    unknown = sorted({r["competences"][0] for r in rows} - set(COMPETENCE_BY_KEY))
+    if unknown:
+        raise SystemExit(f"{DATA}: unknown competence key(s) {unknown}; use one of {keys}")
+    y = np.array([keys.index(r["competences"][0]) for r in rows])
+    trials = {c: cross_validated(X, y, c, seed) for c in c_grid}
+    for c, scores in trials.items():
+        print(f"C={c:<5} top-1 {scores['top1']:.3f}  top-2 {scores['top2']:.3f}")
+    best = max(c_grid, key=lambda c: (round(trials[c]["top1"], 3), -c))
+    model = _fit(X, y, best)
+    weights = np.zeros((len(keys), X.shape[1]), dtype=np.float64)
+    bias = np.full(len(keys), -30.0)  # a competence with no training request is never read
+    for row, cls in enumerate(model.classes_):
+        weights[cls], bias[cls] = model.coef_[row], model.intercept_[row]
+    return {"keys": keys, "w": [compact(w) for w in weights], "b": compact(bias),
+            "meta": {"C": best, "cross_validated": trials[best], "rows": len(rows), "seed": seed,
+                     "training_sha256": training_sha256(rows), "data": str(DATA.relative_to(REPO))}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
+    rows = load_rows(args.data)
+    model = train(rows, encode([r["text"] for r in rows]))
+    args.out.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"{args.out}: C={model['meta']['C']}, cross-validated {model['meta']['cross_validated']}")
+
+
+if __name__ == "__main__":
+    main()
