@@ -5,7 +5,8 @@ targets and its objectives) is embedded once per snapshot (in a library of more 
 MAX_EMBEDDED_PROFILES sheets, the mean of its stored passage vectors) and compared with the request's vector, and
 that document score is combined with the sheet's best passage score. The profile is also how free
 words (« travailler en équipe », « se calmer avant d'agir ») meet the CPS framework: the competence
-line of the closest sheet names the skill by meaning, not through a synonym list."""
+line of the closest sheet names the skill by meaning, not through a synonym list. A skill model
+(`skill_model.py`, trained on requests written in teachers' words) adds its reading of the competence asked."""
 
 from __future__ import annotations
 
