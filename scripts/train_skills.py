@@ -84,9 +84,10 @@ def train(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED, c_grid: t
     for row, cls in enumerate(model.classes_):
         weights[cls], bias[cls] = model.coef_[row], model.intercept_[row]
     return {"keys": keys, "w": [compact(w) for w in weights], "b": compact(bias),
-            "meta": {"C": best, "cross_validated_across_writers": trials[best], "writers": sorted(set(groups)), "rows": len(rows),
-                     "seed": seed,
-                     "training_sha256": training_sha256(rows), "data": str(DATA.relative_to(REPO))}}
+            "meta": {"C": best, "cross_validated": trials[best],
+                     "folds": "one writer out" if len(set(groups)) > 1 else "stratified 5-fold, twice",
+                     "writers": sorted(set(groups)), "rows": len(rows), "seed": seed, "training_sha256": training_sha256(rows),
+                     "data": str(DATA.relative_to(REPO))}}
 
 
 def main() -> None:
@@ -97,7 +98,8 @@ def main() -> None:
     rows = load_rows(args.data)
     model = train(rows, encode([r["text"] for r in rows]))
     args.out.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"{args.out}: C={model['meta']['C']}, across writers {model['meta']['cross_validated_across_writers']}")
+    meta = model["meta"]
+    print(f"{args.out}: C={meta['C']}, cross-validated ({meta['folds']}) {meta['cross_validated']}")
 
 
 if __name__ == "__main__":
