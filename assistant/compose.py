@@ -345,7 +345,7 @@ def keep_shown_sheet(ranked: list[SheetChoice], shown: str) -> list[SheetChoice]
     scores a little higher. A class of another cycle (« et pour des CM2 ? » after a CE1 sheet) gets its own sheet."""
     best = ranked[0] if ranked else None
     kept = next((c for c in ranked if c.source == shown), None)
-    if best is None or kept is None or kept is best or (kept.level_fits, kept.skill_fits) < (best.level_fits, best.skill_fits):
+    if best is None or kept is None or kept is best or not kept.level_fits or kept.skill_fits < best.skill_fits:
         return ranked
     return [kept] + [c for c in ranked if c is not kept]
 

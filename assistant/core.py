@@ -250,7 +250,8 @@ class Assistant:
     def _retrieve(self, text: str, asked: str, filters: Filters | None, mode: str, in_context: bool = False,
                   shown_sheet: str | None = None) -> Retrieval:
         """Search for `text`; judge relevance on the words the user actually asked (`asked`). `in_context`: `text`
-        is a follow-up completed by the previous turn, whose answer laid out `shown_sheet` (its first source)."""
+        is a follow-up completed by the previous turn; `shown_sheet`, the previous answer's first source (a sheet it laid
+        out, when it is one of the sheets found), stays first if it fits the class now named (compose.keep_shown_sheet)."""
         snap = self.retriever.snapshot()
         # « c'est quoi les CPS ? »: the acronym matches every document; its spelled-out form finds the definition
         if acronyms.may_ask_about_one(text):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 
 import numpy as np
 
@@ -101,9 +102,10 @@ _STATES_OUTCOME = re.compile(r"\b(?:conclu\w*|a montre|ont montre|montrent|reuss
 # « à quelle fréquence ? », « tous les combien ? »: how often, and the words with which a text says so.
 _ASKS_FREQUENCY = re.compile(r"\b(?:a quelle frequence|quelle frequence|tous les combien|a quel rythme|quel rythme"
                              r"|combien de fois par)\b")
-_STATES_FREQUENCY = re.compile(r"\b(?:tous les (?:quinze jours|\w+ (?:jours|semaines|mois))|toutes les (?:\w+ )?semaines"
-                               r"|chaque (?:semaine|mois|jour|periode|trimestre|lundi|mardi|mercredi|jeudi|vendredi|matin|soir)"
-                               r"|\w+ fois par|par (?:semaine|mois|an|periode|trimestre)|hebdomadaires?|mensuel(?:le)?s?)\b")
+_STATES_FREQUENCY = re.compile(r"\b(?:tous les (?:\w+ )?(?:jours|mois|ans|trimestres|lundis|mardis|mercredis|jeudis|vendredis|matins|soirs)"
+                               r"|toutes les (?:\w+ )?(?:semaines|periodes)"
+                               r"|chaque (?:semaine|mois|jour|annee|periode|trimestre|lundi|mardi|mercredi|jeudi|vendredi|matin|soir)"
+                               r"|\w+ fois par|par (?:semaine|mois|an|periode|trimestre)|hebdomadaires?|mensuel(?:le)?s?|quotidien\w*)\b")
 
 
 # « par quoi commencer ? », « la première étape ? »: a guide's or a sheet's first step answers, not the step retrieval scores best.
@@ -120,31 +122,32 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[H
     guide's first step; « à quelle fréquence ? » on a passage saying how often; a count of something named among all
     the passages of the best document; « quels résultats a donné l'évaluation ? » on the passage stating what it
     concluded, among all the passages ranked (an evaluation's conclusion shares few words with its question: « résultats » / « conclut »)."""
-    outcome = bool(_ASKS_OUTCOME.search(fold(question)))
+    folded = fold(question)
     asked = asked_fact.read_question(question)
+    outcome = bool(_ASKS_OUTCOME.search(folded))
+    gives: Callable[[Hit], bool]
     if outcome:
-        head, tail = ranked, []
-    elif "count" in asked.kinds and asked.counted and ranked:
+        gives = lambda h: bool(_STATES_OUTCOME.search(fold(h.chunk.text)))  # noqa: E731
+    elif _ASKS_FREQUENCY.search(folded):
+        # before the kinds: « combien de fois par semaine ? » also reads as a count
+        gives = lambda h: bool(_STATES_FREQUENCY.search(fold(h.chunk.text)))  # noqa: E731
+    elif asked.kinds:
+        kinds_only = dataclasses.replace(asked, specifics=(), named=())
+        gives = lambda h: asked_fact.check(kinds_only, [h.chunk.indexed_text], lambda _w: False).missing is None  # noqa: E731
+    elif _ASKS_MEANING.search(folded):
+        gives = lambda h: bool(_DEFINES.search(fold(h.chunk.text)))  # noqa: E731
+    elif _ASKS_FIRST_STEP.search(folded):
+        # Steps to take are those of a guide or a session sheet; a write-up's « 1. » tells what others did.
+        gives = lambda h: h.chunk.doc.doc_type in ("guide", "seance") and any(  # noqa: E731
+            _FIRST_STEP.match(fold(heading)) for heading in h.chunk.heading_path)
+    else:
+        return ranked
+    head, tail = (ranked, []) if outcome else (ranked[:within], ranked[within:])
+    first = [h for h in head if gives(h)]
+    if not outcome and "count" in asked.kinds and asked.counted and ranked:
         # « la progression tenait en combien de séances ? »: a count of something named is specific enough to be
         # sought in every passage of the best document, not only in the first few (« huit séances » ranked ninth).
         best = ranked[0].chunk.doc.source
-        head = ranked[:within] + [h for h in ranked[within:] if h.chunk.doc.source == best]
-        tail = [h for h in ranked[within:] if h.chunk.doc.source != best]
-    else:
-        head, tail = ranked[:within], ranked[within:]
-    if outcome:
-        gives = [bool(_STATES_OUTCOME.search(fold(h.chunk.text))) for h in head]
-    elif asked.kinds:
-        kinds_only = dataclasses.replace(asked, specifics=(), named=())
-        gives = [asked_fact.check(kinds_only, [h.chunk.indexed_text], lambda _w: False).missing is None for h in head]
-    elif _ASKS_FREQUENCY.search(fold(question)):
-        gives = [bool(_STATES_FREQUENCY.search(fold(h.chunk.text))) for h in head]
-    elif _ASKS_MEANING.search(fold(question)):
-        gives = [bool(_DEFINES.search(fold(h.chunk.text))) for h in head]
-    elif _ASKS_FIRST_STEP.search(fold(question)):
-        # Steps to take are those of a guide or a session sheet; a write-up's « 1. » tells what others did.
-        gives = [h.chunk.doc.doc_type in ("guide", "seance") and any(_FIRST_STEP.match(fold(heading)) for heading in h.chunk.heading_path)
-                 for h in head]
-    else:
-        return ranked
-    return [h for h, g in zip(head, gives) if g] + [h for h, g in zip(head, gives) if not g] + tail
+        further = [h for h in tail if h.chunk.doc.source == best and gives(h)]
+        first, tail = first + further, [h for h in tail if h not in further]
+    return first + [h for h in head if h not in first] + tail

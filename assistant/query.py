@@ -141,7 +141,8 @@ def is_definitional(question: str) -> bool:
     return bool(_DEFINITION.search(fold(spell_out(question))))
 
 
-_ANOTHER = re.compile(r"\b(?:autres?|differente?s?|nouvelles?|une deuxieme|un deuxieme)\b")
+# Not « seconde »: a lycée class (« et en seconde ? »).
+_ANOTHER = re.compile(r"\b(?:autres?|differente?s?|nouvel(?:le)?s?|nouveaux?|une deuxieme|un deuxieme|encore une?|mieux)\b")
 
 
 def asks_another(question: str) -> bool:

@@ -64,6 +64,9 @@ def test_a_follow_up_naming_a_class_keeps_the_sheet_just_shown_when_it_fits_as_w
     # « et pour des CE1 ? »: the GS sheet no longer fits the class, the CE1 sheet comes first
     ranked = rank_sheets(hits, cycles=(2,), competences=())
     assert keep_shown_sheet(ranked, explain_gs.doc.source)[0].source == ANGER_CE1.doc.source
+    # a skill named that the sheet shown does not work on: the sheet on the skill stays first
+    ranked = rank_sheets(hits, cycles=(1,), competences=("conscience_de_soi",))
+    assert keep_shown_sheet(ranked, explain_gs.doc.source)[0].source == ESTEEM_MS.doc.source
     # a sheet never shown, or no sheet at all, changes nothing
     assert keep_shown_sheet(ranked, "corpus/seances/autre.md") == ranked and keep_shown_sheet([], "x") == []
 

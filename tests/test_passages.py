@@ -125,8 +125,9 @@ def test_a_count_of_something_named_is_sought_in_every_passage_of_the_best_docum
     ranked.append(Hit(_chunk(story, 9, "La progression retenue comptait huit séances d'environ 1 h 15."), 0.4))
     reordered = answering_first(ranked, "la progression tenait en combien de séances ?")
     assert reordered[0] == ranked[-1] and reordered[1:8] == ranked[:7]
-    # the first few passages only, for a question that counts nothing named
+    # the first few passages only, for a question that counts nothing named; nothing moves when no passage counts
     assert answering_first(ranked, "qui animait les séances ?") == ranked
+    assert answering_first(ranked[:-1], "combien d'élèves médiateurs ?") == ranked[:-1]
 
 
 def test_a_question_asking_how_often_opens_on_a_passage_that_says_it() -> None:
@@ -135,6 +136,8 @@ def test_a_question_asking_how_often_opens_on_a_passage_that_says_it() -> None:
     rhythm = Hit(_chunk(doc, 2, "Claire : Je fais une séance de quarante-cinq minutes tous les quinze jours."), 0.7)
     assert answering_first([advice, rhythm], "et elle, elle en fait à quelle fréquence ?") == [rhythm, advice]
     assert answering_first([advice, rhythm], "et elle, elle commence comment ?") == [advice, rhythm]
+    # « combien de fois par… ? » asks how often too, not a count
+    assert answering_first([advice, rhythm], "elle en fait combien de fois par mois ?") == [rhythm, advice]
 
 
 def test_a_run_of_questions_answers_only_a_question_asking_for_questions() -> None:

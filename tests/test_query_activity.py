@@ -181,6 +181,9 @@ def test_a_session_asked_by_its_rank(question: str, rank: int | None) -> None:
     ("tu as autre chose pour des CE2 ?", True),
     ("une activité différente pour des CM1 ?", True),
     ("et une deuxième séance en CP ?", True),
+    ("un nouveau jeu pour des CE2 ?", True),
+    ("encore une pour des CM1 ?", True),
+    ("et en seconde ?", False),
 ])
 def test_a_follow_up_asking_for_another_sheet_is_told_apart_from_one_asking_about_the_sheet_shown(question: str, another: bool) -> None:
     assert query.asks_another(question) is another
