@@ -341,8 +341,9 @@ def rank_sheets(hits: list[Hit], cycles: tuple[int, ...], competences: tuple[str
 
 def keep_shown_sheet(ranked: list[SheetChoice], shown: str) -> list[SheetChoice]:
     """A follow-up naming a class after a sheet was laid out (« ça passe aussi avec des MS ? », « et pour des CP,
-    c'est adaptable ? ») keeps that sheet first when it fits the class now named as well as the best one does: its adaptations answer, not another sheet of the cycle that
-    scores a little higher. A class of another cycle (« et pour des CM2 ? » after a CE1 sheet) gets its own sheet."""
+    c'est adaptable ? ») keeps that sheet first when it fits the class now named, and the skill as well as the best
+    one does: its adaptations answer, not another sheet of the cycle that scores a little higher. A class of another
+    cycle (« et pour des CM2 ? » after a CE1 sheet) gets its own sheet."""
     best = ranked[0] if ranked else None
     kept = next((c for c in ranked if c.source == shown), None)
     if best is None or kept is None or kept is best or not kept.level_fits or kept.skill_fits < best.skill_fits:

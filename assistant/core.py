@@ -283,7 +283,7 @@ class Assistant:
         found = Retrieval(text, info, hits, terms, rel, ok, vector, confidence=confidence)
         if info.wants_activity:
             found.skills, found.sheets = self._sheets_for(text, filters, mode, info, vector, in_context)
-            if in_context and shown_sheet is not None:
+            if shown_sheet is not None:
                 found.sheets = compose.keep_shown_sheet(found.sheets, shown_sheet)
             # An activity request naming a skill (« une séance sur la colère ? ») that a sheet for the class works
             # on, or a neighbour of it in its CPS category (sheet_rank.skills_asked: « s'écouter » in a request for
@@ -316,7 +316,7 @@ class Assistant:
             return info.competences, []
         # The competence the request is about, read from its meaning (the skill model reads e5 vectors only).
         read = (skill_model.load_model().probabilities(vector)
-                if vector is not None and self.settings.embedding_model == BUNDLED_MODEL and sheet_rank.SKILL_WEIGHT else None)
+                if vector is not None and self.settings.embedding_model == BUNDLED_MODEL else None)
         sheets = sheet_rank.sheet_hits(topical, profiles, vector, only_sheets, read)
         skills = info.competences
         if skills:

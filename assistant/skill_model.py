@@ -11,13 +11,13 @@ at start-up."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
+
+from assistant.two_views import shipped_json
 
 MODEL_FILE = "skills.json"
 
@@ -39,6 +39,6 @@ class SkillModel:
 @lru_cache(maxsize=1)
 def load_model() -> SkillModel:
     """The shipped model (read once)."""
-    data = json.loads(resources.files("assistant").joinpath("data", MODEL_FILE).read_text(encoding="utf-8"))
+    data = shipped_json(MODEL_FILE)
     return SkillModel(tuple(data["keys"]), np.asarray(data["w"], dtype=np.float32), np.asarray(data["b"], dtype=np.float32),
                       data.get("meta", {}))

@@ -26,6 +26,11 @@ def training_sha256(rows: list[dict[str, Any]]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def shipped_json(filename: str) -> dict[str, Any]:
+    """A model file shipped in assistant/data, parsed (the two-view models and the skill model)."""
+    return dict(json.loads(resources.files("assistant").joinpath("data", filename).read_text(encoding="utf-8")))
+
+
 @dataclass(frozen=True)
 class TwoViewModel:
     """Two logistic regressions, on the e5 vector and on the n-grams; the probability is their mean."""
@@ -49,8 +54,7 @@ class TwoViewModel:
     @classmethod
     def shipped(cls, filename: str) -> TwoViewModel:
         """A model shipped in assistant/data."""
-        text = resources.files("assistant").joinpath("data", filename).read_text(encoding="utf-8")
-        return cls.from_json(json.loads(text))
+        return cls.from_json(shipped_json(filename))
 
     def probability(self, text: str, vector: np.ndarray) -> float:
         """The mean of the two views' probabilities for `text` with its e5 query vector."""
