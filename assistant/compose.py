@@ -28,44 +28,67 @@ if TYPE_CHECKING:
 
 def compose(question: str, found: Retrieval, dangers: list[safety.Category], previous: Turn | None, snap: Snapshot,
             top_k: int, protection: list[Hit] | None = None, pupil: bool = False, outside_school: bool = False, about_other: bool = False,
-            compared: list[Retrieval] | None = None) -> Answer:
+            compared: list[Retrieval] | None = None, firm: bool = True) -> Answer:
     """The extractive answer: safety block, then the body chosen by the kind of question, then further reading.
     `protection` holds the passages about protecting a child shown after a safety block; `pupil`,
     `outside_school` and `about_other` say whom the block addresses (safety.safety_block); `compared` holds what was found for each
-    side of a comparison (assistant/comparison.py)."""
+    side of a comparison (assistant/comparison.py). `firm` is False when only one sentence of the message read alone
+    routed it to safety (safety.Assessment): an adult's request for a session is then answered after the block too."""
     cites = Citations()
-    parts: list[str] = [safety.safety_block(dangers, pupil=pupil, outside_school=outside_school, about_other=about_other)] if dangers else []
+    if not dangers:
+        parts, abstained = _body(question, found, previous, snap, top_k, cites, compared)
+        return _answer(question, found, [p for p in parts if p], cites, dangers, abstained=abstained)
+    parts = [safety.safety_block(dangers, pupil=pupil, outside_school=outside_school, about_other=about_other)]
+    # After the protocol, only what the documents say about protecting a child: never a session
+    # sheet quoted because it shares a word with the disclosure. A child gets the block alone, and so does
+    # an adult outside the school: the protection guide is the school's procedure (who informs whom, article 40).
+    if session_asked_too(found, firm, pupil):
+        # « Ma 4e est à couteaux tirés depuis une embrouille sur le groupe WhatsApp. J'aimerais une séance sur la façon
+        # de se parler par messages » read as harassment through its first sentence alone: the block stays first, the
+        # session asked for follows it instead of being dropped, and what to do if a child confides comes after.
+        body, abstained = _body(question, found, previous, snap, top_k, cites, None, further=False)
+        if not abstained:
+            parts += ["**Pour la séance demandée :**"] + body
     top = found.hits[:top_k]
-    if dangers:
-        # After the protocol, only what the documents say about protecting a child: never a session
-        # sheet quoted because it shares a word with the disclosure. A child gets the block alone, and so does
-        # an adult outside the school: the protection guide is the school's procedure (who informs whom, article 40).
-        shown = protection if protection is not None else [h for h in top if h.chunk.doc.doc_type != "seance"]
-        if shown and not pupil and not outside_school:
-            parts.append("**Dans les documents du programme :**\n\n" + extractive.factual_answer(
-                found.terms, shown, snap.lexical.idf, cites, more=1))
-        return _answer(question, found, parts, cites, dangers, abstained=False, pupil=pupil)
+    shown = protection if protection is not None else [h for h in top if h.chunk.doc.doc_type != "seance"]
+    if shown and not pupil and not outside_school:
+        parts.append("**Dans les documents du programme :**\n\n" + extractive.factual_answer(
+            found.terms, shown, snap.lexical.idf, cites, more=1))
+    return _answer(question, found, [p for p in parts if p], cites, dangers, abstained=False, pupil=pupil)
 
+
+def session_asked_too(found: Retrieval, firm: bool, pupil: bool) -> bool:
+    """Whether a message routed to safety also gets the session it asks for: an adult's activity request that only one
+    sentence read alone took for a danger (no rule's words, the whole message below the bar)."""
+    return not firm and not pupil and found.info.wants_activity and found.answerable
+
+
+def _body(question: str, found: Retrieval, previous: Turn | None, snap: Snapshot, top_k: int, cites: Citations,
+          compared: list[Retrieval] | None, further: bool = True) -> tuple[list[str], bool]:
+    """The answer's parts after any safety block (with further reading last unless not `further`), and whether the
+    question is declined."""
+    top = found.hits[:top_k]
+    parts: list[str] = []
     if compared and any(side.answerable for side in compared):
         parts.append(compare_sides(found, compared, cites, snap, top_k))
         parts.append(further_reading(top, cites))
-        return _answer(question, found, [p for p in parts if p], cites, dangers, abstained=False)
+        return parts, False
 
     following = previous.top_source if previous is not None and query.asks_next_session(question) else None
     if following is not None and (text := next_sessions(snap, following, cites)):
         parts.append(text)
-        return _answer(question, found, parts, cites, dangers, abstained=False)
+        return parts, False
     carried = carried_sheet(question, previous, snap, found.hits)
     if carried is None and found.info.wants_activity and not found.info.cycles and not found.info.competences \
             and names_lycee(question) and (nearest := no_lycee_sheet(found, cites, snap)):
         # Any session for a lycée class, no skill named: the library has none, and one 3e sheet laid out in full
         # would read as the answer. Say so, and list the nearest sheets to adapt.
         parts.append(nearest)
-        return _answer(question, found, parts, cites, dangers, abstained=True)
+        return parts, True
     if not found.answerable and carried is None:
         near = found.confidence is None or found.confidence >= NEAREST_FROM
         parts.append(decline(top if near else [], cites, asked_fact.missing_sentence(found.relevance.missing, question)))
-        return _answer(question, found, parts, cites, dangers, abstained=True)
+        return parts, True
 
     # Words the corpus never uses, when they leave a real part of the question uncovered and the answer is a
     # close call: « diapo », « clown », « surexcitée » in a question the library answers well are the asker's
@@ -107,8 +130,9 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
         lead = ranked[0].chunk.doc.source if ranked else (top[0].chunk.doc.source if top else None)
         if lead is not None and (notice := extractive.fiction_notice(snap.document_chunks(lead), cites)):
             parts.append(notice)
-    parts.append(further_reading(top, cites))
-    return _answer(question, found, [p for p in parts if p], cites, dangers, abstained=False)
+    if further:
+        parts.append(further_reading(top, cites))
+    return parts, False
 
 
 def _answer(question: str, found: Retrieval, parts: list[str], cites: Citations, dangers: list[safety.Category],

@@ -152,7 +152,8 @@ class Assistant:
 
             # compose
             base = compose.compose(asked, found, dangers, previous, snap, self.settings.top_k, protection,
-                                   pupil=judged.pupil, outside_school=judged.outside_school, about_other=judged.about_other, compared=compared)
+                                   pupil=judged.pupil, outside_school=judged.outside_school, about_other=judged.about_other, compared=compared,
+                                   firm=judged.firm)
         base.question, base.filters, base.timings_ms = question, filters, timings
         # A child writing about themself gets the block addressed to them, never a model's prose.
         if not use_llm or base.abstained or not found.hits or (dangers and judged.pupil):
@@ -163,9 +164,11 @@ class Assistant:
         # compose with the chat model, then verify its citations (llm.answer_stream)
         final: Answer | None = None
         block = safety.safety_block(dangers, pupil=judged.pupil, outside_school=judged.outside_school, about_other=judged.about_other) if dangers else ""
-        # After a safety block, the model reads only what the documents say about protecting a child.
-        # A comparison's model reads what was found for each side, in turn.
-        sources = protection if dangers and protection else (_interleaved([found] + compared) if compared else found.hits)
+        # After a safety block, the model reads only what the documents say about protecting a child (and what was
+        # found for a session asked for too: compose.session_asked_too). A comparison's model reads what was found for
+        # each side, in turn.
+        protecting = bool(dangers and protection) and not compose.session_asked_too(found, judged.firm, judged.pupil)
+        sources = protection if protecting and protection else (_interleaved([found] + compared) if compared else found.hits)
         for item in llm.answer_stream(self.chat_model, self.settings, question, found.text, sources, base, block):
             if isinstance(item, Answer):
                 final = item

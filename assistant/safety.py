@@ -525,17 +525,25 @@ def detect_all(question: str, vector: np.ndarray | None = None, model: SafetyMod
     `vector` is the question's multilingual-e5-small query vector (`EMBEDDING_MODEL`) when the caller
     already has it; otherwise it is computed here. Rule hits always stand; the classifier adds the
     dangers written without the rules' words. `model` defaults to the shipped one (evaluation passes others)."""
+    return _read(question, vector, model)[0]
+
+
+def _read(question: str, vector: np.ndarray | None, model: SafetyModel | None) -> tuple[list[Category], bool]:
+    """`detect_all`'s categories, and whether the reading is firm: a rule's words or the whole message read as a
+    danger, not only one of its sentences read alone (`_sentence_categories`)."""
     if not question.strip():
-        return []
+        return [], False
     keys = {c.key for c in rule_categories(question)}
+    firm = bool(keys)
     model = model or load_model()
     f = model.features(question, _as_vector(question, vector, model.dim))
     p = model.danger_probability(f)
     if p >= model.threshold:
         keys.update(model.categories(f))
+        firm = True
     elif p >= SENTENCE_GATE:
         keys.update(_sentence_categories(question, model))
-    return [c for c in CATEGORIES if c.key in keys]
+    return [c for c in CATEGORIES if c.key in keys], firm
 
 
 # A long message may reveal a danger in one sentence among others about a session or the programme (« On prépare
@@ -660,6 +668,9 @@ class Assessment:
     pupil: bool
     outside_school: bool = False  # an adult outside the school (a parent, a relative, a neighbour)
     about_other: bool = False  # a pupil worried about another child
+    # False when only one sentence of the message, read alone, routed it (`detect_all`): the rest of the message may
+    # be what its writer asks, and is answered after the block.
+    firm: bool = True
 
 
 def assess(question: str, vector: np.ndarray | None = None) -> Assessment:
@@ -667,9 +678,10 @@ def assess(question: str, vector: np.ndarray | None = None) -> Assessment:
     if not question.strip():
         return Assessment([], False)
     x = _as_vector(question, vector, load_model().dim)
-    found = detect_all(question, x)
+    found, firm = _read(question, x, None)
     pupil = bool(found) and is_pupil(question, x)
-    return Assessment(found, pupil, bool(found) and not pupil and is_outside_school(question, x), pupil and about_another_child(question, x))
+    return Assessment(found, pupil, bool(found) and not pupil and is_outside_school(question, x), pupil and about_another_child(question, x),
+                      firm=firm or not found)
 
 
 def safety_for(categories: list[Category], pupil: bool = False) -> Safety:

@@ -212,6 +212,23 @@ def test_a_danger_question_is_never_taken_for_a_plan(bundled_assistant) -> None:
     assert "3114" in answer.answer and "Progression proposée" not in answer.answer
 
 
+def test_a_session_request_read_as_a_danger_by_one_sentence_alone_still_gets_its_session(bundled_assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from assistant import core, safety
+
+    question = "Mes 4e se fâchent à cause de messages mal compris sur le groupe de la classe. Une séance pour apprendre à s'écrire ?"
+    harassment = [c for c in safety.CATEGORIES if c.key == "harcelement"]
+    # The safety model's reading is faked (the model boundary): one sentence read alone, or the whole message.
+    monkeypatch.setattr(core.safety, "assess", lambda q, v=None: safety.Assessment(harassment, pupil=False, firm=False))
+    weak = bundled_assistant.ask(question)
+    assert weak.answer.startswith("### ⚠️") and "3018" in weak.answer
+    sheet = "ce-que-j-ecris-ce-que-tu-lis.md"
+    assert "Pour la séance demandée" in weak.answer and any(c.source.endswith(sheet) for c in weak.citations)
+    assert weak.answer.index("3018") < weak.answer.index("Pour la séance demandée")
+    monkeypatch.setattr(core.safety, "assess", lambda q, v=None: safety.Assessment(harassment, pupil=False, firm=True))
+    firm = bundled_assistant.ask(question)
+    assert "Pour la séance demandée" not in firm.answer and not any(c.source.endswith(sheet) for c in firm.citations)
+
+
 def test_a_question_keeps_one_snapshot_while_an_ingestion_commits(bundled_assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     retriever = bundled_assistant.retriever
     with retriever.pinned() as snap:
