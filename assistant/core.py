@@ -14,7 +14,7 @@ import numpy as np
 from assistant import (acronyms, comparison, compose, llm, query, relevance, safety, scope, sheet_rank, skill_model, smalltalk,
                        sms)
 from assistant.compose import SheetChoice
-from assistant.retrieve import Hit, Retriever, Snapshot
+from assistant.retrieve import SKILL_BOOST_FROM, Hit, Retriever, Snapshot
 from assistant.schema import Answer, Filters
 from assistant.settings import BUNDLED_MODEL, Settings
 from assistant.vocabulary import levels_in_text, names_lycee
@@ -264,9 +264,7 @@ class Assistant:
         vector = self.retriever.embed_query(text) if mode != "bm25" else None
         e5_vector = vector if self.settings.embedding_model == BUNDLED_MODEL else None
         info = query.understand(text, e5_vector)
-        k = max(self.settings.top_k, 8)
-        hits = self.retriever.search(text, filters, k=k, mode=mode, boost_cycles=info.cycles, boost_competences=info.competences,
-                                     boost_doc_types=info.doc_types, query_vec=vector)
+        hits = self._search(text, filters, mode, info, vector, k=max(self.settings.top_k, 8))
         terms = snap.lexical.query_terms(text)
         asked_terms = terms if asked == text else snap.lexical.query_terms(asked)
         # « combien de profs… » asks a count of « enseignants », the library's word: the kind asked is read spelled out.
@@ -298,6 +296,28 @@ class Assistant:
                 found.answerable = True
         return found
 
+    def _search(self, text: str, filters: Filters | None, mode: str, info: query.QueryInfo, vector: np.ndarray | None,
+                k: int, per_doc: int = 2) -> list[Hit]:
+        """Retrieval with the boosts the question's reading gives: its class, the competence and the kind of document
+        it names, and for a firm activity request the competence its meaning points at (the skill model)."""
+        firm = info.wants_activity and (info.activity_reading or 0.0) >= SKILL_BOOST_FROM
+        return self.retriever.search(text, filters, k=k, mode=mode, boost_cycles=info.cycles, boost_competences=info.competences,
+                                     boost_doc_types=info.doc_types, query_vec=vector, per_doc=per_doc,
+                                     boost_skills=self._skills(vector) if firm else None)
+
+    def _skills(self, vector: np.ndarray | None) -> dict[str, float] | None:
+        """The skill model's reading of a request (it reads the bundled model's vectors only)."""
+        if vector is None or self.settings.embedding_model != BUNDLED_MODEL:
+            return None
+        return skill_model.load_model().probabilities(vector)
+
+    def ranked_documents(self, text: str, mode: str = "hybrid", k: int = 10) -> list[str]:
+        """The documents retrieval ranks first for `text`, one passage each, with the boosts used when answering
+        (what evaluation measures as the expected document's rank)."""
+        vector = self.retriever.embed_query(text) if mode != "bm25" else None
+        info = query.understand(text, vector if self.settings.embedding_model == BUNDLED_MODEL else None)
+        return [h.chunk.doc.source for h in self._search(text, None, mode, info, vector, k=k, per_doc=1)]
+
     @staticmethod
     def _off_topic(text: str, e5_vector: np.ndarray | None, snap: Snapshot) -> float:
         """How much less `text` is about the programme's subjects than the library is (0 without an e5 vector)."""
@@ -318,8 +338,7 @@ class Assistant:
         if not topical:
             return info.competences, []
         # The competence the request is about, read from its meaning (the skill model reads e5 vectors only).
-        read = (skill_model.load_model().probabilities(vector)
-                if vector is not None and self.settings.embedding_model == BUNDLED_MODEL else None)
+        read = self._skills(vector)
         sheets = sheet_rank.sheet_hits(topical, profiles, vector, only_sheets, read)
         skills = info.competences
         if skills:

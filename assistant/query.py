@@ -105,6 +105,7 @@ class QueryInfo:
     doc_types: tuple[str, ...] = ()  # document types that usually answer this kind of question (a soft boost)
     definitional: bool = False  # "qu'est-ce que…", "qui porte…": the document's own introduction answers first
     activity_by_meaning: bool = False  # the activity request was read by the model alone, not by the patterns
+    activity_reading: float | None = None  # the activity-intent model's probability (None without an e5 vector)
 
 
 def understand(question: str, vector: np.ndarray | None = None) -> QueryInfo:
@@ -133,6 +134,7 @@ def understand(question: str, vector: np.ndarray | None = None) -> QueryInfo:
         doc_types=doc_types,
         definitional=definitional,
         activity_by_meaning=by_meaning,
+        activity_reading=p,
     )
 
 

@@ -34,6 +34,15 @@ LEVEL_PENALTY = 0.2
 # second document of gold answers and lowered key facts, so it stays at 0.05.
 COMPETENCE_BOOST = 0.05  # "estime de soi" prefers documents tagged with that competence
 DOC_TYPE_BOOST = 0.15  # "une activité pour…" prefers session sheets
+# An activity request's reading by the skill model (assistant/skill_model.py): a session sheet gains this share of the
+# probability of the competence it works on (its best one). Expected document first over the dev splits' answerable
+# questions (gold, fresh, fresh3–5: 457; eval/retrieval_lab.py's ranking, activity read from the words and the e5
+# vector as when answering): 0.825 without, 0.862 at 0.15, 0.867 at 0.2 (activity requests 131 → 147 of 157; every
+# split gains; read from the words alone: 0.834 at 0.05, 0.858 at 0.2, 0.851 at 0.3). Only for requests the
+# activity-intent model reads firmly (`SKILL_BOOST_FROM`): « je pensais faire une séance unique sur les émotions, c'est
+# une bonne idée ? » (0.63) asks for advice, which a guide gives; gated at 0.7 or 0.8, the figures are unchanged.
+SKILL_BOOST = 0.2
+SKILL_BOOST_FROM = 0.8
 
 
 @dataclass
@@ -282,9 +291,12 @@ class Retriever:
         boost_doc_types: tuple[str, ...] = (),
         per_doc: int = 2,
         query_vec: np.ndarray | None = None,
+        boost_skills: dict[str, float] | None = None,
     ) -> list[Hit]:
         """The k best passages for the query under the filters; at most `per_doc` per document.
-        `mode` is one of MODES, or "hybrid:W" to fuse with dense weight W (used by weight sweeps)."""
+        `mode` is one of MODES, or "hybrid:W" to fuse with dense weight W (used by weight sweeps). `boost_skills`
+        (competence → probability, the skill model's reading of an activity request) lifts the session sheets by
+        the probability of the competence they work on."""
         mode, w = parse_mode(mode, self.dense_weight)
         snap = self.snapshot()
         filters = filters or Filters()
@@ -336,6 +348,11 @@ class Retriever:
             for j, idx in enumerate(order):
                 if wanted_cps & set(snap.chunks[idx].doc.competences):
                     fused[j] += COMPETENCE_BOOST
+        if boost_skills:
+            for j, idx in enumerate(order):
+                doc = snap.chunks[idx].doc
+                if doc.doc_type == "seance" and doc.competences:
+                    fused[j] += SKILL_BOOST * max(boost_skills.get(c, 0.0) for c in doc.competences)
         hits = [Hit(snap.chunks[idx], float(fused[j]), float(bm[j]), float(de[j])) for j, idx in enumerate(order)]
         hits.sort(key=lambda h: -h.score)
         if mode != "bm25":

@@ -68,16 +68,6 @@ class ItemResult:
     key_facts_doc2: float = 0.0
 
 
-def _ranked_sources(assistant: Any, question: str, mode: str) -> list[str]:
-    """Documents in the order the assistant's retrieval ranks them (same boosts as when answering)."""
-    from assistant import query
-
-    info = query.understand(question)
-    hits = assistant.retriever.search(question, k=10, mode=mode, per_doc=1, boost_cycles=info.cycles,
-                                      boost_competences=info.competences, boost_doc_types=info.doc_types)
-    return [h.chunk.doc.source for h in hits]
-
-
 def run_gold(assistant: Any, items: list[GoldItem], mode: str) -> list[ItemResult]:
     """Ask every question (follow-ups with their history) and score it."""
     from assistant.core import Turn
@@ -91,7 +81,7 @@ def run_gold(assistant: Any, items: list[GoldItem], mode: str) -> list[ItemResul
         answer = assistant.ask(item.question, history=history, mode=mode)
         answers[item.id] = answer
         condensed = answer.condensed_question or item.question
-        ranked = _ranked_sources(assistant, condensed, mode)
+        ranked = assistant.ranked_documents(condensed, mode)
         cited = list(dict.fromkeys(c.source for c in answer.citations))
         supported, claims = metrics.citation_support(answer, chunk_text)
         def held(n: int, ranked: list[str] = ranked) -> float:

@@ -47,3 +47,22 @@ def test_when_no_sheet_fits_the_class_the_answer_says_so_first(bundled_assistant
     assert answer.answer.startswith("*La bibliothèque ne contient pas de fiche")
     assert "Cycle 3" in answer.answer.split("\n")[0] and "Cycle 1" in answer.answer.split("\n")[0]
     assert answer.citations[0].source.startswith("corpus/seances/cycle1/")
+
+
+def test_the_skill_read_in_an_activity_request_lifts_its_sheets_in_retrieval(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    retriever = bundled_assistant.retriever
+    snap = retriever.snapshot()
+    question = "une activité pour mes élèves cette semaine ?"
+    vector = retriever.embed_query(question)
+    def first_sheet_on(skill: str, boost: dict[str, float] | None) -> int:
+        hits = retriever.search(question, k=40, per_doc=1, query_vec=vector, boost_doc_types=("seance",), boost_skills=boost)
+        return next(i for i, h in enumerate(h for h in hits if h.chunk.doc.doc_type == "seance") if skill in h.chunk.doc.competences)
+
+    for skill in ("gerer_stress", "communiquer", "conscience_de_soi"):  # the same words, three readings
+        plain, read = first_sheet_on(skill, None), first_sheet_on(skill, {skill: 1.0})
+        assert read == 0 or read < plain, (skill, plain, read)
+    # what evaluation ranks is what answering retrieves: the request's own reading, for a request that names no skill
+    described = "ils paniquent tous avant les contrôles, vous auriez une séance à faire avec mes CM2 ?"
+    first = snap.document_chunks(bundled_assistant.ranked_documents(described)[0])[0].doc
+    assert first.doc_type == "seance" and "gerer_stress" in first.competences
+    assert bundled_assistant.ranked_documents(described, mode="bm25")  # no vector: no skill reading, still ranked
