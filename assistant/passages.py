@@ -25,12 +25,6 @@ DENSE_WEIGHT = 0.5
 # The first document keeps a lead over the second: retrieval ranks documents better than passages rank
 # across documents (key facts in the answers, gold: 0.750 at 0.1, 0.747 at 0.2, 0.741 at 0.35).
 FIRST_DOCUMENT_BONUS = 0.1
-# Share of the section label's cosine (title and headings, `section_label`), min-max'd within each document, in the
-# within-document score: a passage is often about what its heading says in fewer words than its text (« Ce qui a été
-# plus difficile » for « le plus dur », « Et après ? » for « après la fin »). Key-fact passages among the first two /
-# three, and first passages from an expected document (factual questions of gold, fresh, fresh3–5, offline): without
-# 295 / 332 of 439, 204 of 239; at 0.2 304 / 354, 203 (min-max'd over both documents: 308 / 347, 202; at 0.3 303 / 349).
-LABEL_WEIGHT = 0.2
 
 
 def best_documents(hits: list[Hit], n: int) -> list[str]:
@@ -66,10 +60,6 @@ def rank_passages(snap: Snapshot, hits: list[Hit], text: str, vector: np.ndarray
         norms = np.linalg.norm(stored, axis=1) * (float(np.linalg.norm(q)) or 1.0)
         cosine = stored @ q / np.where(norms > 0, norms, 1.0)
         score = dense_weight * minmax(cosine) + (1 - dense_weight) * minmax(bm25)
-        labels = snap.label_vectors(pool) if LABEL_WEIGHT else None
-        if labels is not None:
-            closeness = labels @ (q / (float(np.linalg.norm(q)) or 1.0))
-            score = (1 - LABEL_WEIGHT) * score + LABEL_WEIGHT * _within_documents(pool, closeness)
     else:
         cosine = np.zeros(len(pool), dtype=np.float32)
         score = minmax(bm25)
@@ -77,16 +67,6 @@ def rank_passages(snap: Snapshot, hits: list[Hit], text: str, vector: np.ndarray
     score = score - np.array([ONLY_QUESTIONS if only_questions(c, text) else 0.0 for c in pool])
     ranked = [Hit(c, float(s), float(b), float(d)) for c, s, b, d in zip(pool, score, bm25, cosine)]
     return sorted(ranked, key=lambda h: -h.score)
-
-
-def _within_documents(pool: list[Chunk], values: np.ndarray) -> np.ndarray:
-    """`values` min-max normalised within each document of `pool`: a signal that orders a document's passages
-    without deciding between documents."""
-    out = np.zeros(len(pool), dtype=np.float32)
-    for source in dict.fromkeys(c.doc.source for c in pool):
-        mask = np.array([c.doc.source == source for c in pool])
-        out[mask] = minmax(values[mask])
-    return out
 
 
 # What a run of questions loses in the within-document score (scores span 0 to 1.1: it comes after every other

@@ -53,11 +53,6 @@ class Hit:
     dense: float = 0.0
 
 
-def section_label(chunk: Chunk) -> str:
-    """What a passage's section is about, in its document's words: the title and the headings above it."""
-    return " › ".join((chunk.doc.title, *chunk.heading_path))
-
-
 @dataclass
 class Snapshot:
     """What one committed snapshot holds in memory for querying."""
@@ -72,9 +67,6 @@ class Snapshot:
     # since the same best documents come back question after question.
     fetch_vectors: Callable[[list[str]], dict[str, np.ndarray]] | None = None
     _vectors: dict[str, np.ndarray] = field(default_factory=dict)
-    # Embeds texts as passages (set by the retriever): section labels are embedded on first use, not stored.
-    embed_texts: Callable[[list[str]], list[list[float]]] | None = None
-    _labels: dict[str, np.ndarray] = field(default_factory=dict)
     _profiles: dict[str, np.ndarray] = field(default_factory=dict)
     _acronyms: dict[str, str] | None = None
     # The reading ingestion stored in the manifest (`Manifest.library_topic`), if any.
@@ -110,20 +102,6 @@ class Snapshot:
         if not chunks or any(c.id not in self._vectors for c in chunks):
             return None
         return np.stack([self._vectors[c.id] for c in chunks])
-
-    def label_vectors(self, chunks: list[Chunk]) -> np.ndarray | None:
-        """One L2-normalised row per passage: the embedding of its section label (`section_label`), embedded
-        on first use and kept for this snapshot (the embedding cache keeps it across restarts); None without
-        an embedding model."""
-        if self.embed_texts is None or not chunks:
-            return None
-        labels = [section_label(c) for c in chunks]
-        missing = list(dict.fromkeys(t for t in labels if t not in self._labels))
-        if missing:
-            vectors = np.asarray(self.embed_texts(missing), dtype=np.float32)
-            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
-            self._labels.update(zip(missing, vectors))
-        return np.stack([self._labels[t] for t in labels])
 
     def document_profiles(self, sources: list[str]) -> np.ndarray | None:
         """One L2-normalised row per document: the mean of its passages' stored vectors (cached per
@@ -236,8 +214,7 @@ class Retriever:
                 for i, c in enumerate(chunks):
                     by_source.setdefault(c.doc.source, []).append(i)
                 self._snapshot = Snapshot(name, chunks, {c.id: i for i, c in enumerate(chunks)}, lexical, by_source,
-                                          fetch_vectors=self._stored_vectors, stored_topic=manifest.library_topic,
-                                          embed_texts=self.embeddings.embed_documents)
+                                          fetch_vectors=self._stored_vectors, stored_topic=manifest.library_topic)
             return self._snapshot
 
     @property

@@ -3,8 +3,6 @@ stored-vector cache of a snapshot: hand-made vectors and a small BM25 index, no 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from assistant.lexical import LexicalIndex
@@ -33,8 +31,7 @@ VECTORS = {NOTICE.id: [0.0, 0.0, 1.0], WHY.id: [0.6, 0.8, 0.0], TEAM.id: [1.0, 0
 QUESTION_VECTOR = np.array([1.0, 0.0, 0.0], dtype=np.float32)
 
 
-def _snapshot(fetched: list[list[str]] | None = None, vectors: dict[str, list[float]] | None = None,
-              embed_texts: Callable[[list[str]], list[list[float]]] | None = None) -> Snapshot:
+def _snapshot(fetched: list[list[str]] | None = None, vectors: dict[str, list[float]] | None = None) -> Snapshot:
     lexical = LexicalIndex()
     lexical.build([c.indexed_text for c in CHUNKS])
     by_source: dict[str, list[int]] = {}
@@ -47,8 +44,7 @@ def _snapshot(fetched: list[list[str]] | None = None, vectors: dict[str, list[fl
             fetched.append(list(ids))
         return {i: np.array(stored[i], dtype=np.float32) for i in ids if i in stored}
 
-    return Snapshot("s1", CHUNKS, {c.id: i for i, c in enumerate(CHUNKS)}, lexical, by_source, fetch_vectors=fetch,
-                    embed_texts=embed_texts)
+    return Snapshot("s1", CHUNKS, {c.id: i for i, c in enumerate(CHUNKS)}, lexical, by_source, fetch_vectors=fetch)
 
 
 def test_the_passage_that_answers_is_found_outside_the_hits() -> None:
@@ -84,29 +80,6 @@ def test_stored_vectors_are_fetched_once_and_missing_ones_give_none() -> None:
     assert np.allclose(first[0], again[1])
     assert fetched == [[WHY.id, TEAM.id]]
     assert _snapshot(vectors={WHY.id: [1.0, 0.0, 0.0]}).passage_vectors([WHY, TEAM]) is None
-
-
-def test_a_section_label_close_to_the_question_lifts_its_passages() -> None:
-    # WHY and EVALUATE are as close to the question as each other in text (no shared word, equal cosines); the label
-    # « Monter un projet CPS › Étape 7 — Évaluer » is what the question is about.
-    embedded: list[str] = []
-
-    def embed(texts: list[str]) -> list[list[float]]:
-        embedded.extend(texts)
-        return [[0.0, 1.0, 0.0] if "Évaluer" in t else [0.0, 0.0, 1.0] for t in texts]
-
-    level = {NOTICE.id: [0.0, 0.0, 1.0], WHY.id: [0.5, 0.5, 0.0], TEAM.id: [0.0, 0.0, 1.0], EVALUATE.id: [0.5, 0.5, 0.0],
-             FIGURES.id: [0.0, 0.0, 1.0]}
-    question = np.array([0.0, 1.0, 0.0], dtype=np.float32)
-    snap = _snapshot(vectors=level, embed_texts=embed)
-    ranked = rank_passages(snap, [Hit(WHY, 0.9)], "xyz", question)
-    assert ranked[0].chunk is EVALUATE
-    assert sorted(embedded) == sorted(["Monter un projet CPS › Pourquoi", "Monter un projet CPS › Étape 1 — Réunir une équipe",
-                                       "Monter un projet CPS › Étape 7 — Évaluer"])
-    rank_passages(snap, [Hit(WHY, 0.9)], "xyz", question)
-    assert len(embedded) == 3  # each label embedded once per snapshot
-    # without an embedding model, the passages' own scores alone: the first in document order of two ties
-    assert rank_passages(_snapshot(vectors=level), [Hit(WHY, 0.9)], "xyz", question)[0].chunk is WHY
 
 
 def test_a_document_without_sections_keeps_all_its_passages() -> None:
