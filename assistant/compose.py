@@ -39,9 +39,6 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
         parts, abstained = _body(question, found, previous, snap, top_k, cites, compared)
         return _answer(question, found, [p for p in parts if p], cites, dangers, abstained=abstained)
     parts = [safety.safety_block(dangers, pupil=pupil, outside_school=outside_school, about_other=about_other)]
-    # After the protocol, only what the documents say about protecting a child: never a session
-    # sheet quoted because it shares a word with the disclosure. A child gets the block alone, and so does
-    # an adult outside the school: the protection guide is the school's procedure (who informs whom, article 40).
     if session_asked_too(found, firm, pupil):
         # « Ma 4e est à couteaux tirés depuis une embrouille sur le groupe WhatsApp. J'aimerais une séance sur la façon
         # de se parler par messages » read as harassment through its first sentence alone: the block stays first, the
@@ -49,8 +46,10 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
         body, abstained = _body(question, found, previous, snap, top_k, cites, None, further=False)
         if not abstained:
             parts += ["**Pour la séance demandée :**"] + body
-    top = found.hits[:top_k]
-    shown = protection if protection is not None else [h for h in top if h.chunk.doc.doc_type != "seance"]
+    # Then only what the documents say about protecting a child: never a session sheet quoted because it shares a
+    # word with the disclosure. A child gets the block alone, and so does an adult outside the school: the protection
+    # guide is the school's procedure (who informs whom, article 40).
+    shown = protection if protection is not None else [h for h in found.hits[:top_k] if h.chunk.doc.doc_type != "seance"]
     if shown and not pupil and not outside_school:
         parts.append("**Dans les documents du programme :**\n\n" + extractive.factual_answer(
             found.terms, shown, snap.lexical.idf, cites, more=1))

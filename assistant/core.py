@@ -167,8 +167,8 @@ class Assistant:
         # After a safety block, the model reads only what the documents say about protecting a child (and what was
         # found for a session asked for too: compose.session_asked_too). A comparison's model reads what was found for
         # each side, in turn.
-        protecting = bool(dangers and protection) and not compose.session_asked_too(found, judged.firm, judged.pupil)
-        sources = protection if protecting and protection else (_interleaved([found] + compared) if compared else found.hits)
+        protecting = protection if dangers and not compose.session_asked_too(found, judged.firm, judged.pupil) else None
+        sources = protecting or (_interleaved([found] + compared) if compared else found.hits)
         for item in llm.answer_stream(self.chat_model, self.settings, question, found.text, sources, base, block):
             if isinstance(item, Answer):
                 final = item
