@@ -300,10 +300,15 @@ class Assistant:
                 k: int, per_doc: int = 2) -> list[Hit]:
         """Retrieval with the boosts the question's reading gives: its class, the competence and the kind of document
         it names, and for a firm activity request the competence its meaning points at (the skill model)."""
-        firm = info.wants_activity and (info.activity_reading or 0.0) >= SKILL_BOOST_FROM
         return self.retriever.search(text, filters, k=k, mode=mode, boost_cycles=info.cycles, boost_competences=info.competences,
                                      boost_doc_types=info.doc_types, query_vec=vector, per_doc=per_doc,
-                                     boost_skills=self._skills(vector) if firm else None)
+                                     boost_skills=self.skills_to_boost(info, vector))
+
+    def skills_to_boost(self, info: query.QueryInfo, vector: np.ndarray | None) -> dict[str, float] | None:
+        """The skill model's reading that retrieval adds to session sheets: for an activity request the activity-intent
+        model reads firmly (`retrieve.SKILL_BOOST_FROM`), else None."""
+        firm = info.wants_activity and (info.activity_reading or 0.0) >= SKILL_BOOST_FROM
+        return self._skills(vector) if firm else None
 
     def _skills(self, vector: np.ndarray | None) -> dict[str, float] | None:
         """The skill model's reading of a request (it reads the bundled model's vectors only)."""

@@ -35,12 +35,12 @@ LEVEL_PENALTY = 0.2
 COMPETENCE_BOOST = 0.05  # "estime de soi" prefers documents tagged with that competence
 DOC_TYPE_BOOST = 0.15  # "une activité pour…" prefers session sheets
 # An activity request's reading by the skill model (assistant/skill_model.py): a session sheet gains this share of the
-# probability of the competence it works on (its best one). Expected document first over the dev splits' answerable
-# questions (gold, fresh, fresh3–5: 457; eval/retrieval_lab.py's ranking, activity read from the words and the e5
-# vector as when answering): 0.825 without, 0.862 at 0.15, 0.867 at 0.2 (activity requests 131 → 147 of 157; every
-# split gains; read from the words alone: 0.834 at 0.05, 0.858 at 0.2, 0.851 at 0.3). Only for requests the
-# activity-intent model reads firmly (`SKILL_BOOST_FROM`): « je pensais faire une séance unique sur les émotions, c'est
-# une bonne idée ? » (0.63) asks for advice, which a guide gives; gated at 0.7 or 0.8, the figures are unchanged.
+# probability of the competence it works on (its best one). Expected document first on the dev splits (`python -m
+# eval.retrieval_lab --grid skill`, gold, fresh, fresh3–5), without → at 0.2: gold 0.862 → 0.875, fresh 0.894 → 0.906,
+# fresh3 0.863 → 0.900, fresh4 0.786 → 0.829, fresh5 0.686 → 0.800 (0.15 and 0.3 lower on fresh4–5, 0.05 and 0.1 on
+# fresh3–5). Only for requests the activity-intent model reads firmly (`SKILL_BOOST_FROM`): « je pensais faire une
+# séance unique sur les émotions, c'est une bonne idée ? » (0.63) asks for advice, which a guide gives; gated at 0.7 or
+# 0.8 the dev figures were the same.
 SKILL_BOOST = 0.2
 SKILL_BOOST_FROM = 0.8
 

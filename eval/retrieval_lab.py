@@ -5,8 +5,8 @@ once; each variant is then a few numpy operations, so hundreds of settings take 
 
     python -m eval.retrieval_lab --store /work/stores/<you>-eval [--set eval/gold.yaml --set eval/fresh.yaml]
 
-The baseline variant reproduces `Retriever.search` (checked against it for every question) so that the
-figures compare with `cartable eval` (document hit@1 / MRR@10, one passage per document)."""
+The baseline variant reproduces the assistant's ranking (`Assistant.ranked_documents`, checked against it for every
+question) so that the figures compare with `cartable eval` (document hit@1 / MRR@10, one passage per document)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 import numpy as np
 
-from assistant.retrieve import COMPETENCE_BOOST, DOC_TYPE_BOOST, LEVEL_BOOST, LEVEL_PENALTY
+from assistant.retrieve import COMPETENCE_BOOST, DOC_TYPE_BOOST, LEVEL_BOOST, LEVEL_PENALTY, SKILL_BOOST
 from assistant.settings import Settings
 from eval import metrics
 from eval.gold import DEFAULT_SET, load_gold
@@ -39,6 +39,7 @@ class Variant:
     level_penalty: float = LEVEL_PENALTY
     competence_boost: float = COMPETENCE_BOOST
     doc_type_boost: float = DOC_TYPE_BOOST
+    skill_boost: float = SKILL_BOOST  # × the skill model's probability of a sheet's competence (Case.skills)
     bm25: str = "stored"  # key into Case.bm25 (stored index, or a rebuilt one)
 
 
@@ -53,6 +54,7 @@ class Case:
     competences: tuple[str, ...]
     doc_types: tuple[str, ...]
     query_vec: np.ndarray | None = None
+    skills: dict[str, float] | None = None  # what Assistant.skills_to_boost reads in the question (None: no boost)
 
 
 @dataclass
@@ -114,6 +116,10 @@ def rank_documents(lib: Library, case: Case, v: Variant) -> list[str]:
     if case.competences:
         wanted_cps = set(case.competences)
         fused += v.competence_boost * np.array([bool(lib.competences[doc] & wanted_cps) for doc in docs])
+    if case.skills and v.skill_boost:
+        skills = case.skills
+        fused += v.skill_boost * np.array([max((skills.get(c, 0.0) for c in lib.competences[doc]), default=0.0)
+                                           if lib.doc_types[doc] == "seance" else 0.0 for doc in docs])
     order = np.argsort(-fused, kind="stable")
     best: dict[int, list[float]] = {}
     for j in order:
@@ -186,19 +192,17 @@ def load(store: Path, set_paths: Iterable[Path], bm25_variants: dict[str, Callab
     for path in set_paths:
         cases = []
         for text, expected in _questions(path):
-            info = query.understand(text)
             vec = retriever.embed_query(text)
+            info = query.understand(text, vec)
             case = Case(expected, {name: index.scores(text) for name, index in indexes.items()}, vectors @ vec,
-                        info.cycles, info.competences, info.doc_types, vec)
-            hits = retriever.search(text, k=10, per_doc=1, boost_cycles=info.cycles, boost_competences=info.competences,
-                                    boost_doc_types=info.doc_types, query_vec=vec)
+                        info.cycles, info.competences, info.doc_types, vec, assistant.skills_to_boost(info, vec))
             checked += 1
-            mismatches += [h.chunk.doc.source for h in hits][:1] != rank_documents(lib, case, Variant(
+            mismatches += assistant.ranked_documents(text)[:1] != rank_documents(lib, case, Variant(
                 weight=retriever.dense_weight, second_share=base.doc_second_share, profile_share=base.doc_profile_share,
                 single_whole=True))[:1]
             cases.append(case)
         sets[path.name] = cases
-    click.echo(f"baseline check: {checked - mismatches}/{checked} first documents equal to Retriever.search")
+    click.echo(f"baseline check: {checked - mismatches}/{checked} first documents equal to the assistant's ranking")
     return lib, sets
 
 
@@ -239,6 +243,7 @@ GRIDS: dict[str, dict[str, list]] = {
     "level": {"level_boost": [0.0, 0.05, 0.1, 0.15, 0.2], "level_penalty": [0.1, 0.2, 0.3]},
     "competence": {"competence_boost": [0.0, 0.025, 0.05, 0.1]},
     "doc_type": {"doc_type_boost": [0.0, 0.05, 0.1, 0.15, 0.2]},
+    "skill": {"skill_boost": [0.0, 0.05, 0.1, 0.15, 0.2, 0.3]},
     "bm25": {"bm25": ["stored", "text_only", "title_only", "k1.2_b0.75", "k1.5_b0.5", "k0.9_b0.3"]},
 }
 

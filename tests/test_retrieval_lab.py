@@ -35,3 +35,16 @@ def test_level_and_type_boosts_move_a_sheet_up() -> None:
     case = _case([2.0, 0.0, 0.0, 1.9, 0.0], [0.8, 0.1, 0.1, 0.79, 0.1], cycles=(2,), doc_types=("seance",))
     assert rank_documents(LIB, case, Variant(level_boost=0.0, level_penalty=0.0, doc_type_boost=0.0))[0] == "a"
     assert rank_documents(LIB, case, Variant())[0] == "c"
+
+
+def test_the_skill_read_moves_a_sheet_on_that_competence_up() -> None:
+    lib = Library(sources=LIB.sources, doc_index=LIB.doc_index, doc_names=LIB.doc_names, cycles=LIB.cycles,
+                  competences=[{"gerer_stress"}, set(), {"communiquer"}], doc_types=LIB.doc_types, profiles=LIB.profiles)
+    case = _case([2.0, 0.0, 0.0, 1.9, 0.0], [0.8, 0.1, 0.1, 0.79, 0.1])
+    assert rank_documents(lib, case, Variant())[0] == "a"  # no reading: no boost
+    read = Case(case.expected, case.bm25, case.dense, (), (), (), case.query_vec, {"communiquer": 0.9, "gerer_stress": 0.1})
+    assert rank_documents(lib, read, Variant())[0] == "c"
+    assert rank_documents(lib, read, Variant(skill_boost=0.0))[0] == "a"
+    # only session sheets are lifted: a guide on the competence read stays where it was
+    other = Case(case.expected, case.bm25, case.dense, (), (), (), case.query_vec, {"gerer_stress": 1.0})
+    assert rank_documents(lib, other, Variant())[:2] == ["a", "c"]
