@@ -19,11 +19,12 @@ _ACRONYM = r"[A-Z][A-Za-z]?[A-Z]{1,7}"
 _AFTER = re.compile(r"(?<![\w-])\**(" + _ACRONYM + r")\**(?:\s+(?:[A-Z][\w'’-]*|de|la|du|des)){0,4}\s*"
                     r"(?:\(([^()]{6,120})\)|:\s*([^.;:\n()]{6,120}))")
 _SMALL = frozenset("de des du d la le les l et en a au aux pour sur".split())
-# The words of « c'est quoi les CPS (en fait) ? », « que veut dire IREPS exactement ? », « CPS ça veut dire quoi ? ».
+# The words of « c'est quoi les CPS (en fait) ? », « que veut dire IREPS exactement ? », « CPS ça veut dire quoi ? »,
+# « les CPS ça sert à quoi ? ».
 # Compared word by word with apostrophes split off (« c'est » is « c » and « est »).
 _WHAT_WORDS = frozenset("""c est est-ce qu l d quoi ce que veut dire ca signifie signifient exactement en gros au juste donc
 alors deja svp stp les le la un une des du de sont se cela ceci definition definir sigle sigles acronyme terme mot
-mots veulent quel quelle fait vraiment concretement""".split())
+mots veulent quel quelle fait vraiment concretement a sert servent servir utile utiles utilite""".split())
 
 
 def _initials(words: list[str]) -> str:

@@ -29,6 +29,8 @@ def test_only_questions_about_what_an_acronym_is_are_rewritten() -> None:
     assert expand("cps ça veut dire quoi ??", known) == "compétences psychosociales ça veut dire quoi ??"
     assert expand("IREPS ?", known) == "Instance régionale d'éducation et de promotion de la santé ?"
     assert expand("Qu'est-ce que l'ARS ?", known) == "Qu'est-ce que l'Agence régionale de santé ?"
+    # what it is for is asked in the same words as what it is
+    assert expand("les CPS ça sert à quoi ?", known) == "les compétences psychosociales ça sert à quoi ?"
     # what follows the question does not hide it
     assert expand("cps ça veut dire quoi ?? on m'en parle partout", known) == \
         "compétences psychosociales ça veut dire quoi ?? on m'en parle partout"
