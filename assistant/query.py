@@ -23,6 +23,8 @@ _ACTIVITY = re.compile(
     r"comment organiser (?:une?|la|les|ma|mes|cette|ces|des) (?:seances?|activites?|ateliers?|jeux?)|"
     r"quel(?:le)?s? (?:activites?|seances?|ateliers?|jeux?|exercices?|outils?|fiches?|sequences?)|(?:une|des) (?:activites?|seances?|ateliers?|sequences?|jeux?) (?:sur|pour|de|d'|qui|ou|avec|en)|"
     r"idees? d'(?:activite|atelier|seance|jeu)|fiches? (?:seance|activite)|propose[rz]?[- ](?:moi|nous) une|je cherche une? (?:activite|seance|jeu|atelier)|(?:quelque chose|un outil|un support) pour (?:apprendre|travailler|aider)|comment (?:leur|lui) apprendre|^(?:une? )?(?:activites?|seances?|ateliers?|jeux?)\b)"
+    # « mes CM1 se moquent de ceux qui se trompent, une séance ? »: the request closes the message, after the situation
+    r"|(?:^|[,;:.!?]\s*)une? (?:activite|seance|atelier|jeu|fiche|idee d'(?:activite|atelier)|idee de (?:seance|jeu))\s*[?!.]*\s*$"
 )
 # Requests for something to run with a class that the pattern above misses: a thing asked for
 # ("vous avez une fiche ?", "une idée ?"), or how to work on something with pupils of a named class

@@ -121,6 +121,9 @@ def test_out_of_corpus_and_child_in_danger(bundled_assistant) -> None:  # type: 
     assert "plus proches" not in off.answer and not off.citations and "compétences psychosociales" in off.answer
     near = bundled_assistant.ask("Combien coûte l'adhésion d'une école à Promotion Santé Pays de la Loire ?")
     assert near.abstained and "Documents les plus proches" in near.answer and near.citations
+    # on the programme's subjects, though no passage answers: not said to be outside the library
+    pupils = bundled_assistant.ask("est-ce qu'on peut faire les séances avec des élèves en ULIS ?")
+    assert pupils.abstained and "« ULIS »" in pupils.answer and "ne fait pas partie" not in pupils.answer
     danger = bundled_assistant.ask("Un élève de CM2 m'a confié que son père le frappe avec une ceinture, que dois-je faire ?")
     assert danger.safety is not None and "119" in danger.safety.resources
     assert danger.answer.startswith("### ⚠️"), "what to do comes first"

@@ -19,6 +19,8 @@ from assistant.query import understand
     "un truc pour que mes 4e arrêtent de se couper la parole",
     "gestion du stress 3e ?",
     "je voudrais un travail de groupe sur l'entraide pour mes CE2",
+    # the request closes the message, after the situation (a tryout: read by meaning alone, it got a write-up)
+    "mes CM1 se moquent tout le temps de ceux qui se trompent au tableau, une séance ?",
 ])
 def test_requests_for_something_to_run_with_a_class_are_activity_requests(question: str) -> None:
     info = understand(question)
@@ -34,6 +36,7 @@ def test_requests_for_something_to_run_with_a_class_are_activity_requests(questi
     "Comment les CM1 ont-ils vécu le programme ?",
     # found by a tryout: « comment organiser » alone made the relay between adults an activity request
     "En co-intervention avec une enseignante, comment organiser le passage de relais pour qu'elle anime seule ensuite ?",
+    "concretement on cherche a transmettre quoi aux enseignants ? des activités ?",
 ])
 def test_questions_about_the_programme_or_adults_are_not(question: str) -> None:
     assert not understand(question).wants_activity
