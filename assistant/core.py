@@ -256,11 +256,7 @@ class Assistant:
         is a follow-up completed by the previous turn; `shown_sheet`, the previous answer's first source (a sheet it laid
         out, when it is one of the sheets found), stays first if it fits the class now named (compose.keep_shown_sheet)."""
         snap = self.retriever.snapshot()
-        # « c'est quoi les CPS ? »: the acronym matches every document; its spelled-out form finds the definition
-        if acronyms.may_ask_about_one(text):
-            text = acronyms.expand(text, snap.acronyms())
-        # « activité pr des PS qui tapent qd… »: searched as written in full (the safety judge reads it as typed)
-        text = query.where_to_start(sms.spell_out(text))
+        text = self.searched_text(text, snap)
         vector = self.retriever.embed_query(text) if mode != "bm25" else None
         e5_vector = vector if self.settings.embedding_model == BUNDLED_MODEL else None
         info = query.understand(text, e5_vector)
@@ -316,9 +312,19 @@ class Assistant:
             return None
         return skill_model.load_model().probabilities(vector)
 
+    @staticmethod
+    def searched_text(text: str, snap: Snapshot) -> str:
+        """The question as retrieval searches it."""
+        # « c'est quoi les CPS ? »: the acronym matches every document; its spelled-out form finds the definition
+        if acronyms.may_ask_about_one(text):
+            text = acronyms.expand(text, snap.acronyms())
+        # « activité pr des PS qui tapent qd… »: searched as written in full (the safety judge reads it as typed)
+        return query.where_to_start(sms.spell_out(text))
+
     def ranked_documents(self, text: str, mode: str = "hybrid", k: int = 10) -> list[str]:
-        """The documents retrieval ranks first for `text`, one passage each, with the boosts used when answering
-        (what evaluation measures as the expected document's rank)."""
+        """The documents retrieval ranks first for `text`, one passage each, searched as when answering (the same
+        rewriting of the question, the same boosts): what evaluation measures as the expected document's rank."""
+        text = self.searched_text(text, self.retriever.snapshot())
         vector = self.retriever.embed_query(text) if mode != "bm25" else None
         info = query.understand(text, vector if self.settings.embedding_model == BUNDLED_MODEL else None)
         return [h.chunk.doc.source for h in self._search(text, None, mode, info, vector, k=k, per_doc=1)]

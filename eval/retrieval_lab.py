@@ -191,13 +191,14 @@ def load(store: Path, set_paths: Iterable[Path], bm25_variants: dict[str, Callab
     checked = mismatches = 0
     for path in set_paths:
         cases = []
-        for text, expected in _questions(path):
+        for asked, expected in _questions(path):
+            text = assistant.searched_text(asked, snap)
             vec = retriever.embed_query(text)
             info = query.understand(text, vec)
             case = Case(expected, {name: index.scores(text) for name, index in indexes.items()}, vectors @ vec,
                         info.cycles, info.competences, info.doc_types, vec, assistant.skills_to_boost(info, vec))
             checked += 1
-            mismatches += assistant.ranked_documents(text)[:1] != rank_documents(lib, case, Variant(
+            mismatches += assistant.ranked_documents(asked)[:1] != rank_documents(lib, case, Variant(
                 weight=retriever.dense_weight, second_share=base.doc_second_share, profile_share=base.doc_profile_share,
                 single_whole=True))[:1]
             cases.append(case)
