@@ -37,6 +37,7 @@ class Variant:
     profile_share: float = 0.0  # + share × cosine(question, mean of the document's passage vectors), min-max'd
     level_boost: float = LEVEL_BOOST
     level_penalty: float = LEVEL_PENALTY
+    level_scope: str = "boost_sheets"  # all | sheets (boost and penalty for session sheets only) | boost_sheets (the penalty for all)
     competence_boost: float = COMPETENCE_BOOST
     doc_type_boost: float = DOC_TYPE_BOOST
     skill_boost: float = SKILL_BOOST  # × the skill model's probability of a sheet's competence (Case.skills)
@@ -106,10 +107,11 @@ def rank_documents(lib: Library, case: Case, v: Variant) -> list[str]:
     if case.cycles:
         wanted = set(case.cycles)
         for j, doc in enumerate(docs):
-            cyc = lib.cycles[doc]
+            sheet = lib.doc_types[doc] == "seance"
+            cyc = lib.cycles[doc] if v.level_scope == "all" or sheet else set()
             if cyc & wanted:
                 fused[j] += v.level_boost
-            elif cyc:
+            elif lib.cycles[doc] and (cyc or v.level_scope == "boost_sheets") and not lib.cycles[doc] & wanted:
                 fused[j] -= v.level_penalty
     if case.doc_types:
         fused += v.doc_type_boost * np.array([lib.doc_types[doc] in case.doc_types for doc in docs])
@@ -242,6 +244,7 @@ GRIDS: dict[str, dict[str, list]] = {
     "profile_norm": {"profile_norm": ["minmax", "relative"], "profile_share": [0.1, 0.15]},
     "single": {"single_whole": [False, True]},
     "level": {"level_boost": [0.0, 0.05, 0.1, 0.15, 0.2], "level_penalty": [0.1, 0.2, 0.3]},
+    "level_scope": {"level_scope": ["all", "sheets", "boost_sheets"], "level_boost": [0.1, 0.15], "level_penalty": [0.2]},
     "competence": {"competence_boost": [0.0, 0.025, 0.05, 0.1]},
     "doc_type": {"doc_type_boost": [0.0, 0.05, 0.1, 0.15, 0.2]},
     "skill": {"skill_boost": [0.0, 0.05, 0.1, 0.15, 0.2, 0.3]},

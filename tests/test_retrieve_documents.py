@@ -88,3 +88,29 @@ def test_document_profiles_are_normalised_means_read_once(tmp_path) -> None:  # 
     assert np.allclose(np.linalg.norm(profiles, axis=1), 1.0, atol=1e-6)
     snap.document_profiles([SHEET.source, GUIDE.source])
     assert sorted(i for ids in fetched for i in ids) == sorted([G0.id, G1.id, S0.id, S1.id])  # each vector read once
+
+
+def test_a_class_named_lifts_its_session_sheets_not_other_documents_about_that_class(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # A write-up about a CM1-CM2 class matches « CM2 » by its words already; lifted for the cycle too, it came
+    # before the guide a CM2 teacher asking for a year's progression needs.
+    story = DocMeta(source="corpus/recits/cm2.md", title="Une année en CM2", doc_type="retour_experience", levels=("CM1", "CM2"))
+    sheet = DocMeta(source="corpus/seances/c3.md", title="Séance CM2", doc_type="seance", levels=("CM2",))
+    other = DocMeta(source="corpus/seances/c1.md", title="Séance MS", doc_type="seance", levels=("MS",))
+    chunks = [_chunk(story, 0, "Une progression sur l'année."), _chunk(sheet, 0, "Une progression pour la classe."),
+              _chunk(other, 0, "Une progression en maternelle."), _chunk(GUIDE, 0, "Construire une progression."), N0]
+    lexical = LexicalIndex()
+    lexical.build([c.indexed_text for c in chunks])
+    snap = Snapshot("s2", chunks, {c.id: i for i, c in enumerate(chunks)}, lexical,
+                    {c.doc.source: [i] for i, c in enumerate(chunks)})
+    retriever = _retriever(tmp_path, 0.0, 0.0)
+    retriever.dense_weight, retriever.reranker = 0.5, None
+    retriever.snapshot = lambda: snap  # type: ignore[method-assign]
+
+    def scores(cycles: tuple[int, ...]) -> dict[str, float]:
+        return {h.chunk.doc.source: h.score for h in retriever.search("progression", k=4, mode="bm25", boost_cycles=cycles)}
+
+    plain, for_cm2 = scores(()), scores((3,))
+    assert for_cm2[sheet.source] > plain[sheet.source]  # the sheet for the class, lifted
+    assert for_cm2[story.source] == plain[story.source]  # the write-up about that class, not
+    assert for_cm2[GUIDE.source] == plain[GUIDE.source]  # a guide for every class, untouched
+    assert for_cm2[other.source] < plain[other.source]  # a document for another cycle, pushed back
