@@ -61,6 +61,7 @@ _WHERE_TO_START = re.compile(r"\b(?:par ou (?:je |on |il faut |faut-il )?(?:comm
                              r"premiers pas|je me lance|je ne sais pas par ou)\b")
 _EVALUATION = re.compile(r"\b(evaluation|evaluateurs?|rapport final|resultats|conclusions?|recommandations?|chiffres cles|bilan du programme)\b")
 
+_ORDER = re.compile(r"\b(?:dans|en) quel ordre\b")
 # Words that can only point back at what was just said (« cette séance », « pour eux »).
 _POINTING_BACK = r"celle-ci|celle-la|celui-ci|cette seance|cette activite|pour eux|pour elles"
 # Follow-ups that only make sense with the previous question.
@@ -122,7 +123,10 @@ def understand(question: str, vector: np.ndarray | None = None) -> QueryInfo:
     by_meaning = not by_patterns and p is not None and p >= activity_intent.load_model().threshold
     # « un petit rituel pour le retour de récré ? » asks for an everyday practice, which the guides and write-ups
     # describe, not for a session to run: not an activity request unless a session is named too.
-    wants_activity = (by_patterns or by_meaning) and not (_RITUAL.search(folded) and not _SESSION_NAMED.search(folded))
+    # « dans quel ordre faire les compétences en CM1-CM2 ? » asks how a progression sequences them (the guide), not for
+    # a session.
+    wants_activity = (by_patterns or by_meaning) and not (_RITUAL.search(folded) and not _SESSION_NAMED.search(folded)) \
+        and not _ORDER.search(folded)
     definitional = is_definitional(question)
     doc_types = tuple(t for t, wanted in (("seance", wants_activity), ("presentation", definitional),
                                           ("evaluation", bool(_EVALUATION.search(folded)))) if wanted)

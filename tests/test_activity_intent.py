@@ -54,6 +54,8 @@ def test_without_a_vector_the_patterns_alone_decide() -> None:
     ("Comment former mes collègues aux CPS en une demi-journée ?", False),
     ("Un élève m'a dit que son père le frappe, je fais quoi ?", False),
     ("Quels résultats a donné l'évaluation du programme ?", False),
+    # the order of the competences in a progression (the model reads 0.65): the guide answers, not a session sheet
+    ("dans quel ordre faire les compétences avec un double niveau CM1-CM2 ?", False),
 ])
 def test_requests_the_patterns_miss_are_read_by_meaning(message: str, wanted: bool) -> None:
     from assistant.safety import question_vector
