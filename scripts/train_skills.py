@@ -4,9 +4,10 @@
 
 A multinomial logistic regression (scikit-learn, exported as plain weights so that only numpy runs in the
 assistant) from the multilingual-e5-small query vector of an activity request to the CPS competence it is
-about (`assistant/vocabulary.py`: nine competences). The training requests were written for it by three helpers
-(ids `sk-…`, `sk2-…` and `sk3-…`, 450, 450 and 448; the second wrote shorter, chattier requests, the third
-50 per competence with hard boundaries between neighbouring ones) who saw neither the evaluation sets nor the
+about (`assistant/vocabulary.py`: nine competences). The training requests were written for it by four helpers
+(ids `sk-…`, `sk2-…`, `sk3-…` and `sk4-…`, 450, 450, 448 and 450; the second wrote shorter, chattier requests, the
+third 50 per competence with hard boundaries between neighbouring ones, the fourth the same from more speakers, most
+without the skill's usual words) who saw neither the evaluation sets nor the
 library; most describe a class situation without naming the skill (« ils se chamaillent pour un
 rien et viennent me voir vingt fois par jour »). The regularisation strength is chosen by cross-validation across
 writers (trained on one, measured on the other: what a new writer's requests will meet); fixed seed: two runs on
