@@ -6,7 +6,7 @@ In scope: the questions of eval/scope.jsonl labelled in_scope, and the activity 
 eval/activity_intent.jsonl; out of scope: those of eval/scope.jsonl labelled out_of_scope. eval/scope.jsonl holds
 questions eight helpers wrote for it (w1–w8: in-scope and out-of-scope rounds, then look-alikes on both sides) and
 the other messages of eval/activity_intent.jsonl, relabelled for scope by a ninth (those a reader could label
-either way left out). The same two views
+either way left out), then two more rounds of look-alikes by new writers (w9, w10). The same two views
 as the activity-request model (`assistant/two_views.py`: logistic regressions on the e5 vector and on
 character n-grams, their probabilities averaged). The e5 view's strength is chosen by cross-validation
 grouped by writer (the id's prefix: a writer's phrasings never sit on both sides of a fold), on AUC. No
