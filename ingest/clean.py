@@ -18,6 +18,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # phrases): it keeps one level of indentation, so that the list reads as nested where it is shown.
 _NESTED_ITEM = re.compile(r"^(?:[ \u00a0]{2,}|\t)[ \t\u00a0]*(?=(?:[-*•+]|\d{1,2}[.)])\s)")
 NESTED_INDENT = "  "
+# A link to another file of the library (« Voir la fiche [Que faire…](../../protection/….md) ») is shown by its
+# words: the relative path means nothing in an answer and its words would match searches. Web links stay.
+_RELATIVE_LINK = re.compile(r"\[([^\]\n]+)\]\((?!https?:|mailto:|#)[^()\s]+\)")
 
 
 def normalise_unicode(text: str) -> str:
@@ -30,6 +33,7 @@ def clean_text(text: str) -> str:
     text = normalise_unicode(text).replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
     text = _HYPHEN_BREAK.sub("", text)
+    text = _RELATIVE_LINK.sub(r"« \1 »", text)
     lines = [(NESTED_INDENT if _NESTED_ITEM.match(line) else "") + _SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = "\n".join(lines)
     return _MANY_NEWLINES.sub("\n\n", text).strip()

@@ -23,6 +23,13 @@ def test_a_nested_list_item_keeps_one_level_of_indentation() -> None:
                                             "  1. Deuxième", "Suite d'un paragraphe"]
 
 
+def test_a_link_to_another_file_of_the_library_reads_as_its_words() -> None:
+    raw = ("Voir la fiche [Que faire quand un enfant révèle une situation de danger](../../protection/que-faire.md). "
+           "Site : [le cartable](https://www.cartablecps.org) ; [plus bas](#ressources).")
+    assert clean_text(raw) == ("Voir la fiche « Que faire quand un enfant révèle une situation de danger ». "
+                               "Site : [le cartable](https://www.cartablecps.org) ; [plus bas](#ressources).")
+
+
 def test_repeated_footer_removed_only_when_repeated() -> None:
     topics = ["les émotions", "la coopération", "le stress", "la décision"]
     pages = [Section(f"En santé à l'école\nCette page parle de {t}.\nPage {i}", page=i) for i, t in enumerate(topics, 1)]
