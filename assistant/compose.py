@@ -30,11 +30,18 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
             top_k: int, protection: list[Hit] | None = None, pupil: bool = False, outside_school: bool = False, about_other: bool = False,
             compared: list[Retrieval] | None = None, firm: bool = True) -> Answer:
     """The extractive answer: safety block, then the body chosen by the kind of question, then further reading.
-    `protection` holds the passages about protecting a child shown after a safety block; `pupil`,
+    `protection` holds the passages about protecting a child shown after a safety block, or as the whole answer to a
+    general question on protecting a child when there is no danger (assistant/protection_intent.py); `pupil`,
     `outside_school` and `about_other` say whom the block addresses (safety.safety_block); `compared` holds what was found for each
     side of a comparison (assistant/comparison.py). `firm` is False when only one sentence of the message read alone
     routed it to safety (safety.Assessment): an adult's request for a session is then answered after the block too."""
     cites = Citations()
+    if not dangers and protection:
+        # A general question on protecting a child (assistant/protection_intent.py): the protection guide answers,
+        # not a session sheet's vigilance note that shares its words; the other documents found are further reading.
+        parts = [extractive.factual_answer(found.terms, protection, snap.lexical.idf, cites, more=1),
+                 further_reading([h for h in found.hits[:top_k] if h.chunk.doc.doc_type != "seance"], cites)]
+        return _answer(question, found, [p for p in parts if p], cites, dangers, abstained=False)
     if not dangers:
         parts, abstained = _body(question, found, previous, snap, top_k, cites, compared)
         return _answer(question, found, [p for p in parts if p], cites, dangers, abstained=abstained)

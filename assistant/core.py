@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant import (acronyms, comparison, compose, llm, query, relevance, safety, scope, sheet_rank, skill_model, smalltalk,
+from assistant import (acronyms, comparison, compose, llm, passages, protection_intent, query, relevance, safety, scope, sheet_rank, skill_model, smalltalk,
                        sms)
 from assistant.compose import SheetChoice
 from assistant.retrieve import SKILL_BOOST_FROM, Hit, Retriever, Snapshot
@@ -143,12 +143,17 @@ class Assistant:
 
             # judge: relevance was judged with the retrieval; safety reads the question's own vector
             t1 = time.perf_counter()
-            judged = safety.assess(question, self._question_vector(question, found))
+            vector = self._question_vector(question, found)
+            judged = safety.assess(question, vector)
             dangers = judged.categories
-            protection = self._protection_passages(question, found) if dangers else None
+            # « que faire si un élève me révèle quelque chose de grave ? » names no child in danger but asks the
+            # protection guide's question: answered from it, as after a safety block (without the block), when the
+            # (when the library answers it at all: which documents lead changes, not whether to answer).
+            procedure = not dangers and earlier is None and found.answerable and protection_intent.asks_procedure(question, vector)
+            protection = self._protection_passages(question, found, as_asked=procedure) if dangers or procedure else None
 
             # retrieve again: each side of a comparison on its own
-            compared = self._compared(question, found, filters, mode) if not dangers else []
+            compared = self._compared(question, found, filters, mode) if not dangers and not protection else []
 
             # compose
             base = compose.compose(asked, found, dangers, previous, snap, self.settings.top_k, protection,
@@ -167,7 +172,7 @@ class Assistant:
         # After a safety block, the model reads only what the documents say about protecting a child (and what was
         # found for a session asked for too: compose.session_asked_too). A comparison's model reads what was found for
         # each side, in turn.
-        protecting = protection if dangers and not compose.session_asked_too(found, judged.firm, judged.pupil) else None
+        protecting = None if dangers and compose.session_asked_too(found, judged.firm, judged.pupil) else protection
         sources = protecting or (_interleaved([found] + compared) if compared else found.hits)
         for item in llm.answer_stream(self.chat_model, self.settings, question, found.text, sources, base, block):
             if isinstance(item, Answer):
@@ -374,14 +379,23 @@ class Assistant:
             return found.vector
         return self.retriever.embed_query(question)
 
-    def _protection_passages(self, question: str, found: Retrieval) -> list[Hit]:
+    def _protection_passages(self, question: str, found: Retrieval, as_asked: bool = False) -> list[Hit]:
         """Passages about protecting a child, for the answer after a safety block: from the library's
         document that best answers "what to do when a child is in danger" (the protection guide, found by
-        meaning, not by name), the passages closest to the question; never session sheets."""
+        meaning, not by name), the passages closest to the question; never session sheets. A disclosure is read
+        together with that need; a question on the procedure itself (`as_asked`) by its own words (« qui je
+        préviens ? » wants the guide's « Ne pas rester seul », not its section on reporting)."""
         not_sheets = Filters(("guide", "presentation", "evaluation", "retour_experience", "autre"))
         guide = self.retriever.search(PROTECTION_QUERY, not_sheets, k=1, per_doc=1)
         if not guide:
             return []
+        if as_asked:
+            # Only from a document about protecting a child: a library without one (PIAF's Wikipedia paragraphs: best
+            # match 0.836, this library's guide 0.922) answers such a question the ordinary way.
+            if guide[0].dense < PROTECTION_DOCUMENT_FROM:
+                return []
+            return passages.rank_passages(self.retriever.snapshot(), guide, question, self._question_vector(question, found),
+                                          documents=1)[:2]
         source = guide[0].chunk.doc.source
         own = [h for h in self.retriever.search(f"{question} — {PROTECTION_QUERY}", not_sheets, k=10, per_doc=3)
                if h.chunk.doc.source == source]
@@ -390,6 +404,8 @@ class Assistant:
 
 # What the documents shown after a safety block must answer.
 PROTECTION_QUERY = "Que faire quand un enfant révèle une situation de danger : protéger l'enfant, qui alerter, information préoccupante, signalement"
+# The cosine with PROTECTION_QUERY from which a document is taken for a protection guide.
+PROTECTION_DOCUMENT_FROM = 0.88
 
 
 def _plan_of(turn: Turn | None) -> PlanRequest | None:
