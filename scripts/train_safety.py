@@ -83,8 +83,15 @@ def load_rows(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def _logreg(c: float, balanced: bool = True) -> LogisticRegression:
-    return LogisticRegression(C=c, max_iter=10000, class_weight="balanced" if balanced else None)
+def _logreg(c: float, balanced: bool = True, tol: float = 1e-4) -> LogisticRegression:
+    return LogisticRegression(C=c, max_iter=10000, class_weight="balanced" if balanced else None, tol=tol)
+
+
+# The category models are barely regularised (C 100 or 1,000): at scikit-learn's default tolerance their solver stopped
+# after 29–86 iterations, up to 6.5 from the optimum in a weight, where a machine's arithmetic decides — round 30's
+# weights, fitted on one machine, came out up to 3.4 apart on another, and 2 % of the danger questions changed
+# category. At this tolerance it runs to the optimum (157–277 iterations; 1e-8 gives the same weights).
+CATEGORY_TOL = 1e-6
 
 
 def lowest_threshold(prob: np.ndarray, rules: np.ndarray, danger: np.ndarray, max_fa: float = MAX_FALSE_ALARMS) -> float:
@@ -124,14 +131,14 @@ class Views:
     averages the two linear views (the categories, as `assistant.safety.SafetyModel` computes them);
     `danger_views` gives the danger model's three views to the stacker."""
 
-    def __init__(self, c: float, text_c: float = TEXT_C, neighbours: bool = False) -> None:
-        self.c, self.text_c, self.with_neighbours = c, text_c, neighbours
+    def __init__(self, c: float, text_c: float = TEXT_C, neighbours: bool = False, tol: float = 1e-4) -> None:
+        self.c, self.text_c, self.with_neighbours, self.tol = c, text_c, neighbours, tol
 
     def fit(self, X: np.ndarray, texts: Sequence[str], Y: np.ndarray) -> Views:
         Y = Y.reshape(len(texts), -1)
         self.vec = vectorizer().fit(texts)
         T = self.vec.transform(texts)
-        self.e5 = [_logreg(self.c).fit(X, Y[:, j]) for j in range(Y.shape[1])]
+        self.e5 = [_logreg(self.c, tol=self.tol).fit(X, Y[:, j]) for j in range(Y.shape[1])]
         self.text = [_logreg(self.text_c).fit(T, Y[:, j]) for j in range(Y.shape[1])]
         self.quantised = safety.Neighbours.quantise(X) if self.with_neighbours else None
         self.neighbours = (safety.Neighbours.from_quantised(*self.quantised, Y[:, 0], NEIGHBOURS_K, NEIGHBOURS_TEMPERATURE)
@@ -196,7 +203,7 @@ def category_oof(X: np.ndarray, texts: Sequence[str], Y: np.ndarray, c: float, s
     """Out-of-fold one-vs-rest category probabilities (danger questions only)."""
     P = np.zeros(Y.shape)
     for train, test in KFold(n_splits=5, shuffle=True, random_state=seed).split(X):
-        P[test] = Views(c).fit(X[train], [texts[i] for i in train], Y[train]).predict(X[test], [texts[i] for i in test])
+        P[test] = Views(c, tol=CATEGORY_TOL).fit(X[train], [texts[i] for i in train], Y[train]).predict(X[test], [texts[i] for i in test])
     return P
 
 
@@ -254,7 +261,7 @@ def fit(rows: list[dict[str, Any]], X: np.ndarray, params: dict[str, Any], seed:
     Y = np.array([[k in rows[i]["categories"] for k in KEYS] for i in idx])
     # the category models read the danger questions' n-grams through the same vocabulary as the danger model
     T = danger.vec.transform([texts[i] for i in idx])
-    cat_models = [_logreg(params["category_C"]).fit(X[idx], Y[:, j]) for j in range(len(KEYS))]
+    cat_models = [_logreg(params["category_C"], tol=CATEGORY_TOL).fit(X[idx], Y[:, j]) for j in range(len(KEYS))]
     text_cats = [_logreg(TEXT_C).fit(T, Y[:, j]) for j in range(len(KEYS))]
     ngrams = danger.ngram_features()
     pupil = np.array([r.get("speaker") == "eleve" for r in rows])
