@@ -9,11 +9,15 @@ the protection guide's question and 250 others, relabelled one by one by four he
 (« procedure »: the guide is what should answer it; « other »: anything else); then the questions of the scope and
 activity-request sets (eval/scope.jsonl, eval/activity_intent.jsonl: the programme, training, school
 administration, sessions), 599 of them relabelled one by one by two more helpers (those the first model read above
-0.3 or that name a helpline, a report, a disclosure, violence…), the other 2,663 taken as « other ». The same two views as the scope and activity-request models (`assistant/two_views.py`), the
+0.3 or that name a helpline, a report, a disclosure, violence…), the other 2,663 taken as « other »; then a round by
+a new writer (p2: 299 questions, half of them terse — « crip c quoi », « art 40 profs ? » —, read by the model before
+it at recall 0.640 and 2.7 % false alarms). The same two views as the scope and activity-request models (`assistant/two_views.py`), the
 e5 view's strength chosen by cross-validation grouped by writer round (the id without its number). The decision
 bar is the lowest that keeps cross-validated false alarms — questions read as procedure that are not — at or
-under FALSE_ALARMS: a false alarm answers a session request with the protection guide, a miss only leaves the
-ordinary ranking. The held-out split (eval/protection_intent_test.jsonl, by a writer who saw no other row) is
+under FALSE_ALARMS: a false alarm answers a question with the protection guide instead of its own document, a miss
+only leaves the ordinary ranking. At 2 % the model trained with round p2 answered the gold set's « Dans l'interview
+de la formatrice, qu'est-ce qu'elle cherche à transmettre aux enseignants ? » from the guide; at 1 % no dev question
+the library answers is misread. The held-out split (eval/protection_intent_test.jsonl, by a writer who saw no other row) is
 never read here: `python -m eval.protection_intent` measures it. Fixed seed: two runs write the same file.
 """
 
@@ -49,7 +53,7 @@ VECTORS = REPO / "eval" / "protection_intent_vectors.npz"
 SEED = 0
 VECTOR_C = (1.0, 3.0, 10.0, 30.0)
 TEXT_C = 10.0
-FALSE_ALARMS = 0.02
+FALSE_ALARMS = 0.01
 
 
 def bar_at(oof: np.ndarray, y: np.ndarray, false_alarms: float = FALSE_ALARMS) -> float:
