@@ -26,6 +26,12 @@ def test_abbreviations_are_no_unknown_terms_of_the_library() -> None:
     assert set(analyze("tapent")) <= set(terms)
 
 
+def test_question_words_spelled_with_k_are_spelled_out() -> None:
+    # « kel » was a word the library never uses, as « koi » and « ki » were
+    assert spell_out("la séance avec la tortue c pour kel age ?") == "la séance avec la tortue c'est pour quel age ?"
+    assert spell_out("kelles fiches pour des CP") == "quelles fiches pour des CP"
+
+
 def test_a_lone_c_before_a_question_word_is_c_est() -> None:
     assert spell_out("c quoi les CPS ?") == "c'est quoi les CPS ?"
     assert spell_out("C koi le message clair") == "c'est quoi le message clair"
