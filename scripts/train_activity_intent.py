@@ -14,7 +14,6 @@ at which the model adds at most MAX_ADDED_FALSE_POSITIVES of the other messages 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Sequence
@@ -30,7 +29,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
 # The same encoding, two views (vector and n-gram logistic regressions) and export as the safety model.
-from train_safety import Views, compact, load_rows  # noqa: E402
+from train_safety import Views, compact, load_rows, write_model  # noqa: E402
 
 from assistant import activity_intent, query  # noqa: E402
 from assistant.two_views import training_sha256  # noqa: E402
@@ -103,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     t0 = time.perf_counter()
     X = encode([r["text"] for r in rows])
     model = train(rows, X)
-    args.out.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    write_model(args.out, model)
     cv = model["meta"]["cv"]
     print(f"{len(rows)} messages ({model['meta']['n_activity']} activity requests) · {time.perf_counter() - t0:.1f} s · C={model['C']} "
           f"bar={model['threshold']:.3f}")

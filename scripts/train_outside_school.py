@@ -17,7 +17,6 @@ same data write the same file.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Sequence
@@ -30,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from train_safety import Views, grouped_oof, load_rows  # noqa: E402
+from train_safety import Views, grouped_oof, load_rows, write_model  # noqa: E402
 from train_subject import bar, figures  # noqa: E402
 
 from assistant.two_views import training_sha256  # noqa: E402
@@ -85,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if n_new:
         raise SystemExit(f"{n_new} questions without a stored vector: python -m eval.safety_vectors")
     model = train(rows, X[:len(rows)], test, X[len(rows):])
-    args.out.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    write_model(args.out, model)
     meta = model["meta"]
     print(f"{meta['n']} adults' danger questions ({meta['n_outside']} from outside the school) · "
           f"{time.perf_counter() - t0:.1f} s · bar {model['threshold']}")

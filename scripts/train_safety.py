@@ -318,6 +318,11 @@ def dumps(model: dict[str, Any]) -> str:
     return json.dumps(shown, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
+def write_model(path: Path, model: dict[str, Any]) -> None:
+    """A two-view or skill model's file (one line of compact JSON), where the assistant reads it."""
+    path.write_text(dumps(model), encoding="utf-8")
+
+
 def write(model: dict[str, Any], out: Path) -> None:
     """The model's JSON at `out`, the neighbours' int8 vectors beside it (`safety.NEIGHBOURS_FILE`)."""
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,6 @@ seed: two runs on the same data write the same file. The evaluation sets are nev
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Sequence
@@ -31,7 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from train_safety import Views, compact, grouped_oof, load_rows  # noqa: E402
+from train_safety import Views, compact, grouped_oof, load_rows, write_model  # noqa: E402
 
 from assistant import scope  # noqa: E402
 from assistant.two_views import training_sha256  # noqa: E402
@@ -96,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.data == DATA:  # the stored vectors are the shipped data's, not an experiment's
         save(texts, X, VECTORS)
     model = train(rows, X)
-    args.out.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    write_model(args.out, model)
     meta, cv = model["meta"], model["meta"]["cv_by_writer"]
     print(f"{len(rows)} questions ({meta['n_in_scope']} in scope; {n_new} encoded now) · {time.perf_counter() - t0:.1f} s · "
           f"C={model['C']}")

@@ -17,7 +17,6 @@ the same data write the same file. The evaluation sets are never read here.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from train_safety import compact, load_rows  # noqa: E402
+from train_safety import compact, load_rows, write_model  # noqa: E402
 
 from assistant import skill_model  # noqa: E402
 from assistant.two_views import training_sha256  # noqa: E402
@@ -102,7 +101,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = load_rows(args.data)
     model = train(rows, encode([r["text"] for r in rows]), data=args.data)
-    args.out.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    write_model(args.out, model)
     meta = model["meta"]
     print(f"{args.out}: C={meta['C']}, cross-validated ({meta['folds']}) {meta['cross_validated']}")
 

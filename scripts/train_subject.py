@@ -17,7 +17,6 @@ the choice, never used for it. Fixed seed: two runs on the same data write the s
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Sequence
@@ -31,7 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from train_safety import Views, compact, grouped_oof, load_rows  # noqa: E402
+from train_safety import Views, compact, grouped_oof, load_rows, write_model  # noqa: E402
 
 from assistant.two_views import training_sha256  # noqa: E402
 from eval.safety_combiners import writer_round  # noqa: E402
@@ -105,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     hX, _ = vectors([r["text"] for r in heldout], HELDOUT_VECTORS)
     save([r["text"] for r in heldout], hX, HELDOUT_VECTORS)
     model = train(rows, X, heldout, hX)
-    args.out.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    write_model(args.out, model)
     meta = model["meta"]
     print(f"{meta['n']} pupils' danger questions ({meta['n_other']} about another child, {meta['n_labelled']} labelled) · "
           f"{time.perf_counter() - t0:.1f} s · bar {model['threshold']}")
