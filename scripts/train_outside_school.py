@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from train_safety import Views, grouped_oof, load_rows, write_model  # noqa: E402
+from train_safety import CONVERGED_TOL, Views, grouped_oof, load_rows, write_model  # noqa: E402
 from train_subject import bar, figures  # noqa: E402
 
 from assistant.two_views import training_sha256  # noqa: E402
@@ -61,7 +61,7 @@ def train(rows: list[dict[str, Any]], X: np.ndarray, test: list[dict[str, Any]] 
     y = np.array([r["outside"] for r in rows])
     oof = grouped_oof(X, texts, y, [writer_round(r["id"]) for r in rows], VECTOR_C, TEXT_C, seed)
     threshold = bar(oof, y, MAX_STAFF_AS_OUTSIDE)
-    model = Views(VECTOR_C, TEXT_C).fit(X, texts, y)
+    model = Views(VECTOR_C, TEXT_C, tol=CONVERGED_TOL).fit(X, texts, y)
     meta: dict[str, Any] = {
         "training_data": ["eval/safety/train.jsonl (adults' danger questions, by speaker)"],
         "training_sha256": training_sha256(rows), "seed": seed,

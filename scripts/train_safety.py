@@ -90,8 +90,9 @@ def _logreg(c: float, balanced: bool = True, tol: float = 1e-4) -> LogisticRegre
 # The category models are barely regularised (C 100 or 1,000): at scikit-learn's default tolerance their solver stopped
 # after 29–86 iterations, up to 6.5 from the optimum in a weight, where a machine's arithmetic decides — round 30's
 # weights, fitted on one machine, came out up to 3.4 apart on another, and 2 % of the danger questions changed
-# category. At this tolerance it runs to the optimum (157–277 iterations; 1e-8 gives the same weights).
-CATEGORY_TOL = 1e-6
+# category. At this tolerance it runs to the optimum (157–277 iterations; 1e-8 gives the same weights). The
+# outside-school model's final fit too (its round-30 weights came out 0.002 apart on the next machine).
+CONVERGED_TOL = 1e-6
 
 
 def lowest_threshold(prob: np.ndarray, rules: np.ndarray, danger: np.ndarray, max_fa: float = MAX_FALSE_ALARMS) -> float:
@@ -203,7 +204,7 @@ def category_oof(X: np.ndarray, texts: Sequence[str], Y: np.ndarray, c: float, s
     """Out-of-fold one-vs-rest category probabilities (danger questions only)."""
     P = np.zeros(Y.shape)
     for train, test in KFold(n_splits=5, shuffle=True, random_state=seed).split(X):
-        P[test] = Views(c, tol=CATEGORY_TOL).fit(X[train], [texts[i] for i in train], Y[train]).predict(X[test], [texts[i] for i in test])
+        P[test] = Views(c, tol=CONVERGED_TOL).fit(X[train], [texts[i] for i in train], Y[train]).predict(X[test], [texts[i] for i in test])
     return P
 
 
@@ -261,7 +262,7 @@ def fit(rows: list[dict[str, Any]], X: np.ndarray, params: dict[str, Any], seed:
     Y = np.array([[k in rows[i]["categories"] for k in KEYS] for i in idx])
     # the category models read the danger questions' n-grams through the same vocabulary as the danger model
     T = danger.vec.transform([texts[i] for i in idx])
-    cat_models = [_logreg(params["category_C"], tol=CATEGORY_TOL).fit(X[idx], Y[:, j]) for j in range(len(KEYS))]
+    cat_models = [_logreg(params["category_C"], tol=CONVERGED_TOL).fit(X[idx], Y[:, j]) for j in range(len(KEYS))]
     text_cats = [_logreg(TEXT_C).fit(T, Y[:, j]) for j in range(len(KEYS))]
     ngrams = danger.ngram_features()
     pupil = np.array([r.get("speaker") == "eleve" for r in rows])
