@@ -1,7 +1,7 @@
 """Train the model shipped in assistant/data/protection_intent.json (does a question ask, in general, how to protect a
 child — what to do when a child confides something, whom to alert, how a report or a helpline works?).
 
-    python scripts/train_protection_intent.py [--data eval/protection_intent.jsonl]   (~1 min)
+    python scripts/train_protection_intent.py [--data eval/protection_intent.jsonl]   (~2 min)
 
 Rows: ordinary (no child in danger) questions of the safety set eval/safety/train.jsonl — written to share the
 vocabulary of danger: sessions on harassment, body safety, helplines, reporting — the 1,534 closest in meaning to
