@@ -31,13 +31,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import roc_auc_score
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from train_safety import Views, compact, grouped_oof, load_rows, write_model  # noqa: E402
+from train_safety import Views, compact, load_rows, strongest_by_auc, write_model  # noqa: E402
 
 from assistant import protection_intent  # noqa: E402
 from assistant.two_views import training_sha256  # noqa: E402
@@ -66,12 +65,7 @@ def train(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED) -> dict[s
     """Choose the e5 view's strength (writer-grouped AUC) and the bar, then fit on every row."""
     texts = [r["text"] for r in rows]
     y = np.array([r["label"] == "procedure" for r in rows])
-    groups = [writer_round(r["id"]) for r in rows]
-    trials = []
-    for c in VECTOR_C:
-        oof = grouped_oof(X, texts, y, groups, c, TEXT_C, seed)
-        trials.append((float(roc_auc_score(y, oof)), c, oof))
-    auc, c, oof = max(trials, key=lambda t: (t[0], -t[1]))
+    auc, c, oof, auc_by_c = strongest_by_auc(X, texts, y, [writer_round(r["id"]) for r in rows], VECTOR_C, TEXT_C, seed)
     bar = bar_at(oof, y)
     model = Views(c, TEXT_C).fit(X, texts, y)
     return {
@@ -80,7 +74,7 @@ def train(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED) -> dict[s
                  "n_procedure": int(y.sum()), "n_other": int((~y).sum()), "seed": seed,
                  "cv_by_writer": {"auc": compact(auc), "recall": compact(float((oof[y] >= bar).mean())),
                                   "false_alarms": compact(float((oof[~y] >= bar).mean())),
-                                  "auc_by_c": {str(t[1]): compact(t[0]) for t in trials}}},
+                                  "auc_by_c": auc_by_c}},
     }
 
 

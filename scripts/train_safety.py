@@ -189,6 +189,18 @@ def grouped_oof(X: np.ndarray, texts: Sequence[str], y: np.ndarray, groups: Sequ
     return oof
 
 
+def strongest_by_auc(X: np.ndarray, texts: Sequence[str], y: np.ndarray, groups: Sequence[str], strengths: Sequence[float],
+                     text_c: float, seed: int = SEED) -> tuple[float, float, np.ndarray, dict[str, Any]]:
+    """The e5 view's strength with the best writer-grouped AUC (the weaker on a tie): that AUC, the strength, its
+    out-of-fold probabilities, and the AUC of each strength tried. Used by the scope and protection-intent scripts."""
+    trials = []
+    for c in strengths:
+        oof = grouped_oof(X, texts, y, groups, c, text_c, seed)
+        trials.append((float(roc_auc_score(y, oof)), c, oof))
+    auc, c, oof = max(trials, key=lambda t: (t[0], -t[1]))
+    return auc, c, oof, {str(t[1]): compact(t[0]) for t in trials}
+
+
 def stacker() -> LogisticRegression:
     """The (unfitted) logistic regression that combines the danger model's views."""
     return _logreg(STACK_C)

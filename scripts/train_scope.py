@@ -24,13 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import roc_auc_score
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from train_safety import Views, compact, grouped_oof, load_rows, write_model  # noqa: E402
+from train_safety import Views, compact, load_rows, strongest_by_auc, write_model  # noqa: E402
 
 from assistant import scope  # noqa: E402
 from assistant.two_views import training_sha256  # noqa: E402
@@ -65,12 +64,7 @@ def train(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED) -> dict[s
     """Choose the e5 view's strength by writer-grouped cross-validation, then fit on every row."""
     texts = [r["text"] for r in rows]
     y = np.array([r["label"] == "in_scope" for r in rows])
-    groups = [writer(r["id"]) for r in rows]
-    trials = []
-    for c in VECTOR_C:
-        oof = grouped_oof(X, texts, y, groups, c, TEXT_C, seed)
-        trials.append((float(roc_auc_score(y, oof)), c, oof))
-    auc, c, oof = max(trials, key=lambda t: (t[0], -t[1]))
+    auc, c, oof, auc_by_c = strongest_by_auc(X, texts, y, [writer(r["id"]) for r in rows], VECTOR_C, TEXT_C, seed)
     model = Views(c, TEXT_C).fit(X, texts, y)
     return {
         **model.two_view_json(0.5),
@@ -79,7 +73,7 @@ def train(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED) -> dict[s
                  "n_in_scope": int(y.sum()), "n_out_of_scope": int((~y).sum()), "seed": seed,
                  "cv_by_writer": {"auc": compact(auc), "in_scope_read_in": compact(float((oof[y] >= 0.5).mean())),
                                   "out_of_scope_read_out": compact(float((oof[~y] < 0.5).mean())),
-                                  "auc_by_c": {str(t[1]): compact(t[0]) for t in trials}}},
+                                  "auc_by_c": auc_by_c}},
     }
 
 
