@@ -36,11 +36,14 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
     side of a comparison (assistant/comparison.py). `firm` is False when only one sentence of the message read alone
     routed it to safety (safety.Assessment): an adult's request for a session is then answered after the block too."""
     cites = Citations()
+    # What was found beyond the session sheets: after a safety block, or for a question on protecting a child, a
+    # sheet would only be quoted because it shares a word with the message.
+    beyond_sheets = [h for h in found.hits[:top_k] if h.chunk.doc.doc_type != "seance"]
     if not dangers and protection:
         # A general question on protecting a child (assistant/protection_intent.py): the protection guide answers,
         # not a session sheet's vigilance note that shares its words; the other documents found are further reading.
         parts = [extractive.factual_answer(found.terms, protection, snap.lexical.idf, cites, more=1),
-                 further_reading([h for h in found.hits[:top_k] if h.chunk.doc.doc_type != "seance"], cites)]
+                 further_reading(beyond_sheets, cites)]
         return _answer(question, found, [p for p in parts if p], cites, dangers, abstained=False)
     if not dangers:
         parts, abstained = _body(question, found, previous, snap, top_k, cites, compared)
@@ -56,7 +59,7 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
     # Then only what the documents say about protecting a child: never a session sheet quoted because it shares a
     # word with the disclosure. A child gets the block alone, and so does an adult outside the school: the protection
     # guide is the school's procedure (who informs whom, article 40).
-    shown = protection if protection is not None else [h for h in found.hits[:top_k] if h.chunk.doc.doc_type != "seance"]
+    shown = protection if protection is not None else beyond_sheets
     if shown and not pupil and not outside_school:
         parts.append("**Dans les documents du programme :**\n\n" + extractive.factual_answer(
             found.terms, shown, snap.lexical.idf, cites, more=1))
