@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant import (acronyms, comparison, compose, llm, passages, protection_intent, query, relevance, safety, scope,
+from assistant import (acronyms, comparison, compose, lexical, llm, passages, protection_intent, query, relevance, safety, scope,
                        sheet_rank, skill_model, smalltalk, sms)
 from assistant.compose import SheetChoice
 from assistant.retrieve import SKILL_BOOST_FROM, Hit, Retriever, Snapshot
@@ -81,10 +81,12 @@ class Assistant:
     def warm_up(self) -> None:
         """Compute now what the first questions would otherwise wait for: the session sheets' profiles
         (sheet_rank; cached by text, so only a new library costs an encode), the library's acronyms and topic
-        (scope.py), and the French tagger abstention reads unknown nouns with (a few seconds to load)."""
+        (scope.py), the French tagger abstention reads unknown nouns with (a few seconds to load) and the French word
+        list typo correction keeps real words with (lexical.french_words)."""
         from assistant.backends import build_tagger
 
         build_tagger()
+        lexical.french_words()
         snap = self.retriever.snapshot()
         sheet_rank.profiles_for(snap, self.retriever.embeddings)
         snap.acronyms()

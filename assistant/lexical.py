@@ -16,6 +16,21 @@ from assistant.vocabulary import fold
 # Bumped when the analyzer changes: the next ingestion rebuilds the lexical index.
 ANALYZER_VERSION = "3"
 
+# Shorter words are never corrected: too many are one edit away from another word.
+MIN_CORRECTED = 5
+
+
+@lru_cache(maxsize=1)
+def french_words() -> frozenset[str]:
+    """Accent-folded words of a French frequency dictionary (pyspellchecker's, about 134,000 forms). A word the library
+    never uses but French does is kept as typed, not "corrected" into a library word it resembles (« collégiens » was
+    read as « collègues », « concentration » as « concertation », « finalement » as « financement »): it is then a
+    word the library does not have, which is what abstention must know."""
+    from spellchecker import SpellChecker
+
+    return frozenset(fold(w) for w in SpellChecker(language="fr", distance=1).word_frequency.dictionary)
+
+
 # French stop words: articles, pronouns, auxiliaries and the question words that carry no topic.
 STOP_WORDS = frozenset("""
 a afin ai aie aient aies ait alors as au aucun aucune aupres aussi autre autres aux avaient avais avait avant avec avez
@@ -108,9 +123,9 @@ class LexicalIndex:
         return index
 
     def correct(self, query: str) -> str:
-        """Spell out chat abbreviations (« qd » → « quand », `sms.py`), then replace words the corpus never uses by
-        a corpus word one or two edits away, when there is one with the same first letter ('emotinos' → 'emotions',
-        'harcelemnt' → 'harcelement')."""
+        """Spell out chat abbreviations (« qd » → « quand », `sms.py`), then replace misspelt words (neither the
+        corpus's nor French, `french_words`) by a corpus word one or two edits away, when there is one with the same
+        first letter ('emotinos' → 'emotions', 'harcelemnt' → 'harcelement', 'sénce' → 'seance')."""
         return self._correct_cached(query)
 
     def _correct(self, query: str) -> str:
@@ -120,7 +135,8 @@ class LexicalIndex:
         out = []
         for word in words(spell_out(query)):
             folded = fold(word)
-            if len(folded) < 6 or folded in self.surface or folded in STOP_WORDS or folded.isdigit() or "-" in folded:
+            if (len(folded) < MIN_CORRECTED or folded in self.surface or folded in STOP_WORDS or folded.isdigit()
+                    or "-" in folded or folded in french_words()):
                 out.append(word)
                 continue
             limit = 1 if len(folded) < 9 else 2

@@ -35,7 +35,7 @@ ABBREVIATIONS: dict[str, str] = {
     # Familiar words of school talk (« mes 3e flippent pour l'oral », « les gamins s'engueulent ») that the library
     # writes otherwise: read as nouns it never uses, they made abstention decline a request it answers.
     "flippe": "a peur", "flippent": "ont peur", "flipper": "avoir peur", "flippes": "stressés", "flippee": "stressée",
-    "flippees": "stressées", "gamin": "enfant", "gamins": "enfants",
+    "flippees": "stressées", "matos": "matériel", "gamin": "enfant", "gamins": "enfants",
     "gamine": "enfant", "gamines": "enfants", "gosse": "enfant", "gosses": "enfants", "mome": "enfant", "momes": "enfants",
     "chiale": "pleure", "chialent": "pleurent", "chialer": "pleurer", "engueule": "dispute", "engueulent": "disputent",
     "engueuler": "disputer", "engueulade": "dispute", "engueulades": "disputes", "castagnent": "battent",
