@@ -39,7 +39,8 @@ ABBREVIATIONS: dict[str, str] = {
     "gamine": "enfant", "gamines": "enfants", "gosse": "enfant", "gosses": "enfants", "mome": "enfant", "momes": "enfants",
     "chiale": "pleure", "chialent": "pleurent", "chialer": "pleurer", "engueule": "dispute", "engueulent": "disputent",
     "engueuler": "disputer", "engueulade": "dispute", "engueulades": "disputes", "castagnent": "battent",
-    "bastonnent": "battent",
+    "bastonnent": "battent", "clash": "dispute", "clashs": "disputes", "clashe": "dispute", "clashent": "disputent",
+    "clasher": "disputer",  # « mes 5e se clashent sur le groupe » was searched as « se classent »
     # Apps named for what they are (« le groupe snap de la classe », « leur image sur insta »): the library writes
     # « messagerie » and « réseaux sociaux ».
     "snap": "messagerie", "snapchat": "messagerie", "whatsapp": "messagerie", "discord": "messagerie",

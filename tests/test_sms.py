@@ -58,3 +58,9 @@ def test_apps_are_named_for_what_they_are() -> None:
     assert spell_out("leur image sur insta") == "leur image sur réseaux sociaux"
     # « le nez sur leur tel »: the library writes « téléphone »
     assert spell_out("mes 4e ont le nez sur leur tel pendant les devoirs") == "mes 4e ont le nez sur leur téléphone pendant les devoirs"
+
+
+def test_slang_for_quarrels_and_material_is_read_as_the_librarys_words() -> None:
+    # « clashent » was typo-corrected to « classent », « matos » to « maths »
+    assert spell_out("mes 5e se clashent sur le groupe") == "mes 5e se disputent sur le groupe"
+    assert spell_out("faut prevoir quoi comme matos ?") == "faut prevoir quoi comme matériel ?"
