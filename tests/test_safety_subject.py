@@ -43,15 +43,16 @@ def test_labels_are_well_formed_and_name_pupils_danger_questions() -> None:
 
 def test_held_out_messages_keep_their_measured_figures() -> None:
     # Messages another helper wrote (never trained on), read through the assistant's function (rule + model):
-    # 0.867 of the worried children told how to help, 0.109 of the children in danger told to help a friend (after
-    # round 31 of the training data, whose pupils' messages were not read for the subject; 0.844 / 0.100 after rounds
-    # 26 and 27, 0.833 / 0.100 after round 22, 0.822 / 0.100 after round 20: one message at a time).
+    # 0.811 of the worried children told how to help, 0.082 of the children in danger told to help a friend (after
+    # rounds 31 and 32, their 19 pupils' messages mentioning another child labelled: the bar rose 0.42 → 0.46, fewer of
+    # the worse error, more of the other; 0.844 / 0.100 after rounds 26 and 27, 0.833 / 0.100 after round 22,
+    # 0.822 / 0.100 after round 20: one message at a time).
     training = _training()
     stored = load(training.HELDOUT_VECTORS)
     heldout = training.load_rows(training.HELDOUT)
     read = np.array([safety.about_another_child(r["text"], stored[text_key(r["text"])]) for r in heldout])
     other = np.array([r["subject"] == "other" for r in heldout])
-    assert read[other].mean() >= 0.82 and read[~other].mean() <= 0.11
+    assert read[other].mean() >= 0.80 and read[~other].mean() <= 0.10
 
 
 @pytest.mark.parametrize("question,about_other", [
