@@ -337,8 +337,10 @@ def test_writer_rounds_come_from_the_ids() -> None:
     assert writer_round("r13a-0042") == "r13a-" and writer_round("tr0001") == "tr" and writer_round("p4-12") == "p4-"
     rows = [json.loads(line) for line in (REPO / "eval/safety/train.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
     # every round is a writer's whole batch (a few hundred messages, less any already in the set; round 25, on idioms
-    # of confusion alone, 160): no id prefix splits a batch into fragments
-    assert min(Counter(writer_round(r["id"]) for r in rows).values()) >= 150
+    # of confusion alone, 160; round 33, the team's 24 session requests on peer pressure): no id prefix splits a batch
+    # into fragments
+    sizes = Counter(writer_round(r["id"]) for r in rows)
+    assert sizes.pop("r33-") == 24 and min(sizes.values()) >= 150
 
 
 def test_a_danger_told_in_one_sentence_of_a_long_practical_message_is_heard() -> None:
