@@ -172,13 +172,25 @@ def asks_figure(question: str) -> bool:
     return bool(_ASKS_FIGURE.search(fold(question)))
 
 
+def gives_the_kind(question: str) -> Callable[[str], bool] | None:
+    """For a question asking who, where or for which classes, the test a sentence passes when it holds that kind of
+    answer (a name the question does not hold, a place, a class or an age); None for other questions. « C'était pour
+    quel âge ? » is answered by the line naming the ages, « qui l'a créé ? » by the one naming its creator."""
+    kind = sub_questions.kind_asked(question)
+    if kind not in ("who", "where", "level"):
+        return None
+    asked = sub_questions.SubQuestion(question, frozenset(), kind, question)
+    return lambda sentence: sub_questions.gives(asked, sentence)
+
+
 def select_sentences(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float], limit: int = 5,
                      min_overlap: float = 0.0, focus_terms: frozenset[str] = frozenset(), figure: bool = False,
-                     bullets: bool = False, floor: float = 0.45) -> list[Scored]:
+                     bullets: bool = False, floor: float = 0.45, fits: Callable[[str], bool] | None = None) -> list[Scored]:
     """Sentences that carry the query's rare words, from the best passages, without repeats (MMR-like), down to
     `floor` times the best one's score.
     `focus_terms` (the words of a follow-up itself) weigh double against the carried context; with
-    `figure` (a "combien…" question), sentences that hold a number are preferred; with `bullets`, only
+    `figure` (a "combien…" question), sentences that hold a number are preferred, and so are those that pass `fits`
+    (`gives_the_kind`: a name for « qui… ? »); with `bullets`, only
     sentences that can stand as a bullet of their own (`_stands_alone`)."""
     weights = {t: max(idf(t), 0.1) * (2.0 if t in focus_terms else 1.0) for t in set(query_terms)}
     total = sum(weights.values()) or 1.0
@@ -201,7 +213,7 @@ def select_sentences(query_terms: list[str], hits: list[Hit], idf: Callable[[str
             if overlap + in_section < min_overlap or (bullets and not _stands_alone(plain, hit.chunk)):
                 continue
             score = 0.55 * overlap + 0.1 * context + 0.35 * prior - 0.02 * rank
-            if figure and _FIGURE.search(plain):
+            if (figure and _FIGURE.search(plain)) or (fits is not None and fits(plain)):
                 score += 0.15
             pool.append(Scored(sent, hit, score, terms))
     pool.sort(key=lambda s: -s.score)
@@ -285,6 +297,7 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str], float], cites: Citations,
                    more: int = 3, focus_terms: frozenset[str] = frozenset(), intro: Chunk | None = None,
                    next_chunk: Callable[[Chunk], Chunk | None] | None = None, figure: bool = False,
+                   fits: Callable[[str], bool] | None = None,
                    passages: list[Hit] | None = None, subs: list[sub_questions.SubQuestion] | None = None,
                    doc_chunks: Callable[[str], list[Chunk]] | None = None) -> str:
     """The passage that answers best, shown whole (or its best window), then a second passage, then a
@@ -299,10 +312,11 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
     With `doc_chunks` (a document's passages by source), a table the passage shown holds part of is shown whole."""
     if passages:
         best = passages[0].chunk
-        lead = select_sentences(query_terms, [Hit(best, 1.0)], idf, limit=1, focus_terms=focus_terms, figure=figure)
+        lead = select_sentences(query_terms, [Hit(best, 1.0)], idf, limit=1, focus_terms=focus_terms, figure=figure,
+                                fits=fits)
         anchor = lead[0].sentence if lead else next(iter(sentences(best.text)), "")
     else:
-        lead = select_sentences(query_terms, hits[:2], idf, limit=1, focus_terms=focus_terms, figure=figure)
+        lead = select_sentences(query_terms, hits[:2], idf, limit=1, focus_terms=focus_terms, figure=figure, fits=fits)
         if not lead:
             return ""
         best, anchor = lead[0].hit.chunk, lead[0].sentence
@@ -388,7 +402,8 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
     # The other sentences come from the best documents' next passages too, not only from retrieval's hits.
     extra = [h for h in (passages or [])[:OTHER_PASSAGES] if h.chunk.id not in shown_chunks]
     sources = extra + [h for h in hits if h.chunk.id not in {e.chunk.id for e in extra}]
-    others = [c for c in select_sentences(query_terms, sources, idf, limit=more + 3, focus_terms=focus_terms, figure=figure, bullets=True)
+    others = [c for c in select_sentences(query_terms, sources, idf, limit=more + 3, focus_terms=focus_terms, figure=figure,
+                                                bullets=True, fits=fits)
               if c.hit.chunk.id != best.id and c.sentence not in shown and not is_question(c.sentence)
               and not _riddle(c.hit.chunk, c.sentence)][:more]
     # A list shown under the sentence announcing it is not repeated as bullets of its own.
@@ -440,8 +455,9 @@ INTRO_WITHIN = 6
 
 
 # A sentence opening on a pronoun or a link word leans on the one before it (« Il est né pour… »): alone
-# at the top of an answer it reads as a riddle. Impersonal « il » (« il faut », « il y a ») stands alone.
-_LEANS_ON_CONTEXT = re.compile(r"(?:elles?|ils|ce|cela|ceci|ça|celui|celle|ceux|celles|ces|leurs?|eux|lui|mais|et|donc|ainsi|aussi"
+# at the top of an answer it reads as a riddle. Impersonal « il » (« il faut », « il y a ») stands alone; « C'est là
+# que se jouent beaucoup de conflits » does not say where.
+_LEANS_ON_CONTEXT = re.compile(r"(?:c['’]est (?:là|pourquoi|ce qui|ce que|ainsi|alors)|elles?|ils|ce|cela|ceci|ça|celui|celle|ceux|celles|ces|leurs?|eux|lui|mais|et|donc|ainsi|aussi"
                                r"|ou|or|car|puis|pourtant|cependant|toutefois|néanmoins|en revanche|de plus|par ailleurs|d'ailleurs"
                                r"|il (?!y a|faut|est (?:important|nécessaire|possible|conseillé|recommandé|utile|essentiel|préférable|indispensable)))\b",
                                re.IGNORECASE)
@@ -506,7 +522,14 @@ def awaits_answer(chunk: Chunk, sentence: str) -> bool:
     """A question the next lines answer (an interviewer's turn, a FAQ entry): not one asked within a list item
     (« 1. Viser l'autonomie… Un formateur peut se demander : que saura faire l'enseignant seul ? »), which the
     item itself answers."""
-    return is_question(sentence) and not any(item for unit, item in _units(chunk.text) if unit == sentence)
+    if not is_question(sentence) or any(item for unit, item in _units(chunk.text) if unit == sentence):
+        return False
+    # Nor one followed by more of the same turn (« Je suis toujours le même ordre. D'abord : comment vous êtes-vous
+    # sentis ? … Et pour finir : à quel moment… ? Cette dernière question est la plus importante. »): the questions
+    # someone lists are their answer, read from the turn's start. A turn that ends on its question awaits the next.
+    said = sentence.strip()
+    lines = [line.strip().rstrip(" *") for line in chunk.text.split("\n") if said in line]
+    return not lines or any(line.endswith(said.rstrip(" *")) for line in lines)
 
 
 def _table_header(chunk: Chunk) -> list[str]:
@@ -711,12 +734,13 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
         out.append(f"\n**{label}**")
         budget = _SECTION_ITEMS.get(label, 3) if not focus else 12
         last_step: tuple[str, ...] = ()
+        left = 0  # the section's lines not shown: said, so that a list cut short never reads as the whole of it
         for chunk in chunks:
-            for i, (line, sub_item) in enumerate(_section_lines(chunk, label)):
+            lines = [(ln, sub) for ln, sub in _section_lines(chunk, label) if ln not in shown]
+            for i, (line, sub_item) in enumerate(lines):
                 if budget == 0:
+                    left += len(lines) - i
                     break
-                if line in shown:
-                    continue
                 budget -= 1
                 shown.add(line)
                 n = cites.cite(chunk, line)
@@ -727,8 +751,12 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
                 # A step's further lines (its instructions, the list its first line announces) sit under it,
                 # and a sub-item of the source list (indented there) one level further.
                 depth = int(label == "Déroulement" and len(chunk.heading_path) > 1 and not step) + int(sub_item)
-                limit = _STEP_CHARS if label == "Déroulement" else 260
-                out.append(f"{'  ' * depth}- {prefix}{_shorten(unmarked(line), limit)} [{n}]")
+                limit = _STEP_CHARS if label == "Déroulement" else None if label == "Points de vigilance" else _ITEM_CHARS
+                out.append(f"{'  ' * depth}- {prefix}{_shorten(unmarked(line), limit) if limit else unmarked(line)} [{n}]")
+            if budget and label == "Déroulement" and len(chunk.heading_path) > 1 and _lines(chunk) > _STEP_LINES:
+                out.append("  - *… la suite de cette étape est dans la fiche complète.*")
+        if left:
+            out.append(f"- *… et {left} ligne{'s' if left > 1 else ''} de plus dans la fiche complète.*")
     if focus:
         out += for_the_question()
     rest = [label for label in dict.fromkeys(lbl for _, lbl in SHEET_SECTIONS) if label in sections and label not in shown_labels]
@@ -833,7 +861,12 @@ def _timed_steps(steps: list[Chunk], query_terms: list[str], idf: Callable[[str]
 
 
 _DEFAULT_SECTIONS = ("Objectifs", "Matériel", "Déroulement", "Temps d'échange et bilan", "Points de vigilance")
-_SECTION_ITEMS = {"Objectifs": 5, "Matériel": 8, "Déroulement": 24, "Temps d'échange et bilan": 5, "Points de vigilance": 2}
+# Points de vigilance are shown whole: they hold what to do when a child reveals something serious (119, 3018…) and
+# the activity's own safeguards (« pas de jeu de rôle à caractère sexuel »); two of four left those out of every sheet.
+_SECTION_ITEMS = {"Objectifs": 5, "Matériel": 12, "Déroulement": 24, "Temps d'échange et bilan": 6, "Points de vigilance": 8}
+# A sheet's list item (a material, a vigilance point) is shown whole up to this length: cut at 260, « 14 cartes-valeurs :
+# …, être le … » lost the cards a teacher has to make.
+_ITEM_CHARS = 700
 
 
 def _shorten(text: str, limit: int = 240) -> str:
@@ -847,9 +880,14 @@ def _shorten(text: str, limit: int = 240) -> str:
 # A step's instructions are what the teacher reads aloud or follows (a guided relaxation's script): shown whole
 # up to this length, where other sections' items are cut at 260 characters.
 _STEP_CHARS = 900
-# Lines shown per step of a course: most steps hold their instructions in six lines or fewer (six
-# rather than four: +0.007 key facts on the gold set, the sheet's own words).
-_STEP_LINES = 6
+# Lines shown per step of a course: the bundled sheets' steps hold at most eight (six rather than four: +0.007 key
+# facts on the gold set; eight rather than six: a role play's sixth card, the one the next step builds on, was left
+# out). A step cut shorter says so.
+_STEP_LINES = 8
+
+
+def _lines(chunk: Chunk) -> int:
+    return sum(1 for ln in chunk.text.split("\n") if ln.strip())
 
 
 def _section_lines(chunk: Chunk, label: str) -> list[tuple[str, bool]]:

@@ -1,7 +1,9 @@
 """A question asking for a whole list (« quelles sont les erreurs à éviter ? », « quelles sont les étapes ? ») whose
 answer is a document's run of numbered sections (« Piège n° 1 — … » to « Piège n° 6 — … », « 1. Accueil » to
 « 5. Clôture »): the best passage is one of them, and quoting it shows one item of six. The answer then opens
-with the whole run, each section named with its first sentence (verbatim, cited)."""
+with the whole run, each section named with its first sentence (verbatim, cited). So too when the best passage
+opens a section whose subsections are the list (« les grandes catégories du référentiel ? »: « 3 catégories, 9
+compétences générales » above « Compétences cognitives », « … émotionnelles », « … sociales »)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from assistant.vocabulary import fold
 # « quels sont les… », « quelles étaient les… », « les principaux… », « la liste des… », « les différentes étapes »
 _ASKS_FOR_A_LIST = re.compile(
     r"\b(?:quel(?:le)?s (?:sont|etaient|seraient) (?:les|ses|leurs)|quel(?:le)?s (?:les|ses|leurs)|la liste des|lister"
-    r"|les (?:principaux|principales|differents|differentes|grandes etapes|etapes))\b")
+    r"|les (?:principaux|principales|differents|differentes|grandes etapes|etapes)"
+    r"|les (?:grandes |principales |differentes )?(?:categories|familles))\b")
 _NUMBERED = re.compile(r"^(.*?)\b(\d{1,2})\b")
 MIN_SECTIONS = 3
 
@@ -43,12 +46,35 @@ def numbered_run(doc_chunks: list[Chunk], chunk: Chunk) -> list[Chunk]:
     return list(firsts.values()) if len(firsts) >= MIN_SECTIONS else []
 
 
+def child_run(doc_chunks: list[Chunk], chunk: Chunk) -> list[Chunk]:
+    """The first passage of each subsection of `chunk`'s own section, in document order; empty when it has fewer
+    than three."""
+    if not chunk.heading_path:
+        return []
+    parent = tuple(chunk.heading_path)
+    firsts: dict[str, Chunk] = {}
+    for c in sorted(doc_chunks, key=lambda c: c.ordinal):
+        if len(c.heading_path) == len(parent) + 1 and tuple(c.heading_path[:-1]) == parent:
+            firsts.setdefault(c.heading_path[-1], c)
+    return list(firsts.values()) if len(firsts) >= MIN_SECTIONS else []
+
+
+# « - **Avoir conscience de soi** : connaissance de soi… »: a list item's label.
+_ITEM_LABEL = re.compile(r"^\s*[-*•]\s*\*\*([^*]{2,80})\*\*")
+
+
 def overview(run: list[Chunk], cites: Citations) -> str:
-    """The run as a list: each section's heading in bold and its first sentence, cited."""
+    """The run as a list: each section's heading in bold, then the labels of its list items (« Compétences
+    cognitives : Avoir conscience de soi ; Capacité de maîtrise de soi ; … ») or else its first sentence, cited."""
     doc = run[0].doc
     where = f" (§ {' › '.join(run[0].heading_path[:-1])})" if run[0].heading_path[:-1] else ""
     lines = [f"**{doc.title}**{where} en présente {len(run)} :", ""]
     for chunk in run:
+        labelled = [(line, m.group(1).strip()) for line in chunk.text.split("\n") if (m := _ITEM_LABEL.match(line))]
+        if len(labelled) >= 2:
+            n = cites.cite_all(chunk, [line.strip() for line, _ in labelled])
+            lines.append(f"- **{chunk.heading_path[-1]}** : " + " ; ".join(label.rstrip(" :") for _, label in labelled) + f" [{n}]")
+            continue
         first = next(iter(sentences(chunk.text)), "")
         lines.append(f"- **{chunk.heading_path[-1]}**" + (f" : {unmarked(first)} [{cites.cite(chunk, first)}]" if first else ""))
     return "\n".join(lines)

@@ -356,6 +356,13 @@ def test_a_question_asked_within_a_list_item_is_not_read_forward_as_an_interview
     assert not awaits_answer(listed, asked)
     turn = _chunk(doc, 1, "Intervieweuse : Parlons du tutorat. En quoi consiste-t-il ?\nClaire : Quatre rendez-vous.")
     assert awaits_answer(turn, "En quoi consiste-t-il ?")
+    # Found by a tryout: the questions a teacher lists in her answer were read forward from the last one, the
+    # three before it left out.
+    listed_in_a_turn = _chunk(doc, 2, "Intervieweuse : Quelles questions posez-vous ?\nClaire : Toujours le même ordre. "
+                                      "D'abord : comment vous êtes-vous sentis ? Et pour finir : à quel moment vous en "
+                                      "servir ? Cette dernière question compte le plus.")
+    assert awaits_answer(listed_in_a_turn, "Intervieweuse : Quelles questions posez-vous ?")
+    assert not awaits_answer(listed_in_a_turn, "Et pour finir : à quel moment vous en servir ?")
 
 
 def test_a_table_the_chunker_cut_over_passages_is_shown_whole_after_its_introduction() -> None:
@@ -380,3 +387,57 @@ def test_a_table_the_chunker_cut_over_passages_is_shown_whole_after_its_introduc
     assert text.index("Exemple imaginé") < text.index("| 1 | 1 |")  # the table's introduction comes first
     assert text.count("pourrait avancer la séance 8") == 1  # the opening sentence is not quoted again
     _markers_point_to_verbatim_snippets(text, cites, chunks)
+
+
+def test_a_sheet_s_vigilance_points_are_all_shown_and_a_list_cut_short_says_so() -> None:
+    # Found by a tryout: two vigilance points of four were shown, which left out what to do when a child reveals
+    # something serious; and a materials list cut at its eighth item read as the whole list.
+    protocol = ("**Si un enfant révèle quelque chose de grave** : l'écouter calmement, sans le questionner ni lui promettre "
+                "le secret ; noter ensuite ses mots ; prévenir sans attendre la direction. Ressources : **119 – Allô Enfance "
+                "en danger** (gratuit, 24 h/24) ; **3018** pour le harcèlement ; **3114** en cas d'idées suicidaires ; les "
+                "personnels de santé et sociaux de l'école. Voir la fiche « Que faire quand un enfant révèle une situation "
+                "de danger ».")
+    vigilance = "\n".join(["- Programmer la séance un jour où l'adulte est disponible après.",
+                           "- Ne pas commenter devant le groupe.", "- Pas de jeu de rôle à caractère sexuel.", f"- {protocol}"])
+    materials = "\n".join(f"- Carte numéro {i}." for i in range(15))
+    chunks = [_chunk(SHEET, 0, "**Niveau** : PS, MS (cycle 1)"),
+              _chunk(SHEET, 1, materials, heading_path=("Matériel",)),
+              _chunk(SHEET, 2, vigilance, heading_path=("Points de vigilance",))]
+    text = sheet_answer(chunks, Citations())
+    assert "**3114** en cas d'idées suicidaires" in text and "une situation de danger ». [3]" in text  # whole, not cut
+    assert "Pas de jeu de rôle à caractère sexuel." in text
+    shown = [n for n in range(15) if f"Carte numéro {n}." in text]
+    assert len(shown) < 15 and f"… et {15 - len(shown)} lignes de plus dans la fiche complète." in text
+
+
+def test_a_step_cut_short_says_that_the_rest_is_in_the_sheet() -> None:
+    lines = "\n".join(f"- Consigne {i} pour les élèves." for i in range(12))
+    chunks = [_chunk(SHEET, 0, "**Niveau** : PS"),
+              _chunk(SHEET, 1, lines, heading_path=("Déroulement", "1. Le jeu (10 min)"))]
+    text = sheet_answer(chunks, Citations())
+    assert "Consigne 0" in text and "Consigne 11" not in text
+    assert "la suite de cette étape est dans la fiche complète" in text
+
+
+def test_a_question_asking_for_whom_or_who_prefers_the_sentence_that_names_it() -> None:
+    from assistant.extractive import gives_the_kind, select_sentences
+
+    doc = DocMeta(source="p.md", title="Le programme", doc_type="presentation")
+    chunk = _chunk(doc, 0, "Le programme a été mené pendant plusieurs années avec une démarche expérimentale. "
+                           "Le programme s'adressait aux enfants de 7 à 12 ans, dans les écoles de la région.")
+    fits = gives_the_kind("Le programme, c'était pour quel âge ?")
+    assert fits is not None and fits("Il s'adressait aux enfants de 7 à 12 ans.") and not fits("Il a été mené longtemps.")
+    terms = ["programm"]
+    lead = select_sentences(terms, [Hit(chunk, 1.0)], _idf, limit=1, fits=fits)
+    assert "7 à 12 ans" in lead[0].sentence
+    assert "7 à 12 ans" not in select_sentences(terms, [Hit(chunk, 1.0)], _idf, limit=1)[0].sentence
+    assert gives_the_kind("Comment animer le temps d'échange ?") is None
+
+
+def test_a_sentence_saying_c_est_la_leans_on_the_one_before() -> None:
+    from assistant.extractive import states_an_answer
+
+    # Found by a tryout: a workshop's key message « C'est là que se jouent beaucoup de conflits… » never said where.
+    assert not states_an_answer("C'est là que se jouent beaucoup de conflits entre les enfants de l'école.")
+    assert not states_an_answer("C’est pourquoi on alterne les compétences tournées vers soi et vers les autres.")
+    assert states_an_answer("C'est un programme régional mené dans les écoles de la région depuis 2015.")

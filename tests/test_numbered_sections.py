@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.extractive import Citations
-from assistant.numbered_sections import asks_for_a_list, numbered_run, overview
+from assistant.numbered_sections import asks_for_a_list, child_run, numbered_run, overview
 from assistant.schema import Chunk, DocMeta
 
 GUIDE = DocMeta(source="corpus/guides/pieges.md", title="Les pièges à éviter", doc_type="guide")
@@ -48,3 +48,26 @@ def test_the_overview_names_each_section_with_its_cited_first_sentence() -> None
     assert "- **Piège n° 1 — La séance isolée** : Une séance unique ne suffit pas." in text  # list marker dropped
     assert len(re.findall(r"\[\d\]", text)) == 3
     assert all(c.snippet in {ch.id: ch for ch in CHUNKS}[c.chunk_id].text for c in cites.finish())
+
+
+def test_a_section_whose_subsections_are_the_list_opens_on_them_with_their_items_labels() -> None:
+    # Found by a tryout: « les grandes catégories du référentiel ? » got « 3 catégories, 9 compétences générales »
+    # without their names.
+    top = ("Le référentiel (2022)",)
+    chunks = [
+        _chunk(10, top, "**Classification : 3 catégories, 9 compétences générales.**"),
+        _chunk(11, top + ("Compétences cognitives",), "- **Avoir conscience de soi** : connaissance de soi.\n"
+                                                         "- **Prendre des décisions** : faire des choix."),
+        _chunk(12, top + ("Compétences émotionnelles",), "- **Réguler ses émotions** : les exprimer.\n"
+                                                           "- **Gérer son stress** : au quotidien."),
+        _chunk(13, top + ("Compétences sociales",), "Trois compétences tournées vers les autres."),
+    ]
+    assert asks_for_a_list("c quoi les grandes categories de competences dans le referentiel ?")
+    run = child_run(chunks, chunks[0])
+    assert [c.ordinal for c in run] == [11, 12, 13]
+    assert child_run(chunks, chunks[1]) == [] and child_run(chunks[:3], chunks[0]) == []  # fewer than three
+    cites = Citations()
+    text = overview(run, cites)
+    assert "- **Compétences cognitives** : Avoir conscience de soi ; Prendre des décisions [1]" in text
+    assert "- **Compétences sociales** : Trois compétences tournées vers les autres. [3]" in text
+    assert all(c.snippet in next(ch.text for ch in chunks if ch.id == c.chunk_id) for c in cites.finish())

@@ -53,6 +53,13 @@ _ASKS_WHAT_WAS_DONE = re.compile(r"^(?:comment|quand|ou|combien|pourquoi|quel\w*
                                  r"\b(?:ils|elles|il|elle) (?:ont|a|avaient|avait|se sont|s'est|etaient|etait)\b")
 _ABOUT_A_REPORT = re.compile(r"\b(?:du|le|au|dans le|d'apres le|selon le|dans la|la|de la|d'apres la|selon la|l'|dans l'|de l')"
                             r" ?(?:retours? d'experience|recit|temoignage|synthese|rapport)\b")
+# « quels conseils donner pour animer le temps d'échange à la fin d'une séance ? » after a training's context: advice
+# on a practice is what the documents say about it; only advice on the workshop itself (« quels conseils pour ma
+# formation ? ») asks for a plan.
+_ASKS_ADVICE = re.compile(r"^(?:quels?|quelles?) (?:sont (?:les )?)?(?:conseils|recommandations|reperes|points de vigilance|"
+                          r"pieges|erreurs|astuces|principes|bonnes pratiques|precautions)\b")
+_ABOUT_THE_WORKSHOP = re.compile(r"\b(?:formations?|ateliers?|reunions?|presentations?|interventions?|modules?|"
+                                 r"conferences?|animations? pedagogiques?|matinee|journee|demi-journee|deroule|trame|plan)\b")
 _ASKS_ORDER = re.compile(r"\b(?:dans|en) quel ordre\b|\bquel ordre\b|\bpar (?:quoi|quelle competence) commencer\b")
 # Phrases that start with a question word: they need the full shape of a plan to be one.
 _QUESTION_START = re.compile(r"^(?:comment|quel|quelle|quels|quelles|que |qu'|quoi|est-ce|y a-t-il)")
@@ -234,6 +241,8 @@ def _asks_documents(folded: str) -> bool:
     clauses = [re.sub(r"^(?:et|mais|alors|puis)\s+", "", p) for p in _phrases(folded)]
     if any(_ASKS_WHAT_WAS_DONE.match(p) or (_ASKS_DOCUMENTS.match(p) and not _PLAN_ASK.search(p)) for p in clauses):
         return True
+    if any(_ASKS_ADVICE.match(p) and not _ABOUT_THE_WORKSHOP.search(p) for p in clauses):
+        return True
     # « …l'école vendéenne du retour d'expérience s'y est prise comment ? », « elle a été faite par qui ? »: what a
     # write-up or a report tells, or who did something.
     if _ABOUT_A_REPORT.search(folded) or re.search(r"\bpar qui\b", folded):
@@ -379,16 +388,31 @@ def _workshop(folded: str, original: str, aud: re.Match[str] | None, minutes: in
     return req
 
 
+def _asks_its_own_shape(folded: str) -> bool:
+    """« je veux construire une progression sur l'année avec mes CE1, combien de séances et dans quel ordre ? »: a
+    request for a plan whose questions ask only for the plan's own shape (how many sessions, in what order, how
+    long), which the plan gives."""
+    if not (_REQUEST.search(folded) and _PLAN_NOUN.search(_RUNNING_PLAN.sub(" ", folded))) or _DOCUMENT_SAYS.search(folded):
+        return False
+    asked = [p for p in _phrases(folded) if _QUESTION_START.match(p) or _ASKS_DOCUMENTS.match(p) or _ASKS_ORDER.search(p)]
+    return bool(asked) and all(_PLAN_SHAPE_ASKED.fullmatch(p.rstrip(" ?!.")) for p in asked)
+
+
+_PLAN_SHAPE_ASKED = re.compile(r"(?:(?:et )?(?:combien de (?:seances|ateliers|temps|semaines|minutes)|(?:dans|en) quel ordre|"
+                               r"quel ordre|quelle duree|quelle frequence|a quel rythme)(?: par (?:an|seance|semaine))?\s*)+")
+
+
 def parse(question: str) -> ProgressionRequest | WorkshopRequest | None:
     """The planner's fields when the message asks for a plan; None for an ordinary question."""
     original = unicodedata.normalize("NFC", " ".join(question.split()))
     folded = fold(original)
     if len(folded) != len(original):
         original = folded  # a ligature folded to two letters: spans are taken from the folded text
-    if _asks_documents(folded):
+    own_shape = _asks_its_own_shape(folded)
+    if _asks_documents(folded) and not own_shape:
         return None
     # « dans quel ordre travailler les compétences ? » asks how the guide sequences them, not for a plan
-    if _ASKS_ORDER.search(folded) and _session_count(folded) is None:
+    if _ASKS_ORDER.search(folded) and _session_count(folded) is None and not own_shape:
         return None
     questioning = any(_QUESTION_START.match(p) for p in _phrases(folded))
     requesting = bool(_REQUEST.search(folded))
