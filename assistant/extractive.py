@@ -380,7 +380,7 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
     # list and its explanation, a finding and its figures), else the best one of the next document.
     if passages:
         second = None if follow is not None and not continues else next(
-            (h.chunk for h in passages[1:] if h.chunk.id not in shown_chunks), None)
+            (h.chunk for h in passages[1:] if h.chunk.id not in shown_chunks and not only_a_title(h.chunk)), None)
     else:
         second = None if follow is not None and not continues else next(
             (h.chunk for h in hits[:3] if h.chunk.doc.source == best.doc.source and h.chunk.id not in shown_chunks),
@@ -421,6 +421,13 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
     return "\n".join(lines)
 
 
+def only_a_title(chunk: Chunk) -> bool:
+    """A passage that says nothing beyond its document's title or its heading (a title slide): quoted, it repeats
+    the source line above it."""
+    said = fold(unmarked(chunk.text)).replace("*", "").strip(" .:")
+    return not said or any(said == fold(t).replace("*", "").strip(" .:") for t in (chunk.doc.title, *chunk.heading_path))
+
+
 def fiction_notice(doc_chunks: list[Chunk], cites: Citations) -> str:
     """A narrative written for the library (`illustrative`, not a session sheet) opens with a notice in italics
     saying its people and places are invented: quoted, cited, so that a story is not taken for a report."""
@@ -457,7 +464,9 @@ INTRO_WITHIN = 6
 # A sentence opening on a pronoun or a link word leans on the one before it (« Il est né pour… »): alone
 # at the top of an answer it reads as a riddle. Impersonal « il » (« il faut », « il y a ») stands alone; « C'est là
 # que se jouent beaucoup de conflits » does not say where.
-_LEANS_ON_CONTEXT = re.compile(r"(?:c['’]est (?:là|pourquoi|ce qui|ce que|ainsi|alors)|elles?|ils|ce|cela|ceci|ça|celui|celle|ceux|celles|ces|leurs?|eux|lui|mais|et|donc|ainsi|aussi"
+_LEANS_ON_CONTEXT = re.compile(r"(?:c['’]est (?:là|pourquoi|ce qui|ce que|ainsi|alors)"
+                               r"|(?:pour|dans|à|a|de|sur|avec|après|apres|avant|par|lors de|pendant) (?:cette|cet|ces|ce)"
+                               r"|elles?|ils|ce|cette|cet|cela|ceci|ça|celui|celle|ceux|celles|ces|leurs?|eux|lui|mais|et|donc|ainsi|aussi"
                                r"|ou|or|car|puis|pourtant|cependant|toutefois|néanmoins|en revanche|de plus|par ailleurs|d'ailleurs"
                                r"|il (?!y a|faut|est (?:important|nécessaire|possible|conseillé|recommandé|utile|essentiel|préférable|indispensable)))\b",
                                re.IGNORECASE)

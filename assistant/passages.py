@@ -95,7 +95,8 @@ _DEFINES = re.compile(r"\b(se definit|se definissent|definit|definissent|definie
 # evaluation or a programme, and the words with which a text states it.
 _ASKS_OUTCOME = re.compile(r"\b(?:resultats?|a montre|ont montre|montre quoi|a conclu|ont conclu|conclusions?|ca a marche"
                            r"|ca marche|prouve\w*|a donne quoi|qu'est-ce que ca a donne)\b")
-_STATES_OUTCOME = re.compile(r"\b(?:conclu\w*|a montre|ont montre|montrent|reussite|ont montre leur efficacite"
+# (« une réussite », not « un levier de réussite pour tous les élèves », the aim of a colloquium)
+_STATES_OUTCOME = re.compile(r"\b(?:conclu\w*|a montre|ont montre|montrent|une reussite|un succes|ont montre leur efficacite"
                              r"|resultats (?:publies|obtenus))\b")
 
 

@@ -1,6 +1,7 @@
 """Evaluate the child-safety detector (rules + e5 classifier) on the labelled questions of eval/safety/.
 
     python -m eval.safety_eval [--split train|test|all] [--report eval/reports/safety.md]
+    python -m eval.safety_eval --battery eval/safety/independent/r34.jsonl   (a battery kept out of training)
 
 - train: cross-validated figures (stratified 5-fold, seed 0): the models are refit on four folds with the
   shipped strengths and bars (themselves chosen by cross-validation on train) and judge the fifth;
@@ -172,6 +173,19 @@ def evaluate(split: str) -> list[Figures]:
     return out
 
 
+def battery(path: Path) -> Figures:
+    """The shipped model on a battery kept out of training (a writer's round read as written, before any merge):
+    its vectors are computed now, not stored with the training ones."""
+    from eval.safety_vectors import encode
+
+    rows = training_module().load_rows(path)
+    X = encode([r["text"] for r in rows])
+    model = safety.load_model()
+    fig = measure(f"{path.name} (kept out of training, shipped model)", rows, predict(rows, X, model))
+    fig.latency_ms = latency(rows, X, model)
+    return fig
+
+
 def render(figures: Sequence[Figures]) -> str:
     """The Markdown report."""
     model = safety.load_model()
@@ -231,7 +245,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Évalue la détection des enfants en danger (règles + classifieur).")
     parser.add_argument("--split", choices=("train", "test", "all"), default="all", help="jeu évalué (défaut : all)")
     parser.add_argument("--report", type=Path, default=REPORT, help="rapport Markdown écrit")
+    parser.add_argument("--battery", type=Path, action="append", default=[],
+                        help="batterie indépendante hors entraînement (JSONL), lue par le modèle livré ; répétable")
     args = parser.parse_args(argv)
+    if args.battery:
+        for f in map(battery, args.battery):
+            print_figures(f)
+            for title, texts in (("missed", f.missed), ("false alarms", f.alarms)):
+                print(f"{title} ({len(texts)}):" + "".join(f"\n  {t}" for t in texts))
+        return 0
     figures = evaluate(args.split)
     for f in figures:
         print_figures(f)

@@ -441,3 +441,16 @@ def test_a_sentence_saying_c_est_la_leans_on_the_one_before() -> None:
     assert not states_an_answer("C'est là que se jouent beaucoup de conflits entre les enfants de l'école.")
     assert not states_an_answer("C’est pourquoi on alterne les compétences tournées vers soi et vers les autres.")
     assert states_an_answer("C'est un programme régional mené dans les écoles de la région depuis 2015.")
+    # nor does « Pour cette dernière étape… » say which
+    assert not states_an_answer("Pour cette dernière étape, la présentation cite plusieurs leviers institutionnels.")
+    assert not states_an_answer("Cette dernière question est la plus importante pour moi, dit l'enseignante.")
+
+
+def test_a_title_slide_is_no_passage_to_quote() -> None:
+    from assistant.extractive import only_a_title
+
+    deck = DocMeta(source="s.pptx", title="Séminaire du 14 décembre 2021", doc_type="presentation")
+    # Found by a tryout: the title slide was quoted as the second passage, repeating the source line above it.
+    assert only_a_title(_chunk(deck, 0, "Séminaire du 14 décembre 2021", heading_path=("Séminaire du 14 décembre 2021",)))
+    assert only_a_title(_chunk(deck, 1, "**Les chiffres clés**", heading_path=("Les chiffres clés",)))
+    assert not only_a_title(_chunk(deck, 2, "91 écoles ont participé.", heading_path=("Les chiffres clés",)))

@@ -115,6 +115,9 @@ def test_a_question_asking_what_came_out_opens_on_the_conclusion_wherever_it_is_
     assert answering_first(ranked + [conclusion], "Quels résultats a donné l'évaluation ?")[0] == conclusion
     assert answering_first(ranked + [conclusion], "qu'est-ce qu'elle a montré, l'évaluation ?")[0] == conclusion
     assert answering_first(ranked + [conclusion], "qui a mené l'évaluation ?")[0] == ranked[0]
+    # found by a tryout: a colloquium's aim (« un levier de réussite pour tous les élèves ») is no conclusion
+    aim = Hit(_chunk(REPORT, 10, "Le colloque visait à défendre les CPS comme un levier de réussite pour tous les élèves."), 0.9)
+    assert answering_first([aim, conclusion], "est-ce que ça a marché ?") == [conclusion, aim]
 
 
 def test_a_count_of_something_named_is_sought_in_every_passage_of_the_best_document() -> None:
