@@ -19,23 +19,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant import asked_fact, nouns, sub_questions
-from assistant.lexical import analyze
+from assistant.lexical import FRAMING, analyze
 from assistant.retrieve import Hit, Snapshot
 from assistant.vocabulary import CLASSES
 
-# Words that frame a question rather than say what it is about: greetings, requests, and the
-# vocabulary every document of this domain shares. They do not count as evidence either way. « ce genre de séances »,
-# « une sorte de jeu »: words that point at a kind of thing, not at a subject.
-FRAMING = """
-bonjour merci svp stp voudrais voudrait voudrions aimerais aimerait cherche cherchons chercher besoin aide aider
-savoir connaitre expliquer explique expliquez pouvez pourriez pourrais peux puis dois doit faut faudrait idee idees
-truc trucs chose choses quoi comment pourquoi quand combien quel quelle quels quelles qui ou est-ce entendu parler
-parle dire dit propose proposer proposez conseil conseils exemple exemples simplement vraiment plein beaucoup
-activite activites seance seances atelier ateliers jeu jeux exercice exercices faire fait travailler travail
-apprendre apprennent eleve eleves enfant enfants classe classes enseignant enseignante enseignants enseigner
-ma mon mes notre nos votre vos mettre place utiliser avoir etre vs versus genre sorte
-minimum maximum minimal maximal environ approximativement
-""".split()
 
 
 @lru_cache(maxsize=2)

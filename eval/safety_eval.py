@@ -1,7 +1,8 @@
 """Evaluate the child-safety detector (rules + e5 classifier) on the labelled questions of eval/safety/.
 
     python -m eval.safety_eval [--split train|test|all] [--report eval/reports/safety.md]
-    python -m eval.safety_eval --battery eval/safety/independent/r34.jsonl   (a battery kept out of training)
+    python -m eval.safety_eval --battery eval/safety/independent/r34.jsonl   (a round read by the shipped model, kept
+                                                                             out of training or before it is merged)
 
 - train: cross-validated figures (stratified 5-fold, seed 0): the models are refit on four folds with the
   shipped strengths and bars (themselves chosen by cross-validation on train) and judge the fifth;

@@ -8,14 +8,14 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from assistant.extractive import Citations, unmarked
+from assistant.extractive import Citations, passage_window, select_sentences, unmarked
 from assistant.planning import intent
 from assistant.planning.library import Ref
 from assistant.planning.progression import Progression, build_progression
 from assistant.planning.workshop import SHORT_FORMAT_MIN, Workshop, build_workshop
 from assistant.retrieve import Retriever, Snapshot
-from assistant.schema import Answer
-from assistant.vocabulary import COMPETENCE_BY_KEY
+from assistant.schema import Answer, Filters
+from assistant.vocabulary import COMPETENCE_BY_KEY, fold
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -25,15 +25,37 @@ EXPORT_HINT = "Pour l'imprimer (Markdown ou PDF, une page par séance) : onglet 
 
 
 def _marks(refs: list[Ref], snap: Snapshot, cites: Citations) -> str:
-    out = ""
+    numbers: list[int] = []
     for ref in refs:
         idx = snap.index_of.get(ref.chunk_id)
         if idx is not None:
-            out += f" [{cites.cite(snap.chunks[idx], ref.snippet)}]"
-    return out
+            numbers.append(cites.cite(snap.chunks[idx], ref.snippet))
+    return "".join(f" [{n}]" for n in dict.fromkeys(numbers))  # two sentences of one passage: one marker
 
 
-def progression_text(plan: Progression, snap: Snapshot, cites: Citations, defaults: Sequence[str] = ()) -> str:
+# « …combien de séances prévoir ? » with no count given: the plan's six are a default, and what the guides say about how
+# many sessions a year goes under it.
+_ASKS_HOW_MANY = re.compile(r"\bcombien de (?:seances|ateliers|heures)\b")
+
+
+def sessions_guidance(retriever: Retriever) -> list[Ref]:
+    """What the guides say about how many sessions to plan: the passage around their best sentence on it (with the
+    list it announces), found by searching them, not by its wording."""
+    snap = retriever.snapshot()
+    query = "combien de séances par an prévoir : nombre de séances, ordre de grandeur"
+    hits = retriever.search(query, Filters(doc_types=("guide",)), k=5, per_doc=1)
+    chosen = select_sentences(snap.lexical.query_terms(query), hits, snap.lexical.idf, limit=1, figure=True)
+    if not chosen:
+        return []
+    chunk = chosen[0].hit.chunk
+    return [Ref.of(chunk, line) for line in passage_window(chunk, chosen[0].sentence, budget=GUIDANCE_CHARS)]
+
+
+GUIDANCE_CHARS = 700
+
+
+def progression_text(plan: Progression, snap: Snapshot, cites: Citations, defaults: Sequence[str] = (),
+                     guidance: Sequence[Ref] = ()) -> str:
     if not plan.sessions:
         # Nothing to plan (« une progression en numération »): say why, with no heading that reads like a plan.
         return "\n".join([f"**Pas de progression proposée — {plan.level} : {plan.sessions_wanted} séance(s) de {plan.slot_min} min**",
@@ -45,6 +67,8 @@ def progression_text(plan: Progression, snap: Snapshot, cites: Citations, defaul
         named = {"sessions": f"{plan.sessions_wanted} séances", "minutes": f"{plan.slot_min} min par séance"}
         lines.append("*Valeurs par défaut, à ajuster dans l'onglet « Préparer » : "
                      + ", ".join(named[d] for d in defaults if d in named) + ".*")
+    if guidance:
+        lines += ["", "**Combien de séances ?**"] + [f"> {unmarked(g.snippet)}{_marks([g], snap, cites)}  " for g in guidance]
     lines.append("")
     for i, s in enumerate(plan.sessions, 1):
         part = f" ({s.part}/{s.parts})" if s.parts > 1 else ""
@@ -110,7 +134,9 @@ def plan_from_chat(question: str, retriever: Retriever, embeddings: Embeddings |
     if isinstance(request, intent.ProgressionRequest):
         plan = build_progression(snap, request.level, request.competences, request.sessions, request.minutes,
                                  request.period, embeddings or retriever.embeddings)
-        text = progression_text(plan, snap, cites, request.defaults)
+        asks = "sessions" in request.defaults and bool(_ASKS_HOW_MANY.search(fold(question)))
+        text = progression_text(plan, snap, cites, request.defaults,
+                                sessions_guidance(retriever) if asks and plan.sessions else ())
         command, empty, refs = "progression", not plan.sessions, plan.refs()
     else:
         workshop = build_workshop(retriever, request.public, request.minutes, request.theme)

@@ -31,7 +31,7 @@ _NUM = r"\b(\d+|" + "|".join(_NUMBERS) + r")"
 
 # Asking what the documents say or report: never a plan, whatever else the message holds.
 _ASKS_DOCUMENTS = re.compile(
-    r"^(?:pourquoi|combien|qu'est|qui |a quoi|ou |quand |est-ce qu|qu'a |qu'ont |qu'en |"
+    r"^(?:pourquoi|combien|qu'est|qui |a quoi|ou |quand |est-ce qu|qu'a |qu'ont |qu'en |c'?\s?est quoi |"
     r"que (?:dit|disent|retenir|contient|contiennent|pense|pensent|montre|montrent|recommande|recommandent|"
     r"propose|proposent|prevoit|prevoient|signifie|veut dire|faut-il))")
 # « … a-t-elle organisé … ? », « … sont-elles adaptées … ? »: a question about something that exists.
@@ -41,7 +41,7 @@ _INVERSION = re.compile(r"\b\w+-(?:t-)?(?:il|elle|on|ils|elles)\b|\b(?:ont|sont|
 # already holds.
 _DOCUMENT_SAYS = re.compile(
     r"\bexemples? (?:de |d')(?:progression|sequence|programmation|plan|deroule)s?\b|"
-    r"\b(?:progression|sequence|plan)s? (?:proposee|prevue|decrite|presentee|type|du guide|du cartable|"
+    r"\b(?:progression|sequence|plan)s? (?:proposee|prevue|decrite|presentee|type|officielle|du guide|du cartable|"
     r"du programme|de la fiche)s?\b|\b(?:propose|proposent|recommande|recommandent|prevoit|prevoient|decrit|decrivent|"
     r"conseille|conseillent|suggere|suggerent) (?:le|la|les|l') ?(?:guide|cartable|fiche|document|programme|rapport|"
     r"evaluation|formatrice|formateur|enseignante?)s?\b")
@@ -399,7 +399,9 @@ def _asks_its_own_shape(folded: str) -> bool:
 
 
 _PLAN_SHAPE_ASKED = re.compile(r"(?:(?:et )?(?:combien de (?:seances|ateliers|temps|semaines|minutes)|(?:dans|en) quel ordre|"
-                               r"quel ordre|quelle duree|quelle frequence|a quel rythme)(?: par (?:an|seance|semaine))?\s*)+")
+                               r"quel ordre|quelle duree|quelle frequence|a quel rythme)(?: par (?:an|seance|semaine))?"
+                               r"(?: (?:prevoir|faire|compter|il faut|faut-il|travailler|aborder|mettre|enchainer|prendre)"
+                               r"(?: (?:les|mes) (?:competences|seances|themes|activites))?)?\s*)+")
 
 
 def parse(question: str) -> ProgressionRequest | WorkshopRequest | None:

@@ -1,0 +1,28 @@
+"""BM25 searches a question's subject, not the words that frame it (assistant/lexical.py: framing_terms)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.lexical import LexicalIndex, analyze, framing_terms
+
+LIBRARY = [
+    "Pendant une séance, laisser l'enfant dire ce qu'il veut dire ; on peut en parler ensuite, sans le questionner.",
+    "Les critères d'efficacité : une intervention structurée SAFE, séquencée, active, focalisée et explicite.",
+]
+
+
+def test_words_that_frame_a_question_do_not_choose_the_passage() -> None:
+    # Found by a tryout: « on m'a parlé de SAFE, ça veut dire quoi ? » opened on the passage about letting a child speak.
+    index = LexicalIndex()
+    index.build(LIBRARY)
+    scores = index.scores("on m'a parlé de SAFE pour les cps, ca veut dire quoi au juste ?")
+    assert int(np.argmax(scores)) == 1
+    # a question of framing words alone keeps them, rather than searching nothing
+    assert index.scores("dire et parler")[0] > 0
+
+
+def test_the_domain_s_own_words_are_still_searched() -> None:
+    framing = framing_terms()
+    assert {"parl", "dir", "savoir"} <= framing
+    assert not set(analyze("séance activité élève classe enfant")) & framing
