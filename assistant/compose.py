@@ -132,10 +132,11 @@ def _body(question: str, found: Retrieval, previous: Turn | None, snap: Snapshot
         # The passages of the best documents that answer, not only those retrieval kept (two per document).
         ranked = passages.answering_first(passages.rank_passages(snap, top, found.text, found.vector), question)
         # « Quelles sont les erreurs à éviter ? » answered by « Piège n° 3 »: the run of numbered sections first.
-        listed = ranked and numbered_sections.asks_for_a_list(question)
-        run = (numbered_sections.numbered_run(snap.document_chunks(ranked[0].chunk.doc.source), ranked[0].chunk)
-               or numbered_sections.child_run(snap.document_chunks(ranked[0].chunk.doc.source), ranked[0].chunk)) \
-            if listed else []
+        run: list[Chunk] = []
+        if ranked and numbered_sections.asks_for_a_list(question):
+            in_document = snap.document_chunks(ranked[0].chunk.doc.source)
+            run = (numbered_sections.numbered_run(in_document, ranked[0].chunk)
+                   or numbered_sections.child_run(in_document, ranked[0].chunk))
         if run:
             parts.append(numbered_sections.overview(run, cites))
         parts.append(extractive.factual_answer(found.terms, top, snap.lexical.idf, cites, focus_terms=focus, intro=intro,

@@ -8,6 +8,7 @@ compétences générales » above « Compétences cognitives », « … émotion
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from assistant.extractive import Citations, sentences, unmarked
 from assistant.schema import Chunk
@@ -30,31 +31,26 @@ def asks_for_a_list(question: str) -> bool:
 def numbered_run(doc_chunks: list[Chunk], chunk: Chunk) -> list[Chunk]:
     """The first passage of each section numbered like `chunk`'s own (same parent section, same words before the
     number), in document order; empty when `chunk` is in no such run of at least three."""
-    if not chunk.heading_path:
-        return []
-    own = _NUMBERED.match(chunk.heading_path[-1])
+    own = _NUMBERED.match(chunk.heading_path[-1]) if chunk.heading_path else None
     if own is None:
         return []
-    parent, prefix = chunk.heading_path[:-1], own.group(1)
-    firsts: dict[str, Chunk] = {}
-    for c in sorted(doc_chunks, key=lambda c: c.ordinal):
-        if not c.heading_path or c.heading_path[:-1] != parent:
-            continue
-        match = _NUMBERED.match(c.heading_path[-1])
-        if match is not None and match.group(1) == prefix:
-            firsts.setdefault(c.heading_path[-1], c)
-    return list(firsts.values()) if len(firsts) >= MIN_SECTIONS else []
+    prefix = own.group(1)
+    return _sections_under(doc_chunks, tuple(chunk.heading_path[:-1]),
+                           lambda heading: (m := _NUMBERED.match(heading)) is not None and m.group(1) == prefix)
 
 
 def child_run(doc_chunks: list[Chunk], chunk: Chunk) -> list[Chunk]:
     """The first passage of each subsection of `chunk`'s own section, in document order; empty when it has fewer
     than three."""
-    if not chunk.heading_path:
-        return []
-    parent = tuple(chunk.heading_path)
+    return _sections_under(doc_chunks, tuple(chunk.heading_path), lambda _heading: True) if chunk.heading_path else []
+
+
+def _sections_under(doc_chunks: list[Chunk], parent: tuple[str, ...], keep: Callable[[str], bool]) -> list[Chunk]:
+    """The first passage of each section right under `parent` whose heading `keep` accepts, in document order; empty
+    when there are fewer than MIN_SECTIONS."""
     firsts: dict[str, Chunk] = {}
     for c in sorted(doc_chunks, key=lambda c: c.ordinal):
-        if len(c.heading_path) == len(parent) + 1 and tuple(c.heading_path[:-1]) == parent:
+        if c.heading_path and tuple(c.heading_path[:-1]) == parent and keep(c.heading_path[-1]):
             firsts.setdefault(c.heading_path[-1], c)
     return list(firsts.values()) if len(firsts) >= MIN_SECTIONS else []
 
