@@ -154,6 +154,36 @@ def test_ritual_and_period(snap: Any) -> None:
     assert any("deux semaines" in text for text, _ in crowded.notes)
 
 
+def test_a_default_progression_longer_than_the_base_sheets_goes_on_with_the_class_other_sheets(snap: Any) -> None:
+    base = build_progression(snap, "CM1", [], 4, 60)
+    plan = build_progression(snap, "CM1", [], 18, 60)
+    keys = [LABEL_KEY[s.competences[0]] for s in plan.sessions]
+    # the short plan's sheets are all kept (check_plan checks the guide's order)
+    assert {s.source for s in base.sessions} < {s.source for s in plan.sessions}
+    assert len(plan.sessions) > len(base.sessions)
+    assert any(k not in ("conscience_de_soi", "conscience_emotions", "relations_constructives") for k in keys)
+    check_plan(plan, snap, plan.competences)
+    assert any("ne remplissent pas les 18 séances" in text for text, _ in plan.notes)
+    # no sheet of the class left as a « neighbour » while sessions remain to plan
+    assert not any("compétences voisines" in g for g in plan.gaps)
+    # a competence asked is not widened
+    asked = build_progression(snap, "CM1", ["conscience_emotions"], 18, 60)
+    assert {LABEL_KEY[c] for s in asked.sessions for c in s.competences} & {"conscience_emotions"}
+    assert not any("ne remplissent pas" in text for text, _ in asked.notes)
+
+
+@pytest.mark.parametrize("text,sessions", [
+    ("construire une progression CPS sur toute l'année en CM1, une séance tous les 15 jours environ", 18),
+    ("une progression pour mes CE2 ce trimestre, une séance par semaine", 12),
+    ("progression CPS en 6e sur l'année scolaire, une fois par mois", 9),
+    ("progression en CM1 sur l'année", intent.DEFAULT_SESSIONS),
+    ("8 séances sur l'année pour mes CP, tous les 15 jours", 8),
+])
+def test_a_rhythm_over_a_span_gives_the_number_of_sessions(text: str, sessions: int) -> None:
+    request = intent.parse(text)
+    assert isinstance(request, intent.ProgressionRequest) and request.sessions == sessions
+
+
 def test_duration_parsing() -> None:
     assert parse_duration("45 min") == (1, 45)
     assert parse_duration("2 × 55 min") == (2, 55)

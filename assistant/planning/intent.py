@@ -296,6 +296,31 @@ def _session_count(folded: str) -> int | None:
     return _number(weeks.group(1)) if weeks and _number(weeks.group(1)) >= 2 else None
 
 
+# A rhythm over a span (« une séance tous les 15 jours sur toute l'année ») gives the count: a school year holds
+# about 36 weeks of class, a trimester 12, a semester 18, a period between two holidays 7.
+_INTERVAL_WEEKS = (
+    (re.compile(r"\b(?:chaque semaine|toutes les semaines|(?:une |1 )?fois par semaine|par semaine|hebdomadaires?)\b"), 1),
+    (re.compile(r"\b(?:tous les (?:15|quinze) jours|toutes les (?:2|deux) semaines|par quinzaine|une quinzaine)\b"), 2),
+    (re.compile(r"\btoutes les (?:3|trois) semaines\b"), 3),
+    (re.compile(r"\b(?:tous les mois|chaque mois|(?:une |1 )?fois par mois|par mois|mensuelles?)\b"), 4),
+)
+_SPAN_WEEKS = (
+    (re.compile(r"\b(?:toute l'annee|sur l'annee|l'annee scolaire|dans l'annee|annuelle?|de la rentree a l'ete)\b"), 36),
+    (re.compile(r"\bsemestres?\b"), 18),
+    (re.compile(r"\btrimestres?\b"), 12),
+    (re.compile(r"\b(?:la |une |cette )periode\b"), 7),
+)
+
+
+def _rhythm_count(folded: str) -> int | None:
+    """Sessions a rhythm over a span makes: « tous les 15 jours » over « toute l'année » is 18."""
+    interval = next((weeks for pattern, weeks in _INTERVAL_WEEKS if pattern.search(folded)), None)
+    span = next((weeks for pattern, weeks in _SPAN_WEEKS if pattern.search(folded)), None)
+    if interval is None or span is None:
+        return None
+    return max(2, round(span / interval))
+
+
 def _progression_theme(folded: str, original: str) -> list[str]:
     named = _THEME_NAMED.search(folded)
     if named:
@@ -328,6 +353,7 @@ def _progression_theme(folded: str, original: str) -> list[str]:
 
 def _progression(folded: str, original: str, level: str, count: int | None) -> ProgressionRequest:
     req = ProgressionRequest(level=level)
+    count = count or _rhythm_count(folded)
     if count:
         req.sessions = count
     else:

@@ -168,6 +168,10 @@ def build_progression(snap: Snapshot, level: str, competences: list[str], sessio
         return plan
 
     wanted: list[str] = []
+    # With no competence asked, the base competences come first; when their sheets cannot fill the sessions asked
+    # (« une séance tous les 15 jours sur l'année » in CM1: 18, and 4 base sheets), the class's other sheets follow
+    # in the guide's order rather than being left as neighbours while sessions « restent à prévoir ».
+    extra: list[str] = []
     if competences:
         for res in comp_match.resolve(competences, embeddings):
             if not res.keys:
@@ -175,6 +179,7 @@ def build_progression(snap: Snapshot, level: str, competences: list[str], sessio
             wanted.extend(k for k in res.keys if k not in wanted)
     else:
         wanted = list(BASE_COMPETENCES)
+        extra = [k for k in COMPETENCE_ORDER if k not in wanted]
         plan.notes.append(("Aucune compétence demandée : la progression part des trois compétences de base.",
                            principles["base"]))
     wanted.sort(key=COMPETENCE_ORDER.index)
@@ -186,12 +191,13 @@ def build_progression(snap: Snapshot, level: str, competences: list[str], sessio
     asked = set(levels)
     cycles = set(cycles_of(levels))
     label = _describe(levels)
-    usable: dict[str, list[tuple[int, Sheet]]] = {k: [] for k in wanted}
+    considered = wanted + extra
+    usable: dict[str, list[tuple[int, Sheet]]] = {k: [] for k in considered}
     too_long: list[Sheet] = []
     fitting: list[tuple[list[str], int, Sheet]] = []
     split: dict[str, int] = {}  # a sheet run over several slots: its own length
     for sheet in sheets(snap):
-        keys = [k for k in COMPETENCE_ORDER if k in wanted and k in sheet.doc.competences]
+        keys = [k for k in COMPETENCE_ORDER if k in considered and k in sheet.doc.competences]
         if not keys:
             continue
         if asked & set(sheet.doc.levels):
@@ -208,35 +214,29 @@ def build_progression(snap: Snapshot, level: str, competences: list[str], sessio
             split[sheet.source] = sheet.minutes
             sheet = replace(sheet, parts=sheet.parts * slots, minutes=math.ceil(sheet.minutes / slots))
         fitting.append((keys, tier, sheet))
-    # A sheet with several of the wanted competences serves the one with the fewest sheets of its own.
-    own = {k: sum(1 for keys, _, _ in fitting if keys == [k]) for k in wanted}
+    # A sheet with several of the wanted competences serves the one with the fewest sheets of its own (a base
+    # competence before any other).
+    own = {k: sum(1 for keys, _, _ in fitting if keys == [k]) for k in considered}
     for keys, tier, sheet in fitting:
-        usable[min(keys, key=lambda k: (own[k], COMPETENCE_ORDER.index(k)))].append((tier, sheet))
-    for key in wanted:
+        usable[min(keys, key=lambda k: (k not in wanted, own[k], COMPETENCE_ORDER.index(k)))].append((tier, sheet))
+    for key in considered:
         usable[key].sort(key=lambda ts: (ts[0], ts[1].source in split, ts[1].minutes, ts[1].first_level_rank(), ts[1].source))
-        if not any(key in keys for keys, _, _ in fitting):
+        if key in wanted and not any(key in keys for keys, _, _ in fitting):
             longer = [s for s in too_long if key in s.doc.competences]
             why = (f" qui tienne en {minutes} min (« {longer[0].doc.title} » dure {longer[0].minutes} min)"
                    if longer else "")
             plan.gaps.append(f"Aucune fiche « {COMPETENCE_BY_KEY[key].label} » pour {label}{why} dans la bibliothèque.")
 
-    # Round-robin over the competences, so that each gets its share of the sessions.
-    chosen: list[tuple[str, int, Sheet]] = []
-    remaining = sessions
-    queues = {k: list(v) for k, v in usable.items()}
-    while remaining > 0 and any(queues.values()):
-        progressed = False
-        for key in wanted:
-            queue = queues[key]
-            while queue and queue[0][1].parts > remaining:
-                queue.pop(0)
-            if queue and remaining > 0:
-                tier, sheet = queue.pop(0)
-                chosen.append((key, tier, sheet))
-                remaining -= sheet.parts
-                progressed = True
-        if not progressed:
-            break
+    chosen = _round_robin(usable, wanted, sessions)
+    filled = _round_robin(usable, extra, sessions - sum(s.parts for _, _, s in chosen)) if extra else []
+    if filled:
+        chosen += filled
+        wanted = wanted + [k for k in extra if any(key == k for key, _, _ in filled)]
+        wanted.sort(key=COMPETENCE_ORDER.index)
+        plan.competences = wanted
+        plan.notes.append((f"Les fiches des trois compétences de base pour {label} ne remplissent pas les {sessions} séances : "
+                           "la suite reprend les autres fiches de la classe, dans l'ordre du guide "
+                           "(identifier, exprimer, réguler, puis résoudre).", principles["order"]))
     chosen.sort(key=lambda c: (COMPETENCE_ORDER.index(c[0]), c[2].minutes, c[2].source))
 
     months = parse_period(period)
@@ -316,6 +316,27 @@ def build_progression(snap: Snapshot, level: str, competences: list[str], sessio
         plan.notes.append(("Toutes les compétences choisies portent sur soi : alterner avec une compétence sociale.",
                            principles["not_alone"]))
     return plan
+
+
+def _round_robin(usable: dict[str, list[tuple[int, Sheet]]], keys: list[str], sessions: int) -> list[tuple[str, int, Sheet]]:
+    """Sheets for `sessions` slots taken in turn from each competence's queue (`usable`, emptied as it goes), so that
+    each competence gets its share."""
+    chosen: list[tuple[str, int, Sheet]] = []
+    remaining = sessions
+    while remaining > 0 and any(usable[k] for k in keys):
+        progressed = False
+        for key in keys:
+            queue = usable[key]
+            while queue and queue[0][1].parts > remaining:
+                queue.pop(0)
+            if queue and remaining > 0:
+                tier, sheet = queue.pop(0)
+                chosen.append((key, tier, sheet))
+                remaining -= sheet.parts
+                progressed = True
+        if not progressed:
+            break
+    return chosen
 
 
 def _neighbouring_sheets(snap: Snapshot, wanted: list[str], levels: list[str], minutes: int,
