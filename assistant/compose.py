@@ -341,6 +341,11 @@ def sheet_to_lay_out(top: list[Hit], info: query.QueryInfo, sheets: list[SheetCh
             if hit.score < SHEET_WITHIN * top[0].score and not info.wants_activity:
                 break
             if doc.doc_type == "seance" and (not info.cycles or set(doc.cycles) & set(info.cycles)):
+                # An activity request read by meaning that retrieval also answers with a sheet of the class gets the
+                # sheet the document ranking chose for it (« mes CP n'ont qu'un mot… » : the CP-CE1 sheet on
+                # emotions, not the CE1-CE2 one on saying no that a passage on « dire » brought up).
+                if info.wants_activity and sheets and sheets[0].level_fits:
+                    return sheets[0]
                 return SheetChoice(doc.source, hit.score, True, True)
     return None
 

@@ -28,6 +28,17 @@ def test_the_sheet_fitting_the_class_and_the_described_skill_comes_first(bundled
     assert "Autres séances qui peuvent convenir" in answer.answer
 
 
+def test_a_request_read_by_meaning_gets_the_sheet_the_document_ranking_chose(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    # Its best passage is an interview's, its second a CE1-CE2 sheet on saying no (« dire »): the sheet laid out is the
+    # one ranked for the class and the skill read (emotions in CP), not that passage's.
+    answer = bundled_assistant.ask("mes CP n'ont qu'un mot : pas content. comment je les aide à dire ce qu'ils ressentent ?")
+    assert not answer.abstained and answer.safety is None
+    first = answer.citations[0]
+    assert first.doc_type == "seance" and first.source.startswith("corpus/seances/cycle2/")
+    assert first.source != "corpus/seances/cycle2/ni-souris-ni-dragon.md"
+    assert "CP" in answer.answer.split("**Niveau**")[1].split("\n")[0]
+
+
 def test_other_sheets_suggested_are_within_two_classes_of_the_one_asked(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
     answer = bundled_assistant.ask("une séance sur les émotions en CP")
     others = answer.answer.split("Autres séances qui peuvent convenir")[1].split("Pour aller plus loin")[0]
