@@ -18,7 +18,9 @@ from assistant.vocabulary import fold
 _ASKS_FOR_A_LIST = re.compile(
     r"\b(?:quel(?:le)?s (?:sont|etaient|seraient) (?:les|ses|leurs)|quel(?:le)?s (?:les|ses|leurs)|la liste des|lister"
     r"|les (?:principaux|principales|differents|differentes|grandes etapes|etapes)"
-    r"|les (?:grandes |principales |differentes )?(?:categories|familles))\b")
+    r"|les (?:grandes |principales |differentes )?(?:categories|familles)"
+    # « quelles erreurs éviter… ? », « quels pièges… ? »: a plural noun right after the interrogative
+    r"|quel(?:le)?s (?!sont\b|etaient\b|seraient\b)[a-z]{3,}[sx])\b")
 _NUMBERED = re.compile(r"^(.*?)\b(\d{1,2})\b")
 MIN_SECTIONS = 3
 

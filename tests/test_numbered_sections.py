@@ -30,6 +30,11 @@ def test_reads_a_question_asking_for_a_whole_list() -> None:
     assert asks_for_a_list("les principaux pièges des interventions CPS ?")
     assert not asks_for_a_list("Quelle est la durée de la séance ?")
     assert not asks_for_a_list("Comment poser les règles ?")
+    # a plural noun right after the interrogative asks for every item too
+    assert asks_for_a_list("quelles erreurs éviter quand on se lance dans les CPS ?")
+    assert asks_for_a_list("Quels pièges guettent un débutant ?")
+    assert not asks_for_a_list("Quel temps prévoir pour le bilan ?")
+    assert not asks_for_a_list("Quelle erreur éviter en premier ?")
 
 
 def test_the_run_holds_the_first_passage_of_each_numbered_sibling_section() -> None:
