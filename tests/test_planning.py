@@ -556,6 +556,8 @@ def test_a_key_message_is_a_statement_that_stands_alone_and_is_not_made_up() -> 
     assert states_an_answer("Une séance isolée ne suffit pas : les compétences se construisent dans la durée.")
     assert _says_invented("**Scène fictive.** Pendant une séance sur l'écoute, l'adulte répond à un élève…")
     assert not _says_invented("Pendant une séance sur l'écoute, l'adulte reformule ce que dit l'élève.")
+    assert _says_invented("Exemple imaginé pour une classe de CM1-CM2 d'une école élémentaire de Sarthe.")
+    assert _says_invented("Exemple de progression annuelle en cycle 3 (illustratif)")
 
 
 def test_a_plan_opening_past_the_guides_first_steps_says_what_would_come_first(snap: Any) -> None:

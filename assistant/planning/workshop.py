@@ -145,8 +145,9 @@ def _invented(chunk: Chunk) -> bool:
 
 
 def _says_invented(text: str) -> bool:
-    """A heading or a sentence that says it is made up (« Exemple fictif », « **Scène fictive.** … »)."""
-    return re.search(r"\b(fictif|fictive|fictifs|fictives|imaginaire)\b", fold(text)) is not None
+    """A heading or a sentence that says it is made up (« Exemple fictif », « **Scène fictive.** … », « (illustratif) », « Exemple imaginé
+    pour une classe… »)."""
+    return re.search(r"\b(fictif|fictive|fictifs|fictives|imaginaire|imaginee?s?|illustratif|illustrative|illustratifs|illustratives)\b", fold(text)) is not None
 
 
 def _short_steps(plan: Workshop, chosen: list[Sheet], minutes: int) -> list[tuple[str, str, float, Ref, str, list[Ref]]]:
@@ -202,10 +203,15 @@ def build_workshop(retriever: Retriever, public: str, minutes: int, theme: str) 
     sources = ((("presentation",), 1), (("guide",), 2), (("evaluation",), 2)) if short else (
         (("guide",), 3), (("evaluation",), 2))
     for types, k in sources:
-        for hit in retriever.search(query, Filters(doc_types=types), k=k, per_doc=1, query_vec=query_vec):
+        # a passage with no message to give (a made-up example, a table) leaves its place to the next one found
+        found = 0
+        for hit in retriever.search(query, Filters(doc_types=types), k=k + 3, per_doc=1, query_vec=query_vec):
             ref = _best_sentence(retriever, query, hit)
             if ref is not None:
                 plan.key_messages.append(Item(unmarked(ref.snippet), ref))
+                found += 1
+                if found == k:
+                    break
     if not any(m.ref.doc_type == "evaluation" for m in plan.key_messages):
         plan.gaps.append("Aucun résultat d'évaluation dans la bibliothèque sur ce thème.")
 
