@@ -630,6 +630,11 @@ def passage_window(chunk: Chunk, anchor: str, budget: int = 650, forward: bool =
             grew = True
         if not grew:
             break
+    # Never open on a sentence that leans on the one before it (« Elles correspondent probablement à… » after the
+    # list of rubrics it speaks of), even past the budget.
+    for _ in range(2):
+        if lo > 0 and _leans_on_context(unmarked(items[lo])):
+            lo -= 1
     # A list the window reaches into is shown to its end, not cut after its third item.
     if hi < len(items) and (units[hi - 1][1] or _announces(items[hi - 1])):
         hi = _list_end(units, hi, LIST_EXTRA)

@@ -63,6 +63,16 @@ def test_passage_window_reads_forward_after_a_question() -> None:
     assert around[0] == filler and anchor in around  # without `forward`, the window also reaches back
 
 
+def test_a_window_never_opens_on_a_sentence_leaning_on_the_one_before() -> None:
+    rubrics = ("La présentation de 2021 cite des rubriques « Conduire une séance », « Construire des progressions », "
+               "« Les CPS en pratique : séances en école primaire et au collège » et « À l'origine du concept ».")
+    leaning = "Elles correspondent probablement à la version actuelle du site, mais aucune page consultée ne les confirme."
+    after = "De même, le format exact des fiches de séance n'a pas pu être vérifié."
+    chunk = _chunk(GUIDE, 5, " ".join([rubrics, leaning, after]))
+    window = passage_window(chunk, leaning, budget=200)  # the sentence before does not fit the budget…
+    assert window[0] == rubrics and leaning in window  # …it is shown all the same
+
+
 TUTORING = ("Une fois formés, les nouveaux formateurs ont animé à leur tour des sessions pour des enseignants de cycle 3. "
             "Chacun est ensuite devenu tuteur de quelques enseignants pendant l'année qui suivait leur formation. "
             "Le tutorat reposait sur quatre rendez-vous :\n\n"
