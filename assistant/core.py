@@ -59,6 +59,7 @@ class Retrieval:
     sheets: list[SheetChoice] = field(default_factory=list)  # activity requests: sheets, best fit first
     # The calibrated answerability score (≥ 0: answered; relevance.Relevance.score), None without a dense signal.
     confidence: float | None = None
+    in_context: bool = False  # `text` is a follow-up completed by the previous turn
 
 
 class Assistant:
@@ -151,7 +152,9 @@ class Assistant:
             # « que faire si un élève me révèle quelque chose de grave ? » names no child in danger but asks the
             # protection guide's question: answered from it, as after a safety block (without the block), when the
             # library answers it at all (which documents lead changes, not whether to answer).
-            procedure = (not dangers and earlier is None and found.answerable
+            # A follow-up read with the turn before it asks about that turn's subject (« Et la médiation, on peut s'en
+            # servir quand un élève se fait harceler ? » after an answer on peer mediation), not in general.
+            procedure = (not dangers and earlier is None and found.answerable and not found.in_context
                          and protection_intent.asks_procedure(question, vector))
             protection = (self._protection_passages(question, found, vector if procedure else None)
                           if dangers or procedure else None)
@@ -286,7 +289,7 @@ class Assistant:
         # title: answered, however far the rest of its words (« matériel… en maternelle ») read from the programme.
         if not ok and hits and info.asks_detail and not rel.missing and _names_title(asked_terms, hits[0], snap):
             ok = True
-        found = Retrieval(text, info, hits, terms, rel, ok, vector, confidence=confidence)
+        found = Retrieval(text, info, hits, terms, rel, ok, vector, confidence=confidence, in_context=in_context)
         if info.wants_activity:
             found.skills, found.sheets = self._sheets_for(text, filters, mode, info, vector, in_context)
             if shown_sheet is not None:

@@ -405,7 +405,7 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
     others = [c for c in select_sentences(query_terms, sources, idf, limit=more + 3, focus_terms=focus_terms, figure=figure,
                                                 bullets=True, fits=fits)
               if c.hit.chunk.id != best.id and c.sentence not in shown and not is_question(c.sentence)
-              and not _riddle(c.hit.chunk, c.sentence)][:more]
+              and not _riddle(c.hit.chunk, c.sentence) and not only_a_title(c.hit.chunk)][:more]
     # A list shown under the sentence announcing it is not repeated as bullets of its own.
     under = {listed for item in others for listed in list_after(item.hit.chunk, item.sentence)}
     others = [item for item in others if item.sentence not in under]

@@ -136,18 +136,13 @@ def levels_in_text(text: str) -> list[str]:
     """Classes named in a text ('CE1', 'grande section', 'collège', 'cycle 3'…), in school order."""
     folded = fold(text)
     found: set[str] = set()
-    cycle_mentions: list[tuple[str, ...]] = []
+    broad_mentions: list[tuple[str, ...]] = []
     for pattern, classes in _LEVEL_PATTERNS:
         if re.search(pattern, folded):
-            if pattern.startswith(r"\bcycle"):
-                cycle_mentions.append(classes)
+            if len(classes) > 1:
+                broad_mentions.append(classes)
             else:
                 found.update(classes)
-    # "CM1, CM2 (cycle 3)": the named classes are the precise answer; a cycle counts only when
-    # none of its classes is named.
-    for classes in cycle_mentions:
-        if not found & set(classes):
-            found.update(classes)
     # PS/MS/GS as bare abbreviations in upper case in the original (avoid 'ps' in words), in lower case only
     # where a class is expected (« en gs », « mes ms », « ms-gs »).
     for match in re.finditer(r"\b(PS|MS|GS)\b", text):
@@ -156,6 +151,12 @@ def levels_in_text(text: str) -> list[str]:
     if lower:  # « en ps, ms et gs »: the sections listed after the first one
         lower += _MORE_SECTIONS.findall(folded)
     found.update(g.upper() for g in lower)
+    # "CM1, CM2 (cycle 3)", « infirmière en collège… avec des 3e »: the named classes are the precise answer; a cycle
+    # or a stage (maternelle, élémentaire, collège) counts only when none of its classes is named.
+    named = set(found)
+    for classes in broad_mentions:
+        if not named & set(classes):
+            found.update(classes)
     return sorted(found, key=list(CLASSES).index)
 
 

@@ -152,3 +152,13 @@ def test_a_run_of_questions_answers_only_a_question_asking_for_questions() -> No
     assert only_questions(prompts, "Quels résultats a donné l'évaluation ?")
     assert not only_questions(prompts, "quelles questions poser au bilan de la trousse ?")
     assert not only_questions(WHY, "Quels résultats a donné l'évaluation ?")
+
+
+def test_a_title_slide_never_opens_an_answer() -> None:
+    # Found by a tryout: « le séminaire de 2021…, qu'est ce qui en est ressorti ? » opened on slide 1, the seminar's title.
+    deck = DocMeta(source="corpus/programme/seminaire.pptx", title="Séminaire du 14 décembre 2021", doc_type="presentation")
+    title = Hit(_chunk(deck, 0, "Séminaire du 14 décembre 2021", ("Séminaire du 14 décembre 2021",)), 1.0)
+    thread = Hit(_chunk(deck, 1, "Un fil conducteur : passer de l'intervention en classe à l'appropriation par les enseignants.",
+                        ("Retour d'expériences",)), 0.9)
+    assert answering_first([title, thread], "le séminaire de 2021, qu'est ce qui en est ressorti ?") == [thread, title]
+    assert answering_first([title], "le séminaire de 2021 ?") == [title]  # alone, it stays

@@ -109,3 +109,16 @@ def test_a_general_question_on_protecting_a_child_is_answered_from_the_guide(bun
     assert "/seances/" in session.citations[0].source
     fall = bundled_assistant.ask("Quelle est la procédure à suivre après une chute d'un élève dans la cour ?")
     assert fall.abstained
+
+
+@pytest.mark.integration
+def test_a_follow_up_asks_about_the_subject_of_the_turn_before(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    # Read alone, « …quand un élève se fait harceler ? » is near the bar; after an answer on peer mediation it asks
+    # whether mediation suits harassment, which the mediation write-up answers (never), not the protection guide.
+    from assistant.core import Turn
+
+    first = bundled_assistant.ask("On voudrait former des élèves médiateurs dans notre collège, comment s'y prendre ?")
+    answer = bundled_assistant.ask("Et la médiation, on peut s'en servir quand un élève se fait harceler ?",
+                                   history=[Turn.from_answer(first)])
+    assert answer.citations[0].source == "corpus/retours-experience/mediation-pairs-affirmation-college.pdf"
+    assert "jamais être utilisée pour une situation de harcèlement" in answer.answer
