@@ -54,6 +54,9 @@ def test_levels_and_cycles() -> None:
     assert levels_in_text("activité de coopération en gs") == ["GS"] and levels_in_text("une classe ms-gs") == ["MS", "GS"]
     assert levels_in_text("ps : merci") == [] and levels_in_text("le ps est parti") == []
     assert levels_in_text("en ps, ms et gs") == ["PS", "MS", "GS"] and levels_in_text("un texte de ms word") == []
+    # a stage counts only when none of its classes is named: the class named is the precise answer
+    assert levels_in_text("infirmière en collège, un atelier avec des 3e ?") == ["3e"]
+    assert levels_in_text("en maternelle, avec mes MS") == ["MS"] and levels_in_text("en maternelle") == ["PS", "MS", "GS"]
 
 
 def test_an_ordinal_is_not_a_class() -> None:
