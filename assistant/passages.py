@@ -115,6 +115,11 @@ _ASKS_FIRST_STEP = re.compile(r"\b(?:par (?:quoi|ou) (?:je |on |il faut |faut-il
 _FIRST_STEP = re.compile(r"(?:etape 1|1[.)]|premiere etape|etape n° ?1)(?!\d)")
 
 
+def _about_evaluation(chunk: Chunk) -> bool:
+    """A passage of an evaluation report, or of a section about an evaluation."""
+    return chunk.doc.doc_type == "evaluation" or any("evaluation" in fold(h) for h in chunk.heading_path)
+
+
 def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[Hit]:
     """When the question asks for a kind of answer (a count, a date, an amount…: `asked_fact`; a meaning), the
     passages among the first `within` that give one move ahead, in their order: « Combien d'écoles ? »
@@ -149,6 +154,10 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[H
         return ranked
     head, tail = (ranked, []) if outcome else (ranked[:within], ranked[within:])
     first = [h for h in head if gives(h)]
+    if outcome and "evaluation" in folded:
+        # « les résultats de l'évaluation du programme ? »: what an evaluation concluded before other published
+        # figures (a later programme's « Résultats publiés : 86 %… » in the same presentation)
+        first.sort(key=lambda h: not _about_evaluation(h.chunk))
     if not outcome and "count" in asked.kinds and asked.counted and ranked:
         # « la progression tenait en combien de séances ? »: a count of something named is specific enough to be
         # sought in every passage of the best document, not only in the first few (« huit séances » ranked ninth).

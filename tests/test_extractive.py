@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.extractive import (Citations, _riddle, factual_answer, fiction_notice, is_question, lines_for_classes, list_after,
+from assistant.extractive import (Citations, _quote, _riddle, factual_answer, fiction_notice, is_question, lines_for_classes, list_after,
                                   passage_window, section_table, sentences, sheet_answer, sheet_brief, with_its_label)
 from assistant.lexical import analyze
 from assistant.retrieve import Hit
@@ -71,6 +71,26 @@ def test_a_window_never_opens_on_a_sentence_leaning_on_the_one_before() -> None:
     chunk = _chunk(GUIDE, 5, " ".join([rubrics, leaning, after]))
     window = passage_window(chunk, leaning, budget=200)  # the sentence before does not fit the budget…
     assert window[0] == rubrics and leaning in window  # …it is shown all the same
+
+
+NESTED = ("- **Projets locaux** : une école de Vendée a mené le projet « Moi je suis comme ça et alors ».\n"
+          "- **Nouveaux programmes ARS / IREPS**, aujourd'hui clôturés :\n"
+          "  - **« Prendre soin de soi »**, pour les enfants de 8 à 11 ans, sur Saint-Nazaire. Résultats publiés : 86 % des "
+          "enfants se sentent mieux après les ateliers ;\n"
+          "  - **« En santé au lycée »**, pour les lycéens et les apprentis.\n"
+          "- En santé à l'école est cité comme exemple de programme CPS conçu « de manière singulière ».")
+
+
+def test_a_window_shows_a_list_item_whole_with_the_item_it_belongs_to_and_the_quote_keeps_the_list() -> None:
+    # Found by a tryout: « Résultats publiés : 86 %… » quoted alone read as En santé à l'école's results.
+    chunk = _chunk(GUIDE, 7, NESTED)
+    window = passage_window(chunk, "Résultats publiés : 86 % des enfants se sentent mieux après les ateliers ;", budget=60)
+    assert window[0].startswith("- **Nouveaux programmes ARS / IREPS**")
+    assert any("« Prendre soin de soi »" in w for w in window)
+    cites = Citations()
+    quote = _quote(chunk, window, cites)
+    assert quote[0].startswith("> - **Nouveaux programmes")
+    assert quote[1].startswith(">   - **« Prendre soin de soi »**") and "Résultats publiés" in quote[1]
 
 
 TUTORING = ("Une fois formés, les nouveaux formateurs ont animé à leur tour des sessions pour des enseignants de cycle 3. "

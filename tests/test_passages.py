@@ -118,6 +118,12 @@ def test_a_question_asking_what_came_out_opens_on_the_conclusion_wherever_it_is_
     # found by a tryout: a colloquium's aim (« un levier de réussite pour tous les élèves ») is no conclusion
     aim = Hit(_chunk(REPORT, 10, "Le colloque visait à défendre les CPS comme un levier de réussite pour tous les élèves."), 0.9)
     assert answering_first([aim, conclusion], "est-ce que ça a marché ?") == [conclusion, aim]
+    # found by a tryout: another programme's published figures, in a presentation, before the evaluation's conclusion
+    deck = DocMeta(source="corpus/programme/presentation.md", title="Le programme", doc_type="presentation")
+    later = Hit(_chunk(deck, 0, "« Prendre soin de soi » : résultats publiés : 86 % des enfants se sentent mieux.", ("Et après ?",)), 1.0)
+    judged = Hit(_chunk(deck, 1, "Sa conclusion : une réussite du transfert aux enseignants.", ("Évaluation",)), 0.8)
+    assert answering_first([later, judged], "quels sont les résultats de l'évaluation du programme ?") == [judged, later]
+    assert answering_first([later, judged], "quels résultats sur les enfants ?") == [later, judged]
 
 
 def test_a_count_of_something_named_is_sought_in_every_passage_of_the_best_document() -> None:
