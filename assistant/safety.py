@@ -73,7 +73,11 @@ CATEGORIES: tuple[Category, ...] = (
         patterns=(r"\bsuicid", r"\bmourir\b", r"\b(?:se|me) tuer\b", r"\ben finir\b", r"\bplus envie de vivre\b", r"\bdisparaitre\b",
                   r"\bmettre fin a ses jours\b", r"\bn'en peu[xt] plus\b", r"\b(?:serai|sera|serais|serait) plus la\b",
                   r"\bchangera rien pour personne\b", r"\bpersonne ne (?:m'aime|l'aime|me regrettera|le regrettera|la regrettera)\b",
-                  r"\b(?:je|il|elle) (?:ne )?(?:sers?|sert) a rien\b", r"\bmieux sans (?:moi|lui|elle)\b"),
+                  r"\b(?:je|il|elle) (?:ne )?(?:sers?|sert) a rien\b", r"\bmieux sans (?:moi|lui|elle)\b",
+                  # tiredness of living itself, and sleep with no waking: « chuis fatigué de vivre », « m'endormir et
+                  # ne plus me réveiller » (not « marre de vivre ici »)
+                  r"\b(?:fatiguee?s?|lasse?s?|las|epuisee?s?) de vivre\b", r"\bmarre de vivre\b(?! (?:ici|dans|a|en|avec|chez|comme))",
+                  r"\b(?:m'endormir|s'endormir|dormir)\b[^.?!]{0,20}\b(?:ne (?:plus|pas|jamais)|plus jamais|pas) (?:me |se )?reveiller\b"),
         strong=(r"\bsuicid", r"(?:veut|veux|voulait|voudrait|voudrais|envie de|parle de|pense a) (?:mourir|se tuer|me tuer|en finir|disparaitre)", r"\bmettre fin a ses jours\b",
                 r"\b(?:ne )?(?:veut|veux|voulait|voudrait|voudrais) plus vivre\b", r"\btentative de suicide\b|\ba (?:deja )?(?:essaye|tente) de (?:se tuer|mourir|se pendre)"),
         resources=("3114", "15", "112", "Fil Santé Jeunes 0 800 235 236"),
@@ -261,6 +265,12 @@ _FIRST_PERSON: tuple[tuple[str, str], ...] = (
     ("suicide", r"\b(?:envie de|veux|veut|veu|voudrais|voudrait) crever\b|\b(?:va|veut|voudrait) se (?:tue|tuer|tuee|suicide|suicider|pendre)\b"
                 r"|\b(?:vais|veux|voudrais) me (?:tue|tuer|tuee|suicide|suicider|pendre)\b"),
     ("suicide", r"\bj'?(?:ai|e) (?:plus envie de vivre|pris (?:plein|toute?s?|une boite) (?:de|des|mes) (?:cachets|medicaments|comprimes))"),
+    # tired of living itself, « chuis fatigué de vivre », and sleep with no waking, « jaimerais mendormir et pas me reveiller »
+    ("suicide", r"\b(?:je suis|je me sens|jsuis|j'suis|chuis|chui|jme sens) (?:tellement |trop |si |vraiment )?(?:fatiguee?|lasse?|las|epuisee?) de vivre\b"
+                r"|\bj'?(?:en )?(?:ai|e) (?:trop )?marre de vivre\b(?! (?:ici|dans|a|en|avec|chez|comme))"
+                r"|\bj(?:e |')?(?:veux|veu|voudrais|voudrai|aimerais|aimerai)\s+(?:juste |bien )?(?:m'endormir|m endormir|mendormir|dormir)\b"
+                r"[^.?!]{0,20}\b(?:ne (?:plus|pas|jamais)|plus jamais|plus|pas|jamais) (?:me )?reveiller\b"
+                r"(?! (?:avant|tot|trop|de bonne heure|en retard|pendant|pour|quand|si|a \d|\d))"),
     ("automutilation", r"\bj(?:e |')?me (?:coupe|scarifie|mutile|brule|griffe|taillade|fais (?:du )?mal|fait (?:du )?mal|tape la tete)\b"),
     ("violences", rf"\b(?:{_ADULT_SUBJECT}) (?:me |m')(?:{_HITS}|brule|etrangle|menace|a (?:tape|frappe|battu|gifle|pousse|brule|mis a la porte))\b"),
     ("violences_sexuelles", rf"\b(?:{_ADULT_SUBJECT}|il|on) (?:me |m')(?:touche (?:la nuit|le soir|quand|partout|les|la|le|mes|ma|mon|sous)|caresse|force a|oblige a|fait des (?:choses|trucs)|montre (?:son|sa|ses|des films))"),

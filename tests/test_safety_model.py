@@ -92,6 +92,22 @@ def test_an_independent_battery_kept_out_of_training_keeps_its_reading() -> None
     assert figures.first_number >= 0.93
 
 
+def test_a_second_independent_battery_kept_out_of_training_keeps_its_reading() -> None:
+    """eval/safety/independent/r36.jsonl: 300 more by another helper who read none of the team's files (52 of the 150
+    danger messages by pupils, 149 without any usual keyword), never trained on. Read by the shipped model: recall
+    1.000 (« chuis fatigué de vivre serieux » by the classifier alone, at the edge: the first-person rules now name
+    it), false alarms 0.067 (10 of 150: « jveux mourir de honte » after a lost match, a playful « je vais te tuer
+    maman »…), right first number 0.893 (harassment led by its 3018 in 6 of 13: the writer filed sextortion between
+    pupils under harassment, the model under sexual violence, whose 119 block then comes first)."""
+    from eval.safety_eval import battery
+
+    figures = battery(REPO / "eval" / "safety" / "independent" / "r36.jsonl")
+    assert (figures.n_danger, figures.n_ordinary) == (150, 150)
+    assert figures.recall >= 0.99, figures.missed
+    assert figures.false_alarms <= 0.07, figures.alarms
+    assert figures.first_number >= 0.87
+
+
 def test_the_vector_given_is_the_vector_computed(labelled) -> None:  # type: ignore[no-untyped-def]
     """The assistant's one-question vector is the batched one training used, so the detector decides alike."""
     rows, _ = labelled
