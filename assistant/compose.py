@@ -147,7 +147,11 @@ def _body(question: str, found: Retrieval, previous: Turn | None, snap: Snapshot
         if lead is not None and (notice := extractive.fiction_notice(snap.document_chunks(lead), cites)):
             parts.append(notice)
     if further:
-        parts.append(further_reading(top, cites))
+        # A sheet for far older or younger pupils is no further reading for the class asked (« Brevet, oral, exposé »
+        # after a sheet for CE1)
+        near = [h for h in top if h.chunk.doc.doc_type != "seance"
+                or _near_class(snap, h.chunk.doc.source, found.info.cycles, found.info.levels)]
+        parts.append(further_reading(near, cites))
     return parts, False
 
 

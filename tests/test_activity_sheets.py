@@ -46,6 +46,14 @@ def test_other_sheets_suggested_are_within_two_classes_of_the_one_asked(bundled_
     assert levels and all(set(lv.replace(" ", "").split(",")) & {"PS", "MS", "GS", "CP", "CE1", "CE2"} for lv in levels)
 
 
+def test_further_reading_after_a_sheet_holds_no_sheet_for_far_older_pupils(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    # Found by a tryout: « Brevet, oral, exposé » (3e) offered as further reading to a CE1 teacher.
+    answer = bundled_assistant.ask("mes CE1 sont paniqués quand ils doivent réciter leur poésie devant la classe, "
+                                   "certains pleurent. Y a-t-il une séance pour gérer le trac à cet âge ?")
+    assert answer.citations[0].source.startswith("corpus/seances/cycle2/")
+    assert not any(c.source.startswith("corpus/seances/cycle4/") for c in answer.citations)
+
+
 def test_an_hour_to_run_with_a_class_gets_a_sheet_for_that_class(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
     answer = bundled_assistant.ask("je dois animer 1 h avec des CM1… une idée ?")
     assert not answer.abstained
