@@ -81,6 +81,22 @@ def sentences(text: str) -> list[str]:
     return [sentence for sentence, _ in _units(text)]
 
 
+def _quoted_together(line: str, parts: list[str]) -> list[str]:
+    """The sentences of a line with a quotation kept whole: « Consigne : « Rangez les 25 mots en cinq familles.
+    Chaque famille… » » is one sentence, not one opening a quote it never closes (within _MAX_SENTENCE characters:
+    a stray « does not swallow the paragraph). Each part stays a verbatim substring of the line."""
+    out: list[str] = []
+    for part in parts:
+        if out and out[-1].count("«") > out[-1].count("»"):
+            start = line.find(out[-1])
+            end = line.find(part, start + len(out[-1])) + len(part)
+            if start >= 0 and end - start <= _MAX_SENTENCE:
+                out[-1] = line[start:end]
+                continue
+        out.append(part)
+    return out
+
+
 def _units(text: str) -> list[tuple[str, bool]]:
     """The chunk's sentences, each with whether it belongs to a list item (its line opens with a
     bullet or a number: a long item may hold several sentences)."""
@@ -92,7 +108,7 @@ def _units(text: str) -> list[tuple[str, bool]]:
         if line.startswith("|"):  # a table row is one unit
             out.append((line, False))
             continue
-        parts = [p.strip() for p in _SENTENCE_END.split(line) if p.strip()]
+        parts = _quoted_together(line, [p.strip() for p in _SENTENCE_END.split(line) if p.strip()])
         # "6. Rester prudent…": a list item's number is not a sentence of its own.
         if len(parts) > 1 and _ITEM_NUMBER.fullmatch(parts[0]):
             parts[:2] = [line[: line.index(parts[1]) + len(parts[1])].strip()]

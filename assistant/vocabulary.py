@@ -91,9 +91,10 @@ _NO_ORDINAL_NOUN = (r"(?!\s+(?:volumes?|parties?|fois|seances?|etapes?|periodes?
                     r"chapitres?|kits?|modules?|ateliers?|temps|phases?|rangs?|places?|annees?|mois)\b)")
 # Level expressions found in questions and documents, longest first so "grande section" wins over "section".
 _LEVEL_PATTERNS: list[tuple[str, tuple[str, ...]]] = [
-    (r"petite[s]? sections?", ("PS",)),
-    (r"moyenne[s]? sections?", ("MS",)),
-    (r"grande[s]? sections?", ("GS",)),
+    # « mes moyens section », « petits section »: the agreement is often lost when typed
+    (r"petite?s?[- ]sections?", ("PS",)),
+    (r"moyen(?:ne)?s?[- ]sections?", ("MS",)),
+    (r"grande?s?[- ]sections?", ("GS",)),
     (r"maternelles?", ("PS", "MS", "GS")),
     (r"\bcp\b", ("CP",)),
     (r"\bce ?1\b", ("CE1",)),

@@ -46,6 +46,7 @@ def test_repeated_footer_removed_only_when_repeated() -> None:
 
 def test_levels_and_cycles() -> None:
     assert levels_in_text("Une séance pour la grande section ?") == ["GS"]
+    assert levels_in_text("une activité pour mes moyens section") == ["MS"] and levels_in_text("en petits-section") == ["PS"]
     assert levels_in_text("en CE1 et au collège") == ["CE1", "6e", "5e", "4e", "3e"]
     assert normalise_levels(["cycle 3"]) == ["CM1", "CM2", "6e"]
     assert cycles_of(["CE1", "6e"]) == [2, 3]

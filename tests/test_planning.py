@@ -172,16 +172,17 @@ def test_a_default_progression_longer_than_the_base_sheets_goes_on_with_the_clas
     assert not any("ne remplissent pas" in text for text, _ in asked.notes)
 
 
-@pytest.mark.parametrize("text,sessions", [
-    ("construire une progression CPS sur toute l'année en CM1, une séance tous les 15 jours environ", 18),
-    ("une progression pour mes CE2 ce trimestre, une séance par semaine", 12),
-    ("progression CPS en 6e sur l'année scolaire, une fois par mois", 9),
-    ("progression en CM1 sur l'année", intent.DEFAULT_SESSIONS),
-    ("8 séances sur l'année pour mes CP, tous les 15 jours", 8),
+@pytest.mark.parametrize("text,sessions,period", [
+    ("construire une progression CPS sur toute l'année en CM1, une séance tous les 15 jours environ", 18, "septembre-juin"),
+    ("une progression pour mes CE2 ce trimestre, une séance par semaine", 12, None),
+    ("progression CPS en 6e sur l'année scolaire, une fois par mois", 9, "septembre-juin"),
+    ("progression en CM1 sur l'année", intent.DEFAULT_SESSIONS, None),
+    ("8 séances sur l'année pour mes CP, tous les 15 jours", 8, None),
 ])
-def test_a_rhythm_over_a_span_gives_the_number_of_sessions(text: str, sessions: int) -> None:
+def test_a_rhythm_over_a_span_gives_the_number_of_sessions(text: str, sessions: int, period: str | None) -> None:
     request = intent.parse(text)
     assert isinstance(request, intent.ProgressionRequest) and request.sessions == sessions
+    assert request.period == period  # a rhythm over the school year spreads the sessions from September to June
 
 
 def test_duration_parsing() -> None:

@@ -353,7 +353,8 @@ def _progression_theme(folded: str, original: str) -> list[str]:
 
 def _progression(folded: str, original: str, level: str, count: int | None) -> ProgressionRequest:
     req = ProgressionRequest(level=level)
-    count = count or _rhythm_count(folded)
+    rhythm = None if count else _rhythm_count(folded)
+    count = count or rhythm
     if count:
         req.sessions = count
     else:
@@ -367,6 +368,9 @@ def _progression(folded: str, original: str, level: str, count: int | None) -> P
     months = re.search(r"\b(?:de|d')\s*(\w+)\s+(?:a|au|jusqu'a|jusqu'en)\s+(\w+)", folded)
     if months and all(m in MONTHS for m in months.groups()):
         req.period = f"{months.group(1)}-{months.group(2)}"
+    elif rhythm and _SPAN_WEEKS[0][0].search(folded):
+        # « une séance toutes les 3 semaines sur l'année »: the sessions spread over the school year, month by month
+        req.period = "septembre-juin"
     return req
 
 
