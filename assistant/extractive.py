@@ -16,7 +16,8 @@ from assistant.schema import Chunk, Citation
 from assistant.vocabulary import cycles_of, fold
 
 ABSTAIN_TEXT = "Je n'ai pas trouvé de réponse dans les documents du programme."
-_SENTENCE_END = re.compile(r"(?<=[.!?…»])\s+(?=[«A-ZÀ-ÖØ-Þ0-9\"(])")
+# A closing » ends a sentence only after the sentence's own stop: « Prendre soin de soi » (enfants de 8 à 11 ans) is one.
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…]»)|(?<=[.!?…] »))\s+(?=[«A-ZÀ-ÖØ-Þ0-9\"(])")
 _TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
 _MIN_SENTENCE = 25
 _MAX_SENTENCE = 450
