@@ -304,8 +304,9 @@ _INTERVAL_WEEKS = (
     (re.compile(r"\btoutes les (?:3|trois) semaines\b"), 3),
     (re.compile(r"\b(?:tous les mois|chaque mois|(?:une |1 )?fois par mois|par mois|mensuelles?)\b"), 4),
 )
+_SCHOOL_YEAR = re.compile(r"\b(?:toute l'annee|sur l'annee|l'annee scolaire|dans l'annee|annuelle?|de la rentree a l'ete)\b")
 _SPAN_WEEKS = (
-    (re.compile(r"\b(?:toute l'annee|sur l'annee|l'annee scolaire|dans l'annee|annuelle?|de la rentree a l'ete)\b"), 36),
+    (_SCHOOL_YEAR, 36),
     (re.compile(r"\bsemestres?\b"), 18),
     (re.compile(r"\btrimestres?\b"), 12),
     (re.compile(r"\b(?:la |une |cette )periode\b"), 7),
@@ -368,7 +369,7 @@ def _progression(folded: str, original: str, level: str, count: int | None) -> P
     months = re.search(r"\b(?:de|d')\s*(\w+)\s+(?:a|au|jusqu'a|jusqu'en)\s+(\w+)", folded)
     if months and all(m in MONTHS for m in months.groups()):
         req.period = f"{months.group(1)}-{months.group(2)}"
-    elif rhythm and _SPAN_WEEKS[0][0].search(folded):
+    elif rhythm and _SCHOOL_YEAR.search(folded):
         # « une séance toutes les 3 semaines sur l'année »: the sessions spread over the school year, month by month
         req.period = "septembre-juin"
     return req
