@@ -119,7 +119,8 @@ def _units(text: str) -> list[tuple[str, bool]]:
 
 
 _ITEM_NUMBER = re.compile(r"(?:[-*•]\s*)?\d{1,2}[.)]")
-_LIST_ITEM = re.compile(r"(?:[-*•]|\d{1,2}[.)])\s")
+# A list item's line: its indent (a sub-item's depth) and its bullet or number.
+_LIST_ITEM = re.compile(r"(\s*)([-*•]|\d{1,2}[.)])\s")
 # A window that reaches into a list (or ends on the sentence announcing one) shows the rest of the list,
 # within this many more characters: « le tutorat reposait sur quatre rendez-vous : » then all four.
 LIST_EXTRA = 700
@@ -540,7 +541,7 @@ def _quote(chunk: Chunk, window: list[str], cites: Citations) -> list[str]:
     for at, group in groups:
         # A list item stays a list item, at its depth: « « Prendre soin de soi »… Résultats publiés… » read as a
         # sub-item of « Nouveaux programmes ARS / IREPS », not as a statement about whatever the quote is about.
-        item = _ITEM_START.match(lines[at]) if at >= 0 else None
+        item = _LIST_ITEM.match(lines[at]) if at >= 0 else None
         marker = ("  " * (len(item.group(1).expandtabs(2)) // 2) + ("-" if item.group(2) in "-*•" else item.group(2)) + " "
                   if item else "")
         out.append(f"> {marker}{' '.join(unmarked(s) for s in group)} [{cites.cite_all(chunk, group)}]  ")
@@ -550,11 +551,8 @@ def _quote(chunk: Chunk, window: list[str], cites: Citations) -> list[str]:
 def _depth(text: str, unit: str) -> int:
     """How far the list item holding `unit` is indented (0 outside a list or at its first level)."""
     line = next((line for line in text.split("\n") if unit in line), "")
-    item = _ITEM_START.match(line)
+    item = _LIST_ITEM.match(line)
     return len(item.group(1).expandtabs(2)) if item else 0
-
-
-_ITEM_START = re.compile(r"^(\s*)([-*•]|\d{1,2}[.)])\s")
 
 
 def is_question(sentence: str) -> bool:
@@ -671,21 +669,24 @@ def passage_window(chunk: Chunk, anchor: str, budget: int = 650, forward: bool =
         if lo > 0 and _leans_on_context(unmarked(items[lo])):
             lo -= 1
     # Nor in the middle of a list item: « Résultats publiés : 86 %… » is shown with the « Prendre soin de soi » it
-    # belongs to.
-    while lo > 0 and units[lo][1] and not _LIST_ITEM.match(items[lo]):
-        lo -= 1
-    # A sub-item comes with the item it belongs to (« Nouveaux programmes ARS / IREPS, aujourd'hui clôturés : »).
+    # belongs to; and a sub-item comes with the item it belongs to (« Nouveaux programmes ARS / IREPS… : »).
+    lo = _item_start(units, lo)
     depth = _depth(chunk.text, items[lo])
     if depth and lo > 0:
         parent = next((j for j in range(lo - 1, -1, -1) if _depth(chunk.text, items[j]) < depth), None)
         if parent is not None:
-            lo = parent
-            while lo > 0 and units[lo][1] and not _LIST_ITEM.match(items[lo]):
-                lo -= 1
+            lo = _item_start(units, parent)
     # A list the window reaches into is shown to its end, not cut after its third item.
     if hi < len(items) and (units[hi - 1][1] or _announces(items[hi - 1])):
         hi = _list_end(units, hi, LIST_EXTRA)
     return items[lo:hi]
+
+
+def _item_start(units: list[tuple[str, bool]], i: int) -> int:
+    """The first unit of the list item holding unit `i` (`i` itself outside a list)."""
+    while i > 0 and units[i][1] and not _LIST_ITEM.match(units[i][0]):
+        i -= 1
+    return i
 
 
 def _section_key(chunk: Chunk) -> str | None:

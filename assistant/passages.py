@@ -129,9 +129,7 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[H
     the passages of the best document; « quels résultats a donné l'évaluation ? » on the passage stating what it
     concluded, among all the passages ranked (an evaluation's conclusion shares few words with its question: « résultats » / « conclut »)."""
     # A title slide says nothing beyond the source line above it: never the passage an answer opens on.
-    titles = [h for h in ranked if extractive.only_a_title(h.chunk)]
-    if titles and len(titles) < len(ranked):
-        ranked = [h for h in ranked if h not in titles] + titles
+    ranked = sorted(ranked, key=lambda h: extractive.only_a_title(h.chunk))
     folded = fold(question)
     asked = asked_fact.read_question(question)
     outcome = bool(_ASKS_OUTCOME.search(folded))

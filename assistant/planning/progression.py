@@ -231,7 +231,8 @@ def build_progression(snap: Snapshot, level: str, competences: list[str], sessio
     filled = _round_robin(usable, extra, sessions - sum(s.parts for _, _, s in chosen)) if extra else []
     if filled:
         chosen += filled
-        wanted = wanted + [k for k in extra if any(key == k for key, _, _ in filled)]
+        used = {key for key, _, _ in filled}
+        wanted = wanted + [k for k in extra if k in used]
         wanted.sort(key=COMPETENCE_ORDER.index)
         plan.competences = wanted
         plan.notes.append((f"Les fiches des trois compétences de base pour {label} ne remplissent pas les {sessions} séances : "

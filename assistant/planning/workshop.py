@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from assistant.extractive import select_sentences, states_an_answer, unmarked
@@ -147,7 +148,7 @@ def _invented(chunk: Chunk) -> bool:
 def _says_invented(text: str) -> bool:
     """A heading or a sentence that says it is made up (« Exemple fictif », « **Scène fictive.** … », « (illustratif) », « Exemple imaginé
     pour une classe… »)."""
-    return re.search(r"\b(fictif|fictive|fictifs|fictives|imaginaire|imaginee?s?|illustratif|illustrative|illustratifs|illustratives)\b", fold(text)) is not None
+    return re.search(r"\b(?:ficti(?:f|ve)s?|imaginaire|imaginee?s?|illustrati(?:f|ve)s?)\b", fold(text)) is not None
 
 
 def _short_steps(plan: Workshop, chosen: list[Sheet], minutes: int) -> list[tuple[str, str, float, Ref, str, list[Ref]]]:
@@ -204,14 +205,9 @@ def build_workshop(retriever: Retriever, public: str, minutes: int, theme: str) 
         (("guide",), 3), (("evaluation",), 2))
     for types, k in sources:
         # a passage with no message to give (a made-up example, a table) leaves its place to the next one found
-        found = 0
-        for hit in retriever.search(query, Filters(doc_types=types), k=k + 3, per_doc=1, query_vec=query_vec):
-            ref = _best_sentence(retriever, query, hit)
-            if ref is not None:
-                plan.key_messages.append(Item(unmarked(ref.snippet), ref))
-                found += 1
-                if found == k:
-                    break
+        hits = retriever.search(query, Filters(doc_types=types), k=k + 3, per_doc=1, query_vec=query_vec)
+        refs = (ref for hit in hits if (ref := _best_sentence(retriever, query, hit)) is not None)
+        plan.key_messages += [Item(unmarked(ref.snippet), ref) for ref in islice(refs, k)]
     if not any(m.ref.doc_type == "evaluation" for m in plan.key_messages):
         plan.gaps.append("Aucun résultat d'évaluation dans la bibliothèque sur ce thème.")
 
