@@ -660,13 +660,24 @@ def about_another_child(question: str, vector: np.ndarray | None = None) -> bool
     return _reads(_subject_model(), question, vector)
 
 
+# A member of the staff writing about their class (« la petite de ma classe de GS… », « mes élèves », « je suis la
+# maîtresse »): explicit, kept whatever the model reads (it read that GS teacher as outside the school).
+_STAFF_OF_THE_CHILD = re.compile(
+    r"\b(?:mon|ma|mes|notre|nos) (?:eleves?|classes?)\b|\bdans ma classe\b"
+    r"|\b(?:mes|nos) (?:ps|ms|gs|cp|ce1|ce2|cm1|cm2|[3-6](?:e|eme)s?|sixiemes|cinquiemes|quatriemes|troisiemes|grandes sections)\b"
+    r"|\bje suis (?:la |le |l'|une? )?(?:enseignante?|prof|professeure?|maitresse|directeur|directrice|cpe)\b")
+
+
 def is_outside_school(question: str, vector: np.ndarray | None = None) -> bool:
     """For an adult's message: True when the writer is outside the school — a parent, a relative, a neighbour —
     so the block tells them what is theirs to do rather than the school's internal procedure. A parent naming
-    their child counts whatever else; otherwise two views over meaning (`scripts/train_outside_school.py`), its
-    bar set so that few of the school's staff lose their procedure."""
-    if _PARENT_OF_THE_CHILD.search(fold(question)):
+    their child counts whatever else, then a member of the staff naming their class or role; otherwise two views over
+    meaning (`scripts/train_outside_school.py`), its bar set so that few of the school's staff lose their procedure."""
+    text = fold(question)
+    if _PARENT_OF_THE_CHILD.search(text):
         return True
+    if _STAFF_OF_THE_CHILD.search(text):
+        return False
     return _reads(_outside_school_model(), question, vector)
 
 
