@@ -85,8 +85,9 @@ def _words(question: str) -> list[str]:
     return re.findall(r"[\w-]+", question.replace("’", "'").replace("'", " "))
 
 
-# « c'est quoi les CPS ? je débarque » : each sentence is read on its own, so what follows the question does not hide it.
-_SENTENCE = re.compile(r"[^?!.]+[?!.]*")
+# « c'est quoi les CPS ? je débarque », « je débarque, les CPS c'est quoi ? »: each sentence or clause is read on its
+# own, so what comes before or after the question does not hide it.
+_SENTENCE = re.compile(r"[^?!.,;]+[?!.,;]*")
 
 
 def _sentences(question: str) -> list[str]:

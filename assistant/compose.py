@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from assistant import asked_fact, comparison, extractive, numbered_sections, passages, query, safety, sub_questions
 from assistant.extractive import ABSTAIN_TEXT, Citations
 from assistant.lexical import analyze
-from assistant.planning.intent import minutes_stated
+from assistant.planning.intent import minutes_stated, recurring
 from assistant.planning.library import find_passage, parse_duration
 from assistant.planning.progression import PRINCIPLES, following_sheets
 from assistant.retrieve import Hit, Snapshot
@@ -131,6 +131,8 @@ def _body(question: str, found: Retrieval, previous: Turn | None, snap: Snapshot
         intro = introduction(snap, top[0].chunk.doc.source) if definitional and top else None
         # The passages of the best documents that answer, not only those retrieval kept (two per document).
         ranked = passages.answering_first(passages.rank_passages(snap, top, found.text, found.vector), question)
+        # (the question as searched: « les CPS, c'est quoi ? » asks about the competences spelled out)
+        ranked = passages.definition_first(snap, ranked, found.text, found.vector)
         # « Quelles sont les erreurs à éviter ? » answered by « Piège n° 3 »: the run of numbered sections first.
         run: list[Chunk] = []
         if ranked and numbered_sections.asks_for_a_list(question):
@@ -143,9 +145,11 @@ def _body(question: str, found: Retrieval, previous: Turn | None, snap: Snapshot
                                                next_chunk=snap.next_chunk, figure=extractive.asks_figure(question),
                                                fits=extractive.gives_the_kind(question),
                                                passages=ranked, subs=subs, doc_chunks=snap.document_chunks))
-        lead = ranked[0].chunk.doc.source if ranked else (top[0].chunk.doc.source if top else None)
-        if lead is not None and (notice := extractive.fiction_notice(snap.document_chunks(lead), cites)):
-            parts.append(notice)
+        # Every story quoted says it is one, not only the one the answer opens on (« comment les enseignants étaient-ils
+        # formés ? » went on to a made-up trainer's account, which a newcomer read as the programme's own).
+        for source in dict.fromkeys(c.source for c in list(cites.items)):
+            if notice := extractive.fiction_notice(snap.document_chunks(source), cites):
+                parts.append(notice)
     if further:
         # A sheet for far older or younger pupils is no further reading for the class asked (« Brevet, oral, exposé »
         # after a sheet for CE1)
@@ -336,7 +340,12 @@ def sheet_to_lay_out(top: list[Hit], info: query.QueryInfo, sheets: list[SheetCh
     # happens to be a sheet's (« si un enfant me raconte quelque chose de grave pendant une séance ? ») gets that
     # passage, not the sheet's header.
     doc = top[0].chunk.doc
-    if doc.doc_type == "seance" and (info.wants_activity or info.asks_detail or info.cycles or names_the_sheet(info.text, doc.title, idf)):
+    named = names_the_sheet(info.text, doc.title, idf)
+    # A question that is no activity request and names a class the sheet is not written for (« un élève de 5e refuse
+    # les jeux de rôle… » and the CE1-CE2 sheet whose posture advice matched) gets that passage, not the sheet laid out.
+    other_class = bool(info.cycles) and bool(doc.cycles) and not set(doc.cycles) & set(info.cycles) \
+        and not info.wants_activity and not named
+    if doc.doc_type == "seance" and not other_class and (info.wants_activity or info.asks_detail or info.cycles or named):
         return SheetChoice(doc.source, top[0].score, True, True)
     if (info.wants_activity and not info.activity_by_meaning) or info.cycles:
         for hit in top[:3]:
@@ -508,9 +517,12 @@ def class_notice(asked: tuple[str, ...], doc: DocMeta, has_lines: bool) -> str:
 
 def time_notice(question: str, doc: DocMeta) -> str:
     """Say so when the time the teacher has (« j'ai 25 min ») is shorter than the sheet's."""
-    asked = minutes_stated(fold(question))
+    folded = fold(question)
+    asked = minutes_stated(folded)
     planned = parse_duration(doc.duration)
-    if not asked or planned is None or planned[0] * planned[1] <= asked:
+    # « 2 × 55 min » fits « une heure tous les quinze jours » (each session has its hour), not « j'ai une heure »
+    needed = planned[1] if planned is not None and recurring(folded) else planned[0] * planned[1] if planned else 0
+    if not asked or planned is None or needed <= asked:
         return ""
     return (f"*Cette fiche prévoit {doc.duration}, plus que les {asked} minutes dont vous disposez : gardez les étapes "
             "essentielles, ou faites-la en plusieurs temps.*")

@@ -327,11 +327,13 @@ class Assistant:
     @staticmethod
     def searched_text(text: str, snap: Snapshot) -> str:
         """The question as retrieval searches it."""
+        # « activité pr des PS qui tapent qd… »: searched as written in full (the safety judge reads it as typed); « c koi
+        # les cps » is « c'est quoi les cps » before its acronym is read
+        text = sms.spell_out(text)
         # « c'est quoi les CPS ? »: the acronym matches every document; its spelled-out form finds the definition
         if acronyms.may_ask_about_one(text):
             text = acronyms.expand(text, snap.acronyms())
-        # « activité pr des PS qui tapent qd… »: searched as written in full (the safety judge reads it as typed)
-        return query.where_to_start(sms.spell_out(text))
+        return query.where_to_start(text)
 
     def ranked_documents(self, text: str, mode: str = "hybrid", k: int = 10) -> list[str]:
         """The documents retrieval ranks first for `text`, one passage each, searched as when answering (the same

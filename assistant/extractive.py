@@ -484,7 +484,7 @@ INTRO_WITHIN = 6
 # que se jouent beaucoup de conflits » does not say where.
 _LEANS_ON_CONTEXT = re.compile(r"(?:c['’]est (?:là|pourquoi|ce qui|ce que|ainsi|alors)"
                                r"|(?:pour|dans|à|a|de|sur|avec|après|apres|avant|par|lors de|pendant) (?:cette|cet|ces|ce)"
-                               r"|elles?|ils|ce|cette|cet|cela|ceci|ça|celui|celle|ceux|celles|ces|leurs?|eux|lui|mais|et|donc|ainsi|aussi"
+                               r"|elles?|ils|ce|cette|cet|cela|ceci|ça|celui|celle|ceux|celles|ces|leurs?|eux|lui|chacune?|mais|et|donc|ainsi|aussi"
                                r"|ou|or|car|puis|pourtant|cependant|toutefois|néanmoins|en revanche|de plus|par ailleurs|d'ailleurs"
                                r"|il (?!y a|faut|est (?:important|nécessaire|possible|conseillé|recommandé|utile|essentiel|préférable|indispensable)))\b",
                                re.IGNORECASE)
@@ -510,9 +510,16 @@ def _riddle(chunk: Chunk, sentence: str) -> bool:
     return _leans_on_context(plain) and with_its_label(chunk, sentence) == plain
 
 
+# « Il est préférable de les construire avec les élèves » (the rules, named in the sentence before): an impersonal
+# opening whose object is a pronoun leans on the sentence before all the same.
+_IMPERSONAL_PRONOUN = re.compile(r"il (?:faut|est \w+ (?:de |d'|à )) ?(?:les|leur|lui|y|en|le|la|l')(?:\b|(?<='))", re.IGNORECASE)
+
+
 def _leans_on_context(plain: str) -> bool:
-    """Opens on a word that points at a sentence before it (« Ou, plus subtil… », « il figure parmi… »)."""
-    return bool(_LEANS_ON_CONTEXT.match(plain.lstrip("*«\"' ")))
+    """Opens on a word that points at a sentence before it (« Ou, plus subtil… », « il figure parmi… », « Chacun est
+    ensuite devenu… », « Il est préférable de les construire… »)."""
+    plain = plain.lstrip("*«\"' ")
+    return bool(_LEANS_ON_CONTEXT.match(plain) or _IMPERSONAL_PRONOUN.match(plain))
 
 
 def states_an_answer(sentence: str) -> bool:
@@ -779,7 +786,15 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
         key = select_sentences(asked, body, idf, limit=3, min_overlap=0.34)
         key = [k for k in key if not _HEADER_FIELD.match(fold(k.sentence)) and not any(k.sentence in line for line in shown)]
         shown.update(k.sentence for k in key)
-        box += [f"- {_shorten(unmarked(k.sentence))} [{cites.cite(k.hit.chunk, k.sentence)}]" for k in key]
+        for k in key:
+            # A sentence of a list item comes with the rest of its item: « Le tapis sert aux petits conflits… » without
+            # « Coups répétés… : c'est à l'adulte d'intervenir » told a teacher whose pupils hit each other half of it.
+            item = _item_of(k.hit.chunk, k.sentence)
+            # the sections below leave out a line shown whole here (no line twice)
+            shown.add(item)
+            shown.update(ln.strip() for ln in k.hit.chunk.text.split("\n")
+                         if (m := _LIST_ITEM.match(ln)) and ln[m.end():].strip() == item)
+            box.append(f"- {_shorten(unmarked(item), 300)} [{cites.cite(k.hit.chunk, item)}]")
         return ["\n**Pour votre question**"] + box if box else []
 
     # A question asking for sections (« quel matériel ? ») gets them first, whole; otherwise what answers its
@@ -929,6 +944,17 @@ _SECTION_ITEMS = {"Objectifs": 5, "Matériel": 12, "Déroulement": 24, "Temps d'
 # A sheet's list item (a material, a vigilance point) is shown whole up to this length: cut at 260, « 14 cartes-valeurs :
 # …, être le … » lost the cards a teacher has to make.
 _ITEM_CHARS = 700
+
+
+def _item_of(chunk: Chunk, sentence: str, limit: int = 300) -> str:
+    """The list item of `chunk` that `sentence` belongs to, without its marker, when it is one and at most `limit`
+    characters; else the sentence."""
+    for line in chunk.text.split("\n"):
+        marker = _LIST_ITEM.match(line)
+        if marker and sentence in line and sentence != line[marker.end():]:
+            item = line[marker.end():].strip()
+            return item if len(unmarked(item)) <= limit else sentence
+    return sentence
 
 
 def _shorten(text: str, limit: int = 240) -> str:

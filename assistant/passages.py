@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from assistant import asked_fact, extractive
+from assistant import asked_fact, extractive, sms
 from assistant.retrieve import Hit, Snapshot
 from assistant.schema import Chunk
 from assistant.scores import minmax
@@ -89,6 +89,68 @@ _ASKS_MEANING = re.compile(r"\b(c(?:'?est)? quoi|qu'est[- ]ce qu(?:e|')\s*(?:c'e
                            r"|veut dire quoi|signifie|definition|definir)")
 _DEFINES = re.compile(r"\b(se definit|se definissent|definit|definissent|definie?s? comme|designe|designent|on appelle"
                       r"|signifie|signifient|autrement dit)\b")
+
+
+_ARTICLE = r"(?:les |le |la |l'|un |une |des |du )?"
+_HEDGE = r"(?:exactement|au juste|concretement|vraiment|en fait|en gros|donc)"
+# The thing asked about: « c'est quoi (exactement) les CPS ? », « qu'est-ce que le message clair ? », « les compétences
+# psychosociales, c'est quoi exactement ? », « le PES ça veut dire quoi ? ».
+_TERM_AFTER = re.compile(r"\b(?:c'est quoi|qu'est-ce que c'est que|qu'est-ce que|qu'est-ce qu'|que veut dire|que signifie"
+                         r"|que signifient)"
+                         rf"\s+(?:{_HEDGE}\s+)?{_ARTICLE}([a-z0-9'-]+(?: [a-z0-9'-]+){{0,4}}?)\s*(?:\?|,|\.|$|\s{_HEDGE}\b)")
+_TERM_BEFORE = re.compile(rf"(?:^|[,.;:!?]\s*){_ARTICLE}([a-z0-9'-]+(?: [a-z0-9'-]+){{0,4}}?),?\s+(?:{_HEDGE}\s+)?"
+                          r"(?:c'est quoi|ca veut dire quoi|qu'est-ce que c'est)\b")
+
+
+def term_asked(question: str) -> str | None:
+    """What a question asking for a meaning asks about, folded (« compétences psychosociales »), or None."""
+    folded = fold(sms.spell_out(question)).replace("’", "'")
+    for pattern in (_TERM_AFTER, _TERM_BEFORE):
+        m = pattern.search(folded)
+        if m and len(m.group(1)) >= 3 and not _NOT_A_TERM.match(m.group(1)):
+            return m.group(1)
+    return None
+
+
+# « c'est quoi exactement ? » (the term came before), « c'est quoi et ça existe depuis quand ? »
+_NOT_A_TERM = re.compile(rf"(?:{_HEDGE}|et|ou|ca|cela|ce)\b")
+
+
+def defines(sentence: str, term: str) -> bool:
+    """A sentence that says what `term` (folded) is: « l'OMS définit les compétences psychosociales comme… », « Le message
+    clair est un outil… », « **IREPS** : Instance régionale… »."""
+    plain = fold(extractive.unmarked(sentence)).replace("*", "").strip(" -")
+    if term not in plain:
+        return False
+    return bool(_DEFINES.search(plain) or re.match(
+        rf"{_ARTICLE}{re.escape(term)}\s*(?:\([^)]*\)\s*)?(?::|est (?:un|une|le|la|l')|sont (?:des|les)|designe)", plain))
+
+
+def defining_passages(snap: Snapshot, term: str) -> list[Chunk]:
+    """The library's passages with a sentence that defines `term`."""
+    return [c for c in snap.chunks if term in fold(c.text) and any(defines(s, term) for s in extractive.sentences(c.text))]
+
+
+def definition_first(snap: Snapshot, ranked: list[Hit], question: str, vector: np.ndarray | None,
+                     within: int = 6) -> list[Hit]:
+    """A question asking what something is opens on a passage that defines it: the first of the first `within` passages
+    of the best documents that does; when none does, the library's passage that does (the closest to the question by
+    meaning, if several). « je débarque, les CPS concrètement c'est quoi ? » opened on the cartable's website and a
+    teacher's interview, the two documents retrieval ranked first; the OMS definition was in the third."""
+    term = term_asked(question)
+    if term is None:
+        return ranked
+    near = [h for h in ranked[:within] if any(defines(s, term) for s in extractive.sentences(h.chunk.text))]
+    if near:
+        return near[:1] + [h for h in ranked if h is not near[0]]
+    found = defining_passages(snap, term)
+    if not found:
+        return ranked
+    if len(found) > 1 and vector is not None and (stored := snap.passage_vectors(found)) is not None:
+        found = [found[int(np.argmax(stored @ np.asarray(vector, dtype=np.float32)))]]
+    best = found[0]
+    top = ranked[0].score if ranked else 1.0
+    return [Hit(best, top + 1.0)] + [h for h in ranked if h.chunk.id != best.id]
 
 
 # « quels résultats ? », « qu'est-ce qu'elle a montré ? », « c'est prouvé que ça marche ? »: what came out of an

@@ -31,6 +31,9 @@ def test_only_questions_about_what_an_acronym_is_are_rewritten() -> None:
     assert expand("Qu'est-ce que l'ARS ?", known) == "Qu'est-ce que l'Agence régionale de santé ?"
     # what it is for is asked in the same words as what it is
     assert expand("les CPS ça sert à quoi ?", known) == "les compétences psychosociales ça sert à quoi ?"
+    # what comes before the question, in a clause of its own, does not hide it
+    assert expand("je débarque dans l'équipe, les CPS concrètement c'est quoi ?", known) == \
+        "je débarque dans l'équipe, les compétences psychosociales concrètement c'est quoi ?"
     # what follows the question does not hide it
     assert expand("cps ça veut dire quoi ?? on m'en parle partout", known) == \
         "compétences psychosociales ça veut dire quoi ?? on m'en parle partout"

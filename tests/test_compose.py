@@ -89,6 +89,8 @@ def test_the_time_the_teacher_has_is_compared_with_the_sheet_s() -> None:
     assert time_notice("une activité pour mes CE1", doc) == ""
     two = DocMeta(source="corpus/seances/t.md", title="t", doc_type="seance", duration="2 × 55 minutes")
     assert "2 × 55 minutes" in time_notice("j'ai une heure", two)
+    # Found by a tryout: each of its sessions fits « une heure tous les quinze jours »
+    assert time_notice("une heure tous les quinze jours pour mes 3e, quelles séances ?", two) == ""
 
 
 def test_a_class_named_for_a_write_up_far_above_any_sheet_gets_the_write_up() -> None:
@@ -100,3 +102,16 @@ def test_a_class_named_for_a_write_up_far_above_any_sheet_gets_the_write_up() ->
     assert sheet_to_lay_out([Hit(report, 0.90), Hit(report, 0.89), Hit(sheet, 0.49)], info) is None
     # a sheet scored near the best passage is still laid out for a question naming its class
     assert sheet_to_lay_out([Hit(report, 0.90), Hit(sheet, 0.85)], info) is not None
+
+
+def test_a_question_naming_a_class_is_not_answered_with_a_sheet_for_another_cycle() -> None:
+    # Found by a tryout: « un élève de 5e refuse de participer aux jeux de rôle, je l'oblige ? » laid out a CE1-CE2 sheet
+    # whose posture advice was the best passage.
+    roles = _sheet("ni-souris-ni-dragon", ("CE1", "CE2"), ("resoudre_difficultes",))
+    info = QueryInfo(text="un élève de 5e refuse les jeux de rôle, je l'oblige ?", levels=("5e",), cycles=(4,),
+                     wants_activity=False, asks_detail=False)
+    assert sheet_to_lay_out([Hit(roles, 0.9), Hit(GUIDE, 0.5)], info) is None
+    # the same sheet for a class of its cycle, or asked for as an activity, is laid out
+    ce2 = QueryInfo(text="un élève de CE2 refuse les jeux de rôle, je l'oblige ?", levels=("CE2",), cycles=(2,),
+                    wants_activity=False, asks_detail=False)
+    assert sheet_to_lay_out([Hit(roles, 0.9), Hit(GUIDE, 0.5)], ce2) is not None

@@ -474,6 +474,13 @@ def test_a_sentence_saying_c_est_la_leans_on_the_one_before() -> None:
     # nor does « Pour cette dernière étape… » say which
     assert not states_an_answer("Pour cette dernière étape, la présentation cite plusieurs leviers institutionnels.")
     assert not states_an_answer("Cette dernière question est la plus importante pour moi, dit l'enseignante.")
+    # Found by a tryout: « Chacun est ensuite devenu tuteur… » opened an answer; « Il est préférable de les construire
+    # avec les élèves » was a workshop's key message, without the rules it is about
+    assert not states_an_answer("Chacun est ensuite devenu tuteur de quelques enseignants nouvellement formés.")
+    assert not states_an_answer("Il est préférable de les construire avec les élèves lors de la première séance.")
+    assert not states_an_answer("Il est utile d'en parler avec l'équipe avant la première séance de l'année.")
+    assert states_an_answer("Il est préférable de construire les règles avec les élèves lors de la première séance.")
+    assert states_an_answer("Il faut laisser à chaque enfant le temps de trouver ses mots avant de relancer.")
 
 
 def test_a_title_slide_is_no_passage_to_quote() -> None:
@@ -484,3 +491,19 @@ def test_a_title_slide_is_no_passage_to_quote() -> None:
     assert only_a_title(_chunk(deck, 0, "Séminaire du 14 décembre 2021", heading_path=("Séminaire du 14 décembre 2021",)))
     assert only_a_title(_chunk(deck, 1, "**Les chiffres clés**", heading_path=("Les chiffres clés",)))
     assert not only_a_title(_chunk(deck, 2, "91 écoles ont participé.", heading_path=("Les chiffres clés",)))
+
+
+def test_a_sentence_that_answers_comes_with_the_rest_of_its_list_item() -> None:
+    # Found by a tryout: for pupils who hit each other, « Le tapis sert aux petits conflits… » was shown without the
+    # second half of its vigilance point, « Coups répétés… : c'est à l'adulte d'intervenir, pas au tapis. »
+    point = ("- Le tapis sert aux **petits** conflits entre enfants de force égale (un jouet, une place, une bousculade). "
+             "Coups répétés, mise à l'écart durable, moqueries ciblées : c'est à l'adulte d'intervenir, pas au tapis.")
+    chunks = [_chunk(SHEET, 0, "**Niveau** : MS, GS (cycle 1)"),
+              _chunk(SHEET, 1, "- Un petit tapis et deux marionnettes.", heading_path=("Matériel",)),
+              _chunk(SHEET, 2, point + "\n- Utiliser soi-même les étapes en classe.", heading_path=("Points de vigilance",))]
+    cites = Citations()
+    text = sheet_answer(chunks, cites, None, analyze("ils se disputent pour un jouet, une activité ?"), _idf)
+    box = text.split("**Pour votre question**")[1].split("\n\n")[0]
+    assert "conflits entre enfants de force égale" in box and "c'est à l'adulte d'intervenir, pas au tapis." in box
+    assert text.count("c'est à l'adulte d'intervenir") == 1  # not again under « Points de vigilance »
+    _markers_point_to_verbatim_snippets(text, cites, chunks)

@@ -168,3 +168,42 @@ def test_a_title_slide_never_opens_an_answer() -> None:
                         ("Retour d'expériences",)), 0.9)
     assert answering_first([title, thread], "le séminaire de 2021, qu'est ce qui en est ressorti ?") == [thread, title]
     assert answering_first([title], "le séminaire de 2021 ?") == [title]  # alone, it stays
+
+
+def test_the_term_a_question_asks_the_meaning_of() -> None:
+    from assistant.passages import term_asked
+
+    assert term_asked("c'est quoi le message clair ?") == "message clair"
+    assert term_asked("Je suis nouvelle dans l'équipe : les compétences psychosociales, c'est quoi exactement ?") == \
+        "competences psychosociales"
+    assert term_asked("c koi exactement les competences psychosociales ? on m'en parle partout") == "competences psychosociales"
+    assert term_asked("je débarque, les compétences psychosociales concrètement c'est quoi ?") == "competences psychosociales"
+    assert term_asked("qu'est-ce que l'information préoccupante ?") == "information preoccupante"
+    assert term_asked("le parcours éducatif de santé, c'est quoi et ça existe depuis quand ?") == "parcours educatif de sante"
+    for no_meaning in ("les CPS ça sert à quoi ?", "combien d'écoles ont participé ?", "une séance sur la colère en CE1 ?"):
+        assert term_asked(no_meaning) is None, no_meaning
+
+
+def test_a_sentence_defines_a_term_when_it_says_what_it_is() -> None:
+    from assistant.passages import defines
+
+    assert defines("En 1993, l'OMS définit les compétences psychosociales comme la capacité d'une personne…",
+                   "competences psychosociales")
+    assert defines("Le message clair est un outil de communication utilisé pour régler les petits conflits.", "message clair")
+    assert defines("- **IREPS** : Instance régionale d'éducation et de promotion de la santé.", "ireps")
+    assert not defines("Le message clair est devenu un réflexe pour une partie de la classe.", "message clair")
+    assert not defines("On travaille les compétences psychosociales en classe entière.", "competences psychosociales")
+
+
+def test_a_question_about_a_meaning_opens_on_the_library_s_definition_when_the_best_documents_have_none() -> None:
+    from assistant.passages import definition_first
+
+    defining = _chunk(REPORT, 1, "Le noyau moteur est un petit groupe d'enseignants volontaires qui porte le projet.", ("Glossaire",))
+    snap = Snapshot("s2", CHUNKS + [defining], {c.id: i for i, c in enumerate(CHUNKS + [defining])}, LexicalIndex(),
+                    {GUIDE.source: [0, 1, 2, 3], REPORT.source: [4, 5]})
+    ranked = [Hit(TEAM, 1.0), Hit(WHY, 0.5)]
+    first = definition_first(snap, ranked, "le noyau moteur, c'est quoi ?", None)
+    assert first[0].chunk is defining and [h.chunk for h in first[1:]] == [TEAM, WHY]
+    # a definition among the first passages comes first; a question asking no meaning is left as ranked
+    assert definition_first(snap, ranked + [Hit(defining, 0.1)], "c'est quoi le noyau moteur ?", None)[0].chunk is defining
+    assert definition_first(snap, ranked, "qui fait partie du noyau moteur ?", None) == ranked

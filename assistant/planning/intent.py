@@ -115,7 +115,8 @@ _LEVEL_AFTER = re.compile(r"\s+(?=(?:cycle ?[1-4]|" + "|".join(CLASSES) + r"|[3-
 # What may follow « séances de… » without naming a subject: a duration, a class, the programme's own words.
 _NOT_A_SUBJECT = re.compile(r"^(?:\d|cps|competences?|classe|cycle|cours|groupe|travail|suite|plus|moins|quoi|"
                             r"(?:la |ma |cette )?(?:matinee|journee|semaine|annee|rentree|periode)|min|heures?|h\b)")
-_NOT_A_THEME = re.compile(r"^(?:\d|deux|trois|quatre|cinq|six|un |une |toute|l'annee|annee|(?:le |un |ce )?trimestre|"
+_NOT_A_THEME = re.compile(r"^(?:\d|(?:" + "|".join(MONTHS) + r")\b|deux|trois|quatre|cinq|six|un |une |toute|l'annee|annee|"
+                          r"(?:le |un |ce )?trimestre|"
                           r"la periode|sequences?\b|progressions?\b|seances?\b|"
                           r"les? (?:seances?|cps)$|(?:les? )?competences?(?: psychosociales| cps)?$|periodes?|semaines?|mois|ma classe|mes )")
 
@@ -168,10 +169,16 @@ def _number(word: str) -> int:
     return int(word) if word.isdigit() else _NUMBERS[word]
 
 
-# Times and days that are no duration: « à 7h », « une minute de silence », « toute la journée ».
+# Times and days that are no duration: « à 7h », « une minute de silence », « toute la journée »; nor how long pupils
+# hold still or attend (« ils arrivent pas à se concentrer 5 min », « au bout de 10 minutes ils décrochent »), which is
+# no time the teacher has.
 _NOT_DURATION = re.compile(
+    r"\b(?:concentr\w*|(?:tiennent|tient) pas|rest\w* (?:pas )?(?:assis|calmes?|tranquilles?)|attendre|attendent|ecouter|ecoutent"
+    r"|decroch\w*)\b[^.,;?!]{0,25}?\b\d+ ?min\w*|\bau bout de \d+ ?min\w*|\b\d+ ?min\w* (?:sans|d'attention"
+    r"|de concentration|d'affilee)\b|"
     r"\b(?:a|vers|des|avant|apres|jusqu'a|depuis) \d+ ?h(?:\d+)?\b|\bminutes? de silence\b|"
-    r"\b(?:toute la|de la|cette|chaque|par) journee\b|\bjournees? (?:nationale|mondiale|internationale|contre|"
+    r"\b(?:toute la|de la|cette|chaque|par|(?:en |a la )?(?:fin|debut) de(?: la)?) journee\b"
+    r"|\bjournees? (?:nationale|mondiale|internationale|contre|"
     r"sans|de lutte|de la|des|du)\b|\bjours? (?:par|de la semaine)\b|\bil y a \w+ jours?\b")
 
 
@@ -297,27 +304,62 @@ def _session_count(folded: str) -> int | None:
 
 
 # A rhythm over a span (« une séance tous les 15 jours sur toute l'année ») gives the count: a school year holds
-# about 36 weeks of class, a trimester 12, a semester 18, a period between two holidays 7.
+# about 36 weeks of class, a trimester 12, a semester 18, a period between two holidays 7, a month of the school year
+# 3.6 (36 weeks over September to June).
 _INTERVAL_WEEKS = (
-    (re.compile(r"\b(?:chaque semaine|toutes les semaines|(?:une |1 )?fois par semaine|par semaine|hebdomadaires?)\b"), 1),
-    (re.compile(r"\b(?:tous les (?:15|quinze) jours|toutes les (?:2|deux) semaines|par quinzaine|une quinzaine)\b"), 2),
-    (re.compile(r"\btoutes les (?:3|trois) semaines\b"), 3),
-    (re.compile(r"\b(?:tous les mois|chaque mois|(?:une |1 )?fois par mois|par mois|mensuelles?)\b"), 4),
+    (re.compile(r"\b(?:chaque semaine|toutes les semaines|(?:une |1 )?fois par semaine|par semaine|hebdomadaires?)\b"), 1.0),
+    (re.compile(r"\b(?:par quinzaine|une quinzaine)\b"), 2.0),
+    (re.compile(r"\b(?:tous les mois|chaque mois|(?:une |1 )?fois par mois|par mois|mensuelles?)\b"), 4.0),
 )
-_SCHOOL_YEAR = re.compile(r"\b(?:toute l'annee|sur l'annee|l'annee scolaire|dans l'annee|annuelle?|de la rentree a l'ete)\b")
+# « toutes les 3 semaines », « une séance / 3 semaines », « tous les 10 jours », « toutes les deux sem. »
+_EVERY = re.compile(r"(?:\btou(?:te)?s les|/|\bpar|\bchaque)\s*" + _NUM[2:] + r"\s*(semaines?|sem\b|jours?|j\b)")
+_SCHOOL_YEAR = re.compile(r"\b(?:toute l'annee|sur l'annee|pour l'annee|cette annee|de l'annee|l'annee scolaire|dans l'annee"
+                          r"|annuelle?|de la rentree a (?:l'ete|juin|la fin de l'annee))\b")
 _SPAN_WEEKS = (
     (_SCHOOL_YEAR, 36),
     (re.compile(r"\bsemestres?\b"), 18),
     (re.compile(r"\btrimestres?\b"), 12),
     (re.compile(r"\b(?:la |une |cette )periode\b"), 7),
 )
+_MONTH_SPAN = re.compile(r"\b(?:de|d'|entre)\s*(\w+)\s+(?:a|au|jusqu'a|jusqu'en|et)\s+(\w+)")
+WEEKS_PER_MONTH = 3.6
+
+
+def _months(folded: str) -> tuple[str, str] | None:
+    """The months a message spans (« de septembre à juin », « entre janvier et mars »), if it names two."""
+    m = _MONTH_SPAN.search(folded)
+    return (m.group(1), m.group(2)) if m and all(w in MONTHS for w in m.groups()) else None
+
+
+def _interval_weeks(folded: str) -> float | None:
+    """Weeks between two sessions, as the message gives its rhythm."""
+    every = _EVERY.search(folded)
+    if every:
+        n = _number(every.group(1))
+        # days to weeks of class, to the half week: « tous les 15 jours » is every two weeks
+        return n if every.group(2).startswith("s") else max(0.5, round(n / 7 * 2) / 2)
+    return next((weeks for pattern, weeks in _INTERVAL_WEEKS if pattern.search(folded)), None)
+
+
+def recurring(folded: str) -> bool:
+    """The message gives a rhythm (« une heure tous les quinze jours », « chaque semaine »): the time it states is each
+    session's."""
+    return _interval_weeks(folded) is not None
+
+
+def _span_weeks(folded: str) -> float | None:
+    """Weeks of class the plan spans: the months named (« de janvier à juin »), else the school year, a semester…"""
+    months = _months(folded)
+    if months:
+        first, last = MONTHS.index(months[0]), MONTHS.index(months[1])
+        return ((last - first) % len(MONTHS) + 1) * WEEKS_PER_MONTH
+    return next((weeks for pattern, weeks in _SPAN_WEEKS if pattern.search(folded)), None)
 
 
 def _rhythm_count(folded: str) -> int | None:
     """Sessions a rhythm over a span makes: « tous les 15 jours » over « toute l'année » is 18."""
-    interval = next((weeks for pattern, weeks in _INTERVAL_WEEKS if pattern.search(folded)), None)
-    span = next((weeks for pattern, weeks in _SPAN_WEEKS if pattern.search(folded)), None)
-    if interval is None or span is None:
+    interval, span = _interval_weeks(folded), _span_weeks(folded)
+    if not interval or span is None:
         return None
     return max(2, round(span / interval))
 
@@ -366,9 +408,9 @@ def _progression(folded: str, original: str, level: str, count: int | None) -> P
     else:
         req.defaults.append("minutes")
     req.competences = _progression_theme(folded, original)
-    months = re.search(r"\b(?:de|d')\s*(\w+)\s+(?:a|au|jusqu'a|jusqu'en)\s+(\w+)", folded)
-    if months and all(m in MONTHS for m in months.groups()):
-        req.period = f"{months.group(1)}-{months.group(2)}"
+    months = _months(folded)
+    if months:
+        req.period = f"{months[0]}-{months[1]}"
     elif rhythm and _SCHOOL_YEAR.search(folded):
         # « une séance toutes les 3 semaines sur l'année »: the sessions spread over the school year, month by month
         req.period = "septembre-juin"
@@ -435,9 +477,13 @@ _PLAN_SHAPE_ASKED = re.compile(r"(?:(?:et )?(?:combien de (?:seances|ateliers|te
                                r"(?: (?:les|mes) (?:competences|seances|themes|activites))?)?\s*)+")
 
 
+_ELISION_AS_SPACE = re.compile(r"\b([ldjnmtsc]|qu) (?=[aeiouyhàâéèêëîïôû])", re.IGNORECASE)
+
+
 def parse(question: str) -> ProgressionRequest | WorkshopRequest | None:
     """The planner's fields when the message asks for a plan; None for an ordinary question."""
-    original = unicodedata.normalize("NFC", " ".join(question.split()))
+    # « sur l annee », « c est »: the elision typed as a space (same length, so spans stay aligned)
+    original = _ELISION_AS_SPACE.sub(r"\1'", unicodedata.normalize("NFC", " ".join(question.split())))
     folded = fold(original)
     if len(folded) != len(original):
         original = folded  # a ligature folded to two letters: spans are taken from the folded text

@@ -42,6 +42,9 @@ PRINCIPLES: dict[str, str] = {
 # A sheet up to twice the slot is run over two slots (« j'ai que 30 min » left a CE1 plan with no session: its only
 # sheet takes 45), as the guide allows; a longer one is left out and named.
 SPLIT_AT_MOST = 2
+# A sheet at most this share longer than the slot (35 min for 30) is shortened to fit one slot, as the guide advises
+# first (« on raccourcit nettement chaque temps »), rather than cut into two halves weeks apart.
+SHORTEN_UP_TO = 1.25
 
 STAGES: dict[str, str] = {
     "conscience_de_soi": "Commencer par soi : une compétence de base, placée en début de parcours.",
@@ -210,9 +213,9 @@ def build_progression(snap: Snapshot, level: str, competences: list[str], sessio
             too_long.append(sheet)
             continue
         if sheet.minutes > minutes:
-            slots = math.ceil(sheet.minutes / minutes)
             split[sheet.source] = sheet.minutes
-            sheet = replace(sheet, parts=sheet.parts * slots, minutes=math.ceil(sheet.minutes / slots))
+            slots = 1 if sheet.minutes <= SHORTEN_UP_TO * minutes else math.ceil(sheet.minutes / minutes)
+            sheet = replace(sheet, parts=sheet.parts * slots, minutes=math.ceil(sheet.minutes / slots) if slots > 1 else minutes)
         fitting.append((keys, tier, sheet))
     # A sheet with several of the wanted competences serves the one with the fewest sheets of its own (a base
     # competence before any other).
@@ -259,7 +262,11 @@ def build_progression(snap: Snapshot, level: str, competences: list[str], sessio
                     refs.append(principles["order"])
                 if key == "conscience_de_soi" and principles["base"]:
                     refs.append(principles["base"])
-            if part == 1 and sheet.source in split:
+            if part == 1 and sheet.source in split and sheet.parts == 1:
+                reason_parts.append(f"Fiche de {split[sheet.source]} min à tenir en {minutes} min : raccourcir chaque temps.")
+                if principles["split"]:
+                    refs.append(principles["split"])
+            elif part == 1 and sheet.source in split:
                 reason_parts.append(f"Fiche de {split[sheet.source]} min menée en {sheet.parts} créneaux de {minutes} min : "
                                     "raccourcir chaque temps, quitte à la scinder.")
                 if principles["split"]:

@@ -130,14 +130,31 @@ def _best_sentence(retriever: Retriever, query: str, hit: Hit) -> Ref | None:
     if _invented(hit.chunk):
         return None
     chosen = select_sentences(snap.lexical.query_terms(query), [hit], snap.lexical.idf, limit=3)
-    for sentence in [c.sentence for c in chosen] + [first_sentence(hit.chunk)]:
-        plain = unmarked(sentence).strip(" *")
-        # a message is a whole statement that stands alone (extractive.states_an_answer: not a table row, not a
-        # question, not « Ou, plus subtil… » leaning on the sentence before it), not a list item cut at « ; » or « : »
-        if (states_an_answer(sentence) and len(plain) >= 40 and not plain.endswith((";", ":", ","))
-                and not _says_invented(sentence)):
-            return Ref.of(hit.chunk, sentence)
-    return None
+    candidates = [sentence for sentence in [c.sentence for c in chosen] + [first_sentence(hit.chunk)]
+                  if _a_message(sentence)]
+    # what the passage teaches or found before what it tells (« La météo des émotions… prend trente secondes. »)
+    candidates.sort(key=lambda sentence: not _TEACHES.search(fold(sentence)))
+    return Ref.of(hit.chunk, candidates[0]) if candidates else None
+
+
+# Words with which a guide states a principle or an evaluation a finding: what a key message is made of.
+_TEACHES = re.compile(r"\b(?:permet\w*|favoris\w*|aide\w*|doi(?:t|vent)|gagne\w* a|suppose\w*|repose\w*|important\w*|essentiel\w*"
+                      r"|necessaire\w*|indispensable\w*|preferable|efficac\w*|apprenn?e\w*|conclu\w*|reussite|montre\w*|plutot"
+                      r"|mieux|ne (?:pas|jamais)|n'est pas|sans (?:juger|forcer|insister))\b")
+
+
+def _a_message(sentence: str) -> bool:
+    """A whole statement that stands alone: not a table row, a question or a sentence leaning on the one before
+    (extractive.states_an_answer), not a list item cut at « ; » or « : », not made up, and naming what it is about
+    rather than pointing back at it (« …suffisent souvent à créer cette cohérence »)."""
+    plain = unmarked(sentence).strip(" *")
+    return (states_an_answer(sentence) and len(plain) >= 40 and not plain.endswith((";", ":", ","))
+            and not _says_invented(sentence) and not _POINTS_BACK.search(fold(plain)) and not _WHOSE.match(fold(plain)))
+
+
+_POINTS_BACK = re.compile(r"\b(?:cette|cet|ces|celle-ci|celui-ci|ceux-ci|ci-dessus|precedente?s?)\b")
+# « Sa stratégie consistait à… »: whose, the sentence before said.
+_WHOSE = re.compile(r"(?:sa|son|ses|leur|leurs) ")
 
 
 def _invented(chunk: Chunk) -> bool:
@@ -205,8 +222,16 @@ def build_workshop(retriever: Retriever, public: str, minutes: int, theme: str) 
         (("guide",), 3), (("evaluation",), 2))
     for types, k in sources:
         # a passage with no message to give (a made-up example, a table) leaves its place to the next one found
-        hits = retriever.search(query, Filters(doc_types=types), k=k + 3, per_doc=1, query_vec=query_vec)
-        refs = (ref for hit in hits if (ref := _best_sentence(retriever, query, hit)) is not None)
+        # An evaluation is often one report: several of its passages, those stating a finding first (what it concluded,
+        # not « Le chiffre de 7 000 enfants est présenté… comme une estimation » because it names « enfants »).
+        per_doc = k + 3 if types == ("evaluation",) else 1
+        asked = f"{query} : ce que l'évaluation a conclu" if per_doc > 1 else query
+        hits = retriever.search(asked, Filters(doc_types=types), k=k + 3, per_doc=per_doc,
+                                query_vec=query_vec if asked == query else None)
+        found = [ref for hit in hits if (ref := _best_sentence(retriever, asked, hit)) is not None]
+        if per_doc > 1:
+            found.sort(key=lambda ref: not _TEACHES.search(fold(ref.snippet)))
+        refs = iter(found)
         plan.key_messages += [Item(unmarked(ref.snippet), ref) for ref in islice(refs, k)]
     if not any(m.ref.doc_type == "evaluation" for m in plan.key_messages):
         plan.gaps.append("Aucun résultat d'évaluation dans la bibliothèque sur ce thème.")
