@@ -130,6 +130,7 @@ CATEGORIES: tuple[Category, ...] = (
         resources=("119", "17", "112", "3018"),
         guidance=(
             "Écoutez l'enfant sans le questionner ni mettre en doute sa parole ; notez ses mots exacts ; ne promettez pas le secret.",
+            "Pas de confrontation avec la famille ni avec la personne mise en cause : c'est le directeur ou le chef d'établissement qui informe la famille, sauf si c'est contraire à l'intérêt de l'enfant.",
             "Ne restez pas seul : informez immédiatement le directeur ou le chef d'établissement. Face à un danger grave, un **signalement** est adressé au **procureur de la République** (tout fonctionnaire qui a connaissance d'un crime ou d'un délit doit en aviser le procureur, article 40 du code de procédure pénale).",
             "**119 – Allô Enfance en danger** : gratuit, 24 h/24, 7 j/7, pour l'enfant comme pour l'adulte qui s'inquiète.",
             "**Danger immédiat** : **17** (police-gendarmerie) ou **112**.",
@@ -162,6 +163,7 @@ CATEGORIES: tuple[Category, ...] = (
         resources=("119", "17", "112", "15"),
         guidance=(
             "Écoutez l'enfant calmement, sans le questionner ni promettre le secret ; notez ses mots exacts.",
+            "Pas de confrontation avec la famille ni avec la personne mise en cause : c'est le directeur ou le chef d'établissement qui informe la famille, sauf si c'est contraire à l'intérêt de l'enfant.",
             "Ne restez pas seul : parlez-en au directeur ou au chef d'établissement. Une **information préoccupante** est transmise à la cellule départementale (CRIP) selon le protocole du département ; si le danger est grave ou imminent, un **signalement** est adressé au **procureur de la République**.",
             "**119 – Allô Enfance en danger** : gratuit, 24 h/24, 7 j/7, pour tout adulte inquiet pour un enfant.",
             "**Danger grave et immédiat** : **17** (police-gendarmerie), **112**, **15** (SAMU).",

@@ -160,6 +160,17 @@ def test_staff_block_keeps_the_procedure() -> None:
     assert "information préoccupante" in block and "procureur" in block and "Parle à un adulte" not in block
 
 
+def test_staff_are_told_not_to_confront_the_family_and_who_informs_it() -> None:
+    # Found by a tryout: « son beau-père le frappe avec une ceinture… est-ce que je dois appeler les parents ? » got its
+    # answer in the block's last line only. The protection guide: « pas de confrontation avec la famille ou avec la
+    # personne mise en cause »; facts.md: the families are informed by the head, unless against the child's interest.
+    for key in ("violences", "violences_sexuelles"):
+        block = safety_block(by_key(key))
+        assert "Pas de confrontation avec la famille" in block and "sauf si c'est contraire à l'intérêt de l'enfant" in block
+        # a parent or a relative outside the school is not told the school's internal procedure
+        assert "Pas de confrontation" not in safety_block(by_key(key), outside_school=True)
+
+
 def test_every_pupil_number_is_a_checked_resource() -> None:
     # Numbers a child is told to call: those of facts.md §5 only.
     allowed = {"119", "3018", "3114", "15", "17", "112", "0800235236"}
