@@ -147,7 +147,7 @@ def _body(question: str, found: Retrieval, previous: Turn | None, snap: Snapshot
                                                passages=ranked, subs=subs, doc_chunks=snap.document_chunks))
         # Every story quoted says it is one, not only the one the answer opens on (« comment les enseignants étaient-ils
         # formés ? » went on to a made-up trainer's account, which a newcomer read as the programme's own).
-        for source in dict.fromkeys(c.source for c in list(cites.items)):
+        for source in dict.fromkeys(c.source for c in cites.items):
             if notice := extractive.fiction_notice(snap.document_chunks(source), cites):
                 parts.append(notice)
     if further:
@@ -520,9 +520,11 @@ def time_notice(question: str, doc: DocMeta) -> str:
     folded = fold(question)
     asked = minutes_stated(folded)
     planned = parse_duration(doc.duration)
+    if not asked or planned is None:
+        return ""
+    sessions, each = planned
     # « 2 × 55 min » fits « une heure tous les quinze jours » (each session has its hour), not « j'ai une heure »
-    needed = planned[1] if planned is not None and recurring(folded) else planned[0] * planned[1] if planned else 0
-    if not asked or planned is None or needed <= asked:
+    if (each if recurring(folded) else sessions * each) <= asked:
         return ""
     return (f"*Cette fiche prévoit {doc.duration}, plus que les {asked} minutes dont vous disposez : gardez les étapes "
             "essentielles, ou faites-la en plusieurs temps.*")

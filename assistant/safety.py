@@ -62,6 +62,10 @@ _FRIEND_FIL_SANTE_JEUNES = ("Si tu as entre 12 et 25 ans : **Fil Santé Jeunes, 
                             "aussi par tchat), pour savoir comment l'aider ou pour parler de ce que tu ressens, toi.")
 _FRIEND_119 = ("**119 – Allô Enfance en danger** : gratuit, 24 h/24 et 7 j/7, et tu peux appeler pour quelqu'un d'autre ; l'appel "
                "n'apparaît pas sur les factures de téléphone. Les moins de 21 ans peuvent aussi écrire sur le tchat d'allo119.gouv.fr.")
+# The protection guide's « pas de confrontation avec la famille ou avec la personne mise en cause », and who informs the
+# family (facts.md); « chef d'établissement » marks it as the staff's procedure (`_STAFF_PROCEDURE`).
+_NO_CONFRONTATION = ("Pas de confrontation avec la famille ni avec la personne mise en cause : c'est le directeur ou le chef "
+                     "d'établissement qui informe la famille, sauf si c'est contraire à l'intérêt de l'enfant.")
 _STAFF = "les personnels de santé et sociaux de l'école : médecin ou infirmier·e de l'Éducation nationale, psychologue de l'EN, assistant·e de service social"
 # Hitting, in the tenses a disclosure is told in (« le frappe », « le frappait », « l'a frappé » folded « l'a frappe »,
 # « le battait »): the present alone missed « un élève a dit que son père le frappait ».
@@ -130,7 +134,7 @@ CATEGORIES: tuple[Category, ...] = (
         resources=("119", "17", "112", "3018"),
         guidance=(
             "Écoutez l'enfant sans le questionner ni mettre en doute sa parole ; notez ses mots exacts ; ne promettez pas le secret.",
-            "Pas de confrontation avec la famille ni avec la personne mise en cause : c'est le directeur ou le chef d'établissement qui informe la famille, sauf si c'est contraire à l'intérêt de l'enfant.",
+            _NO_CONFRONTATION,
             "Ne restez pas seul : informez immédiatement le directeur ou le chef d'établissement. Face à un danger grave, un **signalement** est adressé au **procureur de la République** (tout fonctionnaire qui a connaissance d'un crime ou d'un délit doit en aviser le procureur, article 40 du code de procédure pénale).",
             "**119 – Allô Enfance en danger** : gratuit, 24 h/24, 7 j/7, pour l'enfant comme pour l'adulte qui s'inquiète.",
             "**Danger immédiat** : **17** (police-gendarmerie) ou **112**.",
@@ -163,7 +167,7 @@ CATEGORIES: tuple[Category, ...] = (
         resources=("119", "17", "112", "15"),
         guidance=(
             "Écoutez l'enfant calmement, sans le questionner ni promettre le secret ; notez ses mots exacts.",
-            "Pas de confrontation avec la famille ni avec la personne mise en cause : c'est le directeur ou le chef d'établissement qui informe la famille, sauf si c'est contraire à l'intérêt de l'enfant.",
+            _NO_CONFRONTATION,
             "Ne restez pas seul : parlez-en au directeur ou au chef d'établissement. Une **information préoccupante** est transmise à la cellule départementale (CRIP) selon le protocole du département ; si le danger est grave ou imminent, un **signalement** est adressé au **procureur de la République**.",
             "**119 – Allô Enfance en danger** : gratuit, 24 h/24, 7 j/7, pour tout adulte inquiet pour un enfant.",
             "**Danger grave et immédiat** : **17** (police-gendarmerie), **112**, **15** (SAMU).",
@@ -591,12 +595,15 @@ def detect(question: str, vector: np.ndarray | None = None) -> Category | None:
     return found[0] if found else None
 
 
+# « mes 4eme », « nos MS », « nos grandes sections »: a class named as one's own.
+_OWN_CLASS = (r"\b(?:mes|nos) (?:ps|ms|gs|cp|ce1|ce2|cm1|cm2|[3-6](?:e|eme)s?|sixiemes|cinquiemes|quatriemes|troisiemes"
+              r"|grandes sections)\b")
 # Who writes. An adult names their role or 'their' pupil/child; a child writes about themself, often
 # with an adult of the family as the subject and « me » as the object.
 _ADULT = re.compile(
     r"\b(?:mon|ma|mes|notre|nos) (?:eleves?|fils|fille|enfants?|classe de|petite?-(?:fils|fille)|neveu|niece|ado|patiente?)\b"
     # « mes 4eme », « nos MS »: a class named as one's own is how a teacher writes, never a pupil
-    r"|\b(?:mes|nos) (?:ps|ms|gs|cp|ce1|ce2|cm1|cm2|[3-6](?:e|eme)s?|sixiemes|cinquiemes|quatriemes|troisiemes|grandes sections)\b"
+    r"|" + _OWN_CLASS +
     r"|\b(?:un|une|l'|cet|cette) (?:eleve|enfant|gamine?|collegiene?|lyceene?|ado|adolescente?|fillette|garcon|jeune) (?:de|du|au|a|qui|m'a|nous)\b"
     r"|\bje suis (?:la |le |l'|une? )?(?:enseignante?|prof|professeure?|maitresse|directeur|directrice|cpe|infirmiere?|animateur|animatrice"
     r"|educateur|educatrice|aesh|atsem|surveillante?|assistante?|parent|maman|papa|mere|pere|grand-mere|grand-pere|tante|oncle|voisine?|coach|medecin|marraine|parrain)\b"
@@ -666,7 +673,7 @@ def about_another_child(question: str, vector: np.ndarray | None = None) -> bool
 # maîtresse »): explicit, kept whatever the model reads (it read that GS teacher as outside the school).
 _STAFF_OF_THE_CHILD = re.compile(
     r"\b(?:mon|ma|mes|notre|nos) (?:eleves?|classes?)\b|\bdans ma classe\b"
-    r"|\b(?:mes|nos) (?:ps|ms|gs|cp|ce1|ce2|cm1|cm2|[3-6](?:e|eme)s?|sixiemes|cinquiemes|quatriemes|troisiemes|grandes sections)\b"
+    r"|" + _OWN_CLASS +
     r"|\bje suis (?:la |le |l'|une? )?(?:enseignante?|prof|professeure?|maitresse|directeur|directrice|cpe)\b")
 
 

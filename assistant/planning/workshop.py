@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any
 
 from assistant.extractive import select_sentences, states_an_answer, unmarked
@@ -148,8 +147,9 @@ def _a_message(sentence: str) -> bool:
     (extractive.states_an_answer), not a list item cut at « ; » or « : », not made up, and naming what it is about
     rather than pointing back at it (« …suffisent souvent à créer cette cohérence »)."""
     plain = unmarked(sentence).strip(" *")
+    folded = fold(plain)
     return (states_an_answer(sentence) and len(plain) >= 40 and not plain.endswith((";", ":", ","))
-            and not _says_invented(sentence) and not _POINTS_BACK.search(fold(plain)) and not _WHOSE.match(fold(plain)))
+            and not _says_invented(sentence) and not _POINTS_BACK.search(folded) and not _WHOSE.match(folded))
 
 
 _POINTS_BACK = re.compile(r"\b(?:cette|cet|ces|celle-ci|celui-ci|ceux-ci|ci-dessus|precedente?s?)\b")
@@ -224,15 +224,14 @@ def build_workshop(retriever: Retriever, public: str, minutes: int, theme: str) 
         # a passage with no message to give (a made-up example, a table) leaves its place to the next one found
         # An evaluation is often one report: several of its passages, those stating a finding first (what it concluded,
         # not « Le chiffre de 7 000 enfants est présenté… comme une estimation » because it names « enfants »).
-        per_doc = k + 3 if types == ("evaluation",) else 1
-        asked = f"{query} : ce que l'évaluation a conclu" if per_doc > 1 else query
-        hits = retriever.search(asked, Filters(doc_types=types), k=k + 3, per_doc=per_doc,
-                                query_vec=query_vec if asked == query else None)
+        evaluation = types == ("evaluation",)
+        asked = f"{query} : ce que l'évaluation a conclu" if evaluation else query
+        hits = retriever.search(asked, Filters(doc_types=types), k=k + 3, per_doc=k + 3 if evaluation else 1,
+                                query_vec=None if evaluation else query_vec)
         found = [ref for hit in hits if (ref := _best_sentence(retriever, asked, hit)) is not None]
-        if per_doc > 1:
+        if evaluation:
             found.sort(key=lambda ref: not _TEACHES.search(fold(ref.snippet)))
-        refs = iter(found)
-        plan.key_messages += [Item(unmarked(ref.snippet), ref) for ref in islice(refs, k)]
+        plan.key_messages += [Item(unmarked(ref.snippet), ref) for ref in found[:k]]
     if not any(m.ref.doc_type == "evaluation" for m in plan.key_messages):
         plan.gaps.append("Aucun résultat d'évaluation dans la bibliothèque sur ce thème.")
 
