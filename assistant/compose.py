@@ -347,7 +347,10 @@ def sheet_to_lay_out(top: list[Hit], info: query.QueryInfo, sheets: list[SheetCh
         and not info.wants_activity and not named
     if doc.doc_type == "seance" and not other_class and (info.wants_activity or info.asks_detail or info.cycles or named):
         return SheetChoice(doc.source, top[0].score, True, True)
-    if (info.wants_activity and not info.activity_by_meaning) or info.cycles:
+    # A question asking no activity whose best passage is a guide's (« une élève de CP pleure pendant la séance, je fais
+    # quoi ? ») is answered by the guide, not by the sheet of its class ranked below it.
+    guided = doc.doc_type == "guide" and not info.wants_activity
+    if ((info.wants_activity and not info.activity_by_meaning) or info.cycles) and not guided:
         for hit in top[:3]:
             doc = hit.chunk.doc
             # « la médiation par les pairs au collège » names a class for a write-up retrieval ranks far above any sheet
@@ -463,7 +466,7 @@ def sheet_with_others(question: str, choice: SheetChoice, top: list[Hit], found:
         notice = f"*Cette fiche n'est pas prévue pour le lycée mais pour : {', '.join(doc.levels)} ({cycles}) ; à adapter.*"
     if not notice:
         notice = class_notice(found.info.levels, doc, bool(extractive.lines_for_classes(chunks, found.info.levels)))
-    notice = "\n\n".join(n for n in (notice, time_notice(question, doc)) if n)
+    notice = "\n\n".join(n for n in (notice, time_notice(question, doc), group_notice(question, chunks[0].text)) if n)
     # A detail of a sheet asked without asking for an activity (« il faut quoi comme matériel pour le défi des
     # gobelets ? »): the sections asked for, whole, come first.
     focus = focus_sections(question) if not found.info.wants_activity and found.info.asks_detail else None
@@ -528,6 +531,31 @@ def time_notice(question: str, doc: DocMeta) -> str:
         return ""
     return (f"*Cette fiche prévoit {doc.duration}, plus que les {asked} minutes dont vous disposez : gardez les étapes "
             "essentielles, ou faites-la en plusieurs temps.*")
+
+
+# The pupils a question says the teacher has: « en demi-groupe (12) », « une classe de 28 », « 30 élèves », « on est 26 »
+# (six at least: « 3 élèves en difficulté » are no group; « groupes de 4 » is how the teacher would split them).
+_GROUP_STATED = re.compile(r"\b(?:demi[- ](?:groupe|classe)|classe|effectif)\s*(?:de\s*|d'environ\s*|:\s*)?\(?\s*(\d{1,2})\b"
+                           r"|\b(\d{1,2})\s*(?:eleves|enfants|gamins|participants)\b"
+                           r"|\b(?:on est|ils sont|elles sont|nous sommes)\s*(\d{1,2})\b")
+# What a sheet's « Effectif et espace » line plans: « (24 à 28 élèves) », « 15 à 25 enfants », « (14 enfants, … ) ».
+_GROUP_PLANNED = re.compile(r"(\d{1,2})\s*(?:à|a)\s*(\d{1,2})\s*(?:élèves|enfants)|(\d{1,2})\s*(?:élèves|enfants)")
+_GROUP_LINE = re.compile(r"^\W*effectif[^:\n]*:(.*)$", re.IGNORECASE | re.MULTILINE)
+
+
+def group_notice(question: str, header: str) -> str:
+    """Say so when the number of pupils the question gives (« je les ai en demi-groupe (12) ») is far from the one
+    the sheet's « Effectif » line plans (« classe entière (24 à 28 élèves) »)."""
+    stated = next((int(n) for m in _GROUP_STATED.finditer(fold(question)) for n in m.groups() if n), None)
+    line = _GROUP_LINE.search(header)
+    planned = _GROUP_PLANNED.search(line.group(1)) if line else None
+    if stated is None or stated < 6 or planned is None:
+        return ""
+    low, high = (int(planned.group(1)), int(planned.group(2))) if planned.group(1) else (int(planned.group(3)),) * 2
+    if low - 2 <= stated <= high + 2:
+        return ""
+    return (f"*Cette fiche prévoit {planned.group(0)} ; avec {stated}, adaptez le nombre et la taille des groupes (ou "
+            "des rôles).*")
 
 
 def _passage_priors(snap: Snapshot, chunks: list[Chunk], question: str, vector: np.ndarray | None) -> dict[str, float]:

@@ -329,7 +329,7 @@ class Assistant:
         """The question as retrieval searches it."""
         # « activité pr des PS qui tapent qd… »: searched as written in full (the safety judge reads it as typed); « c koi
         # les cps » is « c'est quoi les cps » before its acronym is read
-        text = sms.spell_out(text)
+        text = lexical.complete_clipped(sms.spell_out(text), snap.word_forms())
         # « c'est quoi les CPS ? »: the acronym matches every document; its spelled-out form finds the definition
         if acronyms.may_ask_about_one(text):
             text = acronyms.expand(text, snap.acronyms())

@@ -347,7 +347,7 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
         # "Qu'est-ce que… ?": the document's own introduction first; the best passage follows.
         best, anchor, hits = intro, sentences(intro.text)[0], [Hit(best, 1.0)] + hits
         passages = [Hit(intro, 1.0)] + passages if passages else None
-    elif states_an_answer(anchor):
+    elif states_an_answer(anchor) and not _POINTS_BACK.search(unmarked(anchor)):
         # The answer first: the sentence that answers, then the passage it comes from.
         lines += [f"{_shorten(with_its_label(best, anchor), 400)} [{cites.cite(best, anchor)}]", ""]
     window = passage_window(best, anchor, budget=LEAD_BUDGET, forward=awaits_answer(best, anchor))
@@ -378,7 +378,8 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
     # précisions sont indispensables. » opens the second half) is followed by that half too, and the second
     # passage still comes after it.
     continues = follow is not None and not (closes or announces) and bool(best.locator) and follow.locator == best.locator
-    if not (closes or announces or continues):
+    # A passage whose rows the whole table above already shows is not quoted again as what follows.
+    if not (closes or announces or continues) or (follow is not None and follow.id in shown_chunks):
         follow = None
     if follow is not None:
         window2 = passage_window(follow, sentences(follow.text)[0], budget=450, forward=True)
@@ -515,11 +516,23 @@ def _riddle(chunk: Chunk, sentence: str) -> bool:
 _IMPERSONAL_PRONOUN = re.compile(r"il (?:faut|est \w+ (?:de |d'|à )) ?(?:les|leur|lui|y|en|le|la|l')(?:\b|(?<='))", re.IGNORECASE)
 
 
+# « La présentation fait démarrer cette période en 2001… »: shown first, out of its passage, a sentence naming what it
+# is about by a demonstrative does not say which (a period the sentence before named).
+_POINTS_BACK = re.compile(r"\b(?:cette|cet|ces)\s+\w+", re.IGNORECASE)
+
+
+# « Le document « … » est, lui, bien hébergé… »: a subject set against the one the sentence before spoke of.
+# « La présentation… évoque pour sa part… » likewise.
+_CONTRASTED = re.compile(r"^[^.;:]{0,160}?(?:, (?:lui|elle|eux|elles)(?: aussi| non plus)?, |\bpour (?:sa|leur) part\b)",
+                         re.IGNORECASE)
+
+
 def _leans_on_context(plain: str) -> bool:
     """Opens on a word that points at a sentence before it (« Ou, plus subtil… », « il figure parmi… », « Chacun est
-    ensuite devenu… », « Il est préférable de les construire… »)."""
+    ensuite devenu… », « Il est préférable de les construire… »), or sets its subject against that sentence's (« Le
+    document…, lui, … »)."""
     plain = plain.lstrip("*«\"' ")
-    return bool(_LEANS_ON_CONTEXT.match(plain) or _IMPERSONAL_PRONOUN.match(plain))
+    return bool(_LEANS_ON_CONTEXT.match(plain) or _IMPERSONAL_PRONOUN.match(plain) or _CONTRASTED.match(plain))
 
 
 def states_an_answer(sentence: str) -> bool:

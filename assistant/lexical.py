@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -85,6 +87,35 @@ def words(text: str) -> list[str]:
         if "-" in token:
             out.extend(part for part in token.split("-") if part)
     return out
+
+
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def word_forms(texts: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """Each folded word of `texts` (five letters or more): how often it occurs and its most frequent written form."""
+    counts = Counter(w for t in texts for w in _WORD.findall(t.lower()) if len(w) >= MIN_CORRECTED)
+    forms: dict[str, tuple[int, str]] = {}
+    for form, n in counts.most_common():
+        folded = fold(form)
+        total, best = forms.get(folded, (0, form))
+        forms[folded] = (total + n, best)
+    return forms
+
+
+def complete_clipped(text: str, forms: dict[str, tuple[int, str]]) -> str:
+    """Clipped words completed with the library's most frequent word they start (« un jeu de coopé » → « un jeu de
+    coopération »): read as typed, « coopé » is neither a library nor a French word, the typo correction made it
+    « coupe », and the e5 model read the request as off the programme. Words the library or French has are kept."""
+    def complete(match: re.Match[str]) -> str:
+        word = match.group(0)
+        folded = fold(word.lower())
+        if len(folded) < MIN_CORRECTED or folded in forms or folded in STOP_WORDS or folded in french_words():
+            return word
+        completions = [(n, -len(w), form) for w, (n, form) in forms.items() if w.startswith(folded)]
+        return max(completions)[2] if completions else word
+
+    return _WORD.sub(complete, text)
 
 
 def analyze(text: str) -> list[str]:

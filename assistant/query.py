@@ -128,7 +128,8 @@ def understand(question: str, vector: np.ndarray | None = None) -> QueryInfo:
     wants_activity = (by_patterns or by_meaning) and not (_RITUAL.search(folded) and not _SESSION_NAMED.search(folded)) \
         and not _ORDER.search(folded)
     definitional = is_definitional(question)
-    doc_types = tuple(t for t, wanted in (("seance", wants_activity), ("presentation", definitional),
+    doc_types = tuple(t for t, wanted in (("seance", wants_activity), ("guide", not wants_activity),
+                                          ("presentation", definitional),
                                           ("evaluation", bool(_EVALUATION.search(folded)))) if wanted)
     return QueryInfo(
         text=question,

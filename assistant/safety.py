@@ -66,6 +66,9 @@ _FRIEND_119 = ("**119 – Allô Enfance en danger** : gratuit, 24 h/24 et 7 j/7,
 # family (facts.md); « chef d'établissement » marks it as the staff's procedure (`_STAFF_PROCEDURE`).
 _NO_CONFRONTATION = ("Pas de confrontation avec la famille ni avec la personne mise en cause : c'est le directeur ou le chef "
                      "d'établissement qui informe la famille, sauf si c'est contraire à l'intérêt de l'enfant.")
+# What to say to a child who asks that it stay between the two of you (the protection guide, § accueillir la parole).
+_NOT_A_SECRET = ("Si l'enfant demande de ne rien dire : « Tu as bien fait de me le dire. Pour t'aider, je vais devoir en parler "
+                 "à d'autres adultes dont c'est le métier de protéger les enfants. »")
 _STAFF = "les personnels de santé et sociaux de l'école : médecin ou infirmier·e de l'Éducation nationale, psychologue de l'EN, assistant·e de service social"
 # Hitting, in the tenses a disclosure is told in (« le frappe », « le frappait », « l'a frappé » folded « l'a frappe »,
 # « le battait »): the present alone missed « un élève a dit que son père le frappait ».
@@ -134,6 +137,7 @@ CATEGORIES: tuple[Category, ...] = (
         resources=("119", "17", "112", "3018"),
         guidance=(
             "Écoutez l'enfant sans le questionner ni mettre en doute sa parole ; notez ses mots exacts ; ne promettez pas le secret.",
+            _NOT_A_SECRET,
             _NO_CONFRONTATION,
             "Ne restez pas seul : informez immédiatement le directeur ou le chef d'établissement. Face à un danger grave, un **signalement** est adressé au **procureur de la République** (tout fonctionnaire qui a connaissance d'un crime ou d'un délit doit en aviser le procureur, article 40 du code de procédure pénale).",
             "**119 – Allô Enfance en danger** : gratuit, 24 h/24, 7 j/7, pour l'enfant comme pour l'adulte qui s'inquiète.",
@@ -167,8 +171,9 @@ CATEGORIES: tuple[Category, ...] = (
         resources=("119", "17", "112", "15"),
         guidance=(
             "Écoutez l'enfant calmement, sans le questionner ni promettre le secret ; notez ses mots exacts.",
+            _NOT_A_SECRET,
             _NO_CONFRONTATION,
-            "Ne restez pas seul : parlez-en au directeur ou au chef d'établissement. Une **information préoccupante** est transmise à la cellule départementale (CRIP) selon le protocole du département ; si le danger est grave ou imminent, un **signalement** est adressé au **procureur de la République**.",
+            "Ne restez pas seul : parlez-en le jour même au directeur ou au chef d'établissement. Une **information préoccupante** est transmise à la cellule départementale (CRIP) selon le protocole du département ; si le danger est grave ou imminent, un **signalement** est adressé au **procureur de la République**.",
             "**119 – Allô Enfance en danger** : gratuit, 24 h/24, 7 j/7, pour tout adulte inquiet pour un enfant.",
             "**Danger grave et immédiat** : **17** (police-gendarmerie), **112**, **15** (SAMU).",
         ),

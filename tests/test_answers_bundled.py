@@ -287,3 +287,15 @@ def test_every_story_an_answer_quotes_says_it_is_one(bundled_assistant) -> None:
     for source in stories:
         notice = fiction_notice(snap.document_chunks(source), Citations()).rsplit(" [", 1)[0]
         assert notice in answer.answer, source
+
+
+def test_a_table_shown_whole_is_not_quoted_again_and_a_clipped_word_is_read(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    # Found by a tryout: the progression table was shown whole, then its second passage quoted again as « La suite ».
+    answer = bundled_assistant.ask("progression sur l'année pour mes CM1, une séance toutes les 3 semaines, quelles "
+                                   "compétences et dans quel ordre")
+    rows = [line.strip("> ").split(" [")[0] for line in answer.answer.splitlines() if line.lstrip("> ").startswith("| ")]
+    assert rows and len(rows) == len(set(rows)), rows
+    # Found by a tryout: « coopé » was read as « coupe » and the request declined, though the GS sheet fits it.
+    answer = bundled_assistant.ask("jeu de coopé en GS ? j'ai que la salle de motricité le mardi")
+    assert not answer.abstained
+    assert answer.citations[0].source.endswith("parachute-et-iles-cooperatives.md")

@@ -3,7 +3,8 @@ class and the skill asked comes first, and when none does, the answer says what 
 
 from __future__ import annotations
 
-from assistant.compose import CLASS_NAMED_BONUS, fit_notice, keep_shown_sheet, rank_sheets, sheet_to_lay_out, time_notice
+from assistant.compose import (CLASS_NAMED_BONUS, fit_notice, group_notice, keep_shown_sheet, rank_sheets, sheet_to_lay_out,
+                              time_notice)
 from assistant.query import QueryInfo
 from assistant.retrieve import Hit
 from assistant.schema import Chunk, DocMeta
@@ -115,3 +116,33 @@ def test_a_question_naming_a_class_is_not_answered_with_a_sheet_for_another_cycl
     ce2 = QueryInfo(text="un élève de CE2 refuse les jeux de rôle, je l'oblige ?", levels=("CE2",), cycles=(2,),
                     wants_activity=False, asks_detail=False)
     assert sheet_to_lay_out([Hit(roles, 0.9), Hit(GUIDE, 0.5)], ce2) is not None
+
+
+def test_a_question_asking_no_activity_whose_best_passage_is_a_guide_s_gets_no_sheet() -> None:
+    # Found by a tryout: « une élève de CP s'est mise à pleurer pendant la séance, je fais quoi ? » laid out the CE1-CE2
+    # theatre-forum ranked second, below the guide's passage.
+    theatre = _sheet("theatre-forum-colere", ("CE1", "CE2"), ("reguler_emotions",))
+    info = QueryInfo(text="une élève de CP pleure pendant la séance, je fais quoi ?", levels=("CP",), cycles=(2,),
+                     wants_activity=False, asks_detail=False)
+    assert sheet_to_lay_out([Hit(GUIDE, 0.9), Hit(theatre, 0.86)], info) is None
+    # below a write-up, the sheet of the class is still laid out; asked as an activity, it is the sheet
+    report = Chunk(id="r#0", doc=DocMeta(source="corpus/retours/co-intervention.md", title="Co-intervention",
+                                         doc_type="retour_experience"), text="Le contexte.", ordinal=0)
+    assert sheet_to_lay_out([Hit(report, 0.9), Hit(theatre, 0.86)], info) is not None
+    activity = QueryInfo(text="une activité sur la colère en CP ?", levels=("CP",), cycles=(2,), wants_activity=True,
+                         asks_detail=False)
+    assert sheet_to_lay_out([Hit(GUIDE, 0.9), Hit(theatre, 0.86)], activity) is not None
+
+
+def test_a_group_far_from_the_one_the_sheet_plans_is_noticed() -> None:
+    # Found by a tryout: « je les ai en demi groupe (12) » got a sheet for 24 to 28 pupils without a word.
+    header = "**Durée** : 45 minutes\n**Effectif et espace** : classe entière (24 à 28 élèves) ; tables par quatre."
+    assert "24 à 28 élèves" in group_notice("atelier confiance en soi CE1, je les ai en demi groupe (12), 45min", header)
+    assert "avec 35" in group_notice("on est 35 dans la classe, une séance ?", header)
+    # within the range (or near it), none; nor for a split into groups, a few pupils, or a class level
+    assert group_notice("une classe de 26 en CE1", header) == ""
+    assert group_notice("je veux les mettre en groupes de 4", header) == ""
+    assert group_notice("pour 3 élèves en difficulté", header) == ""
+    assert group_notice("ma classe de 6e, 55 min", header) == ""
+    # a sheet that plans no number says nothing
+    assert group_notice("demi-groupe de 12", "**Effectif et espace** : classe entière ; binômes.") == ""

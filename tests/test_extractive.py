@@ -478,6 +478,11 @@ def test_a_sentence_saying_c_est_la_leans_on_the_one_before() -> None:
     # avec les élèves » was a workshop's key message, without the rules it is about
     assert not states_an_answer("Chacun est ensuite devenu tuteur de quelques enseignants nouvellement formés.")
     assert not states_an_answer("Il est préférable de les construire avec les élèves lors de la première séance.")
+    # Found by a tryout: workshop key messages set their subject against the sentence before
+    assert not states_an_answer("Le document « Retour d'expérience » est, lui, bien hébergé sur le site du cartable des CPS.")
+    assert not states_an_answer("La présentation du programme faite lors d'un séminaire évoque pour sa part « 6 formats ».")
+    assert not states_an_answer("L'enfant, lui aussi, apprend en regardant les adultes de l'école.")
+    assert states_an_answer("Les élèves, en binôme, reformulent ce que dit leur camarade avant de répondre.")
     assert not states_an_answer("Il est utile d'en parler avec l'équipe avant la première séance de l'année.")
     assert states_an_answer("Il est préférable de construire les règles avec les élèves lors de la première séance.")
     assert states_an_answer("Il faut laisser à chaque enfant le temps de trouver ses mots avant de relancer.")

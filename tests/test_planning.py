@@ -22,6 +22,7 @@ from assistant.planning.library import parse_duration, sheets
 from assistant.planning.progression import COMPETENCE_ORDER, SHORTEN_UP_TO, build_progression
 from assistant.planning.workshop import allocate, build_workshop
 from assistant.retrieve import Retriever
+from assistant.schema import Chunk, DocMeta
 from assistant.settings import Settings
 from assistant.vocabulary import CLASSES, COMPETENCES, cycles_of, fold
 from tests.conftest import CORPUS, FAKE_MODEL
@@ -599,6 +600,22 @@ def test_a_key_message_is_a_statement_that_stands_alone_and_is_not_made_up() -> 
                           "à créer cette cohérence.")
     assert not _a_message("Sa stratégie consistait à transférer aux enseignants les compétences nécessaires.")
     assert _a_message("Les enfants apprennent autant en regardant les adultes qu'en les écoutant.")
+    # Found by a tryout: sentences about what the writer could check were a parents' meeting's key messages
+    assert not _a_message("Les recommandations détaillées n'ont pas pu être lues par les auteurs de cette synthèse.")
+    assert not _a_message("Les sources datent le déploiement de 2015 à 2018, mais une autre source écrit 2017.")
+    assert not _a_message("Si la lecture « compétence des intervenants » se confirme, elle rappelle un point clé.")
+
+
+def test_a_section_about_the_documents_sources_gives_no_key_message() -> None:
+    from assistant.planning.workshop import _invented
+
+    def chunk(*headings: str) -> Chunk:
+        return Chunk("c", DocMeta(source="corpus/evaluation/synthese.pdf", title="Synthèse"), "texte", 0, heading_path=headings)
+
+    assert _invented(chunk("Sources utilisées"))
+    assert _invented(chunk("Points de vigilance sur les sources"))
+    assert _invented(chunk("Pour aller plus loin"))
+    assert not _invented(chunk("La conclusion de l'évaluation"))
 
 
 def test_a_workshop_s_evaluation_message_is_what_the_evaluation_found(bundled_settings: Settings,

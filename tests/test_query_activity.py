@@ -39,7 +39,10 @@ def test_requests_for_something_to_run_with_a_class_are_activity_requests(questi
     "concretement on cherche a transmettre quoi aux enseignants ? des activités ?",
 ])
 def test_questions_about_the_programme_or_adults_are_not(question: str) -> None:
-    assert not understand(question).wants_activity
+    info = understand(question)
+    assert not info.wants_activity
+    # a question asking no activity prefers guides a little (retrieve.GUIDE_BOOST), never sheets
+    assert "guide" in info.doc_types and "seance" not in info.doc_types
 
 
 def test_a_bare_skill_and_class_is_a_request_but_a_question_word_makes_it_a_question() -> None:

@@ -171,6 +171,14 @@ def test_staff_are_told_not_to_confront_the_family_and_who_informs_it() -> None:
         assert "Pas de confrontation" not in safety_block(by_key(key), outside_school=True)
 
 
+def test_a_child_asking_for_secrecy_is_answered_with_the_protection_guides_words() -> None:
+    # Found by a tryout: « …elle m'a supplié de rien dire » got no words to say to her, nor « le jour même ».
+    for key in ("violences", "violences_sexuelles"):
+        block = safety_block(by_key(key))
+        assert "« Tu as bien fait de me le dire. Pour t'aider, je vais devoir en parler" in block
+    assert "le jour même" in safety_block(by_key("violences"))
+
+
 def test_every_pupil_number_is_a_checked_resource() -> None:
     # Numbers a child is told to call: those of facts.md §5 only.
     allowed = {"119", "3018", "3114", "15", "17", "112", "0800235236"}

@@ -39,3 +39,19 @@ def test_the_french_word_list_is_folded() -> None:
     words = french_words()
     assert "greve" in words and "seance" in words and "collegiens" in words
     assert "sence" not in words and "harcelemnt" not in words
+
+
+def test_clipped_words_are_completed_with_the_librarys_most_frequent_word() -> None:
+    from assistant.lexical import complete_clipped, word_forms
+
+    forms = word_forms(["La coopération en classe : coopérer, coopération, coopérative.", "L'estime de soi, une estimation.",
+                        "Une coupe de fruits."])
+    # Found by a tryout: « jeu de coopé en GS » was corrected to « coupe » and declined as off the programme.
+    assert complete_clipped("un jeu de coopé en GS ?", forms) == "un jeu de coopération en GS ?"
+    # a tie on frequency goes to the shorter word
+    assert complete_clipped("l'estim de soi", forms) == "l'estime de soi"
+    # words the library or French has, and short ones, stay as typed
+    assert complete_clipped("la coupe du monde", forms) == "la coupe du monde"
+    assert complete_clipped("une estimation", forms) == "une estimation"
+    assert complete_clipped("la coop", forms) == "la coop"
+    assert complete_clipped("un zorglub", forms) == "un zorglub"

@@ -145,21 +145,30 @@ _TEACHES = re.compile(r"\b(?:permet\w*|favoris\w*|aide\w*|doi(?:t|vent)|gagne\w*
 def _a_message(sentence: str) -> bool:
     """A whole statement that stands alone: not a table row, a question or a sentence leaning on the one before
     (extractive.states_an_answer), not a list item cut at « ; » or « : », not made up, and naming what it is about
-    rather than pointing back at it (« …suffisent souvent à créer cette cohérence »)."""
+    rather than pointing back at it (« …suffisent souvent à créer cette cohérence »), nor about what the sources let the
+    writer check (« Les recommandations détaillées n'ont pas pu être lues. »)."""
     plain = unmarked(sentence).strip(" *")
     folded = fold(plain)
     return (states_an_answer(sentence) and len(plain) >= 40 and not plain.endswith((";", ":", ","))
-            and not _says_invented(sentence) and not _POINTS_BACK.search(folded) and not _WHOSE.match(folded))
+            and not _says_invented(sentence) and not _POINTS_BACK.search(folded) and not _WHOSE.match(folded)
+            and not _ABOUT_THE_RECORD.search(folded))
 
 
+_ABOUT_THE_RECORD = re.compile(r"\bpu etre (?:lue?|verifiee?|consultee?|confirmee?|etablie?)s?\b"
+                               r"|\b(?:les|une|d'autres|aucune(?: autre)?) sources?\b|^si la lecture\b")
 _POINTS_BACK = re.compile(r"\b(?:cette|cet|ces|celle-ci|celui-ci|ceux-ci|ci-dessus|precedente?s?)\b")
 # « Sa stratégie consistait à… »: whose, the sentence before said.
 _WHOSE = re.compile(r"(?:sa|son|ses|leur|leurs) ")
 
 
 def _invented(chunk: Chunk) -> bool:
-    """A passage a guide marks as a made-up example (« Exemple fictif »): no key message to present as fact."""
-    return any(_says_invented(h) for h in chunk.heading_path)
+    """A passage a guide marks as a made-up example (« Exemple fictif »), or one about the document's own sources
+    (« Sources utilisées », « Pour aller plus loin », « Points de vigilance sur les sources »): no key message to
+    present as fact."""
+    return any(_says_invented(h) or _ABOUT_SOURCES.search(fold(h)) for h in chunk.heading_path)
+
+
+_ABOUT_SOURCES = re.compile(r"\b(?:sources?|references?|bibliographie|pour aller plus loin|non verifie(?:e|s|es)?)\b")
 
 
 def _says_invented(text: str) -> bool:
