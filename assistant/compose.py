@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from assistant import asked_fact, comparison, extractive, numbered_sections, passages, query, safety, sub_questions
@@ -345,12 +345,16 @@ def sheet_to_lay_out(top: list[Hit], info: query.QueryInfo, sheets: list[SheetCh
     # les jeux de rôle… » and the CE1-CE2 sheet whose posture advice matched) gets that passage, not the sheet laid out.
     other_class = bool(info.cycles) and bool(doc.cycles) and not set(doc.cycles) & set(info.cycles) \
         and not info.wants_activity and not named
-    if doc.doc_type == "seance" and not other_class and (info.wants_activity or info.asks_detail or info.cycles or named):
+    # A question naming a class that the activity model reads as no request at all (« en CE1 un élève refuse de jouer,
+    # je l'oblige ? ») asks how to conduct the session: the passages answer it, not a sheet laid out whole.
+    class_named = bool(info.cycles) and (info.wants_activity or info.activity_reading is None
+                                         or info.activity_reading >= CLASS_SHEET_READING)
+    if doc.doc_type == "seance" and not other_class and (info.wants_activity or info.asks_detail or class_named or named):
         return SheetChoice(doc.source, top[0].score, True, True)
     # A question asking no activity whose best passage is a guide's (« une élève de CP pleure pendant la séance, je fais
     # quoi ? ») is answered by the guide, not by the sheet of its class ranked below it.
     guided = doc.doc_type == "guide" and not info.wants_activity
-    if ((info.wants_activity and not info.activity_by_meaning) or info.cycles) and not guided:
+    if ((info.wants_activity and not info.activity_by_meaning) or class_named) and not guided:
         for hit in top[:3]:
             doc = hit.chunk.doc
             # « la médiation par les pairs au collège » names a class for a write-up retrieval ranks far above any sheet
@@ -369,6 +373,10 @@ def sheet_to_lay_out(top: list[Hit], info: query.QueryInfo, sheets: list[SheetCh
 # For a question that names a class without asking for an activity, a sheet among the first passages is laid out only
 # if retrieval scores it within this share of the best passage (a write-up at 0.90 against a sheet at 0.49 is the answer).
 SHEET_WITHIN = 0.75
+# Below this activity reading, a question naming a class gets no sheet laid out. Dev splits: the requests the
+# patterns miss that a sheet answers read 0.18 and above (« comment faire comprendre à mes CM1 que demander de l'aide
+# ce n'est pas balancer ? »), questions on conducting a session 0.01–0.10.
+CLASS_SHEET_READING = 0.15
 
 
 @dataclass(frozen=True)
@@ -380,6 +388,7 @@ class SheetChoice:
     level_fits: bool
     skill_fits: bool
     competences: tuple[str, ...] = ()  # the sheet's own competences
+    named: bool = False  # put first because the question names it by its title (`named_sheet_first`)
 
 
 def rank_sheets(hits: list[Hit], cycles: tuple[int, ...], competences: tuple[str, ...],
@@ -418,17 +427,40 @@ def keep_shown_sheet(ranked: list[SheetChoice], shown: str) -> list[SheetChoice]
     return [kept] + [c for c in ranked if c is not kept]
 
 
+def named_sheet_first(ranked: list[SheetChoice], hits: list[Hit], question: str) -> list[SheetChoice]:
+    """A request that names a sheet by its title (« le message clair avec des CM2, vous avez une fiche ? ») gets that
+    sheet first, what differs said by `fit_notice`, not the sheet written for its class on a neighbouring skill."""
+    asked = analyze(question)
+    named = next((h.chunk.doc.source for h in hits
+                  if h.chunk.doc.doc_type == "seance" and quotes_the_title(asked, h.chunk.doc.title)), None)
+    kept = next((c for c in ranked if c.source == named), None)
+    if kept is None or kept is ranked[0]:
+        return ranked
+    return [replace(kept, named=True)] + [c for c in ranked if c is not kept]
+
+
+def quotes_the_title(asked: list[str], title: str) -> bool:
+    """Whether the question's terms (`asked`, in order) hold the words of a title before its subtitle, two at least,
+    in a row (« le message clair » → messag, clair)."""
+    words = [t for t in analyze(title.split(" : ")[0]) if t not in _GENERIC_TITLE_TERMS]
+    return len(words) >= 2 and any(asked[i:i + len(words)] == words for i in range(len(asked) - len(words) + 1))
+
+
 # In standardised document-score units (sheet_rank): what being written for the class named is worth.
 CLASS_NAMED_BONUS = 1.0
 
 
 def fit_notice(choice: SheetChoice, cycles: tuple[int, ...], competences: tuple[str, ...], snap: Snapshot) -> str:
     """Say plainly when no sheet fits both the class and the skill asked, and what differs."""
-    if choice.level_fits and choice.skill_fits:
+    if (choice.level_fits and choice.skill_fits) or (choice.named and choice.level_fits):
         return ""
     asked_level = ", ".join(CYCLE_LABELS[c] for c in cycles)
     asked_skill = " / ".join(COMPETENCE_BY_KEY[k].label.lower() for k in competences if k in COMPETENCE_BY_KEY)
     doc = snap.document_chunks(choice.source)[0].doc
+    if choice.named:
+        # Another sheet may fit the class: the notice says what differs in the sheet asked for, nothing about the rest.
+        theirs = ", ".join(CYCLE_LABELS[c] for c in doc.cycles) or "niveau non précisé"
+        return f"*Cette fiche est prévue pour : {theirs} ; pour {asked_level}, elle est à adapter.*"
     if not choice.level_fits and not choice.skill_fits:
         what = f"ni pour ce niveau ({asked_level}) ni sur cette compétence ({asked_skill})"
     elif not choice.level_fits:

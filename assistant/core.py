@@ -376,7 +376,7 @@ class Assistant:
         named_class = info.levels if not info.competences and not in_context else ()
         # A lycée class is past the grid's last cycle: the oldest pupils' sheets are the nearest.
         cycles = info.cycles or ((4,) if names_lycee(text) else ())
-        ranked = compose.rank_sheets(sheets, cycles, skills, named_class)
+        ranked = compose.named_sheet_first(compose.rank_sheets(sheets, cycles, skills, named_class), sheets, text)
         return skills or tuple(ranked[0].competences), ranked
 
     def _question_vector(self, question: str, found: Retrieval) -> np.ndarray | None:

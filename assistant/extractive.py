@@ -347,7 +347,7 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
         # "Qu'est-ce que… ?": the document's own introduction first; the best passage follows.
         best, anchor, hits = intro, sentences(intro.text)[0], [Hit(best, 1.0)] + hits
         passages = [Hit(intro, 1.0)] + passages if passages else None
-    elif states_an_answer(anchor) and not _POINTS_BACK.search(unmarked(anchor)):
+    elif states_an_answer(anchor) and not _DEMONSTRATIVE.search(unmarked(anchor)):
         # The answer first: the sentence that answers, then the passage it comes from.
         lines += [f"{_shorten(with_its_label(best, anchor), 400)} [{cites.cite(best, anchor)}]", ""]
     window = passage_window(best, anchor, budget=LEAD_BUDGET, forward=awaits_answer(best, anchor))
@@ -448,9 +448,9 @@ def only_a_title(chunk: Chunk) -> bool:
 
 
 def fiction_notice(doc_chunks: list[Chunk], cites: Citations) -> str:
-    """A narrative written for the library (`illustrative`, not a session sheet) opens with a notice in italics
+    """A narrative written for the library (`illustrative`, neither a session sheet nor a guide) opens with a notice in italics
     saying its people and places are invented: quoted, cited, so that a story is not taken for a report."""
-    if not doc_chunks or not doc_chunks[0].doc.illustrative or doc_chunks[0].doc.doc_type == "seance":
+    if not doc_chunks or not doc_chunks[0].doc.illustrative or doc_chunks[0].doc.doc_type in ("seance", "guide"):
         return ""
     for chunk in doc_chunks[:2]:
         for line in chunk.text.split("\n"):
@@ -518,7 +518,7 @@ _IMPERSONAL_PRONOUN = re.compile(r"il (?:faut|est \w+ (?:de |d'|à )) ?(?:les|le
 
 # « La présentation fait démarrer cette période en 2001… »: shown first, out of its passage, a sentence naming what it
 # is about by a demonstrative does not say which (a period the sentence before named).
-_POINTS_BACK = re.compile(r"\b(?:cette|cet|ces)\s+\w+", re.IGNORECASE)
+_DEMONSTRATIVE = re.compile(r"\b(?:cette|cet|ces)\s+\w+", re.IGNORECASE)
 
 
 # « Le document « … » est, lui, bien hébergé… »: a subject set against the one the sentence before spoke of.

@@ -374,6 +374,11 @@ def test_a_story_written_for_the_library_says_so_in_its_own_words() -> None:
     _markers_point_to_verbatim_snippets(fiction_notice(chunks, cites), cites, chunks)
     report = DocMeta(source="corpus/eval/synthese.md", title="Synthèse", doc_type="evaluation", illustrative=False)
     assert fiction_notice([_chunk(report, 0, notice)], Citations()) == ""
+    # Found by a tryout: a guide's notice (« Guide rédigé pour… ») stacked under every answer citing guides, two or
+    # three in a row; a guide gives advice, it tells no story to take for a report.
+    guide = DocMeta(source="corpus/guides/animer.md", title="Animer", doc_type="guide", illustrative=True)
+    assert fiction_notice([_chunk(guide, 0, "*Guide rédigé pour l'assistant : ce n'est pas un document officiel.*")],
+                          Citations()) == ""
 
 
 def test_a_question_asked_within_a_list_item_is_not_read_forward_as_an_interview_turn() -> None:

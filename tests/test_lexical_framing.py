@@ -26,3 +26,12 @@ def test_the_domain_s_own_words_are_still_searched() -> None:
     framing = framing_terms()
     assert {"parl", "dir", "savoir"} <= framing
     assert not set(analyze("séance activité élève classe enfant")) & framing
+
+
+def test_how_a_teacher_describes_her_habit_does_not_choose_the_passage() -> None:
+    # Found on the seventh fresh split: « j'ai tendance à crier pour ramener le calme… » opened on an interview's
+    # « Moi, j'avais tendance à conclure très vite, à donner la morale », for its « tendance ».
+    index = LexicalIndex()
+    index.build(["Moi, j'avais tendance à conclure très vite, à donner la morale.",
+                 "On ne hausse pas le ton pour obtenir le silence ; on utilise le signal convenu pour ramener le calme."])
+    assert int(np.argmax(index.scores("j'ai tendance à crier pour ramener le calme, c'est grave ?"))) == 1

@@ -393,6 +393,9 @@ def test_plan_requests_are_recognised_however_phrased(text: str, kind: str, fiel
     # found by a tryout: the order is the guide's to give; one sequence for a need in words is a sheet's
     "Comment construire une progression CPS sur deux années en cycle 3, dans quel ordre travailler les compétences ?",
     "Je suis prof principale de 3e, mes élèves sont morts de trouille pour l'oral du brevet. Une idée de séquence sur deux heures ?",
+    # found by a tryout: the discussion time of one's own sessions is no meeting of adults
+    "mes seances cps debordent tout le temps, prevu 45 min et au final jai jamais le temps de faire le temps d'echange a "
+    "la fin. je raccourcis quoi ?",
 ])
 def test_questions_sharing_the_planning_vocabulary_are_not_plans(question: str) -> None:
     assert intent.parse(question) is None

@@ -367,8 +367,9 @@ def test_writer_rounds_come_from_the_ids() -> None:
 
 
 def test_a_danger_told_in_one_sentence_of_a_long_practical_message_is_heard() -> None:
-    # Written the way round 21's writer wrote it: read whole, the message is mostly the practical question; its
-    # sentences read alone, one is a pupil who has stored medicines « in case ».
+    # Written the way round 21's writer wrote it: read whole, the message was mostly the practical question (the
+    # sentence view caught it, one sentence being a pupil who has stored medicines « in case »); the model trained since
+    # reads it whole (0.97).
     question = ("Bonjour, l'infirmerie participe jeudi à la séance « demander de l'aide » en 4e, je voudrais savoir quel "
                 "support projeter. Un élève est passé ce matin et m'a dit très calmement qu'il avait stocké les médicaments "
                 "de sa mère dans son placard « au cas où ce serait trop dur ». Est-ce qu'il existe une affiche avec les "
@@ -377,3 +378,9 @@ def test_a_danger_told_in_one_sentence_of_a_long_practical_message_is_heard() ->
     # A practical message whose sentences are all ordinary stays ordinary.
     assert detect_all("On prépare la séance sur les émotions pour demain. Les élèves ont aimé la précédente. "
                       "Faut-il prévoir des feutres pour chacun ?") == []
+    # An adult's account is not read one sentence at a time: stripped of the question that frames it, « un petit m'a
+    # dit 'moi je sais rien faire'… » read 0.985 for sexual violence (fresh7's w012; 0.39 read whole).
+    assert detect_all("mur des reussites en MS : un petit m'a dit 'moi je sais rien faire' et il a refusé de venir "
+                      "mimer. comment je m'y prends ?") == []
+    assert detect_all("Pendant la séance sur les émotions cachées dans le corps (CP), une petite s'est mise à pleurer, "
+                      "elle repensait à son lapin mort cet été. Je continue la séance ou j'arrête tout ?") == []

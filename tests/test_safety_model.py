@@ -109,14 +109,17 @@ def test_a_second_independent_battery_kept_out_of_training_keeps_its_reading() -
 
 
 @pytest.mark.parametrize("name, sizes, max_false_alarms", [
-    ("r41", (34, 75), 0.13), ("r42", (24, 224), 0.09), ("r43", (12, 212), 0.11)])
+    ("r41", (34, 75), 0.11), ("r42", (24, 224), 0.05), ("r43", (12, 212), 0.09), ("r44", (25, 74), 0.11)])
 def test_the_held_out_quarters_of_the_reported_speech_rounds_keep_their_reading(name: str, sizes: tuple[int, int],
                                                                                 max_false_alarms: float) -> None:
-    """eval/safety/independent/r41–r43.jsonl: a quarter of each of rounds 41–43 (twenty-seventh session, by writers who
+    """eval/safety/independent/r41–r44.jsonl: a quarter of each of rounds 41–44 (twenty-seventh session, by writers who
     read none of the team's files: adults and pupils reporting what a child said or did, ordinary or revealing a danger),
     never trained on; r41 also holds its 9 pupils' danger messages, kept out of training for the subject model. Read by
-    the session's first model: false alarms 0.293 (r41), 0.232 (r42, all 900 ordinary); by this model, rounds merged
-    three quarters each: 0.120, 0.085, 0.104, recall 1.000."""
+    the session's first model: false alarms 0.293 (r41), 0.232 (r42, all 900 ordinary); by that session's last model,
+    rounds merged three quarters each: 0.120, 0.085, 0.104, recall 1.000. r44 is a quarter of round 44 (twenty-eighth
+    session: the adults around children other than the class teacher, and parents), read by the model before it at
+    0.149. With round 44 merged and the sentence view kept for children writing about themselves
+    (`safety.SENTENCE_GATE`): 0.107, 0.040, 0.085, r44 0.108, recall 1.000."""
     from eval.safety_eval import battery
 
     figures = battery(REPO / "eval" / "safety" / "independent" / f"{name}.jsonl")

@@ -132,7 +132,7 @@ _AUDIENCE = re.compile(r"\b(?:" + _ADULTS + r")\b")
 _ADULT_FORMAT = re.compile(
     r"\b(?:formations?|former|sensibiliser|sensibilisation|animation pedagogique|anim peda|conseil des maitres|"
     r"conseil d'ecole|conseil de cycle|conseil pedagogique|reunion|conference|journee pedagogique|"
-    r"analyse de pratiques?|temps d'echange|module de formation|seminaire|webinaire|visio)\b")
+    r"analyse de pratiques?|module de formation|seminaire|webinaire|visio)\b")
 _WORKSHOP_FORM = re.compile(
     r"\b(?:atelier|formation|former|presentation|presenter|presente|intervention|intervenir|sensibilis\w+|"
     r"animation|anim|reunion|conference|module|session|expliquer|explique|faire decouvrir|convaincre|"
