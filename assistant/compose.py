@@ -440,10 +440,14 @@ def named_sheet_first(ranked: list[SheetChoice], hits: list[Hit], question: str)
 
 
 def quotes_the_title(asked: list[str], title: str) -> bool:
-    """Whether the question's terms (`asked`, in order) hold the words of a title before its subtitle, two at least,
-    in a row (« le message clair » → messag, clair)."""
-    words = [t for t in analyze(title.split(" : ")[0]) if t not in _GENERIC_TITLE_TERMS]
+    """Whether the question's terms (`asked`, in order) hold the words of a title before its subtitle (after « : »,
+    « ! » or « ? »), two at least, in a row (« le message clair » → messag, clair; « Feu rouge, tortue ! Je m'arrête… »
+    → feu, roug, tortu)."""
+    words = [t for t in analyze(_SUBTITLE.split(title)[0]) if t not in _GENERIC_TITLE_TERMS]
     return len(words) >= 2 and any(asked[i:i + len(words)] == words for i in range(len(asked) - len(words) + 1))
+
+
+_SUBTITLE = re.compile(r"\s:\s|[!?](?:\s|$)")
 
 
 # In standardised document-score units (sheet_rank): what being written for the class named is worth.

@@ -47,11 +47,20 @@ VECTOR_C = (3.0, 10.0, 30.0, 100.0)
 TEXT_C = 10.0
 
 
+# Activity rounds whose other messages were not relabelled for scope: their requests alone would teach the model that
+# any request naming a class is in scope (round aie, twenty-eighth session: with its 150 requests, « un atelier de
+# jardinage pour des CE2 sur la coopération ? » read in scope enough to lose its notice on « jardinage », and the
+# answerability weights were calibrated on the model without them).
+NOT_RELABELLED = frozenset({"aie"})
+
+
 def training_rows(data: Path = DATA, activity: Path = ACTIVITY) -> list[dict[str, Any]]:
     """The scope questions, then the activity requests as in-scope questions (their writers' ids kept: the
-    other messages of that file, labelled for scope, are in eval/scope.jsonl under the same writers)."""
+    other messages of that file, labelled for scope, are in eval/scope.jsonl under the same writers), but for
+    the rounds in NOT_RELABELLED."""
     rows = load_rows(data)
-    requests = [{"id": r["id"], "text": r["text"], "label": "in_scope"} for r in load_rows(activity) if r["label"] == "activity"]
+    requests = [{"id": r["id"], "text": r["text"], "label": "in_scope"} for r in load_rows(activity)
+                if r["label"] == "activity" and writer(r["id"]) not in NOT_RELABELLED]
     return rows + requests
 
 

@@ -174,6 +174,13 @@ def test_a_sheet_named_by_its_title_comes_first_and_says_what_differs() -> None:
     assert named[0].source == clear.doc.source and named[0].named
     notice = fit_notice(named[0], (3,), ("communiquer",), _Snap([clear, debate]))
     assert "Cette fiche est prévue pour : Cycle 2" in notice and "La bibliothèque ne contient pas" not in notice
+    # a title whose subtitle follows « ! » is named by its words before it
+    tortoise = Chunk(id="t#0", doc=DocMeta(source="corpus/seances/feu-rouge-tortue.md", title="Feu rouge, tortue ! Je m'arrête "
+                     "avant d'agir", doc_type="seance", levels=("PS", "MS"), competences=("reguler_emotions",)), text="x", ordinal=0)
+    calm = _sheet("boite-a-soucis", ("CP", "CE1"), ("reguler_emotions",))
+    pair = [Hit(calm, 0.9), Hit(tortoise, 0.8)]
+    assert named_sheet_first(rank_sheets(pair, cycles=(2,), competences=()), pair,
+                             "une fiche sur le feu rouge tortue pour mes CP ?")[0].source == tortoise.doc.source
     # the title's words apart in the question name nothing
     assert named_sheet_first(ranked, hits, "mes CM2 trouvent le message de la maîtresse pas clair, une fiche ?")[0].source \
         == debate.doc.source
