@@ -310,10 +310,15 @@ def about_the_sheet(question: str, chunks: list[Chunk]) -> bool:
 _GENERIC_TITLE_TERMS = frozenset(analyze("séance activité fiche atelier ateliers jeu"))
 
 
+def _title_terms(title: str) -> list[str]:
+    """The index terms of (part of) a sheet's title that name it, in order."""
+    return [t for t in analyze(title) if t not in _GENERIC_TITLE_TERMS]
+
+
 def names_the_sheet(question: str, title: str, idf: Callable[[str], float] | None = None) -> bool:
     """Whether the question names the sheet: two words of its title before any subtitle (its only one, for a
     one-word title), or with `idf` one word of its title that rare (« le parachute coopératif »)."""
-    named = set(analyze(title.split(" : ")[0])) - _GENERIC_TITLE_TERMS
+    named = set(_title_terms(title.split(" : ")[0]))
     asked = named & set(analyze(question))
     if idf is not None and any(idf(t) >= TITLE_WORD_IDF for t in asked):
         return True
@@ -443,7 +448,7 @@ def quotes_the_title(asked: list[str], title: str) -> bool:
     """Whether the question's terms (`asked`, in order) hold the words of a title before its subtitle (after « : »,
     « ! » or « ? »), two at least, in a row (« le message clair » → messag, clair; « Feu rouge, tortue ! Je m'arrête… »
     → feu, roug, tortu)."""
-    words = [t for t in analyze(_SUBTITLE.split(title)[0]) if t not in _GENERIC_TITLE_TERMS]
+    words = _title_terms(_SUBTITLE.split(title)[0])
     return len(words) >= 2 and any(asked[i:i + len(words)] == words for i in range(len(asked) - len(words) + 1))
 
 
@@ -456,7 +461,7 @@ CLASS_NAMED_BONUS = 1.0
 
 def fit_notice(choice: SheetChoice, cycles: tuple[int, ...], competences: tuple[str, ...], snap: Snapshot) -> str:
     """Say plainly when no sheet fits both the class and the skill asked, and what differs."""
-    if (choice.level_fits and choice.skill_fits) or (choice.named and choice.level_fits):
+    if choice.level_fits and (choice.skill_fits or choice.named):
         return ""
     asked_level = ", ".join(CYCLE_LABELS[c] for c in cycles)
     asked_skill = " / ".join(COMPETENCE_BY_KEY[k].label.lower() for k in competences if k in COMPETENCE_BY_KEY)

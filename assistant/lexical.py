@@ -109,7 +109,7 @@ def complete_clipped(text: str, forms: dict[str, tuple[int, str]]) -> str:
     « coupe », and the e5 model read the request as off the programme. Words the library or French has are kept."""
     def complete(match: re.Match[str]) -> str:
         word = match.group(0)
-        folded = fold(word.lower())
+        folded = fold(word)
         if len(folded) < MIN_CORRECTED or folded in forms or folded in STOP_WORDS or folded in french_words():
             return word
         completions = [(n, -len(w), form) for w, (n, form) in forms.items() if w.startswith(folded)]

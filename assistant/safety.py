@@ -557,7 +557,8 @@ def _read(question: str, vector: np.ndarray | None, model: SafetyModel | None) -
     keys = {c.key for c in rule_categories(question)}
     firm = bool(keys)
     model = model or load_model()
-    f = model.features(question, _as_vector(question, vector, model.dim))
+    vector = _as_vector(question, vector, model.dim)  # encoded once, for the danger model and the pupil reading
+    f = model.features(question, vector)
     p = model.danger_probability(f)
     if p >= model.threshold:
         keys.update(model.categories(f))
