@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -147,7 +148,7 @@ class FactCheck:
     """The verdict over the passages: what no passage gives (None: a line answers, or nothing particular
     is asked), with what the question was read to ask."""
 
-    missing: str | None = None  # a kind of answer, or "specific:<folded word>"
+    missing: str | None = None  # a kind of answer, "specific:<folded word>" or "named:<name as written>"
     asked: AskedFact = field(default_factory=AskedFact)
 
 
@@ -441,6 +442,62 @@ def check(asked: AskedFact, passages: list[str], is_rare: Callable[[str], bool],
     return FactCheck(missing or (kinds[0] if kinds else f"specific:{required[0]}"), asked)
 
 
+# « une fiche 'la roue des émotions' ? », « le jeu « Dragon, souris » » : a thing asked for by its name in quotes.
+_QUOTED_NAME = re.compile(
+    r"\b(?:fiches?|activites?|seances?|jeux?|ateliers?|outils?|programmes?|guides?|documents?|kits?|livrets?|"
+    r"methodes?|sequences?|supports?|albums?|rituels?)\s+(?:(?:intitulee?s?|appelee?s?|nommee?s?|de|du|des|sur(?: le| la)?)\s+)?"
+    r"['\"«“‘]\s*([^'\"«»“”‘’?!]{3,80}?)\s*['\"»”’]")
+_ARTICLES = frozenset({"le", "la", "les", "l", "un", "une", "des", "du", "de", "d"})
+
+
+def quoted_names(question: str) -> tuple[str, ...]:
+    """The names a question asks for in quotes after the kind of thing they name (« une fiche 'la roue des
+    émotions' »), as written. A quoted saying (« ils se disent 'je suis nul' ») names nothing."""
+    original = unicodedata.normalize("NFC", question).replace("’", "'")
+    folded = fold(original)
+    shown = original if len(folded) == len(original) else folded  # spans are the folded text's
+    return tuple(shown[m.start(1):m.end(1)].strip() for m in _QUOTED_NAME.finditer(folded) if len(_name_tokens(m.group(1))) >= 2)
+
+
+def _name_tokens(text: str) -> list[str]:
+    """A name's words, folded, plurals read as singular, without its leading article."""
+    words = [w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in re.findall(r"[a-z0-9]+", fold(text))]
+    while words and words[0] in _ARTICLES:
+        words = words[1:]
+    return words
+
+
+def names_in_library(name: str, texts: Iterable[str]) -> bool:
+    """Whether one of `texts` holds the name's words in a row (punctuation aside: « feu rouge tortue » is in « Feu
+    rouge, tortue ! »)."""
+    wanted = " " + " ".join(_name_tokens(name)) + " "
+    return any(wanted in " " + " ".join(_name_tokens(t)) + " " for t in texts)
+
+
+# « tous les combien ? », « à quel rythme ? »: how often, which « toutes les deux à trois semaines » answers; « 6 à 10
+# séances par an » says how much in a period, an answer only when no passage gives the interval.
+_ASKS_FREQUENCY = re.compile(r"\b(?:a quelle frequence|quelle frequence|tous les combien|a quel rythme|quel rythme"
+                             r"|combien de fois par)\b")
+_STATES_INTERVAL = re.compile(
+    r"(?<!\bde )\b(?:tous les (?:\w+ ){0,3}(?:jours|mois|ans|trimestres|lundis|mardis|mercredis|jeudis|vendredis|matins|soirs)"
+    r"|toutes les (?:\w+ ){0,3}(?:semaines|periodes)"
+    r"|chaque (?:semaine|mois|jour|annee|periode|trimestre|lundi|mardi|mercredi|jeudi|vendredi|matin|soir)"
+    r"|\w+ fois par|hebdomadaires?|mensuel(?:le)?s?)\b")
+_STATES_PER_PERIOD = re.compile(r"\bpar (?:semaine|mois|an|periode|trimestre)\b")
+
+
+def asks_frequency(question: str) -> bool:
+    """The question asks how often (« tous les combien programmer les séances ? »)."""
+    return bool(_ASKS_FREQUENCY.search(fold(question)))
+
+
+def states_frequency(text: str, interval: bool = False) -> bool:
+    """The text says how often (« une séance toutes les deux à trois semaines », « deux fois par semaine »; « la vie de
+    tous les jours » does not); with `interval` false, an amount per period (« 6 à 10 séances par an ») counts too."""
+    folded = fold(text)
+    return bool(_STATES_INTERVAL.search(folded) or (not interval and _STATES_PER_PERIOD.search(folded)))
+
+
 def check_message(question: str, parts: list[str], passages: list[str], is_rare: Callable[[str], bool],
                   today: date | None = None) -> FactCheck:
     """`check` for a message whose questions are `parts` (assistant/sub_questions.py). « combien d'élèves médiateurs,
@@ -476,6 +533,8 @@ def missing_sentence(missing: str | None, question: str = "") -> str:
     """What the documents do not give, in one French sentence ("" when nothing is missing)."""
     if not missing:
         return ""
+    if missing.startswith("named:"):
+        return f"Les documents ne contiennent pas « {missing.split(':', 1)[1]} »."
     if missing.startswith("specific:"):
         word = missing.split(":", 1)[1]
         shown = next((w for w in _WORD.findall(question) if fold(_ELIDED.sub("", w)) == word), word)

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant import (acronyms, comparison, compose, lexical, llm, passages, protection_intent, query, relevance, safety, scope,
-                       sheet_rank, skill_model, smalltalk, sms)
+from assistant import (acronyms, comparison, compose, doc_type_model, lexical, llm, passages, protection_intent, query,
+                       relevance, safety, scope, sheet_rank, skill_model, smalltalk, sms)
 from assistant.compose import SheetChoice
 from assistant.retrieve import SKILL_BOOST_FROM, Hit, Retriever, Snapshot
 from assistant.schema import Answer, Filters
@@ -307,16 +307,23 @@ class Assistant:
     def _search(self, text: str, filters: Filters | None, mode: str, info: query.QueryInfo, vector: np.ndarray | None,
                 k: int, per_doc: int = 2) -> list[Hit]:
         """Retrieval with the boosts the question's reading gives: its class, the competence and the kind of document
-        it names, and for a firm activity request the competence its meaning points at (the skill model)."""
+        it names, the kind of document its meaning points at (the document-type model), and for a firm activity request
+        the competence its meaning points at (the skill model)."""
         return self.retriever.search(text, filters, k=k, mode=mode, boost_cycles=info.cycles, boost_competences=info.competences,
                                      boost_doc_types=info.doc_types, query_vec=vector, per_doc=per_doc,
-                                     boost_skills=self.skills_to_boost(info, vector))
+                                     boost_skills=self.skills_to_boost(info, vector), type_reading=self._doc_types(vector))
 
     def skills_to_boost(self, info: query.QueryInfo, vector: np.ndarray | None) -> dict[str, float] | None:
         """The skill model's reading that retrieval adds to session sheets: for an activity request the activity-intent
         model reads firmly (`retrieve.SKILL_BOOST_FROM`), else None."""
         firm = info.wants_activity and (info.activity_reading or 0.0) >= SKILL_BOOST_FROM
         return self._skills(vector) if firm else None
+
+    def _doc_types(self, vector: np.ndarray | None) -> dict[str, float] | None:
+        """The document-type model's reading of a question (it reads the bundled model's vectors only)."""
+        if vector is None or self.settings.embedding_model != BUNDLED_MODEL:
+            return None
+        return doc_type_model.load_model().probabilities(vector)
 
     def _skills(self, vector: np.ndarray | None) -> dict[str, float] | None:
         """The skill model's reading of a request (it reads the bundled model's vectors only)."""

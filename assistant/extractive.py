@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from assistant import sub_questions
+from assistant import asked_fact, sub_questions
 from assistant.lexical import analyze
 from assistant.relevance import neutral_terms
 from assistant.retrieve import Hit
@@ -191,9 +191,13 @@ def asks_figure(question: str) -> bool:
 
 
 def gives_the_kind(question: str) -> Callable[[str], bool] | None:
-    """For a question asking who, where or for which classes, the test a sentence passes when it holds that kind of
-    answer (a name the question does not hold, a place, a class or an age); None for other questions. « C'était pour
-    quel âge ? » is answered by the line naming the ages, « qui l'a créé ? » by the one naming its creator."""
+    """For a question asking who, where, for which classes or how often, the test a sentence passes when it holds that
+    kind of answer (a name the question does not hold, a place, a class or an age, an interval); None for other
+    questions. « C'était pour quel âge ? » is answered by the line naming the ages, « qui l'a créé ? » by the one
+    naming its creator."""
+    if asked_fact.asks_frequency(question):
+        # « tous les combien ? » is answered by the interval (« toutes les deux à trois semaines »)
+        return lambda sentence: asked_fact.states_frequency(sentence, interval=True)
     kind = sub_questions.kind_asked(question)
     if kind not in ("who", "where", "level"):
         return None

@@ -163,12 +163,6 @@ _STATES_OUTCOME = re.compile(r"\b(?:conclu\w*|a montre|ont montre|montrent|une r
 
 
 # « à quelle fréquence ? », « tous les combien ? »: how often, and the words with which a text says so.
-_ASKS_FREQUENCY = re.compile(r"\b(?:a quelle frequence|quelle frequence|tous les combien|a quel rythme|quel rythme"
-                             r"|combien de fois par)\b")
-_STATES_FREQUENCY = re.compile(r"\b(?:tous les (?:\w+ )?(?:jours|mois|ans|trimestres|lundis|mardis|mercredis|jeudis|vendredis|matins|soirs)"
-                               r"|toutes les (?:\w+ )?(?:semaines|periodes)"
-                               r"|chaque (?:semaine|mois|jour|annee|periode|trimestre|lundi|mardi|mercredi|jeudi|vendredi|matin|soir)"
-                               r"|\w+ fois par|par (?:semaine|mois|an|periode|trimestre)|hebdomadaires?|mensuel(?:le)?s?|quotidien\w*)\b")
 
 
 # « par quoi commencer ? », « la première étape ? »: a guide's or a sheet's first step answers, not the step retrieval scores best.
@@ -198,9 +192,9 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[H
     gives: Callable[[Hit], bool]
     if outcome:
         gives = lambda h: bool(_STATES_OUTCOME.search(fold(h.chunk.text)))  # noqa: E731
-    elif _ASKS_FREQUENCY.search(folded):
+    elif asked_fact.asks_frequency(question):
         # before the kinds: « combien de fois par semaine ? » also reads as a count
-        gives = lambda h: bool(_STATES_FREQUENCY.search(fold(h.chunk.text)))  # noqa: E731
+        gives = lambda h: asked_fact.states_frequency(h.chunk.text)  # noqa: E731
     elif asked.kinds:
         kinds_only = dataclasses.replace(asked, specifics=(), named=())
         gives = lambda h: asked_fact.check(kinds_only, [h.chunk.indexed_text], lambda _w: False).missing is None  # noqa: E731
@@ -214,6 +208,8 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[H
         return ranked
     head, tail = (ranked, []) if outcome else (ranked[:within], ranked[within:])
     first = [h for h in head if gives(h)]
+    if not outcome and asked_fact.asks_frequency(question):
+        first.sort(key=lambda h: not asked_fact.states_frequency(h.chunk.text, interval=True))
     if outcome and "evaluation" in folded:
         # « les résultats de l'évaluation du programme ? »: what an evaluation concluded before other published
         # figures (a later programme's « Résultats publiés : 86 %… » in the same presentation)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from assistant import activity_intent
 from assistant.errors import QuestionRejected
 from assistant.sms import spell_out
-from assistant.vocabulary import COMPETENCES, cycles_of, fold, levels_in_text
+from assistant.vocabulary import COMPETENCES, cycles_of, fold, levels_in_text, names_lycee
 
 if TYPE_CHECKING:
     import numpy as np
@@ -48,6 +48,10 @@ _WORK_WITH_CLASS = re.compile(
 # Sessions for adults (training, a team meeting) are not class activities.
 _ADULT_AUDIENCE = re.compile(r"\b(?:enseignants?|collegues?|formateurs?|formatrices?|parents|adultes|stagiaires|"
                              r"neo-?titulaires|animation pedagogique|formations?|conseils? des maitres|equipe pedagogique)\b")
+
+# The speaker naming themself (« je suis prof en lycée, vous avez une séance… ») is no adult audience.
+_SPEAKER_ROLE = re.compile(r"\b(?:je suis|en tant que?|moi,?) (?:une? )?(?:enseignante?s?|professeure?s?|formateur|formatrice|"
+                           r"stagiaire|neo-?titulaire)\b")
 
 _QUESTION_WORD = re.compile(r"\b(?:qu'|que|quoi|quel(?:le)?s?|combien|pourquoi|qui|quand|ou|comment|est-ce)\b")
 
@@ -119,7 +123,9 @@ def understand(question: str, vector: np.ndarray | None = None) -> QueryInfo:
     levels = tuple(levels_in_text(question))
     p = activity_intent.probability(question, vector)
     # A pattern hit stays a hit unless the model is all but sure it asks nothing to run with pupils.
-    by_patterns = wants_activity_in(folded, bool(levels)) and (p is None or p >= activity_intent.OVERRULE_BELOW)
+    # A lycée class is a class named too (« une séance CPS pour mes secondes ? »), though no sheet is tagged for it.
+    by_patterns = wants_activity_in(folded, bool(levels) or names_lycee(question)) and (
+        p is None or p >= activity_intent.OVERRULE_BELOW)
     by_meaning = not by_patterns and p is not None and p >= activity_intent.load_model().threshold
     # « un petit rituel pour le retour de récré ? » asks for an everyday practice, which the guides and write-ups
     # describe, not for a session to run: not an activity request unless a session is named too.
@@ -178,7 +184,7 @@ def wants_activity_in(folded: str, names_level: bool) -> bool:
     """Whether a (folded) question asks for something to run with pupils: a session, an activity, an idea."""
     if _ACTIVITY.search(folded):
         return True
-    if _ADULT_AUDIENCE.search(folded):
+    if _ADULT_AUDIENCE.search(_SPEAKER_ROLE.sub(" ", folded)):
         return False
     if _REQUEST_THING.search(folded) or (names_level and _WORK_WITH_CLASS.search(folded)):
         return True

@@ -167,7 +167,12 @@ CATEGORIES: tuple[Category, ...] = (
                   r"\blaissee?s? seule?s? (?:toute la nuit|la nuit|le soir|des jours|plusieurs jours|a la maison)", r"\b(?:affamee?|sans manger|ne mange pas a sa faim|n'a pas mange)\b",
                   r"\bpersonne ne s'occupe (?:de lui|d'elle)\b", r"\barrive (?:sale|affamee?|sans manteau)\b"),
         strong=(r"\bmaltrait", r"\benfant en danger\b", rf"(?:papa|maman|pere|mere|parents?|beau-pere|belle-mere|frere|oncle) (?:le|la|les|l')? ?{_HITS}\b",
-                r"\bviolences? (?:a la maison|conjugales|familiales|intrafamiliales)"),
+                r"\bviolences? (?:a la maison|conjugales|familiales|intrafamiliales)",
+                # a child exposed to violence between adults at home (« a parlé de disputes violentes chez elle »): found
+                # by the twenty-ninth session's tryout, read 0.002 by the model, whose ordinary messages hold many
+                # « disputes » at recess
+                r"\b(?:disputes?|bagarres?|scenes?|cris|coups)\s+(?:tres |hyper |super |si |trop )?violent(?:e|es|s)?\s+"
+                r"(?:a la maison|chez (?:lui|elle|eux|moi|nous)|entre (?:ses|mes) parents|dans (?:sa|ma) famille)"),
         resources=("119", "17", "112", "15"),
         guidance=(
             "Écoutez l'enfant calmement, sans le questionner ni promettre le secret ; notez ses mots exacts.",

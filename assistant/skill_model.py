@@ -11,34 +11,11 @@ trained at start-up."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
-
-import numpy as np
-
-from assistant.two_views import shipped_json
+from assistant.multinomial import Multinomial, load_shipped
 
 MODEL_FILE = "skills.json"
 
 
-@dataclass(frozen=True)
-class SkillModel:
-    keys: tuple[str, ...]
-    w: np.ndarray  # (n_competences, dim)
-    b: np.ndarray  # (n_competences,)
-    meta: dict[str, Any]
-
-    def probabilities(self, vector: np.ndarray) -> dict[str, float]:
-        """The probability of each competence for a request with this e5 query vector (they sum to 1)."""
-        logits = self.w @ np.asarray(vector, dtype=np.float32) + self.b
-        exp = np.exp(logits - logits.max())
-        return dict(zip(self.keys, (exp / exp.sum()).tolist()))
-
-
-@lru_cache(maxsize=1)
-def load_model() -> SkillModel:
-    """The shipped model (read once)."""
-    data = shipped_json(MODEL_FILE)
-    return SkillModel(tuple(data["keys"]), np.asarray(data["w"], dtype=np.float32), np.asarray(data["b"], dtype=np.float32),
-                      data.get("meta", {}))
+def load_model() -> Multinomial:
+    """The shipped model (read once); `probabilities(vector)` gives each competence's."""
+    return load_shipped(MODEL_FILE)

@@ -46,6 +46,11 @@ ABBREVIATIONS: dict[str, str] = {
     "snap": "messagerie", "snapchat": "messagerie", "whatsapp": "messagerie", "discord": "messagerie",
     "insta": "réseaux sociaux", "instagram": "réseaux sociaux", "tiktok": "réseaux sociaux",
     "tel": "téléphone", "tels": "téléphones", "smartphone": "téléphone", "smartphones": "téléphones",
+    # Clipped words of the profession (« une anim péda pour les PE de ma circo », « le dirlo », « le périsco »): found on
+    # fresh7, where « peda » and « circo » were read as words the library never uses and the question was declined.
+    "peda": "pédagogique", "anim": "animation", "anims": "animations", "circo": "circonscription",
+    "circos": "circonscriptions", "dirlo": "directeur", "dirlos": "directeurs", "dirlette": "directrice",
+    "perisco": "périscolaire",
 }
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # « c quoi », « c pas grave », « c koi » : a lone lower-case « c » before the words that follow « c'est » in chat

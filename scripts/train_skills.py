@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -94,16 +95,22 @@ def train(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED, c_grid: t
                      "data": str(data.resolve().relative_to(REPO)) if data.resolve().is_relative_to(REPO) else str(data)}}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--out", type=Path, default=OUT)
+def run(description: str, data: Path, out: Path, fit: Callable[..., dict[str, Any]]) -> None:
+    """The command line of a multinomial model's training script (this one, train_doc_types.py): read `--data`, encode,
+    `fit(rows, X, data=…)`, write `--out`."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--data", type=Path, default=data)
+    parser.add_argument("--out", type=Path, default=out)
     args = parser.parse_args()
     rows = load_rows(args.data)
-    model = train(rows, encode([r["text"] for r in rows]), data=args.data)
+    model = fit(rows, encode([r["text"] for r in rows]), data=args.data)
     write_model(args.out, model)
     meta = model["meta"]
     print(f"{args.out}: C={meta['C']}, cross-validated ({meta['folds']}) {meta['cross_validated']}")
+
+
+def main() -> None:
+    run(__doc__.split("\n\n")[0], DATA, OUT, train)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,30 @@ CORPUS = REPO / "corpus"
 FAKE_MODEL = "test:deterministic-fake-64"
 
 
+def assert_retraining_reproduces(script: str, model_file: str, data_file: str) -> None:
+    """A multinomial model's training script, rerun at the shipped C on its committed data, gives the shipped model's
+    probabilities (the skill and document-type models): the data did not change since, and the fit is reproducible up
+    to the e5 engine's float noise between CPUs, which a weakly regularised regression amplifies (within 0.05)."""
+    import json
+
+    import numpy as np
+
+    from assistant.multinomial import Multinomial, load_shipped
+    from assistant.two_views import training_sha256
+    from eval.safety_vectors import encode
+    training = training_script(script)
+    rows = training_script("train_safety").load_rows(training.DATA)
+    shipped = json.loads((REPO / "assistant" / "data" / model_file).read_text(encoding="utf-8"))
+    assert shipped["meta"]["training_sha256"] == training_sha256(rows), f"{data_file} changed: retrain"
+    X = encode([r["text"] for r in rows])
+    fresh = training.train(rows, X, c_grid=(shipped["meta"]["C"],))
+    assert fresh["keys"] == shipped["keys"]
+    again = Multinomial(tuple(fresh["keys"]), np.asarray(fresh["w"], dtype=np.float32), np.asarray(fresh["b"], dtype=np.float32), {})
+    model = load_shipped(model_file)
+    for x in X:
+        np.testing.assert_allclose(list(again.probabilities(x).values()), list(model.probabilities(x).values()), atol=0.05)
+
+
 def training_script(name: str) -> ModuleType:
     """A training script of scripts/ (not a package), imported as a module: its functions are what tests rerun."""
     spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")

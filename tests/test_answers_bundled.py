@@ -299,3 +299,21 @@ def test_a_table_shown_whole_is_not_quoted_again_and_a_clipped_word_is_read(bund
     answer = bundled_assistant.ask("jeu de coopé en GS ? j'ai que la salle de motricité le mardi")
     assert not answer.abstained
     assert answer.citations[0].source.endswith("parachute-et-iles-cooperatives.md")
+
+
+def test_a_sheet_asked_for_by_a_name_the_library_lacks_is_declined(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    """« la roue des émotions » shares its words with every emotions sheet: found on fresh7, the silhouette sheet was
+    laid out as if it were that one. A title quoted as the library writes it is still answered."""
+    absent = bundled_assistant.ask("y a t il une fiche 'la roue des emotions' pour des CP dans la biblio ?")
+    assert absent.abstained and "ne contiennent pas « la roue des emotions »" in absent.answer
+    assert "### " not in absent.answer  # no sheet laid out
+    present = bundled_assistant.ask("une fiche sur le « feu rouge tortue » pour mes CP ?")
+    assert not present.abstained and "feu-rouge-tortue" in present.citations[0].source
+
+
+def test_a_session_asked_for_a_lycee_class_says_there_is_none_and_lists_the_nearest(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    """Found by the twenty-ninth session's tryout: the speaker's « je suis prof » hid the request, which got the
+    guide's debriefing advice and no word on the lycée."""
+    answer = bundled_assistant.ask("je suis prof en lycée, vous avez une séance CPS pour mes secondes ?")
+    assert "aucune n'est prévue pour le lycée" in answer.answer
+    assert "Les plus proches, à adapter" in answer.answer and "cycle 4" in answer.answer

@@ -259,3 +259,36 @@ def test_each_question_of_a_message_may_be_answered_by_its_own_line() -> None:
     budget = "Quel était le budget total, et combien de séances ?"
     assert asked_fact.check_message(budget, ["Quel était le budget total", "combien de séances"],
                                     ["Programme\nSix séances par an."], rare_except(), today=TODAY).missing == "money"
+
+
+@pytest.mark.parametrize(("question", "names"), [
+    ("y a t il une fiche 'la roue des emotions' pour des CP dans la biblio ?", ("la roue des emotions",)),
+    ("l'activité « Le message clair » en CM2, ça marche ?", ("Le message clair",)),
+    ('le jeu "dragon souris" en CE1 ?', ("dragon souris",)),
+    # a saying in quotes names no thing; one word is no title
+    ("en CM2 bcp se disent 'je suis nul' dès qu'ils ont une mauvaise note, une séance ?", ()),
+    ("une fiche « colère » pour des CP ?", ()),
+])
+def test_reads_a_thing_asked_for_by_its_name_in_quotes(question: str, names: tuple[str, ...]) -> None:
+    assert asked_fact.quoted_names(question) == names
+
+
+def test_a_quoted_name_is_found_word_for_word_whatever_its_punctuation_and_plurals() -> None:
+    texts = ["### Feu rouge, tortue ! Je m'arrête avant d'agir", "La roue de la fortune"]
+    assert asked_fact.names_in_library("le feu rouge tortue", texts)
+    assert asked_fact.names_in_library("feux rouges, tortues", texts)
+    assert not asked_fact.names_in_library("la roue des émotions", texts)
+    assert missing_sentence("named:la roue des émotions") == "Les documents ne contiennent pas « la roue des émotions »."
+
+
+def test_how_often_is_answered_by_an_interval_before_an_amount_per_period() -> None:
+    """Found on fresh7: « tous les combien programmer les séances ? » opened on « 6 à 10 séances… par an » while the
+    guide says « une séance toutes les deux à trois semaines » (three words between « toutes les » and the unit)."""
+    assert asked_fact.asks_frequency("Ils me demandent tous les combien programmer les séances.")
+    assert not asked_fact.asks_frequency("Combien de séances dans l'année ?")
+    interval = "Caler le calendrier : une séance toutes les deux à trois semaines."
+    per_year = "6 à 10 séances de 1 h à 2 h par an pendant deux années."
+    assert asked_fact.states_frequency(interval, interval=True)
+    assert asked_fact.states_frequency(per_year) and not asked_fact.states_frequency(per_year, interval=True)
+    assert not asked_fact.states_frequency("ce que l'on peut en faire dans la vie de tous les jours")
+    assert asked_fact.states_frequency("deux fois par semaine, le lundi et le jeudi", interval=True)

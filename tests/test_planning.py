@@ -396,6 +396,10 @@ def test_plan_requests_are_recognised_however_phrased(text: str, kind: str, fiel
     # found by a tryout: the discussion time of one's own sessions is no meeting of adults
     "mes seances cps debordent tout le temps, prevu 45 min et au final jai jamais le temps de faire le temps d'echange a "
     "la fin. je raccourcis quoi ?",
+    # found on fresh7: a fact asked with its question word last; a choice in their own plan
+    "la formation de 3 jours de l'IREPS sur les cps des enfants et pre-ados, ca coute combien et c'est quand la prochaine session ?",
+    "animation peda de 3h sur les cps pour des PE de ma circo : je commence par un apport theorique ou pas ?",
+    "Réunion de 45 min avec les parents de CP, ça a lieu quand dans l'année d'habitude ?",
 ])
 def test_questions_sharing_the_planning_vocabulary_are_not_plans(question: str) -> None:
     assert intent.parse(question) is None

@@ -21,6 +21,9 @@ from assistant.query import understand
     "je voudrais un travail de groupe sur l'entraide pour mes CE2",
     # the request closes the message, after the situation (a tryout: read by meaning alone, it got a write-up)
     "mes CM1 se moquent tout le temps de ceux qui se trompent au tableau, une séance ?",
+    # found by the twenty-ninth session's tryout: a lycée class is a class named, and the speaker's own role
+    # (« prof », spelled out « enseignant ») is no adult audience
+    "je suis prof en lycée, vous avez une séance CPS pour mes secondes ?",
 ])
 def test_requests_for_something_to_run_with_a_class_are_activity_requests(question: str) -> None:
     info = understand(question)

@@ -384,3 +384,14 @@ def test_a_danger_told_in_one_sentence_of_a_long_practical_message_is_heard() ->
                       "mimer. comment je m'y prends ?") == []
     assert detect_all("Pendant la séance sur les émotions cachées dans le corps (CP), une petite s'est mise à pleurer, "
                       "elle repensait à son lapin mort cet été. Je continue la séance ou j'arrête tout ?") == []
+
+
+def test_violence_between_adults_at_home_told_by_a_teacher_routes_to_the_119() -> None:
+    """Found by the twenty-ninth session's tryout: « …a parlé de disputes violentes chez elle devant toute la classe.
+    comment je dois réagir sur le moment ? » read 0.002 (the ordinary messages hold many quarrels at recess)."""
+    told = ("pendant le temps d'échange une élève de CM1 s'est mise à pleurer et a parlé de disputes violentes chez elle "
+            "devant toute la classe. comment je dois réagir sur le moment ?")
+    assert [c.key for c in rule_categories(told)] == ["violences"]
+    assert [c.key for c in rule_categories("mon eleve de ce2 dit quil y a des disputes tres violentes a la maison")] == ["violences"]
+    # quarrels at school, or violence named as a session's subject, are not a child's home
+    assert rule_categories("je prépare une séance sur les disputes violentes à la récré en CM1") == []

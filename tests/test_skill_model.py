@@ -9,6 +9,8 @@ import pytest
 
 from assistant import skill_model
 
+from tests.conftest import assert_retraining_reproduces
+
 pytestmark = pytest.mark.integration
 
 
@@ -31,22 +33,4 @@ def test_a_situation_described_in_free_words_is_read_as_its_competence(bundled_e
 
 
 def test_retraining_reproduces_the_shipped_model() -> None:
-    import json
-
-    import numpy as np
-
-    from tests.conftest import REPO, training_script
-
-    training = training_script("train_skills")
-    rows = training.load_rows(training.DATA)
-    shipped = json.loads((REPO / "assistant" / "data" / skill_model.MODEL_FILE).read_text(encoding="utf-8"))
-    assert shipped["meta"]["training_sha256"] == training.training_sha256(rows), "eval/skill_requests.jsonl changed: retrain"
-    # The shipped C only (the whole grid takes a minute). Up to float noise of the e5 engine between CPUs, which a
-    # weakly regularised regression amplifies (tests/test_activity_intent.py): the same probabilities within 0.05.
-    X = training.encode([r["text"] for r in rows])
-    fresh = training.train(rows, X, c_grid=(shipped["meta"]["C"],))
-    assert fresh["keys"] == shipped["keys"]
-    again = skill_model.SkillModel(tuple(fresh["keys"]), np.asarray(fresh["w"], dtype=np.float32), np.asarray(fresh["b"], dtype=np.float32), {})
-    model = skill_model.load_model()
-    for x in X:
-        np.testing.assert_allclose(list(again.probabilities(x).values()), list(model.probabilities(x).values()), atol=0.05)
+    assert_retraining_reproduces("train_skills", skill_model.MODEL_FILE, "eval/skill_requests.jsonl")

@@ -64,3 +64,10 @@ def test_slang_for_quarrels_and_material_is_read_as_the_librarys_words() -> None
     # « clashent » was typo-corrected to « classent », « matos » to « maths »
     assert spell_out("mes 5e se clashent sur le groupe") == "mes 5e se disputent sur le groupe"
     assert spell_out("faut prevoir quoi comme matos ?") == "faut prevoir quoi comme matériel ?"
+
+
+def test_clipped_words_of_the_profession_are_written_in_full() -> None:
+    """Found on fresh7: « peda » and « circo » read as words the library never uses declined a trainer's question."""
+    assert spell_out("une anim peda de 3h pour les PE de ma circo") == \
+        "une animation pédagogique de 3h pour les PE de ma circonscription"
+    assert spell_out("le dirlo veut un projet avec le périsco") == "le directeur veut un projet avec le périscolaire"

@@ -60,6 +60,8 @@ _ASKS_ADVICE = re.compile(r"^(?:quels?|quelles?) (?:sont (?:les )?)?(?:conseils|
                           r"pieges|erreurs|astuces|principes|bonnes pratiques|precautions)\b")
 _ABOUT_THE_WORKSHOP = re.compile(r"\b(?:formations?|ateliers?|reunions?|presentations?|interventions?|modules?|"
                                  r"conferences?|animations? pedagogiques?|matinee|journee|demi-journee|deroule|trame|plan)\b")
+_ASKED_LAST = re.compile(r"\b(?:coute|coutent|c'est|c est|ca|a lieu|ont lieu|commence|commencent|sort|sortent|se passe|"
+                         r"existe|existent)\s+(?:combien|quand|ou|qui)\b|\b(?:combien|quand)\s*\?*\s*$")
 _ASKS_ORDER = re.compile(r"\b(?:dans|en) quel ordre\b|\bquel ordre\b|\bpar (?:quoi|quelle competence) commencer\b")
 # Phrases that start with a question word: they need the full shape of a plan to be one.
 _QUESTION_START = re.compile(r"^(?:comment|quel|quelle|quels|quelles|que |qu'|quoi|est-ce|y a-t-il)")
@@ -94,7 +96,9 @@ _ONE_OF_THEIRS = re.compile(
     r"\b(?:la|une|ma) (?:premiere|1re|deuxieme|2e|seconde|troisieme|3e|derniere|prochaine) seance\b|"
     r"\bconstruire la (?:premiere|deuxieme|seconde|troisieme|derniere)\b|ca tient la route|"
     r"qu'en pense[sz]|vous en pensez|tu en penses|\bvoici (?:ma|mon|notre)\b|\brelire\b|"
-    r"\b(?:verifier|corriger|valider|ameliorer) (?:ma|mon|mes|notre|nos)\b")
+    r"\b(?:verifier|corriger|valider|ameliorer) (?:ma|mon|mes|notre|nos)\b|"
+    # « …je commence par un apport théorique ou pas ? »: a choice in their own plan, which advice answers
+    r"\bou (?:pas|non)\s*\?*\s*$|\bbonne idee\b")
 # Asking whether the library holds something: the answerer shows what it has.
 _ASKS_LIBRARY = re.compile(r"\b(?:vous avez|avez-vous|as-tu|toute? prete?s?|deja faite?s?|savoir si|"
                            r"existe-t-il|y a-t-il)\b|(?:^|[.?!]\s*)(?:y a|il y a|existe)\b")
@@ -249,6 +253,10 @@ def _asks_documents(folded: str) -> bool:
     if any(_ASKS_WHAT_WAS_DONE.match(p) or (_ASKS_DOCUMENTS.match(p) and not _PLAN_ASK.search(p)) for p in clauses):
         return True
     if any(_ASKS_ADVICE.match(p) and not _ABOUT_THE_WORKSHOP.search(p) for p in clauses):
+        return True
+    # « la formation de 3 jours de l'IREPS, ça coûte combien et c'est quand ? »: a fact asked with its question word
+    # last, as French is spoken; the plan's own shape (« …combien de séances ? ») was read before.
+    if any(_ASKED_LAST.search(p) for p in clauses):
         return True
     # « …l'école vendéenne du retour d'expérience s'y est prise comment ? », « elle a été faite par qui ? »: what a
     # write-up or a report tells, or who did something.

@@ -1,0 +1,69 @@
+"""Train the document-type model shipped in assistant/data/doc_types.json.
+
+    python scripts/train_doc_types.py [--data eval/doc_type_questions.jsonl] [--out assistant/data/doc_types.json]
+
+A multinomial logistic regression (scikit-learn, exported as plain weights) from the multilingual-e5-small query
+vector of a question to the type of the document that answers it (`assistant/doc_type_model.py`). The questions were
+written for it by four helpers who saw neither the evaluation sets nor this code: ids `t…` as teachers, `f…` as
+trainers and support staff, `n…` as newcomers (288 each, four to eight per document of the bundled library), `c…`
+as teachers conducting a session (240: how to run any session, which a guide answers, against the steps of one
+activity, which its sheet answers, and what a colleague did, which a write-up tells). The
+regularisation strength is chosen by cross-validation across writers (trained on three, measured on the fourth); fixed
+solver and tolerance: two runs on the same data write the same file. The evaluation sets are never read here.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "scripts"))
+
+from train_safety import compact  # noqa: E402
+from train_skills import _fit, cross_validated, run  # noqa: E402
+
+from assistant import doc_type_model  # noqa: E402
+from assistant.two_views import training_sha256  # noqa: E402
+from assistant.vocabulary import DOC_TYPES  # noqa: E402
+
+DATA = REPO / "eval" / "doc_type_questions.jsonl"
+OUT = REPO / "assistant" / "data" / doc_type_model.MODEL_FILE
+C_GRID = (0.3, 1.0, 3.0, 10.0, 30.0)
+
+
+def writer(row: dict[str, Any]) -> str:
+    """Who wrote a question: its id's letter (`t`, `f`, `n`, `c`)."""
+    return str(row["id"])[0]
+
+
+def train(rows: list[dict[str, Any]], X: np.ndarray, c_grid: tuple[float, ...] = C_GRID, data: Path = DATA) -> dict[str, Any]:
+    """Choose C among `c_grid` by cross-validation across writers (best top-1, then the smallest C), then fit on
+    every row."""
+    unknown = sorted({r["doc_type"] for r in rows} - set(DOC_TYPES))
+    if unknown:
+        raise SystemExit(f"{data}: unknown doc_type(s) {unknown}; use one of {sorted(DOC_TYPES)}")
+    keys = sorted({r["doc_type"] for r in rows})
+    y = np.array([keys.index(r["doc_type"]) for r in rows])
+    groups = np.array([writer(r) for r in rows])
+    trials = {c: cross_validated(X, y, c, groups=groups) for c in c_grid}
+    for c, scores in trials.items():
+        print(f"C={c:<5} top-1 {scores['top1']:.3f}  top-2 {scores['top2']:.3f}")
+    best = max(c_grid, key=lambda c: (round(trials[c]["top1"], 3), -c))
+    model = _fit(X, y, best)
+    return {"keys": keys, "w": [compact(w) for w in model.coef_], "b": compact(model.intercept_),
+            "meta": {"C": best, "cross_validated": trials[best], "folds": "one writer out", "writers": sorted(set(groups)),
+                     "rows": len(rows), "training_sha256": training_sha256(rows),
+                     "data": str(data.resolve().relative_to(REPO)) if data.resolve().is_relative_to(REPO) else str(data)}}
+
+
+def main() -> None:
+    run(__doc__.split("\n\n")[0], DATA, OUT, train)
+
+
+if __name__ == "__main__":
+    main()
