@@ -141,8 +141,8 @@ def detect_keys(question: str, vector: np.ndarray | None) -> list[str]:
     return [c.key for c in safety.detect_all(question, vector)]
 
 
-def test_shipped_weights_equal_a_fresh_training_run(training, labelled) -> None:  # type: ignore[no-untyped-def]
-    """Fitting the training split with the shipped strengths and bars gives the shipped weights. (The
+def test_a_fresh_training_run_decides_as_the_shipped_model(training, labelled) -> None:  # type: ignore[no-untyped-def]
+    """Fitting the training split with the shipped strengths and bars gives the shipped decisions. (The
     cross-validated choice of those strengths takes minutes: `python scripts/train_safety.py` runs it.)"""
     rows, X = labelled
     train_rows = _rows(SPLITS[0])
@@ -150,14 +150,24 @@ def test_shipped_weights_equal_a_fresh_training_run(training, labelled) -> None:
     fresh = training.fit(train_rows, X[: len(train_rows)], training.params_of(shipped))
     for key in ("training_sha256", "n_danger", "n_ordinary", "seed"):
         assert fresh["meta"][key] == shipped["meta"][key], key
-    # Up to float noise: the vectors are the stored ones, but the solver's arithmetic may differ a little between
-    # installs (weights within 1e-4 seen when the vectors were encoded on each CPU).
     assert fresh["danger"]["stack"] == shipped["danger"]["stack"]
     for part in ("danger", "categories", "speaker"):
         assert fresh[part]["C"] == shipped[part]["C"], part
         assert fresh[part]["threshold"] == pytest.approx(shipped[part]["threshold"], abs=1e-3), part
-        np.testing.assert_allclose(np.array(fresh[part]["w"]), np.array(shipped[part]["w"]), atol=1e-3)
-        np.testing.assert_allclose(np.array(fresh[part]["b"]), np.array(shipped[part]["b"]), atol=1e-3)
+    # The weights are compared through the decisions they make, not one by one: the category and speaker models are
+    # weakly regularised, their optimum is flat along some directions, and the solver's arithmetic on another CPU
+    # lands elsewhere on it (the vectors are the stored ones). On the twenty-ninth session's machine the category
+    # weights came out up to 0.31 apart and the speaker's 0.51, the danger model's 0.006; the routing of the labelled
+    # questions is what must not move.
+    from eval.safety_eval import predict
+
+    again = safety.SafetyModel.from_json(fresh)
+    before, after = predict(rows, X, safety.load_model()), predict(rows, X, again)
+    routed = [bool(b.categories) != bool(a.categories) for b, a in zip(before, after)]
+    assert np.mean(routed) <= 0.001, "routing changed"
+    first = [bool(b.categories) and b.categories[:1] != a.categories[:1] for b, a in zip(before, after)]
+    assert np.mean(first) <= 0.002, "first category changed"
+    assert np.mean([b.pupil != a.pupil for b, a in zip(before, after)]) <= 0.002, "pupil reading changed"
     # the neighbours' view: the same int8 vectors (shipped beside the JSON; a rounding step apart at most), scales and labels
     neighbours = np.load(REPO / "assistant" / "data" / safety.NEIGHBOURS_FILE, allow_pickle=False)
     assert np.abs(fresh["neighbours"]["vectors"].astype(np.int16) - neighbours.astype(np.int16)).max() <= 1
