@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models import BaseChatModel
 
+    from assistant.multinomial import Multinomial
     from assistant.planning.intent import ProgressionRequest, WorkshopRequest
 
     PlanRequest = ProgressionRequest | WorkshopRequest
@@ -320,16 +321,19 @@ class Assistant:
         return self._skills(vector) if firm else None
 
     def _doc_types(self, vector: np.ndarray | None) -> dict[str, float] | None:
-        """The document-type model's reading of a question (it reads the bundled model's vectors only)."""
-        if vector is None or self.settings.embedding_model != BUNDLED_MODEL:
-            return None
-        return doc_type_model.load_model().probabilities(vector)
+        """The document-type model's reading of a question."""
+        return self._read_with(doc_type_model.load_model, vector)
 
     def _skills(self, vector: np.ndarray | None) -> dict[str, float] | None:
-        """The skill model's reading of a request (it reads the bundled model's vectors only)."""
+        """The skill model's reading of a request."""
+        return self._read_with(skill_model.load_model, vector)
+
+    def _read_with(self, model: Callable[[], Multinomial], vector: np.ndarray | None) -> dict[str, float] | None:
+        """A shipped multinomial model's probabilities for the question's vector; None without one, or when the store's
+        vectors are not the bundled model's (the only ones these models read)."""
         if vector is None or self.settings.embedding_model != BUNDLED_MODEL:
             return None
-        return skill_model.load_model().probabilities(vector)
+        return model().probabilities(vector)
 
     @staticmethod
     def searched_text(text: str, snap: Snapshot) -> str:

@@ -19,6 +19,12 @@ class Multinomial:
     b: np.ndarray  # (n_classes,)
     meta: dict[str, Any]
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Multinomial:
+        """The model from its JSON form (a shipped file, or a training script's output)."""
+        return cls(tuple(data["keys"]), np.asarray(data["w"], dtype=np.float32), np.asarray(data["b"], dtype=np.float32),
+                   data.get("meta", {}))
+
     def probabilities(self, vector: np.ndarray) -> dict[str, float]:
         """The probability of each class for a question with this e5 query vector (they sum to 1)."""
         logits = self.w @ np.asarray(vector, dtype=np.float32) + self.b
@@ -29,6 +35,4 @@ class Multinomial:
 @lru_cache(maxsize=4)
 def load_shipped(filename: str) -> Multinomial:
     """A shipped model file (read once)."""
-    data = shipped_json(filename)
-    return Multinomial(tuple(data["keys"]), np.asarray(data["w"], dtype=np.float32), np.asarray(data["b"], dtype=np.float32),
-                       data.get("meta", {}))
+    return Multinomial.from_json(shipped_json(filename))

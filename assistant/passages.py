@@ -189,10 +189,11 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[H
     folded = fold(question)
     asked = asked_fact.read_question(question)
     outcome = bool(_ASKS_OUTCOME.search(folded))
+    frequency = asked_fact.asks_frequency(question)
     gives: Callable[[Hit], bool]
     if outcome:
         gives = lambda h: bool(_STATES_OUTCOME.search(fold(h.chunk.text)))  # noqa: E731
-    elif asked_fact.asks_frequency(question):
+    elif frequency:
         # before the kinds: « combien de fois par semaine ? » also reads as a count
         gives = lambda h: asked_fact.states_frequency(h.chunk.text)  # noqa: E731
     elif asked.kinds:
@@ -208,7 +209,7 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[H
         return ranked
     head, tail = (ranked, []) if outcome else (ranked[:within], ranked[within:])
     first = [h for h in head if gives(h)]
-    if not outcome and asked_fact.asks_frequency(question):
+    if not outcome and frequency:
         first.sort(key=lambda h: not asked_fact.states_frequency(h.chunk.text, interval=True))
     if outcome and "evaluation" in folded:
         # « les résultats de l'évaluation du programme ? »: what an evaluation concluded before other published

@@ -24,11 +24,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from train_safety import compact  # noqa: E402
-from train_skills import _fit, cross_validated, run  # noqa: E402
+from train_skills import fit_multinomial, run  # noqa: E402
 
 from assistant import doc_type_model  # noqa: E402
-from assistant.two_views import training_sha256  # noqa: E402
 from assistant.vocabulary import DOC_TYPES  # noqa: E402
 
 DATA = REPO / "eval" / "doc_type_questions.jsonl"
@@ -47,18 +45,8 @@ def train(rows: list[dict[str, Any]], X: np.ndarray, c_grid: tuple[float, ...] =
     unknown = sorted({r["doc_type"] for r in rows} - set(DOC_TYPES))
     if unknown:
         raise SystemExit(f"{data}: unknown doc_type(s) {unknown}; use one of {sorted(DOC_TYPES)}")
-    keys = sorted({r["doc_type"] for r in rows})
-    y = np.array([keys.index(r["doc_type"]) for r in rows])
-    groups = np.array([writer(r) for r in rows])
-    trials = {c: cross_validated(X, y, c, groups=groups) for c in c_grid}
-    for c, scores in trials.items():
-        print(f"C={c:<5} top-1 {scores['top1']:.3f}  top-2 {scores['top2']:.3f}")
-    best = max(c_grid, key=lambda c: (round(trials[c]["top1"], 3), -c))
-    model = _fit(X, y, best)
-    return {"keys": keys, "w": [compact(w) for w in model.coef_], "b": compact(model.intercept_),
-            "meta": {"C": best, "cross_validated": trials[best], "folds": "one writer out", "writers": sorted(set(groups)),
-                     "rows": len(rows), "training_sha256": training_sha256(rows),
-                     "data": str(data.resolve().relative_to(REPO)) if data.resolve().is_relative_to(REPO) else str(data)}}
+    return fit_multinomial(rows, X, sorted({r["doc_type"] for r in rows}), [r["doc_type"] for r in rows],
+                           np.array([writer(r) for r in rows]), c_grid, data)
 
 
 def main() -> None:

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -77,15 +77,23 @@ def train(rows: list[dict[str, Any]], X: np.ndarray, seed: int = SEED, c_grid: t
     unknown = sorted({r["competences"][0] for r in rows} - set(COMPETENCE_BY_KEY))
     if unknown:
         raise SystemExit(f"{data}: unknown competence key(s) {unknown}; use one of {keys}")
-    y = np.array([keys.index(r["competences"][0]) for r in rows])
-    groups = np.array([writer(r) for r in rows])
+    return fit_multinomial(rows, X, keys, [r["competences"][0] for r in rows], np.array([writer(r) for r in rows]),
+                           c_grid, data, seed)
+
+
+def fit_multinomial(rows: list[dict[str, Any]], X: np.ndarray, keys: list[str], labels: list[str], groups: np.ndarray,
+                    c_grid: tuple[float, ...], data: Path, seed: int = SEED) -> dict[str, Any]:
+    """A shipped multinomial model (assistant/multinomial.py) over `keys`: C chosen among `c_grid` by cross-validation
+    across the writers in `groups` (best top-1, then the smallest C), then fitted on every row; a key no row is
+    labelled with is never read. Shared by this script and train_doc_types.py."""
+    y = np.array([keys.index(label) for label in labels])
     trials = {c: cross_validated(X, y, c, seed, groups) for c in c_grid}
     for c, scores in trials.items():
         print(f"C={c:<5} top-1 {scores['top1']:.3f}  top-2 {scores['top2']:.3f}")
     best = max(c_grid, key=lambda c: (round(trials[c]["top1"], 3), -c))
     model = _fit(X, y, best)
     weights = np.zeros((len(keys), X.shape[1]), dtype=np.float64)
-    bias = np.full(len(keys), -30.0)  # a competence with no training request is never read
+    bias = np.full(len(keys), -30.0)  # a class with no training row is never read
     for row, cls in enumerate(model.classes_):
         weights[cls], bias[cls] = model.coef_[row], model.intercept_[row]
     return {"keys": keys, "w": [compact(w) for w in weights], "b": compact(bias),

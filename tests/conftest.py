@@ -37,6 +37,7 @@ def assert_retraining_reproduces(script: str, model_file: str, data_file: str) -
     from assistant.multinomial import Multinomial, load_shipped
     from assistant.two_views import training_sha256
     from eval.safety_vectors import encode
+
     training = training_script(script)
     rows = training_script("train_safety").load_rows(training.DATA)
     shipped = json.loads((REPO / "assistant" / "data" / model_file).read_text(encoding="utf-8"))
@@ -44,8 +45,7 @@ def assert_retraining_reproduces(script: str, model_file: str, data_file: str) -
     X = encode([r["text"] for r in rows])
     fresh = training.train(rows, X, c_grid=(shipped["meta"]["C"],))
     assert fresh["keys"] == shipped["keys"]
-    again = Multinomial(tuple(fresh["keys"]), np.asarray(fresh["w"], dtype=np.float32), np.asarray(fresh["b"], dtype=np.float32), {})
-    model = load_shipped(model_file)
+    again, model = Multinomial.from_json(fresh), load_shipped(model_file)
     for x in X:
         np.testing.assert_allclose(list(again.probabilities(x).values()), list(model.probabilities(x).values()), atol=0.05)
 

@@ -72,7 +72,7 @@ def test_retraining_reproduces_the_shipped_model() -> None:
     assert fresh["threshold"] == shipped["threshold"]
     # Compared on what the model reads, not on its weights: weakly regularised, its optimum is flat along some
     # directions, and the solver's arithmetic on another CPU lands elsewhere on it (twenty-ninth session's machine:
-    # weights up to 0.023 apart, every reading within 0.01, the same decisions).
+    # weights up to 0.023 apart, every reading within 0.001, the same decisions).
     from assistant.two_views import TwoViewModel
 
     again, model = TwoViewModel.from_json(fresh), TwoViewModel.from_json(shipped)
