@@ -158,13 +158,19 @@ def with_its_label(chunk: Chunk, sentence: str) -> str:
         line = unmarked(line.strip())
         if plain not in line or line.startswith(plain):
             continue
-        label = _BOLD_LABEL.match(line)
+        label = bold_label(line)
         if label:
-            return f"{label.group(1).strip()} […] {plain}"
+            return f"{label} […] {plain}"
     return plain
 
 
 _BOLD_LABEL = re.compile(r"\*\*([^*]{2,80})\*\*")
+
+
+def bold_label(line: str) -> str | None:
+    """The bold label a line opens with (« - **« Prendre soin de soi »**, pour… » → « Prendre soin de soi »), if any."""
+    label = _BOLD_LABEL.match(unmarked(line.strip()))
+    return label.group(1).strip() if label else None
 
 
 def unmarked(sentence: str) -> str:
@@ -185,6 +191,12 @@ _FIGURE = re.compile(r"\d")
 _ASKS_FIGURE = re.compile(r"\b(combien|nombre|pourcentage|proportion|taux|quelle annee|en quelle annee|depuis quand|quelle date|a quelle date|part des?)\b")
 
 
+# A sentence saying that what a figure would give does not exist or is not known.
+_STATES_NONE = re.compile(r"\b(?:il n'existe pas|il n'y a pas de|n'existe aucun\w*|aucune? (?:\w+ ){0,3}officiel\w*"
+                          r"|ne (?:precisent|precise|donnent|donne|mentionnent|indiquent|fixent|fixe) pas"
+                          r"|(?:n'est|ne sont) pas (?:disponibles?|connue?s?|precisee?s?))\b")
+
+
 def asks_figure(question: str) -> bool:
     """The question asks for a number, a share or a date."""
     return bool(_ASKS_FIGURE.search(fold(question)))
@@ -198,6 +210,9 @@ def gives_the_kind(question: str) -> Callable[[str], bool] | None:
     if asked_fact.asks_frequency(question):
         # « tous les combien ? » is answered by the interval (« toutes les deux à trois semaines »)
         return lambda sentence: asked_fact.states_frequency(sentence, interval=True)
+    if sub_questions.asks_outcome(question):
+        # « quels résultats a donné l'évaluation ? » by what it concluded, not by how it was led
+        return sub_questions.states_outcome
     kind = sub_questions.kind_asked(question)
     if kind not in ("who", "where", "level"):
         return None
@@ -237,6 +252,10 @@ def select_sentences(query_terms: list[str], hits: list[Hit], idf: Callable[[str
             score = 0.55 * overlap + 0.1 * context + 0.35 * prior - 0.02 * rank
             if (figure and _FIGURE.search(plain)) or (fits is not None and fits(plain)):
                 score += 0.15
+            if figure and overlap > 0 and _STATES_NONE.search(fold(plain)):
+                # « combien d'heures sont obligatoires ? »: « Il n'existe pas… de nombre de séances "officiel" » before
+                # the figures of two regional programmes, which would read as the rule
+                score += 0.3
             pool.append(Scored(sent, hit, score, terms))
     pool.sort(key=lambda s: -s.score)
     chosen: list[Scored] = []

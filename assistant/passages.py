@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from assistant import asked_fact, extractive, sms
+from assistant import asked_fact, extractive, sms, sub_questions
 from assistant.retrieve import Hit, Snapshot
 from assistant.schema import Chunk
 from assistant.scores import minmax
@@ -153,16 +153,22 @@ def definition_first(snap: Snapshot, ranked: list[Hit], question: str, vector: n
     return [Hit(best, top + 1.0)] + [h for h in ranked if h.chunk.id != best.id]
 
 
-# « quels résultats ? », « qu'est-ce qu'elle a montré ? », « c'est prouvé que ça marche ? »: what came out of an
-# evaluation or a programme, and the words with which a text states it.
-_ASKS_OUTCOME = re.compile(r"\b(?:resultats?|a montre|ont montre|montre quoi|a conclu|ont conclu|conclusions?|ca a marche"
-                           r"|ca marche|prouve\w*|a donne quoi|qu'est-ce que ca a donne)\b")
-# (« une réussite », not « un levier de réussite pour tous les élèves », the aim of a colloquium)
-_STATES_OUTCOME = re.compile(r"\b(?:conclu\w*|a montre|ont montre|montrent|une reussite|un succes|ont montre leur efficacite"
-                             r"|resultats (?:publies|obtenus))\b")
+# « - **ARS** : Agence régionale de santé ; elle pilote le PRS. »: a line of a glossary.
+_EXPANDS_ACRONYM = re.compile(r"^\s*[-*•]\s*\*\*[A-ZÀ-Ý][A-ZÀ-Ý0-9/ ]+\*\*\s*:", re.MULTILINE)
+_GLOSSARY = re.compile(r"\b(?:glossaire|sigles|lexique|acronymes|abreviations)\b")
 
 
-# « à quelle fréquence ? », « tous les combien ? »: how often, and the words with which a text says so.
+def states_agent(chunk: Chunk) -> bool:
+    """A passage saying who ran, funded, led or made something: a word of agency and a name; a glossary, which
+    expands names (« **ARS** : Agence régionale de santé ; elle pilote le PRS »), says who is who, not who did what."""
+    if len(_EXPANDS_ACRONYM.findall(chunk.text)) >= 3 or any(_GLOSSARY.search(fold(h)) for h in chunk.heading_path):
+        return False
+    return sub_questions.states_agent(chunk.text)
+
+
+def _about_agents(chunk: Chunk) -> bool:
+    """A section named for who did what (« Partenaires et coordination », « Les artisans »)."""
+    return any(sub_questions.names_agency(h) for h in chunk.heading_path)
 
 
 # « par quoi commencer ? », « la première étape ? »: a guide's or a sheet's first step answers, not the step retrieval scores best.
@@ -174,6 +180,14 @@ _FIRST_STEP = re.compile(r"(?:etape 1|1[.)]|premiere etape|etape n° ?1)(?!\d)")
 def _about_evaluation(chunk: Chunk) -> bool:
     """A passage of an evaluation report, or of a section about an evaluation."""
     return chunk.doc.doc_type == "evaluation" or any("evaluation" in fold(h) for h in chunk.heading_path)
+
+
+def _outcome_of_another(chunk: Chunk, folded_question: str) -> bool:
+    """Every outcome the passage states sits under the bold label of something the question does not name
+    (« - **« Prendre soin de soi »**, pour les 8-11 ans… Résultats publiés : 86 %… » for « quels résultats pour En santé
+    à l'école ? »)."""
+    labels = [extractive.bold_label(line) for line in chunk.text.split("\n") if sub_questions.states_outcome(line)]
+    return bool(labels) and all(label is not None and fold(label).strip(" «»\"") not in folded_question for label in labels)
 
 
 def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[Hit]:
@@ -188,11 +202,15 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[H
     ranked = sorted(ranked, key=lambda h: extractive.only_a_title(h.chunk))
     folded = fold(question)
     asked = asked_fact.read_question(question)
-    outcome = bool(_ASKS_OUTCOME.search(folded))
+    outcome = sub_questions.asks_outcome(question)
     frequency = asked_fact.asks_frequency(question)
+    agent = not outcome and sub_questions.asks_agent(question)
     gives: Callable[[Hit], bool]
-    if outcome:
-        gives = lambda h: bool(_STATES_OUTCOME.search(fold(h.chunk.text)))  # noqa: E731
+    if agent:
+        # before the kinds: « qui a porté le programme et sur quelles années ? » is answered by its partners first
+        gives = lambda h: states_agent(h.chunk)  # noqa: E731
+    elif outcome:
+        gives = lambda h: sub_questions.states_outcome(h.chunk.text)  # noqa: E731
     elif frequency:
         # before the kinds: « combien de fois par semaine ? » also reads as a count
         gives = lambda h: asked_fact.states_frequency(h.chunk.text)  # noqa: E731
@@ -209,16 +227,22 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[H
         return ranked
     head, tail = (ranked, []) if outcome else (ranked[:within], ranked[within:])
     first = [h for h in head if gives(h)]
-    if not outcome and frequency:
-        first.sort(key=lambda h: not asked_fact.states_frequency(h.chunk.text, interval=True))
-    if outcome and "evaluation" in folded:
-        # « les résultats de l'évaluation du programme ? »: what an evaluation concluded before other published
-        # figures (a later programme's « Résultats publiés : 86 %… » in the same presentation)
-        first.sort(key=lambda h: not _about_evaluation(h.chunk))
-    if not outcome and "count" in asked.kinds and asked.counted and ranked:
+    if outcome:
+        # « les résultats de l'évaluation du programme ? », « quels résultats pour En santé à l'école ? »: what an
+        # evaluation concluded before other published figures (a later programme's « Résultats publiés : 86 %… » in the
+        # same presentation, under that programme's name)
+        first.sort(key=lambda h: (_outcome_of_another(h.chunk, folded),
+                                  "evaluation" in folded and not _about_evaluation(h.chunk)))
+    if not outcome and (agent or "count" in asked.kinds and asked.counted) and ranked:
         # « la progression tenait en combien de séances ? »: a count of something named is specific enough to be
-        # sought in every passage of the best document, not only in the first few (« huit séances » ranked ninth).
+        # sought in every passage of the best document, not only in the first few (« huit séances » ranked ninth);
+        # so is who did something (the cartable's « Les artisans », ranked ninth for « qui l'a coordonné ? »).
         best = ranked[0].chunk.doc.source
         further = [h for h in tail if h.chunk.doc.source == best and gives(h)]
         first, tail = first + further, [h for h in tail if h not in further]
+    if not outcome and frequency:
+        first.sort(key=lambda h: not asked_fact.states_frequency(h.chunk.text, interval=True))
+    if agent:
+        # « qui a porté le programme ? »: its « Partenaires et coordination », not what came after (« porté par l'Académie »)
+        first.sort(key=lambda h: (not _about_agents(h.chunk), h.chunk.doc.source != ranked[0].chunk.doc.source))
     return first + [h for h in head if h not in first] + tail

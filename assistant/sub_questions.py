@@ -10,6 +10,7 @@ the sentences that give one."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,7 +29,15 @@ _OPENING_JOIN = re.compile(r"^(?:et|mais|puis|ou alors|alors)\s+", re.IGNORECASE
 # Kinds of answer a question's words ask for, besides asked_fact's (dates, counts, durations, rates).
 _ASKS_LEVEL = re.compile(r"\b(?:quelles? classes?|quels? niveaux?|quels? cycles?|quels? ages?|a partir de quel age"
                          r"|pour quel public|pour quels eleves)\b")
-_ASKS_WHO = re.compile(r"^\W*(?:et\s+)?(?:qui|par qui)\b|\b(?:par qui|qui (?:l'a|les a|a|ont|est|sont|porte|pilote|finance|coordonne))\b")
+_ASKS_WHO = re.compile(r"^\W*(?:et\s+)?(?:qui|par qui)\b|\b(?:par qui|qui (?:l'a|les a|a|ont|avait|avaient|est|sont|etait|etaient"
+                       r"|port\w*|pilot\w*|financ\w*|coordonn\w*))\b")
+# « qui pilotait ? », « qui a porté le programme ? », « ses partenaires ? »: who ran, funded, led or made something
+# (not who may run a session), and the words with which a text says so.
+_ASKS_AGENT = re.compile(r"\b(?:par qui|(?:qui|qu'est-ce qui)\b(?:\s+\S+){0,3}?\s+(?:port\w*|pilot\w*|coordonn\w*|financ\w*"
+                         r"|men[ea]\w*|conduit\w*|derriere|cree\w*|lance\w*|initie\w*|realise\w*|dirige\w*|concu\w*)|partenaires?)\b")
+_STATES_AGENT = re.compile(r"\b(?:coordination|coordonn\w*|pilot\w*|porte\w* par|financ\w*|partenari\w*|partenaires?"
+                           r"|confie\w* (?:a|au|aux)|mene\w* par|conduit\w* par|engage\w*|convention|cree\w* (?:en \d{4} )?par"
+                           r"|a l'initiative|realise\w* par|dirige\w* par|artisans)\b")
 _ASKS_WHERE = re.compile(r"\b(?:ou|dans quelle ville|a quel endroit|dans quel lieu)\s*\W*$|^\W*(?:et\s+)?ou\b")
 _NAME = re.compile(r"(?<![.!?:]\s)(?<!^)\b(?:[A-ZÀ-Ý]{2,}\b|[A-ZÀ-Ý][a-zà-ÿ]+)")
 # A place: a capitalised name after « à », « au », « en », « dans » (« à Angers », « en Vendée »).
@@ -90,6 +99,48 @@ def kind_asked(question: str) -> str | None:
     return None
 
 
+# « quels résultats ? », « qu'est-ce qu'elle a montré ? », « c'est prouvé que ça marche ? »: what came out of an
+# evaluation or a programme, and the words with which a text states it.
+_ASKS_OUTCOME = re.compile(r"\b(?:resultats?|a montre|ont montre|montre quoi|a conclu|ont conclu|conclusions?|ca a marche"
+                           r"|ca marche|prouve\w*|a donne quoi|qu'est-ce que ca a donne)\b")
+# (« une réussite », not « un levier de réussite pour tous les élèves », the aim of a colloquium)
+_STATES_OUTCOME = re.compile(r"\b(?:conclu\w*|a montre|ont montre|montrent|une reussite|un succes|ont montre leur efficacite"
+                             r"|resultats (?:publies|obtenus))\b")
+
+
+def asks_outcome(question: str) -> bool:
+    """The question asks what came out of something (« quels résultats ? », « ça a marché ? »)."""
+    return bool(_ASKS_OUTCOME.search(fold(question)))
+
+
+def states_outcome(text: str) -> bool:
+    """`text` states what came out of something (« l'évaluation conclut à une réussite »)."""
+    return bool(_STATES_OUTCOME.search(fold(text)))
+
+
+def asks_agent(question: str) -> bool:
+    """The question asks who ran, funded, led, made or partnered something."""
+    return bool(_ASKS_AGENT.search(fold(question).replace("’", "'")))
+
+
+def names_agency(text: str) -> bool:
+    """`text` has a word saying who did something (« coordination », « porté par », « partenaires », « confiée à »)."""
+    return bool(_STATES_AGENT.search(fold(text.replace("*", ""))))
+
+
+# A name soon after the word of agency, in the same clause: « confiée au cabinet Planète Publique », « Coordination :
+# l'IREPS », not « le rapport analyse : le pilotage du programme ; les modalités… ».
+_NAME_SOON = re.compile(r"[^.;!?\n]{0,60}?(?:\b[A-Z]{2,}\b|\b[A-Z][a-z]+)")
+
+
+def states_agent(text: str) -> bool:
+    """`text` says who ran, funded, led or made something: a word of agency followed closely by a name."""
+    # accents dropped, case kept (the name is read by its capital), so that positions match the folded text's
+    plain = "".join(c for c in unicodedata.normalize("NFD", text.replace("*", "").replace("’", "'"))
+                    if not unicodedata.combining(c))
+    return any(_NAME_SOON.match(plain, m.end()) for m in _STATES_AGENT.finditer(plain.lower()))
+
+
 def gives(sub: SubQuestion, sentence: str) -> bool:
     """Whether `sentence` holds an answer of the kind `sub` asks for (any sentence when it asks no kind)."""
     if sub.kind is None:
@@ -100,6 +151,9 @@ def gives(sub: SubQuestion, sentence: str) -> bool:
     if sub.kind == "who":
         # someone the message does not name already (« …l'évaluation d'En santé à l'école ? » is not answered by « En »)
         asked = fold(sub.message or sub.text)
+        if asks_agent(sub.text) and not states_agent(sentence):
+            # « qui pilotait ? » is answered by who piloted, not by any name (« la présentation de 2021 cite l'ESPE »)
+            return False
         return any(fold(name) not in asked for name in _NAME.findall(sentence.lstrip("-*•> ")))
     if sub.kind == "where":
         return bool(_PLACE.search(sentence))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from assistant.extractive import (Citations, _quote, _riddle, factual_answer, fiction_notice, is_question, lines_for_classes, list_after,
-                                  passage_window, section_table, sentences, sheet_answer, sheet_brief, with_its_label)
+                                  passage_window, section_table, select_sentences, sentences, sheet_answer, sheet_brief,
+                                  with_its_label)
 from assistant.lexical import analyze
 from assistant.retrieve import Hit
 from assistant.schema import Chunk, DocMeta
@@ -517,3 +518,18 @@ def test_a_sentence_that_answers_comes_with_the_rest_of_its_list_item() -> None:
     assert "conflits entre enfants de force égale" in box and "c'est à l'adulte d'intervenir, pas au tapis." in box
     assert text.count("c'est à l'adulte d'intervenir") == 1  # not again under « Points de vigilance »
     _markers_point_to_verbatim_snippets(text, cites, chunks)
+
+
+def test_a_figure_asked_that_the_documents_say_does_not_exist_is_answered_by_that_sentence_first() -> None:
+    # Found by a tryout: « combien d'heures de CPS sont obligatoires d'après les programmes officiels ? » opened on two
+    # regional programmes' figures, which read as the rule; the sentence before them says there is none.
+    chunk = _chunk(GUIDE, 0, "Il n'existe pas, dans les sources consultées, de nombre de séances « officiel ». Deux repères "
+                             "régionaux : le programme régional décrit 6 à 10 séances de 1 h à 2 h par an, en classe. Le "
+                             "programme En santé à l'école représentait 8 à 10 heures de séances par an, selon l'ARS.")
+    terms = analyze("combien d'heures de séances par an sont obligatoires d'après les programmes officiels")
+    lead = select_sentences(terms, [Hit(chunk, 1.0)], _idf, limit=1, figure=True)
+    assert lead[0].sentence.startswith("Il n'existe pas")
+    # a question asking no figure keeps the figures' lead; so does a question the absence does not speak to
+    assert not select_sentences(terms, [Hit(chunk, 1.0)], _idf, limit=1)[0].sentence.startswith("Il n'existe pas")
+    other = analyze("combien d'heures de séances par an dans le programme régional")
+    assert not select_sentences(other, [Hit(chunk, 1.0)], _idf, limit=1, figure=True)[0].sentence.startswith("Il n'existe")

@@ -35,3 +35,12 @@ def test_how_a_teacher_describes_her_habit_does_not_choose_the_passage() -> None
     index.build(["Moi, j'avais tendance à conclure très vite, à donner la morale.",
                  "On ne hausse pas le ton pour obtenir le silence ; on utilise le signal convenu pour ramener le calme."])
     assert int(np.argmax(index.scores("j'ai tendance à crier pour ramener le calme, c'est grave ?"))) == 1
+
+
+def test_how_often_is_a_question_s_frame_not_a_subject_the_library_must_name() -> None:
+    # Found by a tryout: « combien de temps doit durer une séance en maternelle et à quelle fréquence » was declined as
+    # outside the library, which says « une séance toutes les deux à trois semaines » but never « fréquence ».
+    assert set(analyze("à quelle fréquence ? fréquences")) <= framing_terms() | set(analyze("à quelle"))
+    index = LexicalIndex()
+    index.build(["Caler le calendrier : une séance toutes les deux à trois semaines.", "La fréquence cardiaque monte."])
+    assert int(np.argmax(index.scores("à quelle fréquence faire les séances ?"))) == 0

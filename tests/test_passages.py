@@ -126,6 +126,34 @@ def test_a_question_asking_what_came_out_opens_on_the_conclusion_wherever_it_is_
     assert answering_first([later, judged], "quels résultats sur les enfants ?") == [later, judged]
 
 
+def test_results_asked_of_one_programme_do_not_open_on_another_programme_s_figures() -> None:
+    # Found by a tryout: « quels résultats pour En santé à l'école ? » opened on « Prendre soin de soi »'s percentages.
+    deck = DocMeta(source="corpus/programme/presentation.md", title="Le programme", doc_type="presentation")
+    later = Hit(_chunk(deck, 0, "- **« Prendre soin de soi »**, pour les 8-11 ans. Résultats publiés : 86 % des enfants se "
+                                "sentent mieux.", ("Et après ?",)), 1.0)
+    judged = Hit(_chunk(deck, 1, "Sa conclusion : une réussite du transfert aux enseignants.", ("Évaluation",)), 0.8)
+    assert answering_first([later, judged], "quels résultats pour En santé à l'école ?") == [judged, later]
+    assert answering_first([later, judged], "« Prendre soin de soi » a donné quels résultats ?") == [later, judged]
+
+
+def test_a_question_asking_who_ran_something_opens_on_who_did() -> None:
+    deck = DocMeta(source="corpus/programme/presentation.md", title="Le programme", doc_type="presentation")
+    after = Hit(_chunk(deck, 0, "La démarche se poursuit dans un programme porté par l'Académie de Nantes.", ("Et après ?",)), 1.0)
+    glossary = Hit(_chunk(deck, 1, "- **ARS** : Agence régionale de santé ; elle pilote le PRS.\n- **IEN** : inspecteur.\n"
+                                   "- **PES** : parcours éducatif de santé.", ("Glossaire des sigles",)), 0.95)
+    figures = [Hit(_chunk(deck, i, f"Le programme a touché des écoles, remarque {i}."), 0.9 - i / 100) for i in range(2, 8)]
+    partners = Hit(_chunk(deck, 9, "- **Coordination** : l'IREPS Pays de la Loire, associée à l'ANPAA.",
+                          ("Partenaires et coordination",)), 0.3)
+    ranked = [after, glossary, *figures, partners]
+    # sought in every passage of the best document; a section named for who did what before a passing « porté par »;
+    # a glossary says who is who, not who did what
+    reordered = answering_first(ranked, "Qui a porté le programme et sur quelles années ?")
+    assert reordered[:2] == [partners, after] and reordered.index(glossary) > 1
+    assert answering_first(ranked, "qui étaient les partenaires ?")[0] == partners
+    # who may run a session is no question about who ran the programme
+    assert answering_first(ranked, "qui peut animer les séances ?") == ranked
+
+
 def test_a_count_of_something_named_is_sought_in_every_passage_of_the_best_document() -> None:
     story = DocMeta(source="corpus/retours/recit.md", title="Récit", doc_type="retour_experience")
     other = DocMeta(source="corpus/guides/progression.md", title="Progression", doc_type="guide")

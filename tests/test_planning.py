@@ -111,6 +111,19 @@ def test_progression_rules_hold_for_every_cycle(snap: Any, level: str, competenc
     check_plan(plan, snap, wanted)
 
 
+def test_a_year_long_plan_names_each_sessions_period(snap: Any) -> None:
+    # Found by a tryout: « une progression annuelle… période par période » got six sessions with no date. The school
+    # year's five periods hold two months each, as in the guide's annual example.
+    plan = build_progression(snap, "CM1", [], intent.ANNUAL_SESSIONS, 60, "septembre-juin")
+    assert len(plan.sessions) >= 8, plan.gaps
+    assert [s.month for s in plan.sessions][:3] == ["période 1 · septembre", "période 1 · octobre", "période 2 · novembre"]
+    periods = [int(str(s.month).split()[1]) for s in plan.sessions]
+    assert periods == sorted(periods) and set(periods) == {1, 2, 3, 4, 5}
+    # a shorter span keeps its months alone
+    months = [s.month for s in build_progression(snap, "CM1", [], 4, 60, "janvier-avril").sessions]
+    assert months == ["janvier", "février", "mars", "avril"]
+
+
 def test_order_goes_from_emotions_to_relations_to_problem_solving(snap: Any) -> None:
     plan = build_progression(snap, "CE1", ["resoudre_difficultes", "relations_constructives", "conscience_emotions"], 4, 50)
     firsts = [LABEL_KEY[s.competences[0]] for s in plan.sessions]
@@ -184,7 +197,11 @@ def test_a_default_progression_longer_than_the_base_sheets_goes_on_with_the_clas
     ("construire une progression CPS sur toute l'année en CM1, une séance tous les 15 jours environ", 18, "septembre-juin"),
     ("une progression pour mes CE2 ce trimestre, une séance par semaine", 12, None),
     ("progression CPS en 6e sur l'année scolaire, une fois par mois", 9, "septembre-juin"),
-    ("progression en CM1 sur l'année", intent.DEFAULT_SESSIONS, None),
+    # a year with no rhythm: the guide's annual example (ten sessions, one every three weeks), month by month
+    ("progression en CM1 sur l'année", intent.ANNUAL_SESSIONS, "septembre-juin"),
+    ("aide moi a construire une progression annuelle CPS pour une classe de CM1-CM2, periode par periode",
+     intent.ANNUAL_SESSIONS, "septembre-juin"),
+    ("une progression pour mes CE2, 6 séances de 45 min", 6, None),
     ("8 séances sur l'année pour mes CP, tous les 15 jours", 8, None),
     # the rhythm written with a slash or in days, the year as « pour l'année », the span as months
     ("progression pour l'année en GS, une séance / 3 semaines, 30 min max", 12, "septembre-juin"),

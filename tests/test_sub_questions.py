@@ -55,6 +55,39 @@ def test_a_sentence_gives_the_kind_asked_or_not() -> None:
     assert not sub_questions.gives(count, "Les médiateurs ont été formés.")
 
 
+@pytest.mark.parametrize(("question", "asks"), [
+    ("Qui a porté le programme En santé à l'école ?", True),
+    ("En santé à l'école : qui était derrière, qui pilotait et qui coordonnait ?", True),
+    ("L'évaluation, elle a été faite par qui ?", True),
+    ("Qui étaient les partenaires du programme ?", True),
+    ("qui a créé le cartable ?", True),
+    ("qui peut animer une séance CPS ?", False),
+    ("qui contacter si un élève se confie ?", False),
+])
+def test_a_question_asks_who_ran_something_or_not(question: str, asks: bool) -> None:
+    assert sub_questions.asks_agent(question) is asks
+
+
+@pytest.mark.parametrize(("text", "states"), [
+    ("L'évaluation a été confiée au cabinet Planète Publique.", True),
+    ("- **Coordination** : l'**IREPS Pays de la Loire**, associée à l'ANPAA.", True),
+    ("Le cartable est un site créé en **2011** par l'IREPS Pays de la Loire.", True),
+    ("lancé à l’initiative de l'Agence régionale de santé (ARS).", True),
+    # a word of agency with no name after it in its clause
+    ("Selon l'ARS, le rapport analyse :\n- le **pilotage** du programme ;\n- les modalités de transfert.", False),
+    ("Les enseignants engagés dans le projet ont aimé les séances.", False),
+])
+def test_a_text_says_who_did_something_when_a_name_follows_the_word_of_agency(text: str, states: bool) -> None:
+    assert sub_questions.states_agent(text) is states
+
+
+def test_who_ran_something_is_answered_by_a_sentence_saying_so_not_by_any_name() -> None:
+    who = sub_questions.SubQuestion("qui pilotait", frozenset(), "who", "En santé à l'école : qui pilotait ?")
+    assert sub_questions.gives(who, "Engagés pendant trois ans : l'ARS Pays de la Loire et le Rectorat.")
+    assert not sub_questions.gives(who, "La présentation de 2021 cite l'ESPE et l'ISFEC dans le cadre institutionnel.")
+    assert sub_questions.kind_asked("et qui coordonnait ?") == "who"
+
+
 DOC = DocMeta(source="corpus/retours/programme.md", title="Le programme en bref", doc_type="presentation")
 
 

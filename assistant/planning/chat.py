@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from assistant.extractive import Citations, passage_window, select_sentences, unmarked
 from assistant.planning import intent
 from assistant.planning.library import Ref
-from assistant.planning.progression import Progression, build_progression
+from assistant.planning.progression import SCHOOL_YEAR, Progression, build_progression, parse_period
 from assistant.planning.workshop import SHORT_FORMAT_MIN, Workshop, build_workshop
 from assistant.retrieve import Retriever, Snapshot
 from assistant.schema import Answer, Filters
@@ -64,7 +64,10 @@ def progression_text(plan: Progression, snap: Snapshot, cites: Citations, defaul
     lines = [f"**Progression proposée — {plan.level} : {plan.sessions_wanted} séance(s) de {plan.slot_min} min**"
              + (f" ({comps})" if comps else "")]
     if defaults:
-        named = {"sessions": f"{plan.sessions_wanted} séances", "minutes": f"{plan.slot_min} min par séance"}
+        annual = plan.sessions_wanted == intent.ANNUAL_SESSIONS and parse_period(plan.period) == SCHOOL_YEAR
+        named = {"sessions": f"{plan.sessions_wanted} séances" + (" (une toutes les trois semaines, comme l'exemple annuel du guide)"
+                                                                    if annual else ""),
+                 "minutes": f"{plan.slot_min} min par séance"}
         lines.append("*Valeurs par défaut, à ajuster dans l'onglet « Préparer » : "
                      + ", ".join(named[d] for d in defaults if d in named) + ".*")
     if guidance:

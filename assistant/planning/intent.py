@@ -21,6 +21,9 @@ from assistant.planning.progression import MONTHS
 from assistant.vocabulary import CLASSES, COMPETENCES, fold, levels_in_text
 
 DEFAULT_SESSIONS = 6
+# A year's progression asked with no count (« une progression annuelle… période par période »): the guide's own annual
+# example, « une séance d'environ une heure toutes les trois semaines », ten sessions over five periods.
+ANNUAL_SESSIONS = 10
 DEFAULT_WORKSHOP_MINUTES = 120
 DEFAULT_THEME = "animer une séance CPS"
 
@@ -322,7 +325,7 @@ _INTERVAL_WEEKS = (
 # « toutes les 3 semaines », « une séance / 3 semaines », « tous les 10 jours », « toutes les deux sem. »
 _EVERY = re.compile(r"(?:\btou(?:te)?s les|/|\bpar|\bchaque)\s*" + _NUM[2:] + r"\s*(semaines?|sem\b|jours?|j\b)")
 _SCHOOL_YEAR = re.compile(r"\b(?:toute l'annee|sur l'annee|pour l'annee|cette annee|de l'annee|l'annee scolaire|dans l'annee"
-                          r"|annuelle?|de la rentree a (?:l'ete|juin|la fin de l'annee))\b")
+                          r"|annuelle?|de la rentree a (?:l'ete|juin|la fin de l'annee)|periode (?:par|apres) periode)\b")
 _SPAN_WEEKS = (
     (_SCHOOL_YEAR, 36),
     (re.compile(r"\bsemestres?\b"), 18),
@@ -406,10 +409,13 @@ def _progression(folded: str, original: str, level: str, count: int | None) -> P
     req = ProgressionRequest(level=level)
     rhythm = None if count else _rhythm_count(folded)
     count = count or rhythm
+    year = bool(_SCHOOL_YEAR.search(folded)) and _months(folded) is None
     if count:
         req.sessions = count
     else:
         req.defaults.append("sessions")
+        if year:
+            req.sessions = ANNUAL_SESSIONS
     minutes = minutes_stated(folded)
     if minutes:
         req.minutes = minutes
@@ -419,8 +425,9 @@ def _progression(folded: str, original: str, level: str, count: int | None) -> P
     months = _months(folded)
     if months:
         req.period = f"{months[0]}-{months[1]}"
-    elif rhythm and _SCHOOL_YEAR.search(folded):
-        # « une séance toutes les 3 semaines sur l'année »: the sessions spread over the school year, month by month
+    elif year and (rhythm or not count):
+        # « une séance toutes les 3 semaines sur l'année », « une progression annuelle » : the sessions spread over the
+        # school year, month by month
         req.period = "septembre-juin"
     return req
 

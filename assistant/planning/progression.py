@@ -285,7 +285,7 @@ def build_progression(snap: Snapshot, level: str, competences: list[str], sessio
                 reason_parts.append("Séance de clôture : y faire le bilan avec les élèves (ce qu'ils ont appris, ce qu'il faut reprendre).")
                 if principles["closing"]:
                     refs.append(principles["closing"])
-            month = MONTH_LABELS[months[math.floor(index * len(months) / total)]] if months else None
+            month = _when(months[math.floor(index * len(months) / total)], months) if months else None
             plan.sessions.append(PlannedSession(
                 source=sheet.source, title=sheet.doc.title, duration_min=sheet.minutes,
                 competences=[COMPETENCE_BY_KEY[k].label for k in sheet.doc.competences if k in COMPETENCE_BY_KEY],
@@ -324,6 +324,17 @@ def build_progression(snap: Snapshot, level: str, competences: list[str], sessio
         plan.notes.append(("Toutes les compétences choisies portent sur soi : alterner avec une compétence sociale.",
                            principles["not_alone"]))
     return plan
+
+
+# The school year's five periods between holidays, two months each (the guide's annual example: « 1 (sept.-oct.) »…).
+SCHOOL_YEAR = list(range(10))
+
+
+def _when(month: int, months: list[int]) -> str:
+    """A session's month; over the whole school year, with its period (« période 2 · novembre »)."""
+    if months == SCHOOL_YEAR:
+        return f"période {month // 2 + 1} · {MONTH_LABELS[month]}"
+    return MONTH_LABELS[month]
 
 
 def _round_robin(usable: dict[str, list[tuple[int, Sheet]]], keys: list[str], sessions: int) -> list[tuple[str, int, Sheet]]:
