@@ -524,9 +524,6 @@ def sheet_with_others(question: str, choice: SheetChoice, top: list[Hit], found:
         text = notice + "\n\n" + text
     ranked = [s.source for s in (found.sheets or [])] + [h.chunk.doc.source for h in top if h.chunk.doc.doc_type == "seance"]
     others = [s for s in dict.fromkeys(ranked) if s != choice.source and _near_class(snap, s, found.info.cycles, found.info.levels)]
-    # A sheet written for the class asked before a neighbour's, whatever its skill's rank: « Le thermomètre de la
-    # colère » (MS-GS) before the message clair (CP-CE1) for a GS teacher whose pupils hit to get the toys.
-    others.sort(key=lambda src: not _for_the_class(snap, src, found.info.cycles, found.info.levels))
     lines = [extractive.sheet_summary_line(snap.document_chunks(src), cites) for src in others[:3]]
     if lines:
         text += "\n\n**Autres séances qui peuvent convenir :**\n" + "\n".join(lines)
@@ -608,15 +605,6 @@ def _passage_priors(snap: Snapshot, chunks: list[Chunk], question: str, vector: 
     if not chunks:
         return {}
     return {h.chunk.id: h.score for h in passages.rank_passages(snap, [Hit(chunks[0], 1.0)], question, vector, documents=1)}
-
-
-def _for_the_class(snap: Snapshot, source: str, cycles: tuple[int, ...], levels: tuple[str, ...]) -> bool:
-    """A sheet written for a class asked (for its cycle, when only a cycle is asked)."""
-    chunks = snap.document_chunks(source)
-    doc = chunks[0].doc if chunks else None
-    if doc is None:
-        return False
-    return bool(set(levels) & set(doc.levels)) if levels else bool(set(cycles) & set(doc.cycles))
 
 
 def _near_class(snap: Snapshot, source: str, cycles: tuple[int, ...], levels: tuple[str, ...] = ()) -> bool:
