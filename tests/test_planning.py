@@ -281,6 +281,8 @@ def test_workshop_outline_is_timed_and_cited(retriever: Retriever, snap: Any, pu
     # found by a tryout: the class written right after the subject hid it, and a CPS progression was planned
     ("progression en anglais cycle 3", ["anglais"]),
     ("une progression de 6 séances cycle 2", []),
+    # found by the thirtieth session's tryout: of two competences named without a preposition, the first was lost
+    ("progression CPS CE1 sur l'année période par période, émotions et coopération", ["émotions", "coopération"]),
 ])
 def test_the_theme_of_a_progression_is_what_follows_its_noun(text: str, theme: list[str]) -> None:
     # a school subject is read as the theme, so that the planner says the library has none on it
@@ -290,6 +292,10 @@ def test_the_theme_of_a_progression_is_what_follows_its_noun(text: str, theme: l
 
 @pytest.mark.parametrize("text,expected", [
     ("prépare-moi 6 séances sur les émotions pour mes CE2", ("progression", "CE2", 6)),
+    # found by the thirtieth session's tryout: one teacher of a class is whom the plan is for, not a public to train
+    ("Je suis conseillère pédagogique de circonscription. Une enseignante de CE1 me demande de l'aider à construire une "
+     "progression CPS sur l'année, période par période. Tu peux me proposer un plan ?",
+     ("progression", "CE1", intent.ANNUAL_SESSIONS)),
     ("Construis une progression de 8 séances de 50 min sur la coopération pour une classe de CM1, de novembre à février",
      ("progression", "CM1", 8)),
     ("Peux-tu me préparer 4 séances en cycle 3 sur la gestion du stress ?", ("progression", "cycle 3", 4)),

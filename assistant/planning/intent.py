@@ -146,7 +146,10 @@ _WORKSHOP_FORM = re.compile(
     r"animer|organiser|structurer|deroule|trame|plan|programme|echange|journee)\b")
 # A speaker naming themself (« je suis CPC », « mon collègue et moi ») is not the audience.
 _SELF = re.compile(r"\b(?:je suis|en tant que)\s+(?:(?!et\b|je\b|j')[\w'-]+\s*){1,4}|"
-                   r"\b(?:mon|ma)\s+\w+(?:\s+et\s+moi)?|\bcomme\s+(?:une?\s+)?")
+                   r"\b(?:mon|ma)\s+\w+(?:\s+et\s+moi)?|\bcomme\s+(?:une?\s+)?|"
+                   # one teacher of a class, whose class the plan is for (« une enseignante de CE1 me demande… »)
+                   r"\b(?:une?|cette)\s+(?:jeune\s+)?(?:enseignante?|collegue|prof|professeure?|pe)\s+(?:de|du|en)\s+"
+                   r"(?:cp|ce\d|cm\d|ps|ms|gs|\d+e|maternelle|cycle \d)\b")
 _AUDIENCE_TAIL = re.compile(
     r"(?:\s+(?:scolaires?|pedagogiques?|principaux|debutants?|periscolaires?|titulaires|stagiaires|relais(?: cps)?|"
     r"experimentes?|volontaires|d'eleves|d'ecole|d'education|du second degre|du premier degre|"
@@ -386,15 +389,15 @@ def _progression_theme(folded: str, original: str) -> list[str]:
         text = _strip_article(text)
         if text and not _NOT_A_THEME.match(fold(text)):
             return [text]
-    # « 6 séances émotions CE2 »: a competence word named without a preposition
-    for comp in COMPETENCES:
-        for kw in (fold(comp.label), *comp.keywords):
-            m = re.search(rf"\b{re.escape(kw)}\w*", folded)
-            if m:
-                return [original[m.start():m.end()]]
-    m = re.search(r"\bemotions?\b", folded)
-    if m:
-        return [original[m.start():m.end()]]
+    # « 6 séances émotions CE2 »: competence words named without a preposition, each of them (« émotions et
+    # coopération » lost the emotions), in the order written
+    found: dict[int, tuple[int, str]] = {}
+    for kw in [fold(comp.label) for comp in COMPETENCES] + [kw for comp in COMPETENCES for kw in comp.keywords] + ["emotion"]:
+        for m in re.finditer(rf"\b{re.escape(kw)}\w*", folded):
+            if not any(a <= m.start() < b or m.start() <= a < m.end() for a, (b, _) in found.items()):
+                found[m.start()] = (m.end(), original[m.start():m.end()])
+    if found:
+        return [text for _, (_, text) in sorted(found.items())]
     # « une progression en numération », « 6 séances d'anglais »: a subject named after the plan's noun is its
     # theme, so that the planner can say the library has nothing on it instead of planning the base competences
     for text in _after(folded, original, _SUBJECT_AFTER, _THEME_STOP):
