@@ -158,8 +158,8 @@ _EXPANDS_ACRONYM = re.compile(r"^\s*[-*•]\s*\*\*[A-ZÀ-Ý][A-ZÀ-Ý0-9/ ]+\*\*
 _GLOSSARY = re.compile(r"\b(?:glossaire|sigles|lexique|acronymes|abreviations)\b")
 
 
-def states_agent(chunk: Chunk) -> bool:
-    """A passage saying who ran, funded, led or made something: a word of agency and a name; a glossary, which
+def _says_who_did(chunk: Chunk) -> bool:
+    """A passage saying who ran, funded, led or made something (`sub_questions.states_agent`); a glossary, which
     expands names (« **ARS** : Agence régionale de santé ; elle pilote le PRS »), says who is who, not who did what."""
     if len(_EXPANDS_ACRONYM.findall(chunk.text)) >= 3 or any(_GLOSSARY.search(fold(h)) for h in chunk.heading_path):
         return False
@@ -196,8 +196,9 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[H
     opens on the passage that says « 91 écoles », not on the one that counts classes; « c'est quoi les CPS ? »
     on the passage that defines them, not on the history of a website named after them; « par quoi commencer ? » on a
     guide's first step; « à quelle fréquence ? » on a passage saying how often; a count of something named among all
-    the passages of the best document; « quels résultats a donné l'évaluation ? » on the passage stating what it
-    concluded, among all the passages ranked (an evaluation's conclusion shares few words with its question: « résultats » / « conclut »)."""
+    the passages of the best document; « qui pilotait ? » on a passage saying who did what, among them too; « quels
+    résultats a donné l'évaluation ? » on the passage stating what it concluded, among all the passages ranked (an
+    evaluation's conclusion shares few words with its question: « résultats » / « conclut »)."""
     # A title slide says nothing beyond the source line above it: never the passage an answer opens on.
     ranked = sorted(ranked, key=lambda h: extractive.only_a_title(h.chunk))
     folded = fold(question)
@@ -208,7 +209,7 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[H
     gives: Callable[[Hit], bool]
     if agent:
         # before the kinds: « qui a porté le programme et sur quelles années ? » is answered by its partners first
-        gives = lambda h: states_agent(h.chunk)  # noqa: E731
+        gives = lambda h: _says_who_did(h.chunk)  # noqa: E731
     elif outcome:
         gives = lambda h: sub_questions.states_outcome(h.chunk.text)  # noqa: E731
     elif frequency:

@@ -144,10 +144,11 @@ _WORKSHOP_FORM = re.compile(
     r"\b(?:atelier|formation|former|presentation|presenter|presente|intervention|intervenir|sensibilis\w+|"
     r"animation|anim|reunion|conference|module|session|expliquer|explique|faire decouvrir|convaincre|"
     r"animer|organiser|structurer|deroule|trame|plan|programme|echange|journee)\b")
-# A speaker naming themself (« je suis CPC », « mon collègue et moi ») is not the audience.
+# A speaker naming themself (« je suis CPC », « mon collègue et moi »), or the one teacher whose class a plan is for,
+# is not the audience.
 _SELF = re.compile(r"\b(?:je suis|en tant que)\s+(?:(?!et\b|je\b|j')[\w'-]+\s*){1,4}|"
                    r"\b(?:mon|ma)\s+\w+(?:\s+et\s+moi)?|\bcomme\s+(?:une?\s+)?|"
-                   # one teacher of a class, whose class the plan is for (« une enseignante de CE1 me demande… »)
+                   # « une enseignante de CE1 me demande de l'aider à construire une progression »
                    r"\b(?:une?|cette)\s+(?:jeune\s+)?(?:enseignante?|collegue|prof|professeure?|pe)\s+(?:de|du|en)\s+"
                    r"(?:cp|ce\d|cm\d|ps|ms|gs|\d+e|maternelle|cycle \d)\b")
 _AUDIENCE_TAIL = re.compile(
