@@ -467,11 +467,21 @@ def _name_tokens(text: str) -> list[str]:
     return words
 
 
+def name_words(texts: Iterable[str]) -> str:
+    """The words of `texts` as `named_in` reads them: each text's name tokens, one text per line (read once per
+    library: `Snapshot.name_words`)."""
+    return "\n".join(" " + " ".join(_name_tokens(t)) + " " for t in texts)
+
+
+def named_in(name: str, words: str) -> bool:
+    """Whether one text of `words` (`name_words`) holds the name's words in a row (punctuation aside: « feu rouge
+    tortue » is in « Feu rouge, tortue ! »)."""
+    return " " + " ".join(_name_tokens(name)) + " " in words
+
+
 def names_in_library(name: str, texts: Iterable[str]) -> bool:
-    """Whether one of `texts` holds the name's words in a row (punctuation aside: « feu rouge tortue » is in « Feu
-    rouge, tortue ! »)."""
-    wanted = " " + " ".join(_name_tokens(name)) + " "
-    return any(wanted in " " + " ".join(_name_tokens(t)) + " " for t in texts)
+    """Whether one of `texts` holds the name's words in a row."""
+    return named_in(name, name_words(texts))
 
 
 # « tous les combien ? », « à quel rythme ? »: how often, which « toutes les deux à trois semaines » answers; « 6 à 10

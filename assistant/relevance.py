@@ -150,8 +150,7 @@ def check_asked_fact(question: str, hits: list[Hit], snap: Snapshot, rare_share:
 
     # A name asked for in quotes that no passage of the library holds: the thing is not in the documents, whatever
     # passages share its words (« une fiche 'la roue des émotions' ? » is no request for the emotions sheets).
-    absent = next((n for n in asked_fact.quoted_names(question)
-                   if not asked_fact.names_in_library(n, (c.indexed_text for c in snap.chunks))), None)
+    absent = next((n for n in asked_fact.quoted_names(question) if not asked_fact.named_in(n, snap.name_words())), None)
     if absent is not None:
         return asked_fact.FactCheck(f"named:{absent}", asked_fact.read_question(question))
     texts = [h.chunk.indexed_text for h in hits[:passages]]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from assistant import acronyms, scope
+from assistant import acronyms, asked_fact, scope
 from assistant.errors import EmptyStoreError, ModelMismatchError
 from assistant.lexical import LexicalIndex, word_forms
 from assistant.schema import Chunk, Filters
@@ -86,6 +86,7 @@ class Snapshot:
     _profiles: dict[str, np.ndarray] = field(default_factory=dict)
     _acronyms: dict[str, str] | None = None
     _word_forms: dict[str, tuple[int, str]] | None = None
+    _name_words: str | None = None
     # The reading ingestion stored in the manifest (`Manifest.library_topic`), if any.
     stored_topic: dict[str, Any] | None = None
     _scope: tuple[float | None] | None = None
@@ -115,6 +116,12 @@ class Snapshot:
         if self._word_forms is None:
             self._word_forms = word_forms(c.text for c in self.chunks)
         return self._word_forms
+
+    def name_words(self) -> str:
+        """The passages' words as a quoted name is looked for in them (asked_fact.name_words), read once per snapshot."""
+        if self._name_words is None:
+            self._name_words = asked_fact.name_words(c.indexed_text for c in self.chunks)
+        return self._name_words
 
     def passage_vectors(self, chunks: list[Chunk]) -> np.ndarray | None:
         """The stored vectors of these passages, one row each (no encoding); None when the store cannot
