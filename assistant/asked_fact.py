@@ -59,7 +59,7 @@ _ASK_CONTACT = re.compile(r"\b(coordonnees|comment (le |la |les |l')?(joindre|co
 # of the session; "quand a-t-elle été signée ?", "quand aura lieu…" ask for a date (an event, in a past
 # or future tense).
 _ASK_DATE = re.compile(
-    r"\b((depuis|jusqu'a|a partir de) quand|(date|datent) de quand|en quelle annee|quelles? (est la |sont les |etai(t|ent) les? )?dates?"
+    r"\b((depuis|jusqu'a|a partir de) quand|(date|datent) de quand|de quand a quand|entre quand et quand|en quelle annee|quelles? (est la |sont les |etai(t|ent) les? )?dates?"
     r"|a quelle date|quel jour|calendrier|pour quand|(sort|sortent|parait|paraissent) quand)\b"
     r"|\bquand\b.*\b((a|ont|avait|avaient|aura|auront)(-t-(il|elle|ils|elles|on))? (ete|eu|commence|debute|lieu)"
     r"|commencera\w*|debutera\w*|sortira\w*|paraitra\w*|aura lieu|auront lieu)\b"
@@ -111,7 +111,8 @@ _HAS_DATE = re.compile(_YEAR.pattern + r"|\b(" + "|".join(MONTHS) + r")\b|\brent
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 # Specifics: acronyms (IREPS, PSFP, CE2), capitalised words (Cyrulnik, Sarthe), years.
-_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,}$")
+# « CPS », « ARS », and names written in mixed case (« pHARe »)
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,}$|^[a-z]{1,2}[A-Z]{2,}[A-Za-z]*$")
 _CAPITALISED = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý]?[a-zà-ÿ]+)*$")
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*|[.?!:;,«»\"—–()\n]", re.UNICODE)
 # Marks after which a capital letter opens a sentence rather than a name (a follow-up is joined to the
@@ -465,6 +466,35 @@ def _name_tokens(text: str) -> list[str]:
     while words and words[0] in _ARTICLES:
         words = words[1:]
     return words
+
+
+# « le programme pHARe, il marche comment ? », « en quoi consiste Unplugged ? », « vous avez les séances du programme
+# Unplugged ? »: how a named thing works, what it is made of, its materials.
+_ASKS_WORKINGS = re.compile(r"\b(?:comment (?:ca |il |elle |ils |elles )?(?:marche|fonctionne|se deroule|se passe)(?:nt)?"
+                            r"|(?:marche|fonctionne)(?:nt)? comment|en quoi (?:ca |il |elle )?consiste|(?:les|quelles) etapes"
+                            r"|le deroulement|le fonctionnement|comment (?:le |la |les )?mettre en place"
+                            r"|(?:les|des|vos|ses) (?:seances|fiches|activites|outils|supports|modules|contenus) (?:du|de|d'))")
+
+
+# How many passages may name a thing in passing before the library is taken to say more about it than its name.
+IN_PASSING_AT_MOST = 3
+
+
+def mentioned_in_passing(question: str, texts: list[str], is_rare: Callable[[str], bool]) -> str | None:
+    """The name a question asks the workings of (« pHARe, il marche comment ? ») when the library's `texts` (its
+    passages, each read with its title and section on its first line) only name it in passing: once in each of at most
+    IN_PASSING_AT_MOST passages, never in a title or a section's name. Those mentions describe nothing, and the answer
+    must say so rather than pass their neighbours off as the description. None otherwise."""
+    if not _ASKS_WORKINGS.search(fold(question)):
+        return None
+    for name in (w for w in read_question(question).specifics if is_rare(w) and not w.isdigit()):
+        word = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
+        naming = [(len(word.findall(body)), bool(word.search(header))) for header, _, body
+                  in (folded.partition("\n") for folded in map(fold, texts) if name in folded)]
+        naming = [(n, in_header) for n, in_header in naming if n or in_header]
+        if 0 < len(naming) <= IN_PASSING_AT_MOST and all(n == 1 and not in_header for n, in_header in naming):
+            return next((m.group(0) for m in re.finditer(r"[^\W_]+", question) if fold(m.group(0)) == name), name)
+    return None
 
 
 def name_words(texts: Iterable[str]) -> str:

@@ -110,6 +110,9 @@ def _body(question: str, found: Retrieval, previous: Turn | None, snap: Snapshot
     if missing:
         parts.append("*Les documents ne contiennent pas " + ("le mot" if len(missing) == 1 else "les mots") + " « "
                      + " », « ".join(missing) + " » : vérifiez que les passages ci-dessous répondent bien à votre question.*")
+    if found.mentioned_in_passing and carried is None:
+        parts.append(f"*Les documents ne décrivent pas « {found.mentioned_in_passing} » : ils ne font que le citer en passant, "
+                     "et les passages ci-dessous n'en disent pas plus.*")
     if carried is not None and query.asks_shorter(question):
         parts.append(extractive.sheet_brief(snap.document_chunks(carried), cites))
     elif carried is not None:
@@ -130,7 +133,8 @@ def _body(question: str, found: Retrieval, previous: Turn | None, snap: Snapshot
         definitional = found.info.definitional if found.text == question else query.is_definitional(question)
         intro = introduction(snap, top[0].chunk.doc.source) if definitional and top else None
         # The passages of the best documents that answer, not only those retrieval kept (two per document).
-        ranked = passages.answering_first(passages.rank_passages(snap, top, found.text, found.vector), question)
+        ranked = passages.answering_first(passages.rank_passages(snap, top, found.text, found.vector), question,
+                                          acronyms=snap.acronyms())
         # (the question as searched: « les CPS, c'est quoi ? » asks about the competences spelled out)
         ranked = passages.definition_first(snap, ranked, found.text, found.vector)
         # « Quelles sont les erreurs à éviter ? » answered by « Piège n° 3 »: the run of numbered sections first.

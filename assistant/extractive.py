@@ -286,7 +286,11 @@ def sub_answers(subs: list[sub_questions.SubQuestion], message_terms: list[str],
     topic = _topic_terms(passages)
 
     def answers(own_terms: frozenset[str], sub: sub_questions.SubQuestion, sentence: str, terms: frozenset[str]) -> bool:
-        return (_shares_a_word(terms, own_terms) or (sub.kind is not None and not own_terms)) and sub_questions.gives(sub, unmarked(sentence))
+        # A count of something named (« combien d'écoles y participent ? ») is bound to its noun: « | Écoles | 91 | » gives
+        # it without the question's other words.
+        bound = sub.kind == "count" and bool(asked_fact.read_question(sub.text).counted)
+        return (_shares_a_word(terms, own_terms) or (sub.kind is not None and not own_terms) or bound) \
+            and sub_questions.gives(sub, unmarked(sentence))
 
     for at, sub in enumerate(subs):
         if at == 0 and sub.kind is None:
@@ -304,13 +308,31 @@ def sub_answers(subs: list[sub_questions.SubQuestion], message_terms: list[str],
             continue
         # The sentence that answers « pour quelles classes ? » may share no word with the message: the pool goes
         # down to every sentence of the passages, in the order of their words and their passage's rank.
-        pool = select_sentences(message_terms + sorted(own), passages[:within if sub.kind and own else 1], idf, limit=40,
+        searched = passages[:within if sub.kind and own else 1]
+        if sub.kind == "count" and asked_fact.read_question(sub.text).counted and passages:
+            # « et combien d'écoles ? »: a count of something named is sought in every passage of the best document too
+            # (its « Chiffres clés » may rank far from a message about who ran the programme), as for an opening
+            searched = searched + [h for h in passages[within:] if h.chunk.doc.source == passages[0].chunk.doc.source]
+        pool = select_sentences(message_terms + sorted(own), searched, idf, limit=40,
                                 focus_terms=own, figure=sub.kind in ("date", "count", "duration", "percent"), floor=0.0)
         item = next((c for c in pool if answers(own, sub, c.sentence, c.terms) and not is_question(c.sentence)), None)
+        if sub.kind == "who":
+            # « qui le porte ? »: a line of a section named for who did what (« Partenaires et coordination ») saying so,
+            # whatever its verb (« engagés », « coordination »), before a passing « porté par » in what came after
+            item = next((c for c in pool if any(sub_questions.names_agency(h) for h in c.hit.chunk.heading_path)
+                         and sub_questions.gives(sub, unmarked(c.sentence)) and not is_question(c.sentence)), item)
         if item is not None:
             found.append((sub, item))
             taken.add(item.sentence)
     return found
+
+
+def _row_as_line(sentence: str) -> str:
+    """A table row quoted alone (« | Écoles | **91** | ARS | ») as a line: « Écoles : **91** ; ARS »; other sentences as they are."""
+    if not (sentence.startswith("|") and sentence.rstrip().endswith("|")):
+        return sentence
+    cells = [c.strip() for c in sentence.strip().strip("|").split("|")]
+    return f"{cells[0]} : {' ; '.join(c for c in cells[1:] if c)}" if len(cells) > 1 else cells[0]
 
 
 def _shares_a_word(terms: frozenset[str], own: frozenset[str]) -> bool:
@@ -410,7 +432,7 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
         shown |= set(window2)
         shown_chunks.add(follow.id)
     for sub, item in sub_answers(subs or [], query_terms, passages or hits, idf, shown):
-        lines += ["", f"Sur « {sub.text} ? » :", "", f"> {_shorten(with_its_label(item.hit.chunk, item.sentence), 400)} "
+        lines += ["", f"Sur « {sub.text} ? » :", "", f"> {_shorten(with_its_label(item.hit.chunk, _row_as_line(item.sentence)), 400)} "
                   f"[{cites.cite(item.hit.chunk, item.sentence)}]"]
         shown.add(item.sentence)
         for listed in list_after(item.hit.chunk, item.sentence):

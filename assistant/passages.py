@@ -190,7 +190,12 @@ def _outcome_of_another(chunk: Chunk, folded_question: str) -> bool:
     return bool(labels) and all(label is not None and fold(label).strip(" «»\"") not in folded_question for label in labels)
 
 
-def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[Hit]:
+def _gives_kinds(hit: Hit, asked: asked_fact.AskedFact, kinds: frozenset[str]) -> bool:
+    """Whether one line of the passage gives an answer of each of `kinds`."""
+    return asked_fact.check(dataclasses.replace(asked, kinds=kinds), [hit.chunk.indexed_text], lambda _w: False).missing is None
+
+
+def answering_first(ranked: list[Hit], question: str, within: int = 6, acronyms: dict[str, str] | None = None) -> list[Hit]:
     """When the question asks for a kind of answer (a count, a date, an amount…: `asked_fact`; a meaning), the
     passages among the first `within` that give one move ahead, in their order: « Combien d'écoles ? »
     opens on the passage that says « 91 écoles », not on the one that counts classes; « c'est quoi les CPS ? »
@@ -198,11 +203,16 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[H
     guide's first step; « à quelle fréquence ? » on a passage saying how often; a count of something named among all
     the passages of the best document; « qui pilotait ? » on a passage saying who did what, among them too; « quels
     résultats a donné l'évaluation ? » on the passage stating what it concluded, among all the passages ranked (an
-    evaluation's conclusion shares few words with its question: « résultats » / « conclut »)."""
+    evaluation's conclusion shares few words with its question: « résultats » / « conclut »). `acronyms`: the library's
+    (acronym → spelled out), so that « combien de CPS ? » counts « compétences »."""
     # A title slide says nothing beyond the source line above it: never the passage an answer opens on.
     ranked = sorted(ranked, key=lambda h: extractive.only_a_title(h.chunk))
     folded = fold(question)
     asked = asked_fact.read_question(question)
+    if asked.counted and acronyms:
+        # the library writes « 9 compétences générales », not « 9 CPS »
+        heads = {fold(acronym): fold(spelled).split()[0] for acronym, spelled in acronyms.items() if spelled.strip()}
+        asked = dataclasses.replace(asked, counted=tuple(heads.get(noun, noun) for noun in asked.counted))
     outcome = sub_questions.asks_outcome(question)
     frequency = asked_fact.asks_frequency(question)
     agent = not outcome and sub_questions.asks_agent(question)
@@ -217,7 +227,9 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[H
         gives = lambda h: asked_fact.states_frequency(h.chunk.text)  # noqa: E731
     elif asked.kinds:
         kinds_only = dataclasses.replace(asked, specifics=(), named=())
-        gives = lambda h: asked_fact.check(kinds_only, [h.chunk.indexed_text], lambda _w: False).missing is None  # noqa: E731
+        # Several kinds (« de quand à quand, et combien d'écoles ? ») are rarely given on one line: a passage giving one
+        # of them answers part of the question (the others get sentences of their own: extractive.sub_answers).
+        gives = lambda h: any(_gives_kinds(h, kinds_only, frozenset({k})) for k in asked.kinds)  # noqa: E731
     elif _ASKS_MEANING.search(folded):
         gives = lambda h: bool(_DEFINES.search(fold(h.chunk.text)))  # noqa: E731
     elif _ASKS_FIRST_STEP.search(folded):
@@ -243,6 +255,11 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6) -> list[H
         first, tail = first + further, [h for h in tail if h not in further]
     if not outcome and frequency:
         first.sort(key=lambda h: not asked_fact.states_frequency(h.chunk.text, interval=True))
+    elif not (outcome or agent) and len(asked.kinds) > 1:
+        # all the kinds first; then a count of the thing named (« combien d'écoles »), more telling than any date
+        counted = "count" in asked.kinds and bool(asked.counted)
+        first.sort(key=lambda h: (not _gives_kinds(h, kinds_only, asked.kinds),
+                                  not (counted and _gives_kinds(h, kinds_only, frozenset({"count"})))))
     if agent:
         # « qui a porté le programme ? »: its « Partenaires et coordination », not what came after (« porté par l'Académie »)
         first.sort(key=lambda h: (not _about_agents(h.chunk), h.chunk.doc.source != ranked[0].chunk.doc.source))

@@ -130,14 +130,9 @@ def cosine_margin(hits: list[Hit], first: int = 3, last: int = 8) -> float:
     return cosines[0] - sum(cosines[first:last]) / (last - first)
 
 
-def check_asked_fact(question: str, hits: list[Hit], snap: Snapshot, rare_share: float, passages: int = 8,
-                     documents: int = 1) -> asked_fact.FactCheck:
-    """Does one of the best passages give the kind of answer `question` asks for, and name what it names?
-
-    A name or place is required only when rare in this library: its words' IDF must be at least that of
-    a word found in `rare_share` of the passages (a word the library never uses is rare). The whole of
-    the best `documents` is read too: a follow-up ("combien de passages faut-il prévoir ?" after a
-    session sheet) is retrieved with the previous question's words and may miss the passage that answers."""
+def rare_in(snap: Snapshot, rare_share: float) -> Callable[[str], bool]:
+    """Whether a (folded) word is rare in this library: its words' IDF at least that of a word found in `rare_share` of
+    the passages (a word the library never uses is rare)."""
     n = max(snap.lexical.size, 1)
     df = rare_share * n
     floor = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
@@ -148,6 +143,24 @@ def check_asked_fact(question: str, hits: list[Hit], snap: Snapshot, rare_share:
             return False  # a misspelling of a library word ("Exelsior"): retrieval already read it corrected
         return bool(terms) and all(snap.lexical.idf(t) == 0 or snap.lexical.idf(t) >= floor for t in terms)
 
+    return is_rare
+
+
+def mentioned_in_passing(question: str, snap: Snapshot, rare_share: float) -> str | None:
+    """The name whose workings the question asks (« pHARe, il marche comment ? ») when the library only names it in
+    passing (asked_fact.mentioned_in_passing); None otherwise."""
+    return asked_fact.mentioned_in_passing(question, [c.indexed_text for c in snap.chunks], rare_in(snap, rare_share))
+
+
+def check_asked_fact(question: str, hits: list[Hit], snap: Snapshot, rare_share: float, passages: int = 8,
+                     documents: int = 1) -> asked_fact.FactCheck:
+    """Does one of the best passages give the kind of answer `question` asks for, and name what it names?
+
+    A name or place is required only when rare in this library: its words' IDF must be at least that of
+    a word found in `rare_share` of the passages (a word the library never uses is rare). The whole of
+    the best `documents` is read too: a follow-up ("combien de passages faut-il prévoir ?" after a
+    session sheet) is retrieved with the previous question's words and may miss the passage that answers."""
+    is_rare = rare_in(snap, rare_share)
     # A name asked for in quotes that no passage of the library holds: the thing is not in the documents, whatever
     # passages share its words (« une fiche 'la roue des émotions' ? » is no request for the emotions sheets).
     absent = next((n for n in asked_fact.quoted_names(question) if not asked_fact.named_in(n, snap.name_words())), None)

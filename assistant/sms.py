@@ -50,13 +50,25 @@ ABBREVIATIONS: dict[str, str] = {
     # fresh7, where « peda » and « circo » were read as words the library never uses and the question was declined.
     "peda": "pédagogique", "anim": "animation", "anims": "animations", "circo": "circonscription",
     "circos": "circonscriptions", "dirlo": "directeur", "dirlos": "directeurs", "dirlette": "directrice",
-    "perisco": "périscolaire",
+    "perisco": "périscolaire", "doc": "document", "docs": "documents",
 }
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # « c quoi », « c pas grave », « c koi » : a lone lower-case « c » before the words that follow « c'est » in chat
 # (not « a, b, c et d », not vitamin « C » inside a sentence).
 _C_EST = re.compile(r"(?:(?<![\w'’])c|^C) (?=(?:quoi|koi|qui|ki|quand|qd|comment|combien|cb|où|ou|pas|bien|normal|grave"
                     r"|obligatoire|vrai|possible|mieux|quel|quelle|quels|quelles|pour|pr|trop|un|une)\b)")
+
+
+# « combien d ecoles », « l ecole », « j ai », « qu il »: an elision typed with a space instead of the apostrophe. Read as
+# written, « d ecoles » is no count asked and « j ai » no first person. A lone lower-case letter (a capital only where a
+# sentence starts: « C est », « J ai ») before a word opening on a vowel or a mute h is an elided word.
+_SPACED_ELISION = re.compile(r"(?:(?<![\w'’])(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)|(?:^|(?<=[.!?]\s))(?:[CDJLMNST]|Qu)) "
+                             r"(?=[aeiouyhàâäéèêëîïôöûùü])")
+
+
+def restore_elisions(text: str) -> str:
+    """« combien d ecoles » → « combien d'ecoles »: the apostrophes of elisions typed as spaces."""
+    return _SPACED_ELISION.sub(lambda m: m.group(0)[:-1] + "'", text)
 
 
 def spell_out(text: str) -> str:

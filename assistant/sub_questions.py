@@ -72,7 +72,23 @@ def split(question: str) -> list[str]:
                 pieces.append(before)
                 start = join.end()
         pieces.append(part[start:])
-    return [p.strip(" ,;:.!") for p in pieces if re.search(r"\w", p)]
+    return [_asking_clause(p.strip(" ,;:.!")) for p in pieces if re.search(r"\w", p)]
+
+
+# The asker speaking of themself: « je viens d'arriver », « on m'a parlé de… », « nous avons… ».
+_SELF = re.compile(r"(?:^|\s)(?:je|j'|moi|nous|on m'|on me|on nous)", re.IGNORECASE)
+
+
+def _asking_clause(piece: str) -> str:
+    """A question without the clauses before it in which the asker speaks of themself and asks nothing (« bonjour je
+    viens d'arriver comme infirmière, on m'a parlé du programme, il a duré de quand à quand »): their words
+    (« infirmière », « arriver ») would choose its sentence. A clause that says where to look (« dans le récit sur la
+    formation de formateurs, … ») stays."""
+    clauses = re.split(r",\s+", piece)
+    at = 0
+    while at < len(clauses) - 1 and _SELF.search(clauses[at]) and not _ASKS_ANYWHERE.search(clauses[at]):
+        at += 1
+    return ", ".join(clauses[at:])
 
 
 def read(question: str, terms_of: Callable[[str], list[str]]) -> list[SubQuestion]:

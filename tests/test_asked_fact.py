@@ -292,3 +292,35 @@ def test_how_often_is_answered_by_an_interval_before_an_amount_per_period() -> N
     assert asked_fact.states_frequency(per_year) and not asked_fact.states_frequency(per_year, interval=True)
     assert not asked_fact.states_frequency("ce que l'on peut en faire dans la vie de tous les jours")
     assert asked_fact.states_frequency("deux fois par semaine, le lundi et le jeudi", interval=True)
+
+
+def test_a_name_in_mixed_case_is_a_specific() -> None:
+    assert read_question("le programme pHARe, il marche comment ?").specifics == ("phare",)
+
+
+@pytest.mark.parametrize("question", [
+    "le programme pHARe contre le harcèlement il marche comment ? c'est quoi les étapes pour une école",
+    "comment fonctionne le programme Unplugged ?",
+    "et le programme Unplugged, en quoi ça consiste ?",
+    "Est-ce que vous avez les séances du programme Unplugged pour la prévention des addictions au collège ?",
+])
+def test_a_name_only_cited_in_passing_is_said_not_to_be_described(question: str) -> None:
+    texts = ["Que faire — Harcèlement\n- Informer la direction (le programme de prévention s'appelle pHARe).",
+             "Médiation — Limites\nLe protocole de l'établissement, par exemple dans le cadre du programme pHARe.",
+             "Présentation — Et après ?\n- Un programme conçu en région, par contraste avec des programmes importés comme Unplugged.",
+             "Présentation — En bref\nLe programme a duré trois ans."]
+    name = asked_fact.mentioned_in_passing(question, texts, rare_except())
+    assert name in ("pHARe", "Unplugged")
+
+
+@pytest.mark.parametrize(("question", "texts"), [
+    # described: named in a section's title, or more than once in a passage
+    ("comment fonctionne le programme Unplugged ?", ["Programmes — Unplugged\nDouze séances en classe de 6e."]),
+    ("comment fonctionne le programme Unplugged ?", ["Programmes — Importés\nUnplugged compte douze séances. Unplugged est suédois."]),
+    # named in passing in more passages than IN_PASSING_AT_MOST
+    ("comment fonctionne le programme Unplugged ?", [f"Doc {i} — Partie\nComme Unplugged." for i in range(4)]),
+    # not asking how it works
+    ("qui a créé Unplugged ?", ["Présentation — Et après ?\nPar contraste avec des programmes importés comme Unplugged."]),
+])
+def test_a_name_the_library_describes_or_a_question_not_on_its_workings_gets_no_notice(question: str, texts: list[str]) -> None:
+    assert asked_fact.mentioned_in_passing(question, texts, rare_except()) is None

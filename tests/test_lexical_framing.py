@@ -44,3 +44,9 @@ def test_how_often_is_a_question_s_frame_not_a_subject_the_library_must_name() -
     index = LexicalIndex()
     index.build(["Caler le calendrier : une séance toutes les deux à trois semaines.", "La fréquence cardiaque monte."])
     assert int(np.argmax(index.scores("à quelle fréquence faire les séances ?"))) == 0
+
+
+def test_still_is_a_question_s_frame() -> None:
+    # Found on the gold set: « L'ANPAA existe toujours sous ce nom ? » was declined, « toujours » weighing as a subject
+    # the library never writes next to the ANPAA (« devenue Association Addictions France »).
+    assert set(analyze("toujours encore")) <= framing_terms()

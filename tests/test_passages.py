@@ -235,3 +235,21 @@ def test_a_question_about_a_meaning_opens_on_the_library_s_definition_when_the_b
     # a definition among the first passages comes first; a question asking no meaning is left as ranked
     assert definition_first(snap, ranked + [Hit(defining, 0.1)], "c'est quoi le noyau moteur ?", None)[0].chunk is defining
     assert definition_first(snap, ranked, "qui fait partie du noyau moteur ?", None) == ranked
+
+
+def test_a_question_asking_two_kinds_opens_on_a_passage_giving_one_a_count_of_what_it_names_first() -> None:
+    doc = DocMeta(source="corpus/programme/presentation.md", title="Le programme", doc_type="presentation")
+    local = Hit(_chunk(doc, 0, "Une école de Vendée a mené un projet depuis 2016-2017.", ("Et après ?",)), 1.0)
+    context = Hit(_chunk(doc, 1, "Le programme renforce les compétences des élèves.", ("En bref",)), 0.9)
+    figures = Hit(_chunk(doc, 2, "| Indicateur | Valeur |\n|---|---|\n| Écoles | 91 |", ("Chiffres clés",)), 0.8)
+    reordered = answering_first([local, context, figures], "il a duré de quand à quand et combien d'écoles ont participé ?")
+    assert reordered == [figures, local, context]
+
+
+def test_a_count_of_an_acronym_is_read_as_a_count_of_what_it_spells() -> None:
+    doc = DocMeta(source="corpus/guides/cadres.md", title="Les cadres", doc_type="guide")
+    history = Hit(_chunk(doc, 0, "Les CPS apparaissent dans la Charte d'Ottawa.", ("Histoire",)), 1.0)
+    spf = Hit(_chunk(doc, 1, "Classification : 3 catégories, 9 compétences générales, 21 compétences spécifiques.", ("Santé publique France",)), 0.8)
+    question = "et il y a combien de cps en tout ?"
+    assert answering_first([history, spf], question, acronyms={"CPS": "compétences psychosociales"}) == [spf, history]
+    assert answering_first([history, spf], question) == [history, spf]

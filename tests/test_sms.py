@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.lexical import LexicalIndex, analyze
-from assistant.sms import spell_out
+from assistant.sms import restore_elisions, spell_out
 
 
 def test_abbreviations_are_written_in_full_and_other_words_kept() -> None:
@@ -71,3 +71,11 @@ def test_clipped_words_of_the_profession_are_written_in_full() -> None:
     assert spell_out("une anim peda de 3h pour les PE de ma circo") == \
         "une animation pédagogique de 3h pour les PE de ma circonscription"
     assert spell_out("le dirlo veut un projet avec le périsco") == "le directeur veut un projet avec le périscolaire"
+
+
+def test_an_elision_typed_with_a_space_gets_its_apostrophe() -> None:
+    assert restore_elisions("combien d ecoles, l ecole, j ai vu qu il part, jusqu a quand") == \
+        "combien d'ecoles, l'ecole, j'ai vu qu'il part, jusqu'a quand"
+    assert restore_elisions("C est quoi ? J ai trois classes.") == "C'est quoi ? J'ai trois classes."
+    # a capital inside a sentence, a letter before a consonant or a digit: no elision
+    assert restore_elisions("le groupe C et le D ; la s 2 ; une d  ") == "le groupe C et le D ; la s 2 ; une d  "

@@ -22,6 +22,11 @@ from assistant.schema import Chunk, DocMeta
     ("une activité sur la colère et la tristesse en CP ?", ["une activité sur la colère et la tristesse en CP"]),
     ("Comment réagir quand un élève pleure, et que dire aux parents ?", ["Comment réagir quand un élève pleure, et que dire aux parents"]),
     ("qui finance et pilote le programme ?", ["qui finance et pilote le programme"]),
+    # what the asker says of themself before asking is no part of the question; where to look is
+    ("bonjour je viens d'arriver comme infirmière, on m'a parlé du programme, il a duré de quand à quand et combien "
+     "d'écoles ont participé ?", ["il a duré de quand à quand", "combien d'écoles ont participé"]),
+    ("Dans le récit sur la formation, la préparation a duré combien de temps et elle commençait par quoi ?",
+     ["Dans le récit sur la formation, la préparation a duré combien de temps", "elle commençait par quoi"]),
 ])
 def test_a_message_is_split_into_the_questions_it_asks(message: str, questions: list[str]) -> None:
     assert sub_questions.split(message) == questions
@@ -32,6 +37,7 @@ def test_a_message_is_split_into_the_questions_it_asks(message: str, questions: 
     ("Et qui l'a menée", "who"),
     ("présenté quand et où", "where"),
     ("depuis quand", "date"),
+    ("il a duré de quand à quand", "date"),
     ("combien de médiateurs", "count"),
     ("formés comment", None),
 ])
@@ -123,3 +129,18 @@ def test_a_kind_the_opening_already_gives_is_not_answered_twice() -> None:
     answer = factual_answer(analyze(message), [], lambda _t: 1.0, Citations(), passages=[Hit(c, 1.0 - 0.1 * c.ordinal) for c in chunks],
                             subs=sub_questions.read(message, analyze))
     assert "Sur «" not in answer
+
+
+def test_who_ran_it_and_a_count_of_something_named_are_answered_from_where_the_library_says_so() -> None:
+    # Found by the thirty-first session's tryout: « qui le porte ? » got a passing « porté par l'Académie » in what came
+    # after the programme, and « combien d'écoles ? » nothing (its table row shares no other word of the question).
+    chunks = [_chunk(0, "Le programme transfère aux enseignants les compétences pour conduire eux-mêmes les actions.", "En bref"),
+              _chunk(1, "La démarche se poursuit dans un programme académique, porté par l'Académie de Nantes.", "Et après ?"),
+              _chunk(2, "Coordination : l'IREPS Pays de la Loire, associée à l'ANPAA.", "Partenaires et coordination")]
+    chunks += [_chunk(3 + i, f"Une séance de {topic} se prépare en équipe.", topic) for i, topic in enumerate(("colère", "écoute", "choix"))]
+    chunks.append(_chunk(9, "| Indicateur | Valeur | Source |\n|---|---|---|\n| Écoles | **91** | ARS, rapport final |", "Chiffres clés"))
+    message = "Le programme c'est quoi, qui le porte, et combien d'écoles y participent ?"
+    answer = factual_answer(analyze(message), [], lambda _t: 1.0, Citations(), passages=[Hit(c, 1.0 - 0.1 * c.ordinal) for c in chunks],
+                            subs=sub_questions.read(message, analyze))
+    assert answer.split("Sur « qui le porte ? » :")[1].split("\n\n")[1].startswith("> Coordination : l'IREPS")
+    assert answer.split("Sur « et combien d'écoles y participent ? » :")[1].split("\n\n")[1].startswith("> Écoles : **91**")
