@@ -64,10 +64,6 @@ class Retrieval:
     mentioned_in_passing: str | None = None  # a name whose workings are asked that the library only names in passing
 
 
-# A skill model's reading this firm chooses sheets whatever the activity-intent model reads of the request (`_sheets_for`).
-SKILL_READ_FIRMLY = 0.9
-
-
 class Assistant:
     """Answers questions from the store; one instance serves many questions (models load once)."""
 
@@ -379,18 +375,8 @@ class Assistant:
         topical = self.retriever.search(text, only_sheets, k=k, mode=mode, per_doc=1, query_vec=vector)
         if not topical:
             return info.competences, []
-        # The competence the request is about, read from its meaning (the skill model reads e5 vectors only): when the
-        # activity-intent model reads the message firmly as a request for an activity, as for retrieval's skill boost
-        # (`skills_to_boost`), or when the skill model reads it firmly itself (« PS petite section estime de soi quoi
-        # faire », 0.995). A situation told at length (« un élève est tout triste depuis que son copain déménage, comment
-        # aborder les soucis ? », activity 0.63) is not the kind of request the skill model learnt from, and its reading
-        # (« réguler ses émotions », 0.87) chose the anger sheet over the worries box. Sheet first on the dev splits
-        # (`eval.runner`): gold 0.948 → 0.966, fresh4 0.917 → 0.944, the others unchanged; eval/dev_activity.yaml 33 → 32
-        # of 33 (« ne pas se laisser happer par les notifications », activity 0.15, skill 0.64, lost the distractions
-        # sheet).
+        # The competence the request is about, read from its meaning (the skill model reads e5 vectors only).
         read = self._skills(vector)
-        if read and (info.activity_reading or 0.0) < SKILL_BOOST_FROM and max(read.values()) < SKILL_READ_FIRMLY:
-            read = None
         sheets = sheet_rank.sheet_hits(topical, profiles, vector, only_sheets, read)
         skills = info.competences
         if skills:
