@@ -285,11 +285,12 @@ def sub_answers(subs: list[sub_questions.SubQuestion], message_terms: list[str],
     taken = set(shown)
     topic = _topic_terms(passages)
 
+    # A count of something named (« combien d'écoles y participent ? ») is bound to its noun: « | Écoles | 91 | » gives it
+    # without the question's other words.
+    counts_named = {sub.text for sub in subs if sub.kind == "count" and asked_fact.read_question(sub.text).counted}
+
     def answers(own_terms: frozenset[str], sub: sub_questions.SubQuestion, sentence: str, terms: frozenset[str]) -> bool:
-        # A count of something named (« combien d'écoles y participent ? ») is bound to its noun: « | Écoles | 91 | » gives
-        # it without the question's other words.
-        bound = sub.kind == "count" and bool(asked_fact.read_question(sub.text).counted)
-        return (_shares_a_word(terms, own_terms) or (sub.kind is not None and not own_terms) or bound) \
+        return (_shares_a_word(terms, own_terms) or (sub.kind is not None and not own_terms) or sub.text in counts_named) \
             and sub_questions.gives(sub, unmarked(sentence))
 
     for at, sub in enumerate(subs):
@@ -309,7 +310,7 @@ def sub_answers(subs: list[sub_questions.SubQuestion], message_terms: list[str],
         # The sentence that answers « pour quelles classes ? » may share no word with the message: the pool goes
         # down to every sentence of the passages, in the order of their words and their passage's rank.
         searched = passages[:within if sub.kind and own else 1]
-        if sub.kind == "count" and asked_fact.read_question(sub.text).counted and passages:
+        if sub.text in counts_named and passages:
             # « et combien d'écoles ? »: a count of something named is sought in every passage of the best document too
             # (its « Chiffres clés » may rank far from a message about who ran the programme), as for an opening
             searched = searched + [h for h in passages[within:] if h.chunk.doc.source == passages[0].chunk.doc.source]

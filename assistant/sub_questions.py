@@ -76,7 +76,7 @@ def split(question: str) -> list[str]:
 
 
 # The asker speaking of themself: « je viens d'arriver », « on m'a parlé de… », « nous avons… ».
-_SELF = re.compile(r"(?:^|\s)(?:je|j'|moi|nous|on m'|on me|on nous)", re.IGNORECASE)
+_SELF = re.compile(r"(?:^|\s)(?:je\b|j'|moi\b|nous\b|on m'|on me\b|on nous\b)", re.IGNORECASE)
 
 
 def _asking_clause(piece: str) -> str:

@@ -27,6 +27,8 @@ from assistant.schema import Chunk, DocMeta
      "d'écoles ont participé ?", ["il a duré de quand à quand", "combien d'écoles ont participé"]),
     ("Dans le récit sur la formation, la préparation a duré combien de temps et elle commençait par quoi ?",
      ["Dans le récit sur la formation, la préparation a duré combien de temps", "elle commençait par quoi"]),
+    ("Jeudi dernier, au mois de mars, la séance a duré combien de temps et qui l'animait ?",
+     ["Jeudi dernier, au mois de mars, la séance a duré combien de temps", "qui l'animait"]),
 ])
 def test_a_message_is_split_into_the_questions_it_asks(message: str, questions: list[str]) -> None:
     assert sub_questions.split(message) == questions
