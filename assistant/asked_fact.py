@@ -25,7 +25,7 @@ from datetime import date
 from functools import lru_cache
 
 from assistant.lexical import STOP_WORDS
-from assistant.vocabulary import CLASSES, fold
+from assistant.vocabulary import CLASSES, ELIDABLE, fold
 
 MONTHS = "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split()
 # Numbers written in words ("trois règles", "quarante-cinq minutes"). "un"/"une" are left out: they
@@ -118,7 +118,7 @@ _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*|[.?!:;,«»\"—–()\n]", re.UN
 # Marks after which a capital letter opens a sentence rather than a name (a follow-up is joined to the
 # previous question by " — ").
 _OPENERS = frozenset(".?!:—–\n")
-_ELIDED = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
+_ELIDED = re.compile(rf"^(?:{ELIDABLE})['’]", re.IGNORECASE)
 # Words before a year that make it a bound ("avant 2015", "depuis 2018", "d'ici 2030"), compared elision removed.
 _YEAR_BOUNDS = frozenset("avant apres depuis des vers ici".split())
 _LEVELS = frozenset(fold(level) for level in CLASSES) | {"cps"}
@@ -372,6 +372,11 @@ def _near(word: str, token: str) -> bool:
 _TABLE_RULE = re.compile(r":?-{2,}:?")
 
 
+def table_cells(row: str) -> list[str]:
+    """The cells of a Markdown table row (« | Écoles | 91 | » → [« Écoles », « 91 »])."""
+    return [c.strip() for c in row.strip().strip("|").split("|")]
+
+
 def _rows_with_headers(lines: list[str]) -> list[str]:
     """Markdown table rows, each followed by its reading with the column headers (« periode 2 | 19 | 5 » under
     « periode | conflits | passages » also gives « periode : periode 2 ; conflits : 19 ; passages : 5 »): the
@@ -383,7 +388,7 @@ def _rows_with_headers(lines: list[str]) -> list[str]:
             columns = None
             out.append(line)
             continue
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        cells = table_cells(line)
         if columns is None:
             columns = cells
             out.append(line)

@@ -332,7 +332,7 @@ def _row_as_line(sentence: str) -> str:
     """A table row quoted alone (« | Écoles | **91** | ARS | ») as a line: « Écoles : **91** ; ARS »; other sentences as they are."""
     if not (sentence.startswith("|") and sentence.rstrip().endswith("|")):
         return sentence
-    cells = [c.strip() for c in sentence.strip().strip("|").split("|")]
+    cells = asked_fact.table_cells(sentence)
     return f"{cells[0]} : {' ; '.join(c for c in cells[1:] if c)}" if len(cells) > 1 else cells[0]
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.sms import spell_out
-from assistant.vocabulary import fold
+from assistant.vocabulary import ELIDABLE, fold
 
 # Bumped when the analyzer changes: the next ingestion rebuilds the lexical index.
 ANALYZER_VERSION = "3"
@@ -67,7 +67,7 @@ enseignant enseignants travailler travail apprendre apprennent conseil conseils 
 """.split()
 
 # Elided articles and pronouns: "l'écoute" → "écoute", "qu'est-ce" → "est-ce".
-_ELISION = re.compile(r"\b(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['’]", re.IGNORECASE)
+_ELISION = re.compile(rf"\b(?:{ELIDABLE}|quoiqu)['’]", re.IGNORECASE)
 # Numbers ("7 000", "2,5"), and words that may mix letters and digits ("CE2", "6e", "3114").
 _TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)?(?![^\W_])|[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.vocabulary import fold
+from assistant.vocabulary import ELIDABLE, fold
 
 ABBREVIATIONS: dict[str, str] = {
     "pr": "pour", "pk": "pourquoi", "pq": "pourquoi", "qd": "quand", "kan": "quand", "bcp": "",
@@ -62,7 +62,7 @@ _C_EST = re.compile(r"(?:(?<![\w'’])c|^C) (?=(?:quoi|koi|qui|ki|quand|qd|comme
 # « combien d ecoles », « l ecole », « j ai », « qu il »: an elision typed with a space instead of the apostrophe. Read as
 # written, « d ecoles » is no count asked and « j ai » no first person. A lone lower-case letter (a capital only where a
 # sentence starts: « C est », « J ai ») before a word opening on a vowel or a mute h is an elided word.
-_SPACED_ELISION = re.compile(r"(?:(?<![\w'’])(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)|(?:^|(?<=[.!?]\s))(?:[CDJLMNST]|Qu)) "
+_SPACED_ELISION = re.compile(rf"(?:(?<![\w'’])(?:{ELIDABLE})|(?:^|(?<=[.!?]\s))(?:[CDJLMNST]|Qu)) "
                              r"(?=[aeiouyhàâäéèêëîïôöûùü])")
 
 

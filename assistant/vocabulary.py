@@ -16,6 +16,9 @@ DOC_TYPES: dict[str, str] = {
     "autre": "Autre",
 }
 
+# Words written elided before a vowel (« l'école », « qu'il », « jusqu'à »), as a regex alternation.
+ELIDABLE = r"[cdjlmnst]|qu|jusqu|lorsqu|puisqu"
+
 # Classes in school order, with their cycle.
 CLASSES: dict[str, int] = {
     "PS": 1, "MS": 1, "GS": 1,
