@@ -478,7 +478,11 @@ def _name_tokens(text: str) -> list[str]:
 _ASKS_WORKINGS = re.compile(r"\b(?:comment (?:ca |il |elle |ils |elles )?(?:marche|fonctionne|se deroule|se passe)(?:nt)?"
                             r"|(?:marche|fonctionne)(?:nt)? comment|en quoi (?:ca |il |elle )?consiste|(?:les|quelles) etapes"
                             r"|le deroulement|le fonctionnement|comment (?:le |la |les )?mettre en place"
-                            r"|(?:les|des|vos|ses) (?:seances|fiches|activites|outils|supports|modules|contenus) (?:du|de|d'))")
+                            r"|(?:les|des|vos|ses) (?:seances|fiches|activites|outils|supports|modules|contenus) (?:du|de|d')"
+                            # its rules, how to join it or roll it out (« pHARe est-il obligatoire, et comment on inscrit son
+                            # école ? », « comment on le déploie dans un collège ? »)
+                            r"|obligatoires?|inscri(?:re|t|s|vent|ption)|s'y inscrire|adherer|adhesion|comment (?:y )?participer"
+                            r"|deploi\w*|deploy\w*)")
 
 
 # How many passages may name a thing in passing before the library is taken to say more about it than its name.

@@ -872,13 +872,14 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
         last_step: tuple[str, ...] = ()
         left = 0  # the section's lines not shown: said, so that a list cut short never reads as the whole of it
         for chunk in chunks:
-            lines = [(ln, sub) for ln, sub in _section_lines(chunk, label) if ln not in shown]
+            # A line already shown under « Pour votre question » keeps its place as a reminder: a course without its
+            # fourth step, or « les quatre marches » with three, would mislead more than a line shown twice would.
+            lines = _section_lines(chunk, label)
             for i, (line, sub_item) in enumerate(lines):
                 if budget == 0:
                     left += len(lines) - i
                     break
                 budget -= 1
-                shown.add(line)
                 n = cites.cite(chunk, line)
                 step = label == "Déroulement" and len(chunk.heading_path) > 1 and i == 0 and chunk.heading_path != last_step
                 prefix = f"**{chunk.heading_path[-1]}** — " if step else ""
@@ -888,6 +889,11 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
                 # and a sub-item of the source list (indented there) one level further.
                 depth = int(label == "Déroulement" and len(chunk.heading_path) > 1 and not step) + int(sub_item)
                 limit = _STEP_CHARS if label == "Déroulement" else None if label == "Points de vigilance" else _ITEM_CHARS
+                if line in shown:
+                    out.append(f"{'  ' * depth}- {prefix}{_shorten(unmarked(line), _REMINDER_CHARS)} *(voir plus haut)* [{n}]")
+                    budget += 1  # a reminder takes no room from the section's own lines
+                    continue
+                shown.add(line)
                 out.append(f"{'  ' * depth}- {prefix}{_shorten(unmarked(line), limit) if limit else unmarked(line)} [{n}]")
             if budget and label == "Déroulement" and len(chunk.heading_path) > 1 and _lines(chunk) > _STEP_LINES:
                 out.append("  - *… la suite de cette étape est dans la fiche complète.*")
@@ -1024,6 +1030,8 @@ def _shorten(text: str, limit: int = 240) -> str:
     return cut + " …"
 
 
+# A line shown under « Pour votre question » is recalled in its section by its beginning.
+_REMINDER_CHARS = 60
 # A step's instructions are what the teacher reads aloud or follows (a guided relaxation's script): shown whole
 # up to this length, where other sections' items are cut at 260 characters.
 _STEP_CHARS = 900

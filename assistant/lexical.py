@@ -56,7 +56,7 @@ parle dire dit propose proposer proposez conseil conseils exemple exemples simpl
 activite activites seance seances atelier ateliers jeu jeux exercice exercices faire fait travailler travail
 apprendre apprennent eleve eleves enfant enfants classe classes enseignant enseignante enseignants enseigner
 ma mon mes notre nos votre vos mettre place utiliser avoir etre vs versus genre sorte
-minimum maximum minimal maximal environ approximativement tendance impression frequence frequences
+minimum maximum max maxi minimal maximal environ approximativement tendance impression frequence frequences
 toujours encore
 """.split()
 # The domain's own words among them (séance, activité, élève…) tell a session sheet from a report: searched, unlike the

@@ -42,10 +42,11 @@ def body_passages(chunks: list[Chunk]) -> list[Chunk]:
 
 
 def rank_passages(snap: Snapshot, hits: list[Hit], text: str, vector: np.ndarray | None, documents: int = 2,
-                  dense_weight: float | None = None, first_bonus: float | None = None) -> list[Hit]:
+                  dense_weight: float | None = None, first_bonus: float | None = None, advice: bool = False) -> list[Hit]:
     """Every passage of the first `documents` documents of `hits`, best first, scored by
     `dense_weight · minmax(cosine) + (1 − dense_weight) · minmax(BM25)` over that pool, plus
-    `first_bonus` for the first document. Without a query vector or stored vectors, BM25 alone."""
+    `first_bonus` for the first document, and with `advice` (a question asking advice, not an activity) ADVICE_BONUS for
+    the advice sections of a session sheet ranked first. Without a query vector or stored vectors, BM25 alone."""
     dense_weight = DENSE_WEIGHT if dense_weight is None else dense_weight
     first_bonus = FIRST_DOCUMENT_BONUS if first_bonus is None else first_bonus
     sources = best_documents(hits, documents)
@@ -65,8 +66,27 @@ def rank_passages(snap: Snapshot, hits: list[Hit], text: str, vector: np.ndarray
         score = minmax(bm25)
     score = score + np.array([first_bonus if c.doc.source == sources[0] else 0.0 for c in pool])
     score = score - np.array([ONLY_QUESTIONS if only_questions(c, text) else 0.0 for c in pool])
+    if advice:
+        score = score + np.array([ADVICE_BONUS if c.doc.source == sources[0] and _sheet_advice(c) else 0.0 for c in pool])
     ranked = [Hit(c, float(s), float(b), float(d)) for c, s, b, d in zip(pool, score, bm25, cosine)]
     return sorted(ranked, key=lambda h: -h.score)
+
+
+# A question asking advice (not an activity request; the document-type model reads a guide) about the session sheet
+# ranked first (« pendant la séance sur les émotions cachées dans le corps, une petite s'est mise à pleurer, je continue
+# ou j'arrête ? ») is answered by the sheet's advice to the adult (« Un élève peut se rappeler un souvenir douloureux :
+# l'accueillir… ») rather than by its variants, which share the class's words. Thirty-second session, development splits:
+# at 0.5 fresh7 key facts 0.707 → 0.721, nothing else moved; at 0.35 nothing moved; at 0.25 and 0.5 given to every
+# sheet ranked, not only the first document, a guide's question (« je l'oblige ou je le laisse ? ») opened on the second
+# document's sheet.
+ADVICE_BONUS = 0.5
+_ADVICE_SECTIONS = re.compile(r"\b(?:vigilance|posture|conseils?)\b")
+
+
+def _sheet_advice(chunk: Chunk) -> bool:
+    """A session sheet's passage of advice to the adult running it (« Points de vigilance », « Conseils de posture »)."""
+    return chunk.doc.doc_type == "seance" and bool(chunk.heading_path) \
+        and bool(_ADVICE_SECTIONS.search(fold(chunk.heading_path[0])))
 
 
 # What a run of questions loses in the within-document score (scores span 0 to 1.1: it comes after every other
@@ -190,6 +210,19 @@ def _outcome_of_another(chunk: Chunk, folded_question: str) -> bool:
     return bool(labels) and all(label is not None and fold(label).strip(" «»\"") not in folded_question for label in labels)
 
 
+# Whom an outcome may be asked about (« des résultats chez les élèves ? »), and a sentence saying an evaluation did not
+# measure them (« L'objet évalué n'est donc pas directement l'évolution des enfants »).
+_POPULATION = re.compile(r"\b(?:eleves?|enfants?)\b")
+_NOT_OF_POPULATION = re.compile(r"\b(?:pas|jamais|aucune?)\b(?:\W+\w+){0,5}?\W+(?:eleves?|enfants?)\b")
+_MEASURE = re.compile(r"\b(?:evalu\w*|mesur\w*)")
+
+
+def _says_not_evaluated(chunk: Chunk) -> bool:
+    """A sentence of the passage says that what was evaluated or measured was not the pupils (« L'objet évalué n'est
+    donc pas directement l'évolution des enfants, mais la capacité du programme à rendre les enseignants autonomes »)."""
+    return any(_MEASURE.search(s) and _NOT_OF_POPULATION.search(s) for s in re.split(r"(?<=[.!?;])\s+", fold(chunk.text)))
+
+
 def _gives_kinds(hit: Hit, asked: asked_fact.AskedFact, kinds: frozenset[str]) -> bool:
     """Whether one line of the passage gives an answer of each of `kinds`."""
     return asked_fact.check(dataclasses.replace(asked, kinds=kinds), [hit.chunk.indexed_text], lambda _w: False).missing is None
@@ -246,12 +279,27 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6, acronyms:
         # same presentation, under that programme's name)
         first.sort(key=lambda h: (_outcome_of_another(h.chunk, folded),
                                   "evaluation" in folded and not _about_evaluation(h.chunk)))
+        if _POPULATION.search(folded):
+            # « des résultats prouvés sur les élèves ? »: that the evaluation did not measure them is the answer, before
+            # what it concluded about the teachers; said by the document of the outcome found first (« « Prendre soin de
+            # soi », quels résultats chez les enfants ? » is answered by that programme's figures, not by another's
+            # evaluation)
+            unmeasured = [h for h in ranked if _says_not_evaluated(h.chunk)
+                          and (not first or h.chunk.doc.source == first[0].chunk.doc.source)]
+            first = unmeasured + [h for h in first if h not in unmeasured]
     if not outcome and (agent or "count" in asked.kinds and asked.counted) and ranked:
         # « la progression tenait en combien de séances ? »: a count of something named is specific enough to be
         # sought in every passage of the best document, not only in the first few (« huit séances » ranked ninth);
         # so is who did something (the cartable's « Les artisans », ranked ninth for « qui l'a coordonné ? »).
         best = ranked[0].chunk.doc.source
         further = [h for h in tail if h.chunk.doc.source == best and gives(h)]
+        first, tail = first + further, [h for h in tail if h not in further]
+    if frequency:
+        # « tous les combien programmer les séances ? »: a guide's « une séance toutes les deux à trois semaines » may rank
+        # twentieth among passages sharing more words; one saying how often, in a document already ranked, is sought there
+        documents = {h.chunk.doc.source for h in head}
+        further = [h for h in tail if h.chunk.doc.source in documents
+                   and asked_fact.states_frequency(h.chunk.text, interval=True)]
         first, tail = first + further, [h for h in tail if h not in further]
     if not outcome and frequency:
         first.sort(key=lambda h: not asked_fact.states_frequency(h.chunk.text, interval=True))

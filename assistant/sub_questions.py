@@ -72,7 +72,20 @@ def split(question: str) -> list[str]:
                 pieces.append(before)
                 start = join.end()
         pieces.append(part[start:])
-    return [_asking_clause(p.strip(" ,;:.!")) for p in pieces if re.search(r"\w", p)]
+    pieces = [_asking_clause(p.strip(" ,;:.!")) for p in pieces if re.search(r"\w", p)]
+    # « quels outils pour évaluer… ? questionnaire, grille d'observation ? »: a list of short options after a question
+    # offers answers to it, and asks nothing of its own.
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and _OPTIONS.match(piece) and not _ASKS_ANYWHERE.search(piece):
+            merged[-1] = f"{merged[-1]} ? {piece}"
+        else:
+            merged.append(piece)
+    return merged
+
+
+# Two to four options of at most three words each, between commas or « ou ».
+_OPTIONS = re.compile(r"^[^\W\d][\w'-]*(?: [\w'-]+){0,2}(?:(?:, | ou |, ou )[^\W\d][\w'-]*(?: [\w'-]+){0,2}){1,3}$")
 
 
 # The asker speaking of themself: « je viens d'arriver », « on m'a parlé de… », « nous avons… ».

@@ -44,7 +44,8 @@ class Competence:
 
 COMPETENCES: tuple[Competence, ...] = (
     Competence("conscience_de_soi", "Avoir conscience de soi", "cognitive",
-               ("conscience de soi", "connaissance de soi", "estime de soi", "confiance en soi", "auto-evaluation positive", "qualites", "forces")),
+               ("conscience de soi", "connaissance de soi", "estime de soi", "confiance en soi", "confiance en eux",
+                "confiance en elle", "confiance en lui", "auto-evaluation positive", "qualites", "forces")),
     Competence("maitrise_de_soi", "Capacité de maîtrise de soi", "cognitive",
                ("maitrise de soi", "impulsion", "impulsivite", "se fixer un but", "atteindre ses buts", "autocontrole", "concentr",
                 "distraction", "distrai")),

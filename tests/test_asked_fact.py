@@ -303,6 +303,9 @@ def test_a_name_in_mixed_case_is_a_specific() -> None:
     "comment fonctionne le programme Unplugged ?",
     "et le programme Unplugged, en quoi ça consiste ?",
     "Est-ce que vous avez les séances du programme Unplugged pour la prévention des addictions au collège ?",
+    # found by the thirty-second session's tryout: its rules and how to join it are no more described than its workings
+    "Le programme pHARe contre le harcèlement est-il obligatoire dans les écoles, et comment on inscrit son école ?",
+    "Le programme PHARE contre le harcèlement, comment on le déploie dans un collège ?",
 ])
 def test_a_name_only_cited_in_passing_is_said_not_to_be_described(question: str) -> None:
     texts = ["Que faire — Harcèlement\n- Informer la direction (le programme de prévention s'appelle pHARe).",
@@ -310,7 +313,7 @@ def test_a_name_only_cited_in_passing_is_said_not_to_be_described(question: str)
              "Présentation — Et après ?\n- Un programme conçu en région, par contraste avec des programmes importés comme Unplugged.",
              "Présentation — En bref\nLe programme a duré trois ans."]
     name = asked_fact.mentioned_in_passing(question, texts, rare_except())
-    assert name in ("pHARe", "Unplugged")
+    assert name in ("pHARe", "PHARE", "Unplugged")  # as the question writes it
 
 
 @pytest.mark.parametrize(("question", "texts"), [

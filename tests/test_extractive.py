@@ -533,3 +533,21 @@ def test_a_figure_asked_that_the_documents_say_does_not_exist_is_answered_by_tha
     assert not select_sentences(terms, [Hit(chunk, 1.0)], _idf, limit=1)[0].sentence.startswith("Il n'existe pas")
     other = analyze("combien d'heures de séances par an dans le programme régional")
     assert not select_sentences(other, [Hit(chunk, 1.0)], _idf, limit=1, figure=True)[0].sentence.startswith("Il n'existe")
+
+
+def test_a_step_quoted_for_the_question_keeps_its_place_in_the_course() -> None:
+    # Found by a tryout: the observers' step, quoted under « Pour votre question », was dropped from « Déroulement »,
+    # which then went from step 3 to step 5; a list of four « marches » showed three.
+    chunks = [_chunk(SHEET, 0, "**Niveau** : CM1, CM2 (cycle 3)"),
+              _chunk(SHEET, 1, "Quatre affirmations, lecture, placement.", heading_path=("Déroulement", "3. Le débat (25 min)")),
+              _chunk(SHEET, 2, "Les observateurs lisent ce qu'ils ont noté : deux fois, quelqu'un a coupé la parole.",
+                     heading_path=("Déroulement", "4. Le retour des observateurs (5 min)")),
+              _chunk(SHEET, 3, "Retour au calme, puis questions.", heading_path=("Déroulement", "5. Bilan (8 min)"))]
+    cites = Citations()
+    text = sheet_answer(chunks, cites, None, analyze("ils se coupent la parole, une activité ?"), _idf)
+    box, course = text.split("**Pour votre question**")[1].split("**Déroulement**")
+    assert "deux fois, quelqu'un a coupé la parole" in box
+    assert "**3. Le débat (25 min)**" in course and "**5. Bilan (8 min)**" in course
+    step = next(line for line in course.splitlines() if "4. Le retour des observateurs" in line)
+    assert "*(voir plus haut)*" in step and "deux fois, quelqu'un a coupé la parole" not in step  # recalled, not repeated
+    _markers_point_to_verbatim_snippets(text, cites, chunks)

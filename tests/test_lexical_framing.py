@@ -50,3 +50,9 @@ def test_still_is_a_question_s_frame() -> None:
     # Found on the gold set: « L'ANPAA existe toujours sous ce nom ? » was declined, « toujours » weighing as a subject
     # the library never writes next to the ANPAA (« devenue Association Addictions France »).
     assert set(analyze("toujours encore")) <= framing_terms()
+
+
+def test_a_time_limit_s_max_is_a_question_s_frame() -> None:
+    # Found by the thirty-second session's tryout: « quelque chose de court (15 min max) » opened on « Les documents ne
+    # contiennent pas le mot « max » ».
+    assert set(analyze("max maxi")) <= framing_terms()

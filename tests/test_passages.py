@@ -31,11 +31,13 @@ VECTORS = {NOTICE.id: [0.0, 0.0, 1.0], WHY.id: [0.6, 0.8, 0.0], TEAM.id: [1.0, 0
 QUESTION_VECTOR = np.array([1.0, 0.0, 0.0], dtype=np.float32)
 
 
-def _snapshot(fetched: list[list[str]] | None = None, vectors: dict[str, list[float]] | None = None) -> Snapshot:
+def _snapshot(fetched: list[list[str]] | None = None, vectors: dict[str, list[float]] | None = None,
+              chunks: list[Chunk] | None = None) -> Snapshot:
+    chunks = CHUNKS if chunks is None else chunks
     lexical = LexicalIndex()
-    lexical.build([c.indexed_text for c in CHUNKS])
+    lexical.build([c.indexed_text for c in chunks])
     by_source: dict[str, list[int]] = {}
-    for i, c in enumerate(CHUNKS):
+    for i, c in enumerate(chunks):
         by_source.setdefault(c.doc.source, []).append(i)
     stored = VECTORS if vectors is None else vectors
 
@@ -44,7 +46,7 @@ def _snapshot(fetched: list[list[str]] | None = None, vectors: dict[str, list[fl
             fetched.append(list(ids))
         return {i: np.array(stored[i], dtype=np.float32) for i in ids if i in stored}
 
-    return Snapshot("s1", CHUNKS, {c.id: i for i, c in enumerate(CHUNKS)}, lexical, by_source, fetch_vectors=fetch)
+    return Snapshot("s1", chunks, {c.id: i for i, c in enumerate(chunks)}, lexical, by_source, fetch_vectors=fetch)
 
 
 def test_the_passage_that_answers_is_found_outside_the_hits() -> None:
@@ -69,6 +71,25 @@ def test_the_first_document_keeps_a_lead_over_the_second() -> None:
     led = rank_passages(snap, [Hit(WHY, 0.9), Hit(FIGURES, 0.5)], "combien d'écoles", np.array([0.0, 0.6, 0.8], np.float32),
                         first_bonus=5.0)
     assert led[0].chunk.doc is GUIDE
+
+
+def test_advice_asked_about_the_sheet_ranked_first_opens_on_its_advice_to_the_adult() -> None:
+    # Found on the seventh fresh split: « pendant la séance sur les émotions cachées dans le corps (CP), une petite s'est
+    # mise à pleurer… je continue ou j'arrête ? » opened on the sheet's variants, which share the class's words.
+    sheet = DocMeta(source="corpus/seances/cycle2/silhouette.md", title="Où se cache mon émotion ?", doc_type="seance")
+    variants = _chunk(sheet, 1, "- **CP** : une séance sur le corps et les émotions, en classe entière.", ("Variantes",))
+    vigilance = _chunk(sheet, 2, "- Un élève peut se rappeler un souvenir douloureux : l'accueillir.", ("Points de vigilance",))
+    chunks = [variants, vigilance, WHY]
+    vectors = {variants.id: [1.0, 0.0, 0.0], vigilance.id: [0.8, 0.6, 0.0], WHY.id: [0.0, 1.0, 0.0]}
+    snap = _snapshot(vectors=vectors, chunks=chunks)
+    question = "pendant la séance sur le corps et les émotions en CP une élève pleure, je fais quoi ?"
+    hits = [Hit(variants, 0.9), Hit(WHY, 0.5)]
+    assert rank_passages(snap, hits, question, QUESTION_VECTOR)[0].chunk is variants
+    assert rank_passages(snap, hits, question, QUESTION_VECTOR, advice=True)[0].chunk is vigilance
+    # a sheet ranked second gets no such lead over the first document's passages
+    hits = [Hit(WHY, 0.9), Hit(variants, 0.5)]
+    plain = {h.chunk.id: h.score for h in rank_passages(snap, hits, question, QUESTION_VECTOR)}
+    assert {h.chunk.id: h.score for h in rank_passages(snap, hits, question, QUESTION_VECTOR, advice=True)} == plain
 
 
 def test_stored_vectors_are_fetched_once_and_missing_ones_give_none() -> None:
@@ -118,6 +139,23 @@ def test_a_question_asking_what_came_out_opens_on_the_conclusion_wherever_it_is_
     # found by a tryout: a colloquium's aim (« un levier de réussite pour tous les élèves ») is no conclusion
     aim = Hit(_chunk(REPORT, 10, "Le colloque visait à défendre les CPS comme un levier de réussite pour tous les élèves."), 0.9)
     assert answering_first([aim, conclusion], "est-ce que ça a marché ?") == [conclusion, aim]
+
+
+def test_results_asked_on_pupils_open_on_the_evaluation_saying_it_did_not_measure_them() -> None:
+    # Found by two tryouts: « des résultats prouvés sur les élèves ? » opened on the teachers' success, and said late, or
+    # never, that the evaluation did not measure the children.
+    conclusion = Hit(_chunk(REPORT, 1, "L'évaluation conclut à une réussite du transfert aux enseignants."), 0.9)
+    aims = Hit(_chunk(REPORT, 2, "L'objet évalué n'est donc pas directement l'évolution des enfants, mais la capacité du "
+                                 "programme à rendre les enseignants autonomes."), 0.2)
+    other = Hit(_chunk(REPORT, 3, "Les enfants n'ont pas toujours pu participer aux ateliers du mercredi."), 0.8)
+    assert answering_first([conclusion, other, aims], "Quels résultats a-t-on observés chez les élèves ?")[0] == aims
+    assert answering_first([conclusion, other, aims], "Est-ce que ça a marché sur les enfants ?")[0] == aims
+    # asked on no one in particular, the conclusion still opens
+    assert answering_first([conclusion, other, aims], "Quels résultats a donné l'évaluation ?")[0] == conclusion
+    # another programme's published figures are its own answer, whatever another evaluation did not measure
+    figures = Hit(_chunk(GUIDE, 4, "« Prendre soin de soi » : résultats publiés : 86 % des enfants se sentent mieux."), 0.9)
+    asked = "Le programme « Prendre soin de soi », il a donné quels résultats chez les enfants ?"
+    assert answering_first([figures, aims], asked)[0] == figures
     # found by a tryout: another programme's published figures, in a presentation, before the evaluation's conclusion
     deck = DocMeta(source="corpus/programme/presentation.md", title="Le programme", doc_type="presentation")
     later = Hit(_chunk(deck, 0, "« Prendre soin de soi » : résultats publiés : 86 % des enfants se sentent mieux.", ("Et après ?",)), 1.0)

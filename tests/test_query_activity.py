@@ -24,6 +24,8 @@ from assistant.query import understand
     # found by the twenty-ninth session's tryout: a lycée class is a class named, and the speaker's own role
     # (« prof », spelled out « enseignant ») is no adult audience
     "je suis prof en lycée, vous avez une séance CPS pour mes secondes ?",
+    # a session heard of is one asked for (« parler d'une séance », not « la fin d'une séance »)
+    "Mes CE2 s'inquiètent pour plein de petites choses. J'ai entendu parler d'une séance avec une boîte, comment ça marche ?",
 ])
 def test_requests_for_something_to_run_with_a_class_are_activity_requests(question: str) -> None:
     info = understand(question)
@@ -40,6 +42,9 @@ def test_requests_for_something_to_run_with_a_class_are_activity_requests(questi
     # found by a tryout: « comment organiser » alone made the relay between adults an activity request
     "En co-intervention avec une enseignante, comment organiser le passage de relais pour qu'elle anime seule ensuite ?",
     "concretement on cherche a transmettre quoi aux enseignants ? des activités ?",
+    # found by the thirty-second session's tryout: a moment of a session being run (« à la fin d'une séance avec des
+    # petits ») asks how to conduct it; it got the conflict sheet for MS-GS
+    "Comment faire le bilan à la fin d'une séance avec des petits de maternelle qui parlent peu ?",
 ])
 def test_questions_about_the_programme_or_adults_are_not(question: str) -> None:
     info = understand(question)
@@ -58,6 +63,9 @@ def test_a_bare_skill_and_class_is_a_request_but_a_question_word_makes_it_a_ques
 def test_everyday_words_of_stress_and_attention_name_their_competence() -> None:
     assert understand("mes CP sont angoissés par plein de choses, un atelier pour relâcher la pression ?").competences == ("gerer_stress",)
     assert understand("en 4e ils n'arrivent plus à se concentrer en cours, une séance ?").competences == ("maitrise_de_soi",)
+    # found by the thirty-second session's tryout: « confiance en eux » is « confiance en soi » said of the pupils (the
+    # request got the assertiveness sheet, for its « adultes de confiance »)
+    assert understand("En CE2 ils répètent « je suis nul », comment leur redonner confiance en eux ?").competences == ("conscience_de_soi",)
     assert understand("des élèves de CM2 très distraits").competences == ("maitrise_de_soi",)
     # a word that merely starts like one (« tractation », « distribuer ») names nothing
     assert understand("distribuer les rôles d'une tractation").competences == ()

@@ -27,6 +27,11 @@ from assistant.schema import Chunk, DocMeta
      "d'écoles ont participé ?", ["il a duré de quand à quand", "combien d'écoles ont participé"]),
     ("Dans le récit sur la formation, la préparation a duré combien de temps et elle commençait par quoi ?",
      ["Dans le récit sur la formation, la préparation a duré combien de temps", "elle commençait par quoi"]),
+    # found by the thirty-second session's tryout: options offered after a question answer it, they ask nothing (they
+    # got a sentence of their own, chosen for « grille » in « une bonne grille pour préparer son année »)
+    ("Quels outils pour évaluer si les élèves progressent ? questionnaire, grille d'observation ?",
+     ["Quels outils pour évaluer si les élèves progressent ? questionnaire, grille d'observation"]),
+    ("c'est quoi ce programme ? ses partenaires ?", ["c'est quoi ce programme", "ses partenaires"]),
     ("Jeudi dernier, au mois de mars, la séance a duré combien de temps et qui l'animait ?",
      ["Jeudi dernier, au mois de mars, la séance a duré combien de temps", "qui l'animait"]),
 ])
