@@ -40,11 +40,6 @@ PROFILE_WEIGHT = 0.75
 # without it; with the model trained on its two writers' 900 requests, 189 at 0.5, 191 at 0.75, 190 at 1.0, 187 at
 # 1.5 (on the first writer's 450 alone: 189 at 1.0). fresh2 and fresh6, held out, were not used to choose.
 SKILL_WEIGHT = 0.75
-# A sheet's first competence is the one it targets; the others it works « en appui » (the thermometer of anger targets
-# regulating emotions, with being aware of them in support): the skill read counts for half there. Thirty-second
-# session, development splits: at 0.5 gold hit@1 0.901 → 0.908, nothing else moved, eval/dev_activity.yaml 33 of 33;
-# at 0 (the target competence alone) gold lost a sheet (c03) and dev_activity one request (32).
-SUPPORTING_SKILL_SHARE = 0.5
 _PROFILE_CHARS = 1200
 # Embedding profiles costs one encode per sheet (about 0.1 s on 2 cores, once per library thanks to the
 # vector cache). Beyond this many sheets (a large library), a sheet's profile is the mean of its stored
@@ -145,8 +140,7 @@ def sheet_hits(topical: list[Hit], profiles: SheetProfiles | None, query_vec: np
     similarity = profiles.vectors[keep] @ (query / (np.linalg.norm(query) + 1e-9))
     scores = _standardised(passage) + PROFILE_WEIGHT * _standardised(similarity)
     if skills:
-        fit = np.array([max((skills.get(k, 0.0) * (1.0 if i == 0 else SUPPORTING_SKILL_SHARE)
-                             for i, k in enumerate(c.doc.competences)), default=0.0) for c in chunks], dtype=np.float32)
+        fit = np.array([max((skills.get(k, 0.0) for k in c.doc.competences), default=0.0) for c in chunks], dtype=np.float32)
         scores = scores + SKILL_WEIGHT * _standardised(fit)
     hits = [Hit(chunk, float(score), dense=float(sim)) for chunk, score, sim in zip(chunks, scores, similarity)]
     return sorted(hits, key=lambda h: -h.score)

@@ -68,20 +68,6 @@ def test_the_skill_the_request_is_about_settles_sheets_close_on_words_and_profil
     assert sheet_rank.sheet_hits(topical, profiles, query, Filters(("seance",)), read)[0].chunk.doc.source == TEAM.source
 
 
-def test_the_skill_read_counts_for_less_on_a_sheet_that_works_it_in_support() -> None:
-    # The anger thermometer targets regulating emotions, with being aware of them « en appui »: a request about putting
-    # words on feelings is the emotions mirror's, whose target that is, when words and profile leave them close.
-    thermometer = _doc("thermometre", ("MS", "GS"), ("reguler_emotions", "conscience_emotions"))
-    mirror = _doc("miroir", ("PS", "MS"), ("conscience_emotions",))
-    firsts = (_chunks(thermometer)[0], _chunks(mirror)[0], _chunks(STRESS)[0])
-    matrix = np.asarray([[1, 0, 0], [1, 0, 0], [0, 0, 1]], dtype=np.float32)
-    profiles = sheet_rank.SheetProfiles(firsts, matrix)
-    topical = [Hit(_chunks(thermometer)[2], 0.81), Hit(_chunks(mirror)[2], 0.80), Hit(_chunks(STRESS)[2], 0.2)]
-    query = np.asarray([1, 0, 0], dtype=np.float32)
-    read = {"conscience_emotions": 0.9, "reguler_emotions": 0.05, "gerer_stress": 0.05}
-    assert sheet_rank.sheet_hits(topical, profiles, query, Filters(("seance",)), read)[0].chunk.doc.source == mirror.source
-
-
 def test_the_shipped_skill_model_reads_a_probability_per_competence() -> None:
     from assistant import skill_model
     from assistant.vocabulary import COMPETENCE_BY_KEY
