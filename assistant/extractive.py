@@ -849,7 +849,7 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
             # A sentence of a list item comes with the rest of its item: « Le tapis sert aux petits conflits… » without
             # « Coups répétés… : c'est à l'adulte d'intervenir » told a teacher whose pupils hit each other half of it.
             item = _item_of(k.hit.chunk, k.sentence)
-            # the sections below leave out a line shown whole here (no line twice)
+            # the sections below recall a line shown whole here by its beginning, not whole again
             shown.add(item)
             shown.update(ln.strip() for ln in k.hit.chunk.text.split("\n")
                          if (m := _LIST_ITEM.match(ln)) and ln[m.end():].strip() == item)

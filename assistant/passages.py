@@ -236,7 +236,8 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6, acronyms:
     guide's first step; « à quelle fréquence ? » on a passage saying how often; a count of something named among all
     the passages of the best document; « qui pilotait ? » on a passage saying who did what, among them too; « quels
     résultats a donné l'évaluation ? » on the passage stating what it concluded, among all the passages ranked (an
-    evaluation's conclusion shares few words with its question: « résultats » / « conclut »). `acronyms`: the library's
+    evaluation's conclusion shares few words with its question: « résultats » / « conclut »), and « des résultats sur les
+    élèves ? » on its saying that it did not measure them. `acronyms`: the library's
     (acronym → spelled out), so that « combien de CPS ? » counts « compétences »."""
     # A title slide says nothing beyond the source line above it: never the passage an answer opens on.
     ranked = sorted(ranked, key=lambda h: extractive.only_a_title(h.chunk))
