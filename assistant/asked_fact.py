@@ -547,6 +547,17 @@ def states_frequency(text: str, interval: bool = False) -> bool:
     return bool(_STATES_INTERVAL.search(folded) or (not interval and _STATES_PER_PERIOD.search(folded)))
 
 
+# What is held again and again, just before the interval (« une séance d'environ une heure toutes les trois semaines »).
+_HELD_AT_INTERVAL = re.compile(r"\b(?:seances?|ateliers?|rituels?|interventions?|rencontres?|reunions?)\b(?:\W+\w+){0,4}?\W+(?:"
+                               + _STATES_INTERVAL.pattern + ")")
+
+
+def says_how_often_held(text: str) -> bool:
+    """The text says how often a session, workshop, ritual or meeting is held (« une séance toutes les deux à trois
+    semaines »), not merely how often something else is done (« réutiliser chaque jour les règles des séances »)."""
+    return bool(_HELD_AT_INTERVAL.search(fold(text)))
+
+
 def check_message(question: str, parts: list[str], passages: list[str], is_rare: Callable[[str], bool],
                   today: date | None = None) -> FactCheck:
     """`check` for a message whose questions are `parts` (assistant/sub_questions.py). « combien d'élèves médiateurs,

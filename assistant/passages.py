@@ -297,10 +297,10 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6, acronyms:
         first, tail = first + further, [h for h in tail if h not in further]
     if frequency:
         # « tous les combien programmer les séances ? »: a guide's « une séance toutes les deux à trois semaines » may rank
-        # twentieth among passages sharing more words; one saying how often, in a document already ranked, is sought there
+        # twentieth among passages sharing more words; one saying how often a session is held, in a document already
+        # ranked, is sought there (not « réutiliser chaque jour les règles des séances », a summary's advice)
         documents = {h.chunk.doc.source for h in head}
-        further = [h for h in tail if h.chunk.doc.source in documents
-                   and asked_fact.states_frequency(h.chunk.text, interval=True)]
+        further = [h for h in tail if h.chunk.doc.source in documents and asked_fact.says_how_often_held(h.chunk.text)]
         first, tail = first + further, [h for h in tail if h not in further]
     if not outcome and frequency:
         first.sort(key=lambda h: not asked_fact.states_frequency(h.chunk.text, interval=True))

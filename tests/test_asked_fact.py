@@ -294,6 +294,16 @@ def test_how_often_is_answered_by_an_interval_before_an_amount_per_period() -> N
     assert asked_fact.states_frequency("deux fois par semaine, le lundi et le jeudi", interval=True)
 
 
+def test_how_often_a_session_is_held_is_told_from_how_often_something_else_is_done() -> None:
+    # Found by the thirty-second session's CI: sought in every passage of the documents ranked, « Réutiliser chaque jour
+    # les mots, outils et règles des séances » opened the answer to « combien de temps doit durer une séance en maternelle
+    # et à quelle fréquence ».
+    assert asked_fact.says_how_often_held("Caler le calendrier : une séance toutes les deux à trois semaines.")
+    assert asked_fact.says_how_often_held("à raison d'une séance d'environ une heure toutes les trois semaines")
+    assert asked_fact.says_how_often_held("Je fais une séance de quarante-cinq minutes tous les quinze jours")
+    assert not asked_fact.says_how_often_held("Réutiliser chaque jour les mots, outils et règles des séances.")
+
+
 def test_a_name_in_mixed_case_is_a_specific() -> None:
     assert read_question("le programme pHARe, il marche comment ?").specifics == ("phare",)
 
