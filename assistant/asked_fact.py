@@ -489,9 +489,9 @@ _ASKS_WORKINGS = re.compile(r"\b(?:comment (?:ca |il |elle |ils |elles )?(?:marc
 IN_PASSING_AT_MOST = 3
 
 
-def mentioned_in_passing(question: str, texts: list[str], is_rare: Callable[[str], bool]) -> str | None:
-    """The name a question asks the workings of (« pHARe, il marche comment ? ») when the library's `texts` (its
-    passages, each read with its title and section on its first line) only name it in passing: once in each of at most
+def mentioned_in_passing(question: str, folded_texts: list[str], is_rare: Callable[[str], bool]) -> str | None:
+    """The name a question asks the workings of (« pHARe, il marche comment ? ») when the library's `folded_texts` (its
+    passages folded, each read with its title and section on its first line) only name it in passing: once in each of at most
     IN_PASSING_AT_MOST passages, never in a title or a section's name. Those mentions describe nothing, and the answer
     must say so rather than pass their neighbours off as the description. None otherwise."""
     if not _ASKS_WORKINGS.search(fold(question)):
@@ -499,7 +499,7 @@ def mentioned_in_passing(question: str, texts: list[str], is_rare: Callable[[str
     for name in (w for w in read_question(question).specifics if is_rare(w) and not w.isdigit()):
         word = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
         naming = [(len(word.findall(body)), bool(word.search(header))) for header, _, body
-                  in (folded.partition("\n") for folded in map(fold, texts) if name in folded)]
+                  in (folded.partition("\n") for folded in folded_texts if name in folded)]
         naming = [(n, in_header) for n, in_header in naming if n or in_header]
         if 0 < len(naming) <= IN_PASSING_AT_MOST and all(n == 1 and not in_header for n, in_header in naming):
             return next((m.group(0) for m in re.finditer(r"[^\W_]+", question) if fold(m.group(0)) == name), name)

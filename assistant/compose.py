@@ -133,8 +133,8 @@ def _body(question: str, found: Retrieval, previous: Turn | None, snap: Snapshot
         definitional = found.info.definitional if found.text == question else query.is_definitional(question)
         intro = introduction(snap, top[0].chunk.doc.source) if definitional and top else None
         # The passages of the best documents that answer, not only those retrieval kept (two per document).
-        advice = not found.info.wants_activity and "guide" in found.info.doc_types
-        ranked = passages.answering_first(passages.rank_passages(snap, top, found.text, found.vector, advice=advice), question,
+        ranked = passages.answering_first(passages.rank_passages(snap, top, found.text, found.vector,
+                                                                 advice=not found.info.wants_activity), question,
                                           acronyms=snap.acronyms())
         # (the question as searched: « les CPS, c'est quoi ? » asks about the competences spelled out)
         ranked = passages.definition_first(snap, ranked, found.text, found.vector)

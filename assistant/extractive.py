@@ -755,7 +755,9 @@ def _item_start(units: list[tuple[str, bool]], i: int) -> int:
     return i
 
 
-def _section_key(chunk: Chunk) -> str | None:
+def section_label(chunk: Chunk) -> str | None:
+    """The session-sheet section a passage belongs to (SHEET_SECTIONS: « Points de vigilance »…), read from its first
+    heading; None outside them."""
     if not chunk.heading_path:
         return None
     head = fold(chunk.heading_path[0])
@@ -947,7 +949,7 @@ def _by_section(doc_chunks: list[Chunk]) -> tuple[list[Chunk], dict[str, list[Ch
     intro: list[Chunk] = []
     sections: dict[str, list[Chunk]] = {}
     for chunk in doc_chunks:
-        key = _section_key(chunk)
+        key = section_label(chunk)
         (sections.setdefault(key, []) if key else intro).append(chunk)
     return intro, sections
 

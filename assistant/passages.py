@@ -72,7 +72,7 @@ def rank_passages(snap: Snapshot, hits: list[Hit], text: str, vector: np.ndarray
     return sorted(ranked, key=lambda h: -h.score)
 
 
-# A question asking advice (not an activity request; the document-type model reads a guide) about the session sheet
+# A question asking advice (not an activity request) about the session sheet
 # ranked first (« pendant la séance sur les émotions cachées dans le corps, une petite s'est mise à pleurer, je continue
 # ou j'arrête ? ») is answered by the sheet's advice to the adult (« Un élève peut se rappeler un souvenir douloureux :
 # l'accueillir… ») rather than by its variants, which share the class's words. Thirty-second session, development splits:
@@ -80,13 +80,12 @@ def rank_passages(snap: Snapshot, hits: list[Hit], text: str, vector: np.ndarray
 # sheet ranked, not only the first document, a guide's question (« je l'oblige ou je le laisse ? ») opened on the second
 # document's sheet.
 ADVICE_BONUS = 0.5
-_ADVICE_SECTIONS = re.compile(r"\b(?:vigilance|posture|conseils?)\b")
+_ADVICE_SECTIONS = frozenset({"Points de vigilance", "Conseils de posture"})
 
 
 def _sheet_advice(chunk: Chunk) -> bool:
     """A session sheet's passage of advice to the adult running it (« Points de vigilance », « Conseils de posture »)."""
-    return chunk.doc.doc_type == "seance" and bool(chunk.heading_path) \
-        and bool(_ADVICE_SECTIONS.search(fold(chunk.heading_path[0])))
+    return chunk.doc.doc_type == "seance" and extractive.section_label(chunk) in _ADVICE_SECTIONS
 
 
 # What a run of questions loses in the within-document score (scores span 0 to 1.1: it comes after every other
@@ -220,7 +219,7 @@ _MEASURE = re.compile(r"\b(?:evalu\w*|mesur\w*)")
 def _says_not_evaluated(chunk: Chunk) -> bool:
     """A sentence of the passage says that what was evaluated or measured was not the pupils (« L'objet évalué n'est
     donc pas directement l'évolution des enfants, mais la capacité du programme à rendre les enseignants autonomes »)."""
-    return any(_MEASURE.search(s) and _NOT_OF_POPULATION.search(s) for s in re.split(r"(?<=[.!?;])\s+", fold(chunk.text)))
+    return any(_MEASURE.search(s) and _NOT_OF_POPULATION.search(s) for s in map(fold, extractive.sentences(chunk.text)))
 
 
 def _gives_kinds(hit: Hit, asked: asked_fact.AskedFact, kinds: frozenset[str]) -> bool:

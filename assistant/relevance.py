@@ -149,7 +149,7 @@ def rare_in(snap: Snapshot, rare_share: float) -> Callable[[str], bool]:
 def mentioned_in_passing(question: str, snap: Snapshot, rare_share: float) -> str | None:
     """The name whose workings the question asks (« pHARe, il marche comment ? ») when the library only names it in
     passing (asked_fact.mentioned_in_passing); None otherwise."""
-    return asked_fact.mentioned_in_passing(question, [c.indexed_text for c in snap.chunks], rare_in(snap, rare_share))
+    return asked_fact.mentioned_in_passing(question, snap.folded_texts(), rare_in(snap, rare_share))
 
 
 def check_asked_fact(question: str, hits: list[Hit], snap: Snapshot, rare_share: float, passages: int = 8,

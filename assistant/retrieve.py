@@ -21,6 +21,7 @@ from assistant.schema import Chunk, Filters
 from assistant.scores import minmax
 from assistant.settings import Settings
 from assistant.store import Store, stored_vectors
+from assistant.vocabulary import fold
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -87,6 +88,7 @@ class Snapshot:
     _acronyms: dict[str, str] | None = None
     _word_forms: dict[str, tuple[int, str]] | None = None
     _name_words: str | None = None
+    _folded: list[str] | None = None
     # The reading ingestion stored in the manifest (`Manifest.library_topic`), if any.
     stored_topic: dict[str, Any] | None = None
     _scope: tuple[float | None] | None = None
@@ -122,6 +124,13 @@ class Snapshot:
         if self._name_words is None:
             self._name_words = asked_fact.name_words(c.indexed_text for c in self.chunks)
         return self._name_words
+
+    def folded_texts(self) -> list[str]:
+        """The passages' indexed texts (title and section on the first line) folded (vocabulary.fold), read once per
+        snapshot: a name cited in passing is counted in them (asked_fact.mentioned_in_passing)."""
+        if self._folded is None:
+            self._folded = [fold(c.indexed_text) for c in self.chunks]
+        return self._folded
 
     def passage_vectors(self, chunks: list[Chunk]) -> np.ndarray | None:
         """The stored vectors of these passages, one row each (no encoding); None when the store cannot

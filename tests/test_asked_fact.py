@@ -10,6 +10,7 @@ from assistant import asked_fact
 from assistant.asked_fact import check, missing_sentence, read_question
 from assistant.relevance import Relevance
 from assistant.settings import ABSTENTION_WEIGHTS, BUNDLED_MODEL
+from assistant.vocabulary import fold
 
 TODAY = date(2026, 12, 2)
 WEIGHTS = ABSTENTION_WEIGHTS[BUNDLED_MODEL]
@@ -322,7 +323,7 @@ def test_a_name_only_cited_in_passing_is_said_not_to_be_described(question: str)
              "Médiation — Limites\nLe protocole de l'établissement, par exemple dans le cadre du programme pHARe.",
              "Présentation — Et après ?\n- Un programme conçu en région, par contraste avec des programmes importés comme Unplugged.",
              "Présentation — En bref\nLe programme a duré trois ans."]
-    name = asked_fact.mentioned_in_passing(question, texts, rare_except())
+    name = asked_fact.mentioned_in_passing(question, [fold(t) for t in texts], rare_except())
     assert name in ("pHARe", "PHARE", "Unplugged")  # as the question writes it
 
 
@@ -336,4 +337,4 @@ def test_a_name_only_cited_in_passing_is_said_not_to_be_described(question: str)
     ("qui a créé Unplugged ?", ["Présentation — Et après ?\nPar contraste avec des programmes importés comme Unplugged."]),
 ])
 def test_a_name_the_library_describes_or_a_question_not_on_its_workings_gets_no_notice(question: str, texts: list[str]) -> None:
-    assert asked_fact.mentioned_in_passing(question, texts, rare_except()) is None
+    assert asked_fact.mentioned_in_passing(question, [fold(t) for t in texts], rare_except()) is None
