@@ -16,7 +16,15 @@ from assistant.sms import spell_out
 from assistant.vocabulary import ELIDABLE, fold
 
 # Bumped when the analyzer changes: the next ingestion rebuilds the lexical index.
-ANALYZER_VERSION = "3"
+ANALYZER_VERSION = "4"
+
+def indexed_by_this_analyzer(pipeline: str | None) -> bool:
+    """Whether a snapshot's pipeline signature (ingest/pipeline.py: « …;analyzer=N ») names this analyzer."""
+    return f"analyzer={ANALYZER_VERSION}" in (pipeline or "").split(";")
+
+
+# Words this short are indexed as written, not stemmed (see analyze).
+SHORT_WORD = 3
 
 # Shorter words are never corrected: too many are one edit away from another word.
 MIN_CORRECTED = 5
@@ -125,7 +133,10 @@ def analyze(text: str) -> list[str]:
     # Accents are folded before stemming so that "activité" and "activite" (typed without accents)
     # reach the same stem.
     kept = [f for f in (fold(w) for w in words(text)) if f not in STOP_WORDS and len(f) > 1 or f.isdigit()]
-    return _stemmer().stemWords(kept)
+    stems = _stemmer().stemWords(kept)
+    # A word of three letters or fewer is mostly an acronym or a class, and stemmed it met another: « CPS » became the
+    # class « CP », « PS », « MS » and « GS » single letters, « OMS » « om ».
+    return [word if len(word) <= SHORT_WORD else stem for word, stem in zip(kept, stems)]
 
 
 @lru_cache(maxsize=1)

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from assistant import acronyms, asked_fact, scope
+from assistant import acronyms, asked_fact, boilerplate, scope
 from assistant.errors import EmptyStoreError, ModelMismatchError
-from assistant.lexical import LexicalIndex, word_forms
+from assistant.lexical import LexicalIndex, indexed_by_this_analyzer, word_forms
 from assistant.schema import Chunk, Filters
 from assistant.scores import minmax
 from assistant.settings import Settings
@@ -60,6 +60,9 @@ SKILL_BOOST_FROM = 0.8
 # At 0.15 fresh3's first citation fell to 0.875 and fresh5's to 0.814; at 0.05 it gained less; with GUIDE_BOOST
 # dropped (the model in its place) hit@1 fell on five splits.
 DOC_TYPE_PRIOR = 0.1
+# A passage that mostly repeats template lines found in several documents (assistant/boilerplate.py) loses this much.
+# A sheet's opening passage, whose disclaimer line is a template but whose objectives are its own, keeps its score.
+BOILERPLATE_PENALTY = 0.3
 
 
 @dataclass
@@ -92,6 +95,7 @@ class Snapshot:
     # The reading ingestion stored in the manifest (`Manifest.library_topic`), if any.
     stored_topic: dict[str, Any] | None = None
     _scope: tuple[float | None] | None = None
+    _boilerplate: np.ndarray | None = None
 
     def scope(self) -> float | None:
         """How much this library is about the programme's subjects (assistant/scope.py: the scope model's mean
@@ -124,6 +128,13 @@ class Snapshot:
         if self._name_words is None:
             self._name_words = asked_fact.name_words(c.indexed_text for c in self.chunks)
         return self._name_words
+
+    def boilerplate(self) -> np.ndarray:
+        """Each passage's share of template lines the library repeats across documents (boilerplate.shared_share),
+        read once per snapshot."""
+        if self._boilerplate is None:
+            self._boilerplate = boilerplate.shared_share(self.chunks)
+        return self._boilerplate
 
     def folded_texts(self) -> list[str]:
         """The passages' indexed texts (title and section on the first line) folded (vocabulary.fold), read once per
@@ -249,6 +260,11 @@ class Retriever:
                 chunks = self.store.read_chunks(name)
                 lexical = self.store.read_lexical(name)
                 assert lexical is not None
+                if not indexed_by_this_analyzer(manifest.pipeline):
+                    # A store indexed before an upgrade changed the analyzer is searched with the new one's terms
+                    # (« CPS » no longer « cp »): until the next ingestion rewrites it, its index is rebuilt in memory.
+                    lexical = LexicalIndex()
+                    lexical.build([c.indexed_text for c in chunks])
                 by_source: dict[str, list[int]] = {}
                 for i, c in enumerate(chunks):
                     by_source.setdefault(c.doc.source, []).append(i)
@@ -378,6 +394,7 @@ class Retriever:
         if type_reading:
             for j, idx in enumerate(order):
                 fused[j] += DOC_TYPE_PRIOR * type_reading.get(snap.chunks[idx].doc.doc_type, 0.0)
+        fused -= BOILERPLATE_PENALTY * (snap.boilerplate()[np.array(order)] >= boilerplate.MOSTLY)
         hits = [Hit(snap.chunks[idx], float(fused[j]), float(bm[j]), float(de[j])) for j, idx in enumerate(order)]
         hits.sort(key=lambda h: -h.score)
         if mode != "bm25":

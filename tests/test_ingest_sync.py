@@ -3,6 +3,7 @@ modify/delete, bad inputs that never cost what is already stored, model mismatch
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -161,3 +162,41 @@ def test_ignore_file_and_hidden_files(tmp_path: Path, settings: Settings, fake_e
     (docs / ".DS_Store").write_bytes(b"\x00\x01")
     report = ingest([docs], settings, fake_embeddings)
     assert report.ok and len(report.added) == 3
+
+
+def test_a_store_indexed_by_an_older_analyzer_is_searched_with_this_one(tmp_path: Path, settings: Settings,  # type: ignore[no-untyped-def]
+                                                                         fake_embeddings) -> None:
+    """After an upgrade that changes the analyzer, a store not yet re-ingested must not answer from an index whose
+    terms the questions no longer produce (« CPS » was indexed « cp »): its index is rebuilt in memory, and the next
+    ingestion rewrites it."""
+    from assistant.lexical import LexicalIndex
+    from assistant.retrieve import Retriever
+
+    _write_docs(tmp_path / "docs")
+    assert ingest([tmp_path / "docs"], settings, fake_embeddings).ok
+    store = Store(settings.store)
+
+    def found() -> bool:
+        hits = Retriever(settings, fake_embeddings).search("conflits violence", mode="bm25")
+        return any("message clair" in h.chunk.text for h in hits)
+
+    def stale_index(pipeline: str | None) -> None:
+        snap = store.snapshot_dir()
+        assert snap is not None
+        index = LexicalIndex()  # stands for an index whose terms this analyzer no longer writes
+        index.build(["autre chose"] * len(store.read_chunks()))
+        index.save(snap / "bm25")
+        data = json.loads((snap / "manifest.json").read_text(encoding="utf-8")) | {"pipeline": pipeline}
+        (snap / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+
+    current = store.read_manifest().pipeline
+    assert current is not None and "analyzer=" in current
+    stale_index(current)
+    assert not found()  # an index the manifest vouches for is used as it is
+    stale_index(current.replace("analyzer=", "analyzer=old"))
+    assert found()
+    stale_index(None)  # a store from before the signature named the analyzer
+    assert found()
+    again = ingest([tmp_path / "docs"], settings, fake_embeddings)
+    assert again.ok and store.read_manifest().pipeline == current
+    assert found()

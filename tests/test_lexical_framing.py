@@ -56,3 +56,12 @@ def test_a_time_limit_s_max_is_a_question_s_frame() -> None:
     # Found by the thirty-second session's tryout: « quelque chose de court (15 min max) » opened on « Les documents ne
     # contiennent pas le mot « max » ».
     assert set(analyze("max maxi")) <= framing_terms()
+
+
+def test_short_words_are_indexed_as_written() -> None:
+    # Stemmed, « CPS » was the class « CP »: a question on CP pupils matched every passage about the programme.
+    assert analyze("les CPS en CP, en GS et en MS pour l'OMS") == ["cps", "cp", "gs", "ms", "oms"]
+    assert analyze("des compétences") == analyze("une compétence")  # longer words are still stemmed
+    index = LexicalIndex()
+    index.build(["Les CPS se travaillent à tout âge.", "Une séance pour le CP."])
+    assert list(index.scores("une activité en CP ?") > 0) == [False, True]
