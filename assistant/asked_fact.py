@@ -547,6 +547,24 @@ def states_frequency(text: str, interval: bool = False) -> bool:
     return bool(_STATES_INTERVAL.search(folded) or (not interval and _STATES_PER_PERIOD.search(folded)))
 
 
+# « pour quel âge ? », « ça concerne quels âges ? », « quelle tranche d'âge ? »; not « une séance adaptée à leur âge »,
+# which asks for a session, nor « à quel âge le cortex est mature ? » (any age answers that one, not a public's).
+_ASKS_AGE = re.compile(r"\b(?:(?:pour|de|a partir de|jusqu'a|concerne|vise|visent|concernent) (?:quel|quels) ages?"
+                       r"|quels ages|tranches? d'ages?)\b")
+# « enfants de 7 à 12 ans », « de 3 à 25 ans », « 8-11 ans », « à partir de 6 ans ».
+_STATES_AGE = re.compile(r"\b\d{1,2}\s*(?:a|-|et)\s*\d{1,2}\s*ans\b|\b(?:de|des|a partir de|jusqu'a|moins de|plus de) \d{1,2} ans\b")
+
+
+def asks_age(question: str) -> bool:
+    """The question asks the ages a programme or a resource is for (« c'est prévu pour des enfants de quel âge ? »)."""
+    return bool(_ASKS_AGE.search(fold(question)))
+
+
+def states_age(text: str) -> bool:
+    """The text gives an age range (« destiné aux enfants de 7 à 12 ans »)."""
+    return bool(_STATES_AGE.search(fold(text)))
+
+
 # What is held again and again, just before the interval (« une séance d'environ une heure toutes les trois semaines »).
 _HELD_AT_INTERVAL = re.compile(r"\b(?:seances?|ateliers?|rituels?|interventions?|rencontres?|reunions?)\b(?:\W+\w+){0,4}?\W+(?:"
                                + _STATES_INTERVAL.pattern + ")")

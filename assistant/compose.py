@@ -119,7 +119,12 @@ def _body(question: str, found: Retrieval, previous: Turn | None, snap: Snapshot
         # "Combien de temps dure-t-elle ?": a detail of the sheet the previous answer laid out.
         asked = snap.lexical.query_terms(question)
         chunks = snap.document_chunks(carried)
-        parts.append(extractive.sheet_answer(chunks, cites, focus_sections(question), asked, snap.lexical.idf,
+        focus = focus_sections(question)
+        if query.fits_in_time(question):
+            # « je n'ai que 20 min, je peux la couper en deux ? »: whether it fits, then its steps with their minutes
+            parts += [notice] if (notice := time_notice(question, chunks[0].doc, say_fits=True)) else []
+            focus = (focus or set()) | {"Déroulement"}
+        parts.append(extractive.sheet_answer(chunks, cites, focus, asked, snap.lexical.idf,
                                              priors=_passage_priors(snap, chunks, question, None),
                                              step=query.asked_step(question)))
     elif (choice := sheet_to_lay_out(top, found.info, found.sheets, snap.lexical.idf)) is not None:
@@ -138,6 +143,8 @@ def _body(question: str, found: Retrieval, previous: Turn | None, snap: Snapshot
                                           acronyms=snap.acronyms())
         # (the question as searched: « les CPS, c'est quoi ? » asks about the competences spelled out)
         ranked = passages.definition_first(snap, ranked, found.text, found.vector)
+        if intro is not None and ranked and passages.defines_asked(ranked[0].chunk, found.text):
+            intro = None  # « c'est quoi les CPS ? »: the definition leads, not the history that opens its document
         # « Quelles sont les erreurs à éviter ? » answered by « Piège n° 3 »: the run of numbered sections first.
         run: list[Chunk] = []
         if ranked and numbered_sections.asks_for_a_list(question):
@@ -283,7 +290,7 @@ def carried_sheet(question: str, previous: Turn | None, snap: Snapshot, hits: li
     if previous is None or not previous.top_source or levels_in_text(question):
         return None
     shorter = query.asks_shorter(question)
-    if not shorter and not query.understand(question).asks_detail:
+    if not shorter and not query.understand(question).asks_detail and not query.fits_in_time(question):
         return None
     chunks = snap.document_chunks(previous.top_source)
     if not chunks or chunks[0].doc.doc_type != "seance":
@@ -564,8 +571,9 @@ def class_notice(asked: tuple[str, ...], doc: DocMeta, has_lines: bool) -> str:
     return f"*Cette fiche est écrite pour : {', '.join(doc.levels)}. Pour {', '.join(asked)}, elle est à adapter{how}.*"
 
 
-def time_notice(question: str, doc: DocMeta) -> str:
-    """Say so when the time the teacher has (« j'ai 25 min ») is shorter than the sheet's."""
+def time_notice(question: str, doc: DocMeta, say_fits: bool = False) -> str:
+    """Say so when the time the teacher has (« j'ai 25 min ») is shorter than the sheet's; with `say_fits`, also when it
+    is long enough (« j'ai 45 min, ça tient ? » asked of the sheet just shown)."""
     folded = fold(question)
     asked = minutes_stated(folded)
     planned = parse_duration(doc.duration)
@@ -574,7 +582,7 @@ def time_notice(question: str, doc: DocMeta) -> str:
     sessions, each = planned
     # « 2 × 55 min » fits « une heure tous les quinze jours » (each session has its hour), not « j'ai une heure »
     if (each if recurring(folded) else sessions * each) <= asked:
-        return ""
+        return f"*Cette fiche prévoit {doc.duration} : elle tient dans les {asked} minutes dont vous disposez.*" if say_fits else ""
     return (f"*Cette fiche prévoit {doc.duration}, plus que les {asked} minutes dont vous disposez : gardez les étapes "
             "essentielles, ou faites-la en plusieurs temps.*")
 

@@ -145,6 +145,12 @@ def defines(sentence: str, term: str) -> bool:
         rf"{_ARTICLE}{re.escape(term)}\s*(?:\([^)]*\)\s*)?(?::|est (?:un|une|le|la|l')|sont (?:des|les)|designe)", plain))
 
 
+def defines_asked(chunk: Chunk, question: str) -> bool:
+    """Whether a passage defines what a question asking for a meaning asks about (`term_asked`)."""
+    term = term_asked(question)
+    return term is not None and any(defines(s, term) for s in extractive.sentences(chunk.text))
+
+
 def defining_passages(snap: Snapshot, term: str) -> list[Chunk]:
     """The library's passages with a sentence that defines `term`."""
     return [c for c in snap.chunks if term in fold(c.text) and any(defines(s, term) for s in extractive.sentences(c.text))]
@@ -258,6 +264,9 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6, acronyms:
     elif frequency:
         # before the kinds: « combien de fois par semaine ? » also reads as a count
         gives = lambda h: asked_fact.states_frequency(h.chunk.text)  # noqa: E731
+    elif asked_fact.asks_age(question):
+        # before the kinds: « la stratégie dure combien d'années et pour quel âge ? » (the duration gets its own sentence)
+        gives = lambda h: asked_fact.states_age(h.chunk.text)  # noqa: E731
     elif asked.kinds:
         kinds_only = dataclasses.replace(asked, specifics=(), named=())
         # Several kinds (« de quand à quand, et combien d'écoles ? ») are rarely given on one line: a passage giving one

@@ -76,6 +76,9 @@ _FOLLOW_UP = re.compile(
     # the people just spoken of
     r"|^(?:(?:et|mais|alors|comment|pourquoi|quand|ou|combien|qu'est-ce qu'|est-ce qu')\s*)?(?:ils|elles)\b"
     r"|\bleur (?:a|ont|est|sont|etait|etaient|faut|fallait|avait|avaient)\b"
+    # « je peux la couper en deux ? », « on la fait dehors ? »: « la » before a verb is the session just shown
+    r"|\b(?:je|j'|on|tu|vous|nous|peux|peut|pouvez|puis|dois|doit|faut|vais|va|veux)\s*la\s+"
+    r"(?!plupart\b|classe\b|seance\b|fiche\b|premiere\b|meme\b|fin\b|suite\b)[a-z]+(?:er|ir|re|s|t|e)\b"
 )
 _ADAPT = re.compile(r"\b(?:je change|on change|changer|je modifie|modifier|j'adapte|on adapte|l'adapter|adapter|corser|complexifier"
                     r"|plus (?:difficile|dur|facile|simple)|aller plus loin)\b")
@@ -99,6 +102,16 @@ _ORDINALS = {"premiere": 1, "1re": 1, "1ere": 1, "deuxieme": 2, "seconde": 2, "2
 _STEP_ASKED = re.compile(r"\bl'etape (\d+)\b|\bla (" + "|".join(_ORDINALS) + r") etape\b")
 _DETAIL = re.compile(r"\b(combien de temps|duree|dure[- ]t[- ]elle|quel materiel|materiel|objectifs?|deroulement|bilan|variantes?)\b|"
                      + _STEP_ASKED.pattern)
+# « je peux la couper en deux ? », « on la fait en plusieurs fois ? »: splitting a session, a question about its duration.
+_SPLIT = re.compile(r"\b(?:couper|decouper|scinder|diviser|fractionner|etaler|faire|fait|fais)\s+(?:\w+\s+){0,2}?en\s+"
+                    r"(?:deux|2|trois|3|plusieurs)\b|\ben (?:deux|2|trois|3|plusieurs) (?:fois|temps|moments|seances|parties|morceaux)\b")
+
+
+def fits_in_time(question: str) -> bool:
+    """A question stating the time the teacher has (« j'ai que 20 min ») or asking to split a session (« je peux la
+    couper en deux ? »): after a sheet, a question about that sheet's duration."""
+    folded = fold(question)
+    return bool(_ONLY_TIME.search(folded) or _SPLIT.search(folded))
 
 
 @dataclass(frozen=True)

@@ -368,3 +368,22 @@ def test_a_terse_request_naming_a_skill_gets_the_sheet_on_that_skill(bundled_ass
     question = "PS petite section estime de soi quoi faire"
     found = bundled_assistant._retrieve(question, question, None, "hybrid")
     assert found.sheets[0].source.endswith("je-sais-faire-mur-des-reussites.md")
+
+
+def test_what_the_cps_are_opens_on_their_definition(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    """Found by the thirty-second session's tryout: « c'est quoi les CPS ? » opened on the Charte d'Ottawa, the passage
+    that introduces the document holding the definition, and gave the definition second."""
+    for question in ("c'est quoi les CPS ?", "les compétences psychosociales, c'est quoi exactement ?"):
+        opening = " ".join(bundled_assistant.ask(question).answer.split("\n\n")[:2])
+        assert "définit les compétences psychosociales comme" in opening and "Ottawa" not in opening
+
+
+def test_a_time_too_short_for_the_sheet_just_shown_gets_its_steps_and_says_so(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    """Found by the thirty-second session's tryout: « je n'ai que 20 min, je peux la couper en deux ? » after a sheet was
+    declined, the library never writing « couper »."""
+    first = bundled_assistant.ask("une activité sur les émotions pour mes CE1 ?")
+    split = bundled_assistant.ask("je n'ai que 20 min, je peux la couper en deux ?", history=[Turn.from_answer(first)])
+    assert not split.abstained and split.citations[0].source == first.citations[0].source
+    opening = split.answer.split("###")[0]
+    assert "plus que les 20 minutes dont vous disposez" in opening and "plusieurs temps" in opening
+    assert "**Déroulement**" in split.answer and "**Matériel**" not in split.answer

@@ -338,3 +338,17 @@ def test_a_name_only_cited_in_passing_is_said_not_to_be_described(question: str)
 ])
 def test_a_name_the_library_describes_or_a_question_not_on_its_workings_gets_no_notice(question: str, texts: list[str]) -> None:
     assert asked_fact.mentioned_in_passing(question, [fold(t) for t in texts], rare_except()) is None
+
+
+def test_the_ages_a_public_is_asked_and_given() -> None:
+    for question in ("et c'est prévu pour des enfants de quel âge ?", "la stratégie nationale, ça concerne quels âges ?",
+                     "le cartable c'est pour quel age ?", "quelle tranche d'âge vise le programme ?"):
+        assert asked_fact.asks_age(question), question
+    # a session suited to the pupils, or an age that is no public's, is not what a public's ages answer
+    for question in ("Vous avez une séance adaptée à leur âge ?", "quelque chose pour cet âge-là ?",
+                     "à quel âge le cortex préfrontal est-il mature ?"):
+        assert not asked_fact.asks_age(question), question
+    assert asked_fact.states_age("destiné aux enfants de 7 à 12 ans")
+    assert asked_fact.states_age("Public : enfants et jeunes de 3 à 25 ans.")
+    assert asked_fact.states_age("pour les 8-11 ans")
+    assert not asked_fact.states_age("un programme né il y a 20 ans")

@@ -92,6 +92,8 @@ def test_the_time_the_teacher_has_is_compared_with_the_sheet_s() -> None:
     assert "2 × 55 minutes" in time_notice("j'ai une heure", two)
     # Found by a tryout: each of its sessions fits « une heure tous les quinze jours »
     assert time_notice("une heure tous les quinze jours pour mes 3e, quelles séances ?", two) == ""
+    # asked of the sheet just shown (« j'ai 45 min, ça tient ? »), a time long enough is said to be
+    assert "elle tient dans les 45 minutes" in time_notice("j'ai 45 min, ça tient ?", doc, say_fits=True)
 
 
 def test_a_class_named_for_a_write_up_far_above_any_sheet_gets_the_write_up() -> None:

@@ -291,3 +291,13 @@ def test_a_count_of_an_acronym_is_read_as_a_count_of_what_it_spells() -> None:
     question = "et il y a combien de cps en tout ?"
     assert answering_first([history, spf], question, acronyms={"CPS": "compétences psychosociales"}) == [spf, history]
     assert answering_first([history, spf], question) == [history, spf]
+
+
+def test_the_ages_asked_open_on_the_passage_giving_them() -> None:
+    # fresh5: « et c'est prévu pour des enfants de quel âge ? » opened on whom the website serves (professionals)
+    doc = DocMeta(source="corpus/programme/cartable.md", title="Le cartable", doc_type="presentation")
+    whom = Hit(_chunk(doc, 0, "Aux professionnels qui veulent intégrer le renforcement des CPS à leurs pratiques.",
+                      ("À qui s'adresse le cartable ?",)), 1.0)
+    ages = Hit(_chunk(doc, 1, "Un programme de renforcement des CPS destiné aux enfants de 7 à 12 ans.", ("Histoire",)), 0.8)
+    assert answering_first([whom, ages], "et c'est prévu pour des enfants de quel âge ?") == [ages, whom]
+    assert answering_first([whom, ages], "et c'est prévu pour qui ?") == [whom, ages]

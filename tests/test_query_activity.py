@@ -204,3 +204,18 @@ def test_a_session_asked_by_its_rank(question: str, rank: int | None) -> None:
 ])
 def test_a_follow_up_asking_for_another_sheet_is_told_apart_from_one_asking_about_the_sheet_shown(question: str, another: bool) -> None:
     assert query.asks_another(question) is another
+
+
+@pytest.mark.parametrize("question, fits, follow_up", [
+    ("je n'ai que 20 min, je peux la couper en deux ?", True, True),  # tryout 32: declined, « couper » unknown
+    ("on la fait en deux fois ?", True, True),
+    ("j'ai 45 min, ça tient ?", True, True),
+    ("je la trouve où, la fiche ?", False, True),
+    ("je voudrais faire la séance sur la colère demain", False, False),  # « la » before a noun leans on nothing
+    ("une activité sur la coopération en CE1 ?", False, False),
+])
+def test_the_time_the_teacher_has_or_a_split_is_asked_of_the_sheet_just_shown(question: str, fits: bool, follow_up: bool) -> None:
+    from assistant.query import fits_in_time, is_follow_up
+
+    assert fits_in_time(question) is fits
+    assert is_follow_up(question) is follow_up
