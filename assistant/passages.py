@@ -233,6 +233,12 @@ def _gives_kinds(hit: Hit, asked: asked_fact.AskedFact, kinds: frozenset[str]) -
     return asked_fact.check(dataclasses.replace(asked, kinds=kinds), [hit.chunk.indexed_text], lambda _w: False).missing is None
 
 
+def _moved_ahead(first: list[Hit], tail: list[Hit], wanted: Callable[[Hit], bool]) -> tuple[list[Hit], list[Hit]]:
+    """The passages of `tail` that are `wanted`, moved to the end of `first`."""
+    further = [h for h in tail if wanted(h)]
+    return first + further, [h for h in tail if h not in further]
+
+
 def answering_first(ranked: list[Hit], question: str, within: int = 6, acronyms: dict[str, str] | None = None) -> list[Hit]:
     """When the question asks for a kind of answer (a count, a date, an amount…: `asked_fact`; a meaning), the
     passages among the first `within` that give one move ahead, in their order: « Combien d'écoles ? »
@@ -252,6 +258,7 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6, acronyms:
         # the library writes « 9 compétences générales », not « 9 CPS »
         heads = {fold(acronym): fold(spelled).split()[0] for acronym, spelled in acronyms.items() if spelled.strip()}
         asked = dataclasses.replace(asked, counted=tuple(heads.get(noun, noun) for noun in asked.counted))
+    kinds_only = dataclasses.replace(asked, specifics=(), named=())
     outcome = sub_questions.asks_outcome(question)
     frequency = asked_fact.asks_frequency(question)
     agent = not outcome and sub_questions.asks_agent(question)
@@ -268,7 +275,6 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6, acronyms:
         # before the kinds: « la stratégie dure combien d'années et pour quel âge ? » (the duration gets its own sentence)
         gives = lambda h: asked_fact.states_age(h.chunk.text)  # noqa: E731
     elif asked.kinds:
-        kinds_only = dataclasses.replace(asked, specifics=(), named=())
         # Several kinds (« de quand à quand, et combien d'écoles ? ») are rarely given on one line: a passage giving one
         # of them answers part of the question (the others get sentences of their own: extractive.sub_answers).
         gives = lambda h: any(_gives_kinds(h, kinds_only, frozenset({k})) for k in asked.kinds)  # noqa: E731
@@ -301,15 +307,14 @@ def answering_first(ranked: list[Hit], question: str, within: int = 6, acronyms:
         # sought in every passage of the best document, not only in the first few (« huit séances » ranked ninth);
         # so is who did something (the cartable's « Les artisans », ranked ninth for « qui l'a coordonné ? »).
         best = ranked[0].chunk.doc.source
-        further = [h for h in tail if h.chunk.doc.source == best and gives(h)]
-        first, tail = first + further, [h for h in tail if h not in further]
+        first, tail = _moved_ahead(first, tail, lambda h: h.chunk.doc.source == best and gives(h))
     if frequency:
         # « tous les combien programmer les séances ? »: a guide's « une séance toutes les deux à trois semaines » may rank
         # twentieth among passages sharing more words; one saying how often a session is held, in a document already
         # ranked, is sought there (not « réutiliser chaque jour les règles des séances », a summary's advice)
         documents = {h.chunk.doc.source for h in head}
-        further = [h for h in tail if h.chunk.doc.source in documents and asked_fact.says_how_often_held(h.chunk.text)]
-        first, tail = first + further, [h for h in tail if h not in further]
+        first, tail = _moved_ahead(first, tail,
+                                   lambda h: h.chunk.doc.source in documents and asked_fact.says_how_often_held(h.chunk.text))
     if not outcome and frequency:
         first.sort(key=lambda h: not asked_fact.states_frequency(h.chunk.text, interval=True))
     elif not (outcome or agent) and len(asked.kinds) > 1:

@@ -301,3 +301,5 @@ def test_the_ages_asked_open_on_the_passage_giving_them() -> None:
     ages = Hit(_chunk(doc, 1, "Un programme de renforcement des CPS destiné aux enfants de 7 à 12 ans.", ("Histoire",)), 0.8)
     assert answering_first([whom, ages], "et c'est prévu pour des enfants de quel âge ?") == [ages, whom]
     assert answering_first([whom, ages], "et c'est prévu pour qui ?") == [whom, ages]
+    # with several kinds asked besides (found in review: the kinds were read only when no age was asked)
+    assert answering_first([whom, ages], "depuis quand, combien de temps, et pour quel âge ?")[0] == ages
