@@ -269,7 +269,7 @@ def is_follow_up(question: str) -> bool:
 
 # Emotions named one after another (« la peur, la joie, la colère ») are emotions to recognise; one of them with a verb
 # of regulation (« gérer la peur et la colère ») is one to regulate.
-_EMOTION = re.compile(r"\b(?:peurs?|joies?|tristesse|colere|degout|surprise|jalousie|honte|fierte)\b")
+_EMOTION = re.compile(r"\b(?:peurs?|joies?|tristesse|tristes?|colere|degout|surprise|jalousie|honte|fierte|contente?s?|heureu(?:x|se|ses))\b")
 _REGULATE = re.compile(r"\b(?:ger\w+|calm\w+|regul\w+|maitris\w+|apais\w+|controle\w*|canalis\w+|exprim\w+)\b")
 
 

@@ -33,7 +33,8 @@ _ASKS_WHO = re.compile(r"^\W*(?:et\s+)?(?:qui|par qui)\b|\b(?:par qui|qui (?:l'a
                        r"|port\w*|pilot\w*|financ\w*|coordonn\w*))\b")
 # « qui pilotait ? », « qui a porté le programme ? », « ses partenaires ? »: who ran, funded, led or made something
 # (not who may run a session), and the words with which a text says so.
-_ASKS_AGENT = re.compile(r"\b(?:par qui|(?:qui|qu'est-ce qui)\b(?:\s+\S+){0,3}?\s+(?:port\w*|pilot\w*|coordonn\w*|financ\w*"
+# (« une équipe qui veut se lancer » is no question about who launched something: a reflexive verb says what one does)
+_ASKS_AGENT = re.compile(r"\b(?:par qui|(?:qui|qu'est-ce qui)\b(?:\s+(?!se\b|s')\S+){0,3}?\s+(?<!\bse )(?<!\bs')(?:port\w*|pilot\w*|coordonn\w*|financ\w*"
                          r"|men[ea]\w*|conduit\w*|derriere|cree\w*|lance\w*|initie\w*|realise\w*|dirige\w*|concu\w*)|partenaires?)\b")
 _STATES_AGENT = re.compile(r"\b(?:coordination|coordonn\w*|pilot\w*|porte\w* par|financ\w*|partenari\w*|partenaires?"
                            r"|confie\w* (?:a|au|aux)|mene\w* par|conduit\w* par|engage\w*|convention|cree\w* (?:en \d{4} )?par"

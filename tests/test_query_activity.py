@@ -168,6 +168,8 @@ def test_emotions_named_one_after_another_are_emotions_to_recognise() -> None:
     assert skills_named(listed) == ("conscience_emotions",)
     assert skills_named(fold("gérer la peur et la colère en CE1")) == ("reguler_emotions",)
     assert skills_named(fold("une activité sur la colère")) == ("reguler_emotions",)
+    # emotions named by their adjectives too (« s'ils sont tristes ou en colère »), as a pupil would say them
+    assert skills_named(fold("pour que les petits arrivent à dire s'ils sont tristes ou en colère")) == ("conscience_emotions",)
 
 
 def test_a_message_pointing_back_leans_on_the_previous_turn_even_when_it_runs_on() -> None:

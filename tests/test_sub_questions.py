@@ -76,6 +76,9 @@ def test_a_sentence_gives_the_kind_asked_or_not() -> None:
     ("qui a créé le cartable ?", True),
     ("qui peut animer une séance CPS ?", False),
     ("qui contacter si un élève se confie ?", False),
+    # tryout 33: « qui » of a relative clause, with a reflexive verb, got the programme's partners
+    ("comment accompagner une equipe d'ecole qui veut se lancer dans le programme ?", False),
+    ("une école qui s'est lancée l'an dernier, ils ont fait comment ?", False),
 ])
 def test_a_question_asks_who_ran_something_or_not(question: str, asks: bool) -> None:
     assert sub_questions.asks_agent(question) is asks
