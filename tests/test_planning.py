@@ -390,6 +390,9 @@ def test_no_question_of_the_gold_sets_is_taken_for_a_plan() -> None:
     ("réunion parents CP 30 min présenter les séances CPS", "atelier", {"minutes": 30, "public": "parents"}),
     ("Bonjour, conseillère pédagogique, je prépare une animation de 3 heures pour des enseignants de maternelle.",
      "atelier", {"minutes": 180, "public": "enseignants de maternelle"}),
+    # tryout 33: « par quoi commencer ? » asks where a timed workshop for adults starts, not the order of the guide
+    ("Je suis CPC et je prépare une animation pédagogique de 3h sur les compétences psychosociales pour des enseignants "
+     "de cycle 2, par quoi commencer ?", "atelier", {"minutes": 180, "public": "enseignants de cycle 2"}),
     ("Comment organiser 6 séances sur l'empathie avec des CM2 ?", "progression", {"level": "CM2", "sessions": 6}),
     ("J'ai 30 minutes chaque vendredi avec mes CE1 pendant 7 semaines, que puis-je faire sur les émotions ?",
      "progression", {"level": "CE1", "sessions": 7, "minutes": 30}),

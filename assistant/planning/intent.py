@@ -509,8 +509,10 @@ def parse(question: str) -> ProgressionRequest | WorkshopRequest | None:
     own_shape = _asks_its_own_shape(folded)
     if _asks_documents(folded) and not own_shape:
         return None
-    # « dans quel ordre travailler les compétences ? » asks how the guide sequences them, not for a plan
-    if _ASKS_ORDER.search(folded) and _session_count(folded) is None and not own_shape:
+    # « dans quel ordre travailler les compétences ? » asks how the guide sequences them, not for a plan; « une animation
+    # pédagogique de 3h pour des enseignants de cycle 2, par quoi commencer ? » asks where a workshop starts: its plan
+    workshop_timed = bool(_ADULT_FORMAT.search(folded)) and _audience(folded) is not None and minutes_stated(folded) is not None
+    if _ASKS_ORDER.search(folded) and _session_count(folded) is None and not own_shape and not workshop_timed:
         return None
     questioning = any(_QUESTION_START.match(p) for p in _phrases(folded))
     requesting = bool(_REQUEST.search(folded))
