@@ -60,13 +60,13 @@ SKILL_BOOST_FROM = 0.8
 # At 0.15 fresh3's first citation fell to 0.875 and fresh5's to 0.814; at 0.05 it gained less; with GUIDE_BOOST
 # dropped (the model in its place) hit@1 fell on five splits.
 DOC_TYPE_PRIOR = 0.1
-# When the model reads one type firmly (« je fais quoi quand un élève ricane pendant le cercle de parole ? »: a guide at
-# 0.8 to 0.94), its type weighs more: conducting questions opened on an interview or a write-up sharing their words before
-# the guide that answers them. Dev splits (gold, fresh, fresh3, fresh4, fresh5, fresh7), expected document first at 0.1
-# → 0.2 / 0.3 / 0.4 for a reading of 0.8 or more (45 % of the questions): 0.901 / 0.929 / 0.912 / 0.886 / 0.829 / 0.771
-# → 0.914 / 0.929 / 0.925 / 0.886 / 0.814 / 0.771 → 0.914 / 0.941 / 0.925 / 0.886 / 0.814 / 0.786 → 0.914 / 0.941 /
-# 0.912 / 0.871 / 0.814 / 0.800; key facts at 0.3: fresh7 0.736 → 0.771, fresh5 0.793 → 0.800, gold 0.856 → 0.851,
-# fresh3 0.819 → 0.812.
+# When the model reads one type firmly (« qd ma classe part en vrille pendant une seance cps j'ai tendance a crier…
+# c'est contre-productif ? »: a guide at 0.94), its type weighs more: conducting questions opened on an interview or a
+# write-up sharing their words before the guide that answers them. Dev splits (gold, fresh, fresh3, fresh4, fresh5,
+# fresh7), expected document first at 0.1 → 0.2 / 0.3 / 0.4 for a reading of 0.8 or more (45 % of the questions): 0.901
+# / 0.929 / 0.912 / 0.886 / 0.829 / 0.771 → 0.914 / 0.929 / 0.925 / 0.886 / 0.814 / 0.771 → 0.914 / 0.941 / 0.925 /
+# 0.886 / 0.814 / 0.786 → 0.914 / 0.941 / 0.912 / 0.871 / 0.814 / 0.800; key facts at 0.3: fresh7 0.736 → 0.771, fresh5
+# 0.793 → 0.800, gold 0.856 → 0.851, fresh3 0.819 → 0.812.
 DOC_TYPE_PRIOR_FIRM = 0.3
 FIRM_TYPE_READING = 0.8
 # A passage that mostly repeats template lines found in several documents (assistant/boilerplate.py) loses this much.
