@@ -68,6 +68,9 @@ _EVALUATION = re.compile(r"\b(evaluation|evaluateurs?|rapport final|resultats|co
 _ORDER = re.compile(r"\b(?:dans|en) quel ordre\b")
 # Words that can only point back at what was just said (« cette séance », « pour eux »).
 _POINTING_BACK = r"celle-ci|celle-la|celui-ci|cette seance|cette activite|pour eux|pour elles"
+# « je peux la couper », « on la fait »: « la » before a verb, the session just shown (not « la classe », « la plupart »).
+_LA_BEFORE_A_VERB = (r"\b(?:je|j'|on|tu|vous|nous|peux|peut|pouvez|puis|dois|doit|faut|vais|va|veux)\s*la\s+"
+                     r"(?!plupart\b|classe\b|seance\b|fiche\b|premiere\b|meme\b|fin\b|suite\b)[a-z]+(?:er|ir|re|s|t|e)\b")
 # Follow-ups that only make sense with the previous question.
 _FOLLOW_UP = re.compile(
     r"^(?:et|mais|puis|ok|d'accord|alors)\b|\b(?:elle|il|" + _POINTING_BACK + r"|"
@@ -77,8 +80,7 @@ _FOLLOW_UP = re.compile(
     r"|^(?:(?:et|mais|alors|comment|pourquoi|quand|ou|combien|qu'est-ce qu'|est-ce qu')\s*)?(?:ils|elles)\b"
     r"|\bleur (?:a|ont|est|sont|etait|etaient|faut|fallait|avait|avaient)\b"
     # « je peux la couper en deux ? », « on la fait dehors ? »: « la » before a verb is the session just shown
-    r"|\b(?:je|j'|on|tu|vous|nous|peux|peut|pouvez|puis|dois|doit|faut|vais|va|veux)\s*la\s+"
-    r"(?!plupart\b|classe\b|seance\b|fiche\b|premiere\b|meme\b|fin\b|suite\b)[a-z]+(?:er|ir|re|s|t|e)\b"
+    r"|" + _LA_BEFORE_A_VERB
 )
 _ADAPT = re.compile(r"\b(?:je change|on change|changer|je modifie|modifier|j'adapte|on adapte|l'adapter|adapter|corser|complexifier"
                     r"|plus (?:difficile|dur|facile|simple)|aller plus loin)\b")
@@ -107,11 +109,16 @@ _SPLIT = re.compile(r"\b(?:couper|decouper|scinder|diviser|fractionner|etaler|fa
                     r"(?:deux|2|trois|3|plusieurs)\b|\ben (?:deux|2|trois|3|plusieurs) (?:fois|temps|moments|seances|parties|morceaux)\b")
 
 
+# « la » before a verb, « ça », « elle », « cette fiche »: words that point back at the session just shown.
+_POINTS_BACK = re.compile(r"\b(?:ca|cela|elle|celle-ci|cette (?:fiche|seance|activite))\b|" + _LA_BEFORE_A_VERB)
+
+
 def fits_in_time(question: str) -> bool:
     """A question stating the time the teacher has (« j'ai que 20 min ») or asking to split a session (« je peux la
-    couper en deux ? »): after a sheet, a question about that sheet's duration."""
+    couper en deux ? »), pointing back at the session just shown: after a sheet, a question about that sheet's duration.
+    « et sur la coopération, j'ai 40 min ? » points at none: it asks for another sheet."""
     folded = fold(question)
-    return bool(_ONLY_TIME.search(folded) or _SPLIT.search(folded))
+    return bool((_ONLY_TIME.search(folded) or _SPLIT.search(folded)) and _POINTS_BACK.search(folded))
 
 
 @dataclass(frozen=True)

@@ -387,3 +387,6 @@ def test_a_time_too_short_for_the_sheet_just_shown_gets_its_steps_and_says_so(bu
     opening = split.answer.split("###")[0]
     assert "plus que les 20 minutes dont vous disposez" in opening and "plusieurs temps" in opening
     assert "**Déroulement**" in split.answer and "**Matériel**" not in split.answer
+    # a time given with another skill asks for another sheet (found in review: it kept the sheet just shown)
+    other = bundled_assistant.ask("et sur la coopération, j'ai 40 min ?", history=[Turn.from_answer(first)])
+    assert other.citations[0].source != first.citations[0].source and "coopér" in other.answer.split("###")[1][:200].lower()

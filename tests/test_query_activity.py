@@ -214,6 +214,8 @@ def test_a_follow_up_asking_for_another_sheet_is_told_apart_from_one_asking_abou
     ("j'ai 45 min, ça tient ?", True, True),
     ("je la trouve où, la fiche ?", False, True),
     ("je voudrais faire la séance sur la colère demain", False, False),  # « la » before a noun leans on nothing
+    ("et sur la coopération, j'ai 40 min ?", False, True),  # another sheet asked, with the time the teacher has
+    ("j'ai 30 min demain, une activité sur le stress ?", False, False),
     ("une activité sur la coopération en CE1 ?", False, False),
 ])
 def test_the_time_the_teacher_has_or_a_split_is_asked_of_the_sheet_just_shown(question: str, fits: bool, follow_up: bool) -> None:
