@@ -122,7 +122,8 @@ def _body(question: str, found: Retrieval, previous: Turn | None, snap: Snapshot
         focus = focus_sections(question)
         if query.fits_in_time(question):
             # « je n'ai que 20 min, je peux la couper en deux ? »: whether it fits, then its steps with their minutes
-            parts += [notice] if (notice := time_notice(question, chunks[0].doc, say_fits=True)) else []
+            if notice := time_notice(question, chunks[0].doc, say_fits=True):
+                parts.append(notice)
             focus = (focus or set()) | {"Déroulement"}
         parts.append(extractive.sheet_answer(chunks, cites, focus, asked, snap.lexical.idf,
                                              priors=_passage_priors(snap, chunks, question, None),

@@ -83,7 +83,7 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Compute now what the first questions would otherwise wait for: the session sheets' profiles
-        (sheet_rank; cached by text, so only a new library costs an encode), the library's acronyms and topic
+        (sheet_rank; cached by text, so only a new library costs an encode), the library's acronyms, template passages and topic
         (scope.py), the French tagger abstention reads unknown nouns with (a few seconds to load) and the French word
         list typo correction keeps real words with (lexical.french_words)."""
         from assistant.backends import build_tagger
@@ -93,6 +93,7 @@ class Assistant:
         snap = self.retriever.snapshot()
         sheet_rank.profiles_for(snap, self.retriever.embeddings)
         snap.acronyms()
+        snap.boilerplate()
         if self.settings.embedding_model == BUNDLED_MODEL:
             snap.scope()
 

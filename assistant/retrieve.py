@@ -20,7 +20,7 @@ from assistant.lexical import LexicalIndex, indexed_by_this_analyzer, word_forms
 from assistant.schema import Chunk, Filters
 from assistant.scores import minmax
 from assistant.settings import Settings
-from assistant.store import Store, stored_vectors
+from assistant.store import Store, lexical_index, stored_vectors
 from assistant.vocabulary import fold
 
 if TYPE_CHECKING:
@@ -272,8 +272,7 @@ class Retriever:
                 if not indexed_by_this_analyzer(manifest.pipeline):
                     # A store indexed before an upgrade changed the analyzer is searched with the new one's terms
                     # (« CPS » no longer « cp »): until the next ingestion rewrites it, its index is rebuilt in memory.
-                    lexical = LexicalIndex()
-                    lexical.build([c.indexed_text for c in chunks])
+                    lexical = lexical_index(chunks)
                 by_source: dict[str, list[int]] = {}
                 for i, c in enumerate(chunks):
                     by_source.setdefault(c.doc.source, []).append(i)

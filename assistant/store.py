@@ -180,9 +180,7 @@ class Store:
         with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
             for chunk in chunks:
                 fh.write(json.dumps(chunk.to_record(), ensure_ascii=False) + "\n")
-        lexical = LexicalIndex()
-        lexical.build([c.indexed_text for c in chunks])
-        lexical.save(tmp / "bm25")
+        lexical_index(chunks).save(tmp / "bm25")
         (tmp / "manifest.json").write_text(json.dumps(manifest.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
         _fsync_tree(tmp)
         os.replace(tmp, snapshots / name)
@@ -238,6 +236,13 @@ class Store:
             guard_client_call(address, lambda: client.delete_collection(name))
         (self.directory / "CURRENT").unlink(missing_ok=True)
         shutil.rmtree(self.directory / SNAPSHOTS, ignore_errors=True)
+
+
+def lexical_index(chunks: list[Chunk]) -> LexicalIndex:
+    """The BM25 index of passages as a snapshot stores it: over their indexed texts (title and section, then text)."""
+    index = LexicalIndex()
+    index.build([c.indexed_text for c in chunks])
+    return index
 
 
 def stored_vectors(collection: Any, ids: list[str], batch: int = 500) -> dict[str, np.ndarray]:

@@ -511,16 +511,16 @@ def parse(question: str) -> ProgressionRequest | WorkshopRequest | None:
         return None
     # « dans quel ordre travailler les compétences ? » asks how the guide sequences them, not for a plan; « une animation
     # pédagogique de 3h pour des enseignants de cycle 2, par quoi commencer ? » asks where a workshop starts: its plan
-    workshop_timed = bool(_ADULT_FORMAT.search(folded)) and _audience(folded) is not None and minutes_stated(folded) is not None
-    if _ASKS_ORDER.search(folded) and _session_count(folded) is None and not own_shape and not workshop_timed:
-        return None
-    questioning = any(_QUESTION_START.match(p) for p in _phrases(folded))
-    requesting = bool(_REQUEST.search(folded))
     minutes = minutes_stated(folded)
     aud = _audience(folded)
     adult_format = bool(_ADULT_FORMAT.search(folded))
-    level = _level_text(original)
     count = _session_count(folded)
+    workshop_timed = adult_format and aud is not None and minutes is not None
+    if _ASKS_ORDER.search(folded) and count is None and not own_shape and not workshop_timed:
+        return None
+    questioning = any(_QUESTION_START.match(p) for p in _phrases(folded))
+    requesting = bool(_REQUEST.search(folded))
+    level = _level_text(original)
 
     # A class and several sessions: a progression, asked however (« comment répartir 8 séances… »).
     plan_noun = _PLAN_NOUN.search(_RUNNING_PLAN.sub(" ", folded))
