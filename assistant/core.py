@@ -71,6 +71,9 @@ class Assistant:
         self.settings = settings
         self.retriever = retriever
         self.chat_model = chat_model
+        # The last request read without its questions on a sheet's details, and its vector: retrieval's skill boost and
+        # the sheet ranking both read it, with one encode.
+        self._request_vector: tuple[str, np.ndarray] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, embeddings: Embeddings | None = None) -> Assistant:
@@ -321,7 +324,7 @@ class Assistant:
         """The skill model's reading that retrieval adds to session sheets: for an activity request the activity-intent
         model reads firmly (`retrieve.SKILL_BOOST_FROM`), else None."""
         firm = info.wants_activity and (info.activity_reading or 0.0) >= SKILL_BOOST_FROM
-        return self._skills(vector) if firm else None
+        return self._request_skills(info.text, vector) if firm else None
 
     def _doc_types(self, vector: np.ndarray | None) -> dict[str, float] | None:
         """The document-type model's reading of a question."""
@@ -330,6 +333,17 @@ class Assistant:
     def _skills(self, vector: np.ndarray | None) -> dict[str, float] | None:
         """The skill model's reading of a request."""
         return self._read_with(skill_model.load_model, vector)
+
+    def _request_skills(self, text: str, vector: np.ndarray | None) -> dict[str, float] | None:
+        """The skill model's reading of an activity request, without its later questions on the sheet's details
+        (query.request_without_details): « … Et il y a quelque chose à préparer à l'avance ? » read as stress."""
+        request = query.request_without_details(text)
+        if request != text and vector is not None:
+            cached = self._request_vector
+            if cached is None or cached[0] != request:
+                cached = self._request_vector = (request, self.retriever.embed_query(request))
+            vector = cached[1]
+        return self._skills(vector)
 
     def _read_with(self, model: Callable[[], Multinomial], vector: np.ndarray | None) -> dict[str, float] | None:
         """A shipped multinomial model's probabilities for the question's vector; None without one, or when the store's
@@ -377,7 +391,7 @@ class Assistant:
         if not topical:
             return info.competences, []
         # The competence the request is about, read from its meaning (the skill model reads e5 vectors only).
-        read = self._skills(vector)
+        read = self._request_skills(text, vector)
         sheets = sheet_rank.sheet_hits(topical, profiles, vector, only_sheets, read)
         skills = info.competences
         if skills:

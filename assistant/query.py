@@ -104,6 +104,21 @@ _ORDINALS = {"premiere": 1, "1re": 1, "1ere": 1, "deuxieme": 2, "seconde": 2, "2
 _STEP_ASKED = re.compile(r"\bl'etape (\d+)\b|\bla (" + "|".join(_ORDINALS) + r") etape\b")
 _DETAIL = re.compile(r"\b(combien de temps|duree|dure[- ]t[- ]elle|quel materiel|materiel|objectifs?|deroulement|bilan|variantes?)\b|"
                      + _STEP_ASKED.pattern)
+# A later question of a request that asks what running the sheet takes, not what it is about: its duration, materials,
+# preparation, precautions, steps, or adapting it (« … Vous avez une séance pour ça ? Et il y a quelque chose à préparer
+# à l'avance ? »).
+_ASKS_HOW_TO_RUN = re.compile(_DETAIL.pattern + r"|\b(?:prepar\w*|prevoir|precautions?|adapt\w*|matos|ca dure|il faut quoi)\b")
+
+
+def request_without_details(question: str) -> str:
+    """The request a message makes without its later questions on a sheet's details: what the skill model reads (the
+    whole message read « préparer à l'avance » as a request about stress, and chose the stress sheet for pupils who
+    cannot name what they feel). The message itself when it has no such question."""
+    parts = [p for p in re.split(r"(?<=\?)\s*", question) if p.strip()]
+    kept = parts[:1] + [p for p in parts[1:] if not _ASKS_HOW_TO_RUN.search(fold(p))]
+    return " ".join(kept) if len(kept) < len(parts) else question
+
+
 # « je peux la couper en deux ? », « on la fait en plusieurs fois ? »: splitting a session, a question about its duration.
 _SPLIT = re.compile(r"\b(?:couper|decouper|scinder|diviser|fractionner|etaler|faire|fait|fais)\s+(?:\w+\s+){0,2}?en\s+"
                     r"(?:deux|2|trois|3|plusieurs)\b|\ben (?:deux|2|trois|3|plusieurs) (?:fois|temps|moments|seances|parties|morceaux)\b")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from assistant import acronyms, asked_fact, boilerplate, scope
+from assistant import acronyms, asked_fact, boilerplate, scope, skill_model
 from assistant.errors import EmptyStoreError, ModelMismatchError
 from assistant.lexical import LexicalIndex, indexed_by_this_analyzer, word_forms
 from assistant.schema import Chunk, Filters
@@ -398,7 +398,7 @@ class Retriever:
             for j, idx in enumerate(order):
                 doc = snap.chunks[idx].doc
                 if doc.doc_type == "seance" and doc.competences:
-                    fused[j] += SKILL_BOOST * max(boost_skills.get(c, 0.0) for c in doc.competences)
+                    fused[j] += SKILL_BOOST * skill_model.fit(doc.competences, boost_skills)
         if type_reading:
             prior = DOC_TYPE_PRIOR_FIRM if max(type_reading.values()) >= FIRM_TYPE_READING else DOC_TYPE_PRIOR
             for j, idx in enumerate(order):

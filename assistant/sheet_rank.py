@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from assistant import skill_model
 from assistant.retrieve import Hit
 from assistant.schema import Chunk, Filters
 from assistant.vocabulary import COMPETENCE_BY_KEY
@@ -140,7 +141,7 @@ def sheet_hits(topical: list[Hit], profiles: SheetProfiles | None, query_vec: np
     similarity = profiles.vectors[keep] @ (query / (np.linalg.norm(query) + 1e-9))
     scores = _standardised(passage) + PROFILE_WEIGHT * _standardised(similarity)
     if skills:
-        fit = np.array([max((skills.get(k, 0.0) for k in c.doc.competences), default=0.0) for c in chunks], dtype=np.float32)
+        fit = np.array([skill_model.fit(c.doc.competences, skills) for c in chunks], dtype=np.float32)
         scores = scores + SKILL_WEIGHT * _standardised(fit)
     hits = [Hit(chunk, float(score), dense=float(sim)) for chunk, score, sim in zip(chunks, scores, similarity)]
     return sorted(hits, key=lambda h: -h.score)

@@ -19,3 +19,17 @@ MODEL_FILE = "skills.json"
 def load_model() -> Multinomial:
     """The shipped model (read once); `probabilities(vector)` gives each competence's."""
     return load_shipped(MODEL_FILE)
+
+
+# A sheet's first competence is the one it works on; those after it are « en appui » (the thermometer of anger works on
+# regulating anger, in support of naming emotions). A request read as naming emotions is met by the sheet that works on
+# them, before one that only leans on them.
+SUPPORT_SHARE = 0.5
+
+
+def fit(competences: tuple[str, ...] | list[str], reading: dict[str, float]) -> float:
+    """How well a sheet's competences (its own first, then those in support) meet the skill model's reading of a
+    request: the probability of its own competence, or SUPPORT_SHARE of a supporting one's if that is more."""
+    if not competences:
+        return 0.0
+    return max([reading.get(competences[0], 0.0)] + [SUPPORT_SHARE * reading.get(c, 0.0) for c in competences[1:]])

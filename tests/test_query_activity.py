@@ -223,3 +223,22 @@ def test_the_time_the_teacher_has_or_a_split_is_asked_of_the_sheet_just_shown(qu
 
     assert fits_in_time(question) is fits
     assert is_follow_up(question) is follow_up
+
+
+@pytest.mark.parametrize("message, asked", [
+    # a later question on preparing, running or adapting the sheet is not what the request is about
+    ("Mes CP n'ont pas les mots pour dire ce qu'ils ressentent. Vous avez une séance pour ça ? Et il y a quelque chose à "
+     "préparer à l'avance ?", "Mes CP n'ont pas les mots pour dire ce qu'ils ressentent. Vous avez une séance pour ça ?"),
+    ("une activité sur l'inclusion en CM1 ? et y a des precautions ?", "une activité sur l'inclusion en CM1 ?"),
+    ("une séance sur la coopération ? ça dure combien de temps ? il faut quel matériel ?",
+     "une séance sur la coopération ?"),
+    # a later question on the subject stays; so does a message asking once
+    ("Une séance sur la colère ? Et c'est quoi les outils pour la faire redescendre ?",
+     "Une séance sur la colère ? Et c'est quoi les outils pour la faire redescendre ?"),
+    ("une activité de 20 min sur la coopération en CM2", "une activité de 20 min sur la coopération en CM2"),
+    ("combien de temps dure le jeu du parachute ?", "combien de temps dure le jeu du parachute ?"),
+])
+def test_a_request_is_read_without_its_later_questions_on_running_the_sheet(message: str, asked: str) -> None:
+    from assistant.query import request_without_details
+
+    assert request_without_details(message) == asked

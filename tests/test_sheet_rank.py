@@ -28,6 +28,8 @@ def _chunks(doc: DocMeta, competence_line: str | None = None) -> list[Chunk]:
 TEAM = _doc("defi-equipe", ("CE1", "CE2"), ("relations_constructives",))
 ANGER = _doc("colere-ce1", ("CE1",), ("reguler_emotions",))
 STRESS = _doc("stress-cm2", ("CM2",), ("gerer_stress",))
+EMOTIONS = _doc("ou-se-cache-emotion", ("CP", "CE1"), ("conscience_emotions",))
+WORRIES = _doc("boite-a-soucis", ("CP", "CE1", "CE2"), ("gerer_stress", "conscience_emotions"))  # emotions « en appui »
 
 
 def test_the_profile_is_title_competence_line_and_objectives() -> None:
@@ -43,7 +45,7 @@ def test_without_a_competence_line_the_profile_names_the_metadata_competences() 
 
 
 def _profiles(vectors: dict[str, list[float]]) -> sheet_rank.SheetProfiles:
-    docs = {d.source: d for d in (TEAM, ANGER, STRESS)}
+    docs = {d.source: d for d in (TEAM, ANGER, STRESS, EMOTIONS, WORRIES)}
     firsts = tuple(_chunks(docs[s])[0] for s in vectors)
     matrix = np.asarray(list(vectors.values()), dtype=np.float32)
     return sheet_rank.SheetProfiles(firsts, matrix / np.linalg.norm(matrix, axis=1, keepdims=True))
@@ -66,6 +68,29 @@ def test_the_skill_the_request_is_about_settles_sheets_close_on_words_and_profil
     assert sheet_rank.sheet_hits(topical, profiles, query, Filters(("seance",)))[0].chunk.doc.source == ANGER.source
     read = {"relations_constructives": 0.7, "reguler_emotions": 0.1, "gerer_stress": 0.2}
     assert sheet_rank.sheet_hits(topical, profiles, query, Filters(("seance",)), read)[0].chunk.doc.source == TEAM.source
+
+
+def test_a_sheet_working_on_the_skill_read_beats_one_that_only_leans_on_it() -> None:
+    # The stress sheet names emotions « en appui »: a request read as naming emotions gets the emotions sheet, though
+    # the stress sheet's passage scored a little better.
+    emotions, worries = EMOTIONS, WORRIES
+    profiles = _profiles({emotions.source: [1, 0, 0], worries.source: [1, 0, 0], STRESS.source: [0, 0, 1]})
+    topical = [Hit(_chunks(worries)[2], 0.82), Hit(_chunks(emotions)[2], 0.80), Hit(_chunks(STRESS)[2], 0.2)]
+    query = np.asarray([1, 0, 0], dtype=np.float32)
+    read = {"conscience_emotions": 0.9, "gerer_stress": 0.1}
+    assert sheet_rank.sheet_hits(topical, profiles, query, Filters(("seance",)), read)[0].chunk.doc.source == emotions.source
+    # Read as stress, the sheet that works on stress comes first.
+    read = {"conscience_emotions": 0.1, "gerer_stress": 0.9}
+    assert sheet_rank.sheet_hits(topical, profiles, query, Filters(("seance",)), read)[0].chunk.doc.source == worries.source
+
+
+def test_a_supporting_competence_counts_half() -> None:
+    from assistant import skill_model
+
+    read = {"conscience_emotions": 0.8, "gerer_stress": 0.1}
+    assert skill_model.fit(("gerer_stress", "conscience_emotions"), read) == 0.4
+    assert skill_model.fit(("conscience_emotions", "gerer_stress"), read) == 0.8
+    assert skill_model.fit((), read) == 0.0
 
 
 def test_the_shipped_skill_model_reads_a_probability_per_competence() -> None:
