@@ -283,6 +283,9 @@ def test_workshop_outline_is_timed_and_cited(retriever: Retriever, snap: Any, pu
     ("une progression de 6 séances cycle 2", []),
     # found by the thirtieth session's tryout: of two competences named without a preposition, the first was lost
     ("progression CPS CE1 sur l'année période par période, émotions et coopération", ["émotions", "coopération"]),
+    # found by the thirty-fourth session's tryout: « ensemble » was read as a competence, and no plan was proposed
+    ("Comment répartir les compétences psychosociales sur l'ensemble d'un cycle 3, du CM1 à la 6e, pour éviter les redites ?", []),
+    ("une progression sur la totalité de l'année sur la coopération en CM1", ["coopération"]),
 ])
 def test_the_theme_of_a_progression_is_what_follows_its_noun(text: str, theme: list[str]) -> None:
     # a school subject is read as the theme, so that the planner says the library has none on it

@@ -122,7 +122,9 @@ _LEVEL_AFTER = re.compile(r"\s+(?=(?:cycle ?[1-4]|" + "|".join(CLASSES) + r"|[3-
 # What may follow « séances de… » without naming a subject: a duration, a class, the programme's own words.
 _NOT_A_SUBJECT = re.compile(r"^(?:\d|cps|competences?|classe|cycle|cours|groupe|travail|suite|plus|moins|quoi|"
                             r"(?:la |ma |cette )?(?:matinee|journee|semaine|annee|rentree|periode)|min|heures?|h\b)")
-_NOT_A_THEME = re.compile(r"^(?:\d|(?:" + "|".join(MONTHS) + r")\b|deux|trois|quatre|cinq|six|un |une |toute|l'annee|annee|"
+# (« sur l'ensemble d'un cycle 3 », « sur la totalité de l'année » say over how long, not about what)
+_NOT_A_THEME = re.compile(r"^(?:\d|(?:" + "|".join(MONTHS) + r")\b|deux|trois|quatre|cinq|six|un |une |toute|tout\b|tous\b|"
+                          r"ensemble\b|totalite\b|l'annee|annee|"
                           r"(?:le |un |ce )?trimestre|"
                           r"la periode|sequences?\b|progressions?\b|seances?\b|"
                           r"les? (?:seances?|cps)$|(?:les? )?competences?(?: psychosociales| cps)?$|periodes?|semaines?|mois|ma classe|mes )")
