@@ -520,7 +520,10 @@ def sheet_with_others(question: str, choice: SheetChoice, top: list[Hit], found:
         notice = f"*Cette fiche n'est pas prévue pour le lycée mais pour : {', '.join(doc.levels)} ({cycles}) ; à adapter.*"
     if not notice:
         notice = class_notice(found.info.levels, doc, bool(extractive.lines_for_classes(chunks, found.info.levels)))
-    notice = "\n\n".join(n for n in (notice, time_notice(question, doc), group_notice(question, chunks[0].text)) if n)
+    own = found.text == question
+    priors = _passage_priors(snap, chunks, question, found.vector if own else None)
+    notice = "\n\n".join(n for n in (notice, time_notice(question, doc, chunks=chunks, priors=priors),
+                                      group_notice(question, chunks[0].text)) if n)
     # A detail of a sheet asked without asking for an activity (« il faut quoi comme matériel pour le défi des
     # gobelets ? »): the sections asked for, whole, come first.
     focus = focus_sections(question) if not found.info.wants_activity and found.info.asks_detail else None
@@ -528,10 +531,8 @@ def sheet_with_others(question: str, choice: SheetChoice, top: list[Hit], found:
         focus = None  # the header gives the duration; « combien de temps par atelier ? » also wants the steps
     # A follow-up (« et combien de passages pendant le forum ? ») is searched with the turn before it; what answers
     # it within the sheet is what answers its own words.
-    own = found.text == question
     asked = found.terms if own else snap.lexical.query_terms(question)
-    text = extractive.sheet_answer(chunks, cites, focus, asked, snap.lexical.idf,
-                                   priors=_passage_priors(snap, chunks, question, found.vector if own else None),
+    text = extractive.sheet_answer(chunks, cites, focus, asked, snap.lexical.idf, priors=priors,
                                    step=query.asked_step(question), levels=found.info.levels)
     if notice:
         text = notice + "\n\n" + text
@@ -572,9 +573,11 @@ def class_notice(asked: tuple[str, ...], doc: DocMeta, has_lines: bool) -> str:
     return f"*Cette fiche est écrite pour : {', '.join(doc.levels)}. Pour {', '.join(asked)}, elle est à adapter{how}.*"
 
 
-def time_notice(question: str, doc: DocMeta, say_fits: bool = False) -> str:
-    """Say so when the time the teacher has (« j'ai 25 min ») is shorter than the sheet's; with `say_fits`, also when it
-    is long enough (« j'ai 45 min, ça tient ? » asked of the sheet just shown)."""
+def time_notice(question: str, doc: DocMeta, say_fits: bool = False, chunks: list[Chunk] | None = None,
+                priors: dict[str, float] | None = None) -> str:
+    """Say so when the time the teacher has (« j'ai 25 min ») is shorter than the sheet's, naming with the sheet's
+    `chunks` the steps that fit in it and answer the request best (`priors`: passage id → score); with `say_fits`, also
+    when it is long enough (« j'ai 45 min, ça tient ? » asked of the sheet just shown)."""
     folded = fold(question)
     asked = minutes_stated(folded)
     planned = parse_duration(doc.duration)
@@ -584,8 +587,49 @@ def time_notice(question: str, doc: DocMeta, say_fits: bool = False) -> str:
     # « 2 × 55 min » fits « une heure tous les quinze jours » (each session has its hour), not « j'ai une heure »
     if (each if recurring(folded) else sessions * each) <= asked:
         return f"*Cette fiche prévoit {doc.duration} : elle tient dans les {asked} minutes dont vous disposez.*" if say_fits else ""
+    steps = steps_within(chunks or [], asked, priors or {})
+    if steps:
+        # « 10 min pour que mes CP se calment » and a 40-minute sheet: the step that does it in 10 minutes, by name.
+        named = " et ".join(f"« {title} » ({minutes} min)" for title, minutes in steps)
+        which = "les étapes les plus proches" if len(steps) > 1 else "l'étape la plus proche"
+        return (f"*Cette fiche prévoit {doc.duration}, plus que les {asked} minutes dont vous disposez. Dans ce temps, "
+                f"{which} de votre demande : {named} ; ou faites la fiche en plusieurs temps.*")
     return (f"*Cette fiche prévoit {doc.duration}, plus que les {asked} minutes dont vous disposez : gardez les étapes "
             "essentielles, ou faites-la en plusieurs temps.*")
+
+
+# A step that frames a session rather than does its work: welcoming, the rules, the closing exchange.
+_FRAMING_STEP = re.compile(r"\b(?:accueil|rappel|regles|echanges?|bilan|point d.etape|conclusion|cloture|introduction|lancement)\b")
+# « 3. La respiration de la main (8 min) »: a step's number, title and minutes in its heading.
+_STEP_HEADING = re.compile(r"^\s*(?:\d+\s*[.)-]\s*)?(.+?)\s*\((\d+)\s*min[^)]*\)\s*$")
+
+
+def steps_within(chunks: list[Chunk], minutes: int, priors: dict[str, float]) -> list[tuple[str, int]]:
+    """The sheet's steps that fit in `minutes` (their heading gives their time), the one whose passages answer the
+    request best first (`priors`), and a second if both fit together; none without a reading of the request, and no
+    step that only frames the session (welcome, rules, closing exchange)."""
+    if not priors:
+        return []
+    best: dict[str, tuple[float, int]] = {}
+    order: dict[str, int] = {}
+    for at, chunk in enumerate(chunks):
+        if extractive.section_label(chunk) != "Déroulement" or len(chunk.heading_path) < 2:
+            continue
+        match = _STEP_HEADING.match(chunk.heading_path[-1])
+        if match is None or "×" in chunk.heading_path[-1] or _FRAMING_STEP.search(fold(match.group(1))):
+            continue
+        title, needed = match.group(1).strip(), int(match.group(2))
+        score = priors.get(chunk.id, 0.0)
+        if needed <= minutes and score > best.get(title, (float("-inf"), 0))[0]:
+            best[title] = (score, needed)
+            order.setdefault(title, at)
+    ranked = sorted(best.items(), key=lambda item: -item[1][0])
+    if not ranked:
+        return []
+    chosen = [(ranked[0][0], ranked[0][1][1])]
+    left = minutes - chosen[0][1]
+    second = next(((t, m) for t, (_, m) in ranked[1:2] if m <= left), None)
+    return sorted(chosen + ([second] if second else []), key=lambda step: order[step[0]])  # in the sheet's order
 
 
 # The pupils a question says the teacher has: « en demi-groupe (12) », « une classe de 28 », « 30 élèves », « on est 26 »

@@ -96,6 +96,28 @@ def test_the_time_the_teacher_has_is_compared_with_the_sheet_s() -> None:
     assert "elle tient dans les 45 minutes" in time_notice("j'ai 45 min, ça tient ?", doc, say_fits=True)
 
 
+def test_a_sheet_too_long_for_the_time_names_the_steps_that_fit_and_answer_the_request() -> None:
+    # Found by a tryout: « 10 min pour que mes CP se calment » got a 40-minute sheet and « gardez les étapes
+    # essentielles », while its 8-minute breathing step was what the teacher needed.
+    doc = DocMeta(source="corpus/seances/soucis.md", title="soucis", doc_type="seance", duration="40 min")
+
+    def step(n: int, heading: str) -> Chunk:
+        return Chunk(id=f"soucis#{n}", doc=doc, text="…", ordinal=n, heading_path=("Déroulement", heading))
+
+    chunks = [step(1, "1. Accueil et rappel des règles (5 min)"), step(2, "2. Le stress, c'est quoi ? (7 min)"),
+              step(3, "3. La respiration de la main (8 min)"), step(4, "4. Le tri des soucis (12 min)"),
+              step(5, "5. Temps d'échange (4 min)")]
+    priors = {"soucis#1": 0.9, "soucis#2": 0.4, "soucis#3": 0.8, "soucis#4": 1.0, "soucis#5": 0.7}
+    notice = time_notice("un truc pour que mes CP se calment, j'ai 10 min", doc, chunks=chunks, priors=priors)
+    # the sorting step reads best but takes 12 minutes; the welcome and the exchange only frame the session
+    assert "l'étape la plus proche de votre demande : « La respiration de la main » (8 min)" in notice
+    # with 20 minutes, the sorting step fits, and the breathing step with it: both named, in the sheet's order
+    notice = time_notice("un truc pour que mes CP se calment, j'ai 20 min", doc, chunks=chunks, priors=priors)
+    assert "les étapes les plus proches de votre demande : « La respiration de la main » (8 min) et « Le tri des soucis » (12 min)" in notice
+    # without a reading of the request, no step is chosen
+    assert "gardez les étapes essentielles" in time_notice("j'ai 10 min", doc, chunks=chunks)
+
+
 def test_a_class_named_for_a_write_up_far_above_any_sheet_gets_the_write_up() -> None:
     # Found by a tryout: « qu'est-ce que la médiation par les pairs au collège » laid out a 5e sheet ranked third.
     report = Chunk(id="r#0", doc=DocMeta(source="corpus/retours/mediation.pdf", title="Médiation", doc_type="retour_experience"),
