@@ -322,7 +322,9 @@ def sub_answers(subs: list[sub_questions.SubQuestion], message_terms: list[str],
             # whatever its verb (« engagés », « coordination »), before a passing « porté par » in what came after
             item = next((c for c in pool if any(sub_questions.names_agency(h) for h in c.hit.chunk.heading_path)
                          and sub_questions.gives(sub, unmarked(c.sentence)) and not is_question(c.sentence)), item)
-        if item is not None:
+        # The sentence that answers it already shown (the opening's « Engagés pendant trois ans : l'ARS… » for « qui
+        # finance ce dispositif ? »): answered, not quoted twice.
+        if item is not None and item.sentence not in taken:
             found.append((sub, item))
             taken.add(item.sentence)
     return found

@@ -21,7 +21,7 @@ from assistant.vocabulary import fold
 # limites », « depuis quand »). « ou » unaccented asks only as the clause's last word (« quand et ou ? »).
 _INTERROGATIVES = r"qui|quand|où|comment|combien|pourquoi|quel|quelle|quels|quelles|quoi"
 _ASKS = re.compile(r"^(?:\S+\s+){0,3}(?:c'est quoi|" + _INTERROGATIVES + r")\b"
-                   r"|^(?:\S+\s+){0,3}ou\s*$|^(?:y a|y a-t-il|il y a|est-ce qu|peut-on|on peut|je peux|faut-il)\b", re.IGNORECASE)
+                   r"|^(?:\S+\s+){0,3}ou\s*$|^(?:y a|y a-t-il|il y a|est-ce qu(?:e|')|peut-on|on peut|je peux|faut-il)\b", re.IGNORECASE)
 _ASKS_ANYWHERE = re.compile(r"\b(?:" + _INTERROGATIVES + r")\b", re.IGNORECASE)
 _JOINS = re.compile(r",\s+|\s+et\s+", re.IGNORECASE)
 _OPENING_JOIN = re.compile(r"^(?:et|mais|puis|ou alors|alors)\s+", re.IGNORECASE)

@@ -34,6 +34,9 @@ from assistant.schema import Chunk, DocMeta
     ("c'est quoi ce programme ? ses partenaires ?", ["c'est quoi ce programme", "ses partenaires"]),
     ("Jeudi dernier, au mois de mars, la séance a duré combien de temps et qui l'animait ?",
      ["Jeudi dernier, au mois de mars, la séance a duré combien de temps", "qui l'animait"]),
+    # found by the thirty-fourth session's tryout: « est-ce que » asks a question of its own (« est-ce qu' » did only)
+    ("Qui finance ce dispositif et est-ce que l'école doit payer quelque chose ?",
+     ["Qui finance ce dispositif", "est-ce que l'école doit payer quelque chose"]),
 ])
 def test_a_message_is_split_into_the_questions_it_asks(message: str, questions: list[str]) -> None:
     assert sub_questions.split(message) == questions
@@ -139,6 +142,18 @@ def test_a_kind_the_opening_already_gives_is_not_answered_twice() -> None:
     answer = factual_answer(analyze(message), [], lambda _t: 1.0, Citations(), passages=[Hit(c, 1.0 - 0.1 * c.ordinal) for c in chunks],
                             subs=sub_questions.read(message, analyze))
     assert "Sur «" not in answer
+
+
+def test_a_question_whose_sentence_the_opening_shows_is_not_answered_twice() -> None:
+    # Found by the thirty-fourth session's tryout: « Qui finance ce dispositif et est-ce que l'école doit payer… ? »
+    # opened on « Engagés pendant trois ans : l'ARS… », then quoted it again under « Sur « Qui finance ce dispositif ? » ».
+    chunks = [_chunk(0, "Engagés pendant trois ans : l'ARS Pays de la Loire et le Rectorat.\nCoordination : l'IREPS.",
+                     "Partenaires et coordination")]
+    chunks += [_chunk(1 + i, f"Une séance de {topic} se prépare en équipe.", topic) for i, topic in enumerate(("colère", "écoute", "choix"))]
+    message = "Qui finance ce dispositif et est-ce que l'école doit payer quelque chose ?"
+    answer = factual_answer(analyze(message), [], lambda _t: 1.0, Citations(), passages=[Hit(c, 1.0 - 0.1 * c.ordinal) for c in chunks],
+                            subs=sub_questions.read(message, analyze))
+    assert "Engagés pendant trois ans" in answer and "Sur « Qui finance ce dispositif ? »" not in answer
 
 
 def test_who_ran_it_and_a_count_of_something_named_are_answered_from_where_the_library_says_so() -> None:
