@@ -118,6 +118,31 @@ _LEVEL_PATTERNS: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 
+# Children described by their age (« ma fille de 9 ans », « des enfants de 8 à 10 ans », « élèves de 6-7 ans »): the class
+# most children of that age are in; « les tout-petits » are the youngest section.
+_AGE_CLASS = {2: "PS", 3: "PS", 4: "MS", 5: "GS", 6: "CP", 7: "CE1", 8: "CE2", 9: "CM1", 10: "CM2", 11: "6e", 12: "5e",
+              13: "4e", 14: "3e"}
+_CHILDREN_OF_AGE = re.compile(r"\b(?:enfants?|eleves?|filles?|fillettes?|fils|garcons?|gamins?|gamines?|petits?|petites?|jeunes"
+                              r"|ados?|adolescents?|adolescentes?|neveux?|nieces?|loulous?|bambins?|public)"
+                              r"\s+(?:de|d'environ|d'|ages? de|agees? de)\s*(\d{1,2})(?:\s*(?:a|-|et|ou)\s*(\d{1,2}))?\s*ans\b")
+_TOUT_PETITS = re.compile(r"\btout[- ]petits?\b")
+
+
+def classes_of_ages(folded: str) -> list[tuple[str, ...]]:
+    """The classes of the children a folded text describes by their age, one tuple per mention (a lycée age, 15 and
+    over, names none of the grid's classes)."""
+    mentions = []
+    for match in _CHILDREN_OF_AGE.finditer(folded):
+        low = int(match.group(1))
+        high = int(match.group(2)) if match.group(2) else low
+        classes = tuple(dict.fromkeys(_AGE_CLASS[a] for a in range(low, high + 1) if a in _AGE_CLASS))
+        if classes and high - low <= 6:
+            mentions.append(classes)
+    if _TOUT_PETITS.search(folded):
+        mentions.append(("PS",))
+    return mentions
+
+
 _LOWER_SECTION = re.compile(r"\b(?:en|de|des|mes|nos|les|aux|pour|avec|classe de|section de)\s+(ps|ms|gs)\b(?!\s+word)(?:\s*[-/]\s*(ps|ms|gs)\b)?"
                             r"|\b(ps|ms|gs)\s*[-/]\s*(ps|ms|gs)\b")
 _MORE_SECTIONS = re.compile(r"(?:,|\bet|\bou)\s+(ps|ms|gs)\b")
@@ -156,6 +181,8 @@ def levels_in_text(text: str) -> list[str]:
     if lower:  # « en ps, ms et gs »: the sections listed after the first one
         lower += _MORE_SECTIONS.findall(folded)
     found.update(g.upper() for g in lower)
+    # An age (« ma fille de 9 ans ») counts as a broad mention: « mes CE2 (8-9 ans) » are CE2.
+    broad_mentions += classes_of_ages(folded)
     # "CM1, CM2 (cycle 3)", « infirmière en collège… avec des 3e »: the named classes are the precise answer; a cycle
     # or a stage (maternelle, élémentaire, collège) counts only when none of its classes is named.
     named = set(found)

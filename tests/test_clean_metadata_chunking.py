@@ -60,6 +60,18 @@ def test_levels_and_cycles() -> None:
     assert levels_in_text("en maternelle, avec mes MS") == ["MS"] and levels_in_text("en maternelle") == ["PS", "MS", "GS"]
 
 
+def test_children_described_by_their_age_are_in_the_class_of_that_age() -> None:
+    # Parents and newcomers give an age, not a class: « une activité pour des enfants de 6 ans » asks for CP.
+    assert levels_in_text("une activité sur la colère pour des enfants de 6 ans") == ["CP"]
+    assert levels_in_text("ma fille de 9 ans") == ["CM1"] and levels_in_text("des élèves de 8 à 10 ans") == ["CE2", "CM1", "CM2"]
+    assert levels_in_text("comment adapter pour des tout-petits ?") == ["PS"]
+    # the class named is the precise answer; a time or a lycée age names no class
+    assert levels_in_text("mes CE2 (des enfants de 8 ans)") == ["CE2"]
+    assert levels_in_text("depuis 3 ans") == [] and levels_in_text("des jeunes de 16 ans") == []
+    # a span wider than a school stage (« enfants et jeunes de 3 à 25 ans ») is no class
+    assert levels_in_text("Public : enfants et jeunes de 3 à 25 ans") == []
+
+
 def test_an_ordinal_is_not_a_class() -> None:
     for text in ("le quatrième volume sort quand ?", "la troisième séance", "au 3e trimestre", "et la troisième ?",
                  "le 4e volume des kits"):
