@@ -64,8 +64,10 @@ _ASK_DATE = re.compile(
     r"|\bquand\b.*\b((a|ont|avait|avaient|aura|auront)(-t-(il|elle|ils|elles|on))? (ete|eu|commence|debute|lieu)"
     r"|commencera\w*|debutera\w*|sortira\w*|paraitra\w*|aura lieu|auront lieu)\b"
     r"|\bquand\b.*\b(a-t-(il|elle|on)|ont-(ils|elles)|avait-(il|elle)|aura-t-(il|elle)) \w*(e|ee|es|ees|i|is|u|us|it|ite)\b"
-    r"|\b(a|ont) (ete )?\w+(e|ee|es|ees) quand\b"
+    r"|\b(a|ont) (ete )?\w+(?<!r)(e|ee|es|ees) quand\b"
     r"|\bquand\b.*\b(a|ont|avait) (ete )?(cree|creee|lance|lancee|signe|signee|publie|publiee|generalise|generalisee|mis|mise|fonde|fondee|inaugure|inauguree|presente|presentee|ne|nee)s?\b")
+# (« a été signée quand ? » asks a date; « l'aider à dire quand elle est en colère » does not: an infinitive in -re is no
+# participle.)
 # A question opened by another interrogative: a "quand" further on starts a clause of time.
 _OTHER_QUESTION = re.compile(r"\s*(comment|pourquoi|que |qu'|quoi|quel|quelle|qui |ou |combien|est-ce|faut-il|peut-on|dois-je|puis-je"
                              r"|y a-t-il|existe-t-il|une? (idee|activite|seance|fiche|jeu)|je (cherche|voudrais|veux|souhaite))")

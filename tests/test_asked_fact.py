@@ -211,6 +211,11 @@ def test_quand_after_another_interrogative_is_a_clause_of_time() -> None:
                      "Que faire quand un enfant a été bousculé pendant la séance ?"):
         assert "date" not in asked_fact.read_question(question).kinds, question
     assert "date" in asked_fact.read_question("Quand la convention a-t-elle été signée ?").kinds
+    # found by the thirty-fourth session's tryout: « à dire quand » read as « a [été signé] quand » and the request for
+    # a game was declined with « les documents ne donnent pas cette date »
+    assert "date" not in asked_fact.read_question(
+        "ma fille est en petite section, y a t il des jeux pour l'aider a dire quand elle est en colere plutot que taper").kinds
+    assert "date" in asked_fact.read_question("la stratégie a été publiée quand ?").kinds
 
 
 def test_a_question_whose_every_word_the_library_never_uses_is_declined_even_as_an_activity_request() -> None:

@@ -482,6 +482,10 @@ def _workshop(folded: str, original: str, aud: re.Match[str] | None, minutes: in
     return req
 
 
+# What a plan is called when one is asked for (« une trame », « un déroulé », « un programme pour la matinée »).
+_PLAN_OBJECT = re.compile(r"\b(?:une?|des|la|le) (?:trames?|deroules?|deroulements?|plans?|canevas|scenarios?|programmes?)\b")
+
+
 def _asks_its_own_shape(folded: str) -> bool:
     """« je veux construire une progression sur l'année avec mes CE1, combien de séances et dans quel ordre ? »: a
     request for a plan whose questions ask only for the plan's own shape (how many sessions, in what order, how
@@ -509,12 +513,16 @@ def parse(question: str) -> ProgressionRequest | WorkshopRequest | None:
     if len(folded) != len(original):
         original = folded  # a ligature folded to two letters: spans are taken from the folded text
     own_shape = _asks_its_own_shape(folded)
-    if _asks_documents(folded) and not own_shape:
+    minutes = minutes_stated(folded)
+    aud = _audience(folded)
+    # « Je dois animer un atelier de 2 heures pour des animateurs… Vous avez une trame de déroulé ? » asks for the
+    # workshop's plan, though « vous avez » asks the library.
+    plan_asked = bool(_PLAN_OBJECT.search(folded)) and aud is not None and minutes is not None \
+        and bool(_WORKSHOP_FORM.search(folded)) and not _DOCUMENT_SAYS.search(folded)
+    if _asks_documents(folded) and not own_shape and not plan_asked:
         return None
     # « dans quel ordre travailler les compétences ? » asks how the guide sequences them, not for a plan; « une animation
     # pédagogique de 3h pour des enseignants de cycle 2, par quoi commencer ? » asks where a workshop starts: its plan
-    minutes = minutes_stated(folded)
-    aud = _audience(folded)
     adult_format = bool(_ADULT_FORMAT.search(folded))
     count = _session_count(folded)
     workshop_timed = adult_format and aud is not None and minutes is not None
