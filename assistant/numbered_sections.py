@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 from assistant.extractive import Citations, sentences, unmarked
+from assistant.lexical import analyze
 from assistant.schema import Chunk
 from assistant.vocabulary import fold
 
@@ -28,6 +29,22 @@ MIN_SECTIONS = 3
 def asks_for_a_list(question: str) -> bool:
     """Whether the question asks for every item of a kind rather than one fact."""
     return bool(_ASKS_FOR_A_LIST.search(fold(question)))
+
+
+# « quelles difficultés… ? », « quels indicateurs… ? »: the kind of item asked, a plural noun right after the interrogative.
+_ITEMS_NAMED = re.compile(r"\bquel(?:le)?s (?!sont\b|etaient\b|seraient\b|les\b|ses\b|leurs\b)([a-z]{3,}[sx])\b")
+
+
+def lists_what_is_asked(question: str, run: list[Chunk], doc_chunks: list[Chunk]) -> bool:
+    """Whether the run lists the kind of item the question names (« quelles difficultés… ? »): that word is somewhere in
+    its document. The seven steps of a project guide are no list of the difficulties or the indicators it was asked
+    for; a question naming no kind (« quelles sont les étapes ? ») is listed."""
+    named = _ITEMS_NAMED.search(fold(question))
+    if named is None or not run:
+        return True
+    asked = set(analyze(named.group(1)))
+    said = set(analyze(run[0].doc.title + " " + " ".join(c.text + " " + " ".join(c.heading_path) for c in doc_chunks)))
+    return bool(asked & said)
 
 
 def numbered_run(doc_chunks: list[Chunk], chunk: Chunk) -> list[Chunk]:

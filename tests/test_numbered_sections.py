@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.extractive import Citations
-from assistant.numbered_sections import asks_for_a_list, child_run, numbered_run, overview
+from assistant.numbered_sections import asks_for_a_list, child_run, lists_what_is_asked, numbered_run, overview
 from assistant.schema import Chunk, DocMeta
 
 GUIDE = DocMeta(source="corpus/guides/pieges.md", title="Les pièges à éviter", doc_type="guide")
@@ -76,3 +76,14 @@ def test_a_section_whose_subsections_are_the_list_opens_on_them_with_their_items
     assert "- **Compétences cognitives** : Avoir conscience de soi ; Prendre des décisions [1]" in text
     assert "- **Compétences sociales** : Trois compétences tournées vers les autres. [3]" in text
     assert all(c.snippet in next(ch.text for ch in chunks if ch.id == c.chunk_id) for c in cites.finish())
+
+
+def test_a_run_is_the_answer_only_when_it_lists_the_kind_of_item_asked() -> None:
+    # Found by the thirty-fourth session's tryouts: « Quels indicateurs pour évaluer un projet CPS ? » and « Quelles
+    # difficultés rencontrent les équipes ? » opened on the seven steps of the project guide.
+    run = numbered_run(CHUNKS, CHUNKS[3])
+    assert lists_what_is_asked("Quels pièges guettent un débutant ?", run, CHUNKS)
+    assert lists_what_is_asked("Quelles sont les grandes étapes ?", run, CHUNKS)  # no kind named: the run is the list
+    assert not lists_what_is_asked("Quels indicateurs utiliser pour évaluer le projet ?", run, CHUNKS)
+    # the kind named anywhere in the document (a section's text) keeps it: the run may hold what is asked
+    assert lists_what_is_asked("Quelles compétences travailler ensemble ?", run, CHUNKS)
