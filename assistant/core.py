@@ -318,7 +318,8 @@ class Assistant:
         the competence its meaning points at (the skill model)."""
         return self.retriever.search(text, filters, k=k, mode=mode, boost_cycles=info.cycles, boost_competences=info.competences,
                                      boost_doc_types=info.doc_types, query_vec=vector, per_doc=per_doc,
-                                     boost_skills=self.skills_to_boost(info, vector), type_reading=self._doc_types(vector))
+                                     boost_skills=self.skills_to_boost(info, vector), type_reading=self._doc_types(vector),
+                                     advice=not info.wants_activity)
 
     def skills_to_boost(self, info: query.QueryInfo, vector: np.ndarray | None) -> dict[str, float] | None:
         """The skill model's reading that retrieval adds to session sheets: for an activity request the activity-intent

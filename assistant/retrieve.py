@@ -72,6 +72,9 @@ FIRM_TYPE_READING = 0.8
 # A passage that mostly repeats template lines found in several documents (assistant/boilerplate.py) loses this much.
 # A sheet's opening passage, whose disclaimer line is a template but whose objectives are its own, keeps its score.
 BOILERPLATE_PENALTY = 0.3
+# For a question asking no activity (how to run a session, what to do when a pupil cries), a session sheet's opening
+# passage (its title, competence, level and duration, before its first section) answers nothing; it loses this much.
+SHEET_HEADER_PENALTY = 0.15
 
 
 @dataclass
@@ -333,6 +336,7 @@ class Retriever:
         query_vec: np.ndarray | None = None,
         boost_skills: dict[str, float] | None = None,
         type_reading: dict[str, float] | None = None,
+        advice: bool = False,
     ) -> list[Hit]:
         """The k best passages for the query under the filters; at most `per_doc` per document.
         `mode` is one of MODES, or "hybrid:W" to fuse with dense weight W (used by weight sweeps). `boost_skills`
@@ -404,6 +408,9 @@ class Retriever:
             for j, idx in enumerate(order):
                 fused[j] += prior * type_reading.get(snap.chunks[idx].doc.doc_type, 0.0)
         fused -= BOILERPLATE_PENALTY * (snap.boilerplate()[np.array(order)] >= boilerplate.MOSTLY)
+        if advice:
+            fused -= SHEET_HEADER_PENALTY * np.array([snap.chunks[i].doc.doc_type == "seance" and not snap.chunks[i].heading_path
+                                                      for i in order], dtype=np.float32)
         hits = [Hit(snap.chunks[idx], float(fused[j]), float(bm[j]), float(de[j])) for j, idx in enumerate(order)]
         hits.sort(key=lambda h: -h.score)
         if mode != "bm25":

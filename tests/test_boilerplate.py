@@ -1,6 +1,6 @@
 """Template lines a library repeats across documents (assistant/boilerplate.py) and what retrieval does with a passage
-made of them (retrieve.BOILERPLATE_PENALTY): pure functions first, then the bundled corpus in a real Chroma with fake
-embeddings."""
+made of them (retrieve.BOILERPLATE_PENALTY), or with a sheet's opening passage for a question asking no activity
+(retrieve.SHEET_HEADER_PENALTY): pure functions first, then the bundled corpus in a real Chroma with fake embeddings."""
 
 from __future__ import annotations
 
@@ -65,3 +65,16 @@ def test_a_sheet_s_template_passage_does_not_carry_the_sheet(retriever: Retrieve
     for hit in plain:
         assert penalised[hit.chunk.id] == pytest.approx(hit.score - penalty * (hit.chunk.id in template), abs=1e-5)
     assert max(penalised, key=penalised.__getitem__) not in template
+
+
+def test_a_sheet_s_opening_passage_answers_no_question_on_running_a_session(retriever: Retriever) -> None:
+    # Found by the thirty-fourth session's tryout: « une élève s'est mise à pleurer pendant l'activité sur les émotions,
+    # comment on gère ça ? » opened on a sheet whose opening passage (title, competence, level, duration) matched.
+    question = "une élève s'est mise à pleurer pendant l'activité sur les émotions, comment on gère ça ?"
+    snap = retriever.snapshot()
+    plain = {h.chunk.id: h.score for h in retriever.search(question, k=1000, mode="bm25", per_doc=1000)}
+    advice = {h.chunk.id: h.score for h in retriever.search(question, k=1000, mode="bm25", per_doc=1000, advice=True)}
+    headers = {cid for cid in plain if (c := snap.chunks[snap.index_of[cid]]).doc.doc_type == "seance" and not c.heading_path}
+    assert len(headers) >= 5 and set(plain) == set(advice)
+    for cid, score in plain.items():
+        assert advice[cid] == pytest.approx(score - retrieve.SHEET_HEADER_PENALTY * (cid in headers), abs=1e-5)
