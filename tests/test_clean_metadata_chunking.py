@@ -70,6 +70,10 @@ def test_children_described_by_their_age_are_in_the_class_of_that_age() -> None:
     assert levels_in_text("depuis 3 ans") == [] and levels_in_text("des jeunes de 16 ans") == []
     # a span wider than a school stage (« enfants et jeunes de 3 à 25 ans ») is no class
     assert levels_in_text("Public : enfants et jeunes de 3 à 25 ans") == []
+    # a sheet whose public line gives ages is tagged with their classes at ingestion
+    from ingest.metadata import infer_levels
+
+    assert infer_levels("# Jeu\n\n**Public** : enfants de 6 à 8 ans\n**Durée** : 30 min\n", "jeu.md") == ["CP", "CE1", "CE2"]
 
 
 def test_an_ordinal_is_not_a_class() -> None:
