@@ -342,7 +342,8 @@ class Retriever:
         `mode` is one of MODES, or "hybrid:W" to fuse with dense weight W (used by weight sweeps). `boost_skills`
         (competence → probability, the skill model's reading of an activity request) lifts the session sheets by
         the probability of the competence they work on; `type_reading` (document type → probability, the document-type
-        model's reading of the question) lifts every passage by its document type's probability."""
+        model's reading of the question) lifts every passage by its document type's probability; with `advice` (a
+        question asking no activity) a session sheet's opening passage loses SHEET_HEADER_PENALTY."""
         mode, w = parse_mode(mode, self.dense_weight)
         snap = self.snapshot()
         filters = filters or Filters()
