@@ -400,6 +400,9 @@ def test_no_question_of_the_gold_sets_is_taken_for_a_plan() -> None:
     ("J'ai 30 minutes chaque vendredi avec mes CE1 pendant 7 semaines, que puis-je faire sur les émotions ?",
      "progression", {"level": "CE1", "sessions": 7, "minutes": 30}),
     ("6 séances émotions CE2 45 min", "progression", {"level": "CE2", "sessions": 6, "minutes": 45}),
+    # found by the thirty-fourth session's tryout: « une période de 7 semaines » was left to the default six sessions
+    ("Comment construire une progression sur une période de 7 semaines en CE2 autour des émotions ?", "progression",
+     {"level": "CE2", "sessions": 7}),
 ])
 def test_plan_requests_are_recognised_however_phrased(text: str, kind: str, fields: dict[str, Any]) -> None:
     req = intent.parse(text)

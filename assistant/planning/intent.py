@@ -77,7 +77,9 @@ _REQUEST = re.compile(
 
 # -- progressions: a class and several sessions ------------------------------------------------
 _SESSIONS = re.compile(_NUM + r"\s+(?:seances?|ateliers?|sequences?|temps|rendez-vous|creneaux)\b")
-_WEEKS = re.compile(r"\b(?:sur|pendant|durant|en)\s+" + _NUM[2:] + r"\s+semaines\b")
+# « sur 8 semaines », « sur une période de 7 semaines », « une séquence de 5 semaines »: a session a week
+_WEEKS = re.compile(r"\b(?:(?:sur|pendant|durant|en)\s+(?:une? (?:periode|sequence|cycle|module) de\s+)?"
+                    r"|(?:periode|sequence|module) de\s+)" + _NUM[2:] + r"\s+semaines\b")
 # Words that name a plan of several sessions…
 _PLAN_NOUN = re.compile(
     r"\b(?:progressions?|prog|sequences?|planning|calendrier|enchainement|suite de seances|cycle de seances|"
