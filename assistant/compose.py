@@ -152,7 +152,7 @@ def _body(question: str, found: Retrieval, previous: Turn | None, snap: Snapshot
             in_document = snap.document_chunks(ranked[0].chunk.doc.source)
             run = (numbered_sections.numbered_run(in_document, ranked[0].chunk)
                    or numbered_sections.child_run(in_document, ranked[0].chunk))
-            if not numbered_sections.lists_what_is_asked(question, run, in_document):
+            if run and not numbered_sections.lists_what_is_asked(question, in_document):
                 run = []
         if run:
             parts.append(numbered_sections.overview(run, cites))

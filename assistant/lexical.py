@@ -18,6 +18,7 @@ from assistant.vocabulary import ELIDABLE, fold
 # Bumped when the analyzer changes: the next ingestion rebuilds the lexical index.
 ANALYZER_VERSION = "4"
 
+
 def indexed_by_this_analyzer(pipeline: str | None) -> bool:
     """Whether a snapshot's pipeline signature (ingest/pipeline.py: « …;analyzer=N ») names this analyzer."""
     return f"analyzer={ANALYZER_VERSION}" in (pipeline or "").split(";")

@@ -15,13 +15,14 @@ from assistant.lexical import analyze
 from assistant.schema import Chunk
 from assistant.vocabulary import fold
 
-# « quels sont les… », « quelles étaient les… », « les principaux… », « la liste des… », « les différentes étapes »
+# « quelles erreurs éviter… ? », « quels indicateurs… ? »: the kind of item asked, a plural noun right after the interrogative.
+_ITEMS_NAMED = re.compile(r"\bquel(?:le)?s (?!sont\b|etaient\b|seraient\b|les\b|ses\b|leurs\b)([a-z]{3,}[sx])\b")
+# « quels sont les… », « quelles étaient les… », « les principaux… », « la liste des… », « les différentes étapes », and a
+# kind of item named (`_ITEMS_NAMED`)
 _ASKS_FOR_A_LIST = re.compile(
     r"\b(?:quel(?:le)?s (?:sont|etaient|seraient) (?:les|ses|leurs)|quel(?:le)?s (?:les|ses|leurs)|la liste des|lister"
     r"|les (?:principaux|principales|differents|differentes|grandes etapes|etapes)"
-    r"|les (?:grandes |principales |differentes )?(?:categories|familles)"
-    # « quelles erreurs éviter… ? », « quels pièges… ? »: a plural noun right after the interrogative
-    r"|quel(?:le)?s (?!sont\b|etaient\b|seraient\b)[a-z]{3,}[sx])\b")
+    r"|les (?:grandes |principales |differentes )?(?:categories|familles))\b|" + _ITEMS_NAMED.pattern)
 _NUMBERED = re.compile(r"^(.*?)\b(\d{1,2})\b")
 MIN_SECTIONS = 3
 
@@ -31,20 +32,15 @@ def asks_for_a_list(question: str) -> bool:
     return bool(_ASKS_FOR_A_LIST.search(fold(question)))
 
 
-# « quelles difficultés… ? », « quels indicateurs… ? »: the kind of item asked, a plural noun right after the interrogative.
-_ITEMS_NAMED = re.compile(r"\bquel(?:le)?s (?!sont\b|etaient\b|seraient\b|les\b|ses\b|leurs\b)([a-z]{3,}[sx])\b")
-
-
-def lists_what_is_asked(question: str, run: list[Chunk], doc_chunks: list[Chunk]) -> bool:
-    """Whether the run lists the kind of item the question names (« quelles difficultés… ? »): that word is somewhere in
-    its document. The seven steps of a project guide are no list of the difficulties or the indicators it was asked
-    for; a question naming no kind (« quelles sont les étapes ? ») is listed."""
+def lists_what_is_asked(question: str, doc_chunks: list[Chunk]) -> bool:
+    """Whether a document's run of sections can list the kind of item the question names (« quelles difficultés… ? »):
+    that word is somewhere in the document (its title, headings or text). The seven steps of a project guide are no
+    list of the difficulties or the indicators it was asked for; a question naming no kind (« quelles sont les étapes
+    ? ») is listed."""
     named = _ITEMS_NAMED.search(fold(question))
-    if named is None or not run:
+    if named is None:
         return True
-    asked = set(analyze(named.group(1)))
-    said = set(analyze(run[0].doc.title + " " + " ".join(c.text + " " + " ".join(c.heading_path) for c in doc_chunks)))
-    return bool(asked & said)
+    return bool(set(analyze(named.group(1))) & set(analyze(" ".join(c.indexed_text for c in doc_chunks))))
 
 
 def numbered_run(doc_chunks: list[Chunk], chunk: Chunk) -> list[Chunk]:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 
 from assistant import asked_fact, extractive, sms, sub_questions
-from assistant.retrieve import Hit, Snapshot
+from assistant.retrieve import Hit, Snapshot, preamble
 from assistant.schema import Chunk
 from assistant.scores import minmax
 from assistant.vocabulary import fold
@@ -33,12 +33,9 @@ def best_documents(hits: list[Hit], n: int) -> list[str]:
 
 
 def body_passages(chunks: list[Chunk]) -> list[Chunk]:
-    """A document's passages without its preamble: in a document with sections, what comes before the
-    first heading is a notice or metadata lines, which match a question only through the title."""
-    if not any(c.heading_path for c in chunks):
-        return chunks
-    first = next(i for i, c in enumerate(chunks) if c.heading_path)
-    return chunks[first:]
+    """A document's passages without its preamble (retrieve.preamble: in a document with sections, what comes before the
+    first heading is a notice or metadata lines, which match a question only through the title)."""
+    return chunks[len(preamble(chunks)):]
 
 
 def rank_passages(snap: Snapshot, hits: list[Hit], text: str, vector: np.ndarray | None, documents: int = 2,

@@ -73,8 +73,17 @@ FIRM_TYPE_READING = 0.8
 # A sheet's opening passage, whose disclaimer line is a template but whose objectives are its own, keeps its score.
 BOILERPLATE_PENALTY = 0.3
 # For a question asking no activity (how to run a session, what to do when a pupil cries), a session sheet's opening
-# passage (its title, competence, level and duration, before its first section) answers nothing; it loses this much.
+# passage (its title, competence, level and duration, before its first section: `preamble`) answers nothing; it loses
+# this much.
 SHEET_HEADER_PENALTY = 0.15
+
+
+def preamble(doc_chunks: list[Chunk]) -> list[Chunk]:
+    """A document's passages before its first heading, in a document that has headings: a notice or metadata lines (a
+    session sheet's title, competence, level and duration), which match a question only through the title. None in a
+    document without headings, all of whose passages are its body."""
+    first = next((i for i, c in enumerate(doc_chunks) if c.heading_path), 0)
+    return doc_chunks[:first]
 
 
 @dataclass
@@ -108,6 +117,7 @@ class Snapshot:
     stored_topic: dict[str, Any] | None = None
     _scope: tuple[float | None] | None = None
     _boilerplate: np.ndarray | None = None
+    _sheet_openings: np.ndarray | None = None
 
     def scope(self) -> float | None:
         """How much this library is about the programme's subjects (assistant/scope.py: the scope model's mean
@@ -147,6 +157,17 @@ class Snapshot:
         if self._boilerplate is None:
             self._boilerplate = boilerplate.shared_share(self.chunks)
         return self._boilerplate
+
+    def sheet_openings(self) -> np.ndarray:
+        """Whether each passage opens a session sheet (its `preamble`), read once per snapshot."""
+        if self._sheet_openings is None:
+            opening = np.zeros(len(self.chunks), dtype=bool)
+            for indices in self.by_source.values():
+                doc_chunks = [self.chunks[i] for i in indices]
+                if doc_chunks[0].doc.doc_type == "seance":
+                    opening[indices[:len(preamble(doc_chunks))]] = True
+            self._sheet_openings = opening
+        return self._sheet_openings
 
     def folded_texts(self) -> list[str]:
         """The passages' indexed texts (title and section on the first line) folded (vocabulary.fold), read once per
@@ -410,8 +431,7 @@ class Retriever:
                 fused[j] += prior * type_reading.get(snap.chunks[idx].doc.doc_type, 0.0)
         fused -= BOILERPLATE_PENALTY * (snap.boilerplate()[np.array(order)] >= boilerplate.MOSTLY)
         if advice:
-            fused -= SHEET_HEADER_PENALTY * np.array([snap.chunks[i].doc.doc_type == "seance" and not snap.chunks[i].heading_path
-                                                      for i in order], dtype=np.float32)
+            fused -= SHEET_HEADER_PENALTY * snap.sheet_openings()[np.array(order)]
         hits = [Hit(snap.chunks[idx], float(fused[j]), float(bm[j]), float(de[j])) for j, idx in enumerate(order)]
         hits.sort(key=lambda h: -h.score)
         if mode != "bm25":

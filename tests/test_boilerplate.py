@@ -78,3 +78,13 @@ def test_a_sheet_s_opening_passage_answers_no_question_on_running_a_session(retr
     assert len(headers) >= 5 and set(plain) == set(advice)
     for cid, score in plain.items():
         assert advice[cid] == pytest.approx(score - retrieve.SHEET_HEADER_PENALTY * (cid in headers), abs=1e-5)
+
+
+def test_a_sheet_s_opening_is_what_comes_before_its_first_heading_and_a_sheet_without_headings_has_none() -> None:
+    # A sheet saved as plain text, with no heading, is all body: none of its passages is taken for an opening.
+    doc = DocMeta(source="corpus/seances/s.md", title="s", doc_type="seance")
+    head = Chunk(id="s#0", doc=doc, text="**Niveau** : CE1", ordinal=0)
+    steps = Chunk(id="s#1", doc=doc, text="1. Accueil", ordinal=1, heading_path=("Déroulement",))
+    assert retrieve.preamble([head, steps]) == [head]
+    plain = [Chunk(id=f"t#{i}", doc=doc, text=f"ligne {i}", ordinal=i) for i in range(3)]
+    assert retrieve.preamble(plain) == []

@@ -81,9 +81,9 @@ def test_a_section_whose_subsections_are_the_list_opens_on_them_with_their_items
 def test_a_run_is_the_answer_only_when_it_lists_the_kind_of_item_asked() -> None:
     # Found by the thirty-fourth session's tryouts: « Quels indicateurs pour évaluer un projet CPS ? » and « Quelles
     # difficultés rencontrent les équipes ? » opened on the seven steps of the project guide.
-    run = numbered_run(CHUNKS, CHUNKS[3])
-    assert lists_what_is_asked("Quels pièges guettent un débutant ?", run, CHUNKS)
-    assert lists_what_is_asked("Quelles sont les grandes étapes ?", run, CHUNKS)  # no kind named: the run is the list
-    assert not lists_what_is_asked("Quels indicateurs utiliser pour évaluer le projet ?", run, CHUNKS)
+    assert numbered_run(CHUNKS, CHUNKS[3])
+    assert lists_what_is_asked("Quels pièges guettent un débutant ?", CHUNKS)
+    assert lists_what_is_asked("Quelles sont les grandes étapes ?", CHUNKS)  # no kind named: the run is the list
+    assert not lists_what_is_asked("Quels indicateurs utiliser pour évaluer le projet ?", CHUNKS)
     # the kind named anywhere in the document (a section's text) keeps it: the run may hold what is asked
-    assert lists_what_is_asked("Quelles compétences travailler ensemble ?", run, CHUNKS)
+    assert lists_what_is_asked("Quelles compétences travailler ensemble ?", CHUNKS)
