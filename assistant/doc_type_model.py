@@ -6,9 +6,9 @@ session sheet: the kind of document follows from what is asked more than from th
 multinomial logistic regression over the question's multilingual-e5-small query vector (the retrieval's, no second
 encode) gives a probability per document type of `ingest/metadata.py` (seance, guide, retour_experience, presentation,
 evaluation); `retrieve.DOC_TYPE_PRIOR` adds a share of it to each passage of that type. Trained by
-`scripts/train_doc_types.py` on `eval/doc_type_questions.jsonl` (1,104 questions written for it by four helpers, as
-teachers, trainers, newcomers and teachers conducting a session, each with the document of the bundled library that
-answers it best; none of them saw the evaluation sets); nothing is trained at start-up. A library whose documents
+`scripts/train_doc_types.py` on `eval/doc_type_questions.jsonl` (1,304 questions written for it by five helpers, as
+teachers, trainers, newcomers and teachers conducting a session or handling a situation in one, each with the document
+of the bundled library that answers it best; none of them saw the evaluation sets); nothing is trained at start-up. A library whose documents
 have other types gets no lift from it (a type the model does not know reads 0)."""
 
 from __future__ import annotations

@@ -4,10 +4,12 @@
 
 A multinomial logistic regression (scikit-learn, exported as plain weights) from the multilingual-e5-small query
 vector of a question to the type of the document that answers it (`assistant/doc_type_model.py`). The questions were
-written for it by four helpers who saw neither the evaluation sets nor this code: ids `t…` as teachers, `f…` as
+written for it by five helpers who saw neither the evaluation sets nor this code: ids `t…` as teachers, `f…` as
 trainers and support staff, `n…` as newcomers (288 each, four to eight per document of the bundled library), `c…`
 as teachers conducting a session (240: how to run any session, which a guide answers, against the steps of one
-activity, which its sheet answers, and what a colleague did, which a write-up tells). The
+activity, which its sheet answers, and what a colleague did, which a write-up tells), and `s…` by a fifth (thirty-fifth
+session, 200: handling situations that come up in a session — a debrief where nobody talks, a pupil who cries or answers
+« je sais pas », a parent who objects —, 130 answered by a guide, 40 look-alikes by one sheet, 30 by a write-up). The
 regularisation strength is chosen by cross-validation across writers (trained on three, measured on the fourth); fixed
 solver and tolerance: two runs on the same data write the same file. The evaluation sets are never read here.
 """
