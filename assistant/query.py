@@ -21,7 +21,7 @@ _ACTIVITY = re.compile(
     r"\b(comment (?:animer|mener|conduire|travailler|aborder)|"
     # « comment organiser le passage de relais / le tutorat ? » organises adults' work: only a session organised asks for one
     r"comment organiser (?:une?|la|les|ma|mes|cette|ces|des) (?:seances?|activites?|ateliers?|jeux?)|"
-    r"quel(?:le)?s? (?:activites?|seances?|ateliers?|jeux?|exercices?|outils?|fiches?|sequences?)|(?<!fin d')(?<!lors d')(?<!cours d')(?<!debut d')(?<!pendant )(?<!durant )(?:une|des) (?:activites?|seances?|ateliers?|sequences?|jeux?) (?:sur|pour|de|d'|qui|ou|avec|en)|"
+    r"quel(?:le)?s? (?:activites?|seances?|ateliers?|jeux?|exercices?|outils?|fiches?|sequences?)|(?<!fin d')(?<!lors d')(?<!cours d')(?<!debut d')(?<!pendant )(?<!durant )(?<!apres )(?:une|des) (?:activites?|seances?|ateliers?|sequences?|jeux?) (?:sur|pour|de|d'|qui|ou|avec|en)|"
     r"idees? d'(?:activite|atelier|seance|jeu)|fiches? (?:seance|activite)|propose[rz]?[- ](?:moi|nous) une|je cherche une? (?:activite|seance|jeu|atelier)|(?:quelque chose|un outil|un support) pour (?:apprendre|travailler|aider)|comment (?:leur|lui) apprendre|^(?:une? )?(?:activites?|seances?|ateliers?|jeux?)\b)"
     # « mes CM1 se moquent de ceux qui se trompent, une séance ? »: the request closes the message, after the situation
     r"|(?:^|[,;:.!?]\s*)une? (?:activite|seance|atelier|jeu|fiche|idee d'(?:activite|atelier)|idee de (?:seance|jeu))\s*[?!.]*\s*$"

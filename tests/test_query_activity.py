@@ -45,6 +45,9 @@ def test_requests_for_something_to_run_with_a_class_are_activity_requests(questi
     # found by the thirty-second session's tryout: a moment of a session being run (« à la fin d'une séance avec des
     # petits ») asks how to conduct it; it got the conflict sheet for MS-GS
     "Comment faire le bilan à la fin d'une séance avec des petits de maternelle qui parlent peu ?",
+    # found by the thirty-fourth session's tryout: an activity already run (« après une activité sur… ») is no request
+    # for one; the grading question got the emotions sheet laid out
+    "faut-il noter les élèves après une activité sur les émotions ?",
 ])
 def test_questions_about_the_programme_or_adults_are_not(question: str) -> None:
     info = understand(question)
