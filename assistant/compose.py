@@ -525,7 +525,7 @@ def sheet_with_others(question: str, choice: SheetChoice, top: list[Hit], found:
     own = found.text == question
     priors = _passage_priors(snap, chunks, question, found.vector if own else None)
     notice = "\n\n".join(n for n in (notice, time_notice(question, doc, chunks=chunks, priors=priors),
-                                      group_notice(question, chunks[0].text)) if n)
+                                      group_notice(question, chunks[0].text), space_notice(question, chunks[0].text)) if n)
     # A detail of a sheet asked without asking for an activity (« il faut quoi comme matériel pour le défi des
     # gobelets ? »): the sections asked for, whole, come first.
     focus = focus_sections(question) if not found.info.wants_activity and found.info.asks_detail else None
@@ -589,7 +589,11 @@ def time_notice(question: str, doc: DocMeta, say_fits: bool = False, chunks: lis
     # « 2 × 55 min » fits « une heure tous les quinze jours » (each session has its hour), not « j'ai une heure »
     if (each if recurring(folded) else sessions * each) <= asked:
         return f"*Cette fiche prévoit {doc.duration} : elle tient dans les {asked} minutes dont vous disposez.*" if say_fits else ""
-    steps = steps_within(chunks or [], asked, priors or {})
+    # Two steps picked out of a sheet whose time is nearly the teacher's (« Pause stratégie » and the second round of
+    # a 45-minute game for 40 minutes) cut the session where it needs all its parts: steps are named only for a time
+    # well short of the sheet's.
+    short = asked <= STEPS_WITHIN_SHARE * (each if recurring(folded) else sessions * each)
+    steps = steps_within(chunks or [], asked, priors or {}) if short else []
     if steps:
         # « 10 min pour que mes CP se calment » and a 40-minute sheet: the step that does it in 10 minutes, by name.
         named = " et ".join(f"« {title} » ({minutes} min)" for title, minutes in steps)
@@ -600,6 +604,9 @@ def time_notice(question: str, doc: DocMeta, say_fits: bool = False, chunks: lis
             "essentielles, ou faites-la en plusieurs temps.*")
 
 
+# The share of the sheet's time under which `time_notice` names the steps that fit (a 50-minute sheet for 30 minutes
+# does, for 40 minutes does not).
+STEPS_WITHIN_SHARE = 0.75
 # A step that frames a session rather than does its work: welcoming, the rules, the closing exchange.
 _FRAMING_STEP = re.compile(r"\b(?:accueil|rappel|regles|echanges?|bilan|point d.etape|conclusion|cloture|introduction|lancement)\b")
 # « 3. La respiration de la main (8 min) »: a step's number, title and minutes in its heading.
@@ -657,6 +664,31 @@ def group_notice(question: str, header: str) -> str:
         return ""
     return (f"*Cette fiche prévoit {planned.group(0)} ; avec {stated}, adaptez le nombre et la taille des groupes (ou "
             "des rôles).*")
+
+
+# A limit on the place the question states (« pas d'autre salle que la classe », « on a juste accès à la cour », « on peut
+# pas pousser les tables », « une petite salle »), not a place merely named (« ils se disputent dans la cour »).
+_PLACE = r"(?:classe|cour|salle|preau|gymnase|gym|couloir|cdi|dehors|exterieur|plein air)"
+_SPACE_STATED = re.compile(
+    r"\b(?:seulement|juste|uniquement|rien que|n'(?:a|ai|avons|ont|y a) que)\b[^,;:.!?()]{0,25}?\b" + _PLACE + r"\b"
+    r"|\bpas (?:d'autres?|de|d') ?(?:salles?|place|espace|preau|gymnase|gym)\b"
+    r"|\b(?:petite salle|salle (?:trop |tres |assez )?(?:petite|exigue)|(?:peu|pas) de place|(?:place|espace) (?:limitee?|reduite?))\b"
+    r"|\btables?\b[^,;:.!?()]{0,20}\b(?:fixes?|vissees?|ne bougent pas|bougent pas)\b"
+    r"|\b(?:pas|impossible de|sans|interdit de)\b[^,;:.!?()]{0,15}\b(?:pousser|bouger|deplacer|enlever) (?:les|nos|mes) tables\b"
+    r"|\b(?:on sera|on est|ce sera|ca se passe|ca se fera|on fait ca) (?:dehors|en exterieur|en plein air|dans la cour)\b")
+_CLAUSE_END = re.compile(r"[,;:.!?()\n]+")
+
+
+def space_notice(question: str, header: str) -> str:
+    """Put the limit on the place the question states (« pas d'autre salle que la classe ») beside the space the
+    sheet's « Effectif et espace » line plans, so that the teacher sees at once whether it can be set up; nothing
+    when the question states none or the sheet plans none."""
+    said = next((clause.strip() for clause in _CLAUSE_END.split(question) if _SPACE_STATED.search(fold(clause))), None)
+    line = _GROUP_LINE.search(header)
+    planned = line.group(1).replace("*", "").strip() if line else ""
+    if not said or not planned:
+        return ""
+    return f"*Pour l'espace, vous indiquez « {said} » ; la fiche prévoit : {planned}*"
 
 
 def _passage_priors(snap: Snapshot, chunks: list[Chunk], question: str, vector: np.ndarray | None) -> dict[str, float]:

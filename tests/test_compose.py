@@ -4,7 +4,7 @@ class and the skill asked comes first, and when none does, the answer says what 
 from __future__ import annotations
 
 from assistant.compose import (CLASS_NAMED_BONUS, fit_notice, group_notice, keep_shown_sheet, named_sheet_first, rank_sheets,
-                              sheet_to_lay_out, time_notice)
+                              sheet_to_lay_out, space_notice, time_notice)
 from assistant.query import QueryInfo
 from assistant.retrieve import Hit
 from assistant.schema import Chunk, DocMeta
@@ -116,6 +116,10 @@ def test_a_sheet_too_long_for_the_time_names_the_steps_that_fit_and_answer_the_r
     assert "les étapes les plus proches de votre demande : « La respiration de la main » (8 min) et « Le tri des soucis » (12 min)" in notice
     # without a reading of the request, no step is chosen
     assert "gardez les étapes essentielles" in time_notice("j'ai 10 min", doc, chunks=chunks)
+    # found by the thirty-fifth session's tryout: for a time near the sheet's (35 of 40 minutes), two steps picked out
+    # would cut the session where it needs all its parts
+    assert "gardez les étapes essentielles" in time_notice("un truc pour que mes CP se calment, j'ai 35 min", doc,
+                                                           chunks=chunks, priors=priors)
 
 
 def test_a_class_named_for_a_write_up_far_above_any_sheet_gets_the_write_up() -> None:
@@ -170,6 +174,25 @@ def test_a_group_far_from_the_one_the_sheet_plans_is_noticed() -> None:
     assert group_notice("ma classe de 6e, 55 min", header) == ""
     # a sheet that plans no number says nothing
     assert group_notice("demi-groupe de 12", "**Effectif et espace** : classe entière ; binômes.") == ""
+
+
+def test_a_limit_on_the_place_is_put_beside_the_space_the_sheet_plans() -> None:
+    # Found by two tryouts: « on est 28 dans une petite salle et on peut pas pousser les tables », « pas d'autre salle
+    # que la classe » and « on a juste accès à la cour » got sheets planned for a cleared room without a word.
+    header = "**Durée** : 45 minutes\n**Effectif et espace** : classe entière ; un espace dégagé devant le tableau (tables poussées ou préau)."
+    planned = "la fiche prévoit : classe entière ; un espace dégagé devant le tableau (tables poussées ou préau)."
+    notice = space_notice("pour des enfants de 9 ans un truc pour qu'ils s'écoutent, on est 28 dans une petite salle et on peut "
+                          "pas pousser les tables", header)
+    assert notice == f"*Pour l'espace, vous indiquez « on est 28 dans une petite salle et on peut pas pousser les tables » ; {planned}*"
+    assert "« pas d'autre salle que la classe »" in space_notice("CE2-CM1, 29 élèves, pas d'autre salle que la classe : une activité ?", header)
+    assert "« on a juste accès à la cour »" in space_notice("6e, 30 élèves, on a juste accès à la cour : un jeu d'entraide", header)
+    assert "« tables fixes »" in space_notice("on n'a pas bcp de temps, tables fixes, une séance ?", header)
+    # a place merely named, « que » of a purpose, the whole class: no limit stated
+    assert space_notice("ils se disputent dans la cour, une séance pour des CE1 ?", header) == ""
+    assert space_notice("une activité pour que la classe se calme", header) == ""
+    assert space_notice("une séance en classe entière pour mes CP", header) == ""
+    # a sheet that plans no space says nothing
+    assert space_notice("pas d'autre salle que la classe", "**Durée** : 45 minutes") == ""
 
 
 def test_a_question_on_conducting_a_session_naming_a_class_gets_no_sheet_laid_out() -> None:
