@@ -331,9 +331,9 @@ class Assistant:
         """The document-type model's reading of a question."""
         return self._read_with(doc_type_model.load_model, vector)
 
-    def _skills(self, vector: np.ndarray | None) -> dict[str, float] | None:
-        """The skill model's reading of a request."""
-        return self._read_with(skill_model.load_model, vector)
+    def _skills(self, text: str, vector: np.ndarray | None) -> dict[str, float] | None:
+        """The skill model's reading of a request (its e5 vector and, for the n-gram view, its words)."""
+        return self._read_with(skill_model.load_model, vector, text)
 
     def _request_skills(self, text: str, vector: np.ndarray | None) -> dict[str, float] | None:
         """The skill model's reading of an activity request, without its later questions on the sheet's details
@@ -344,14 +344,16 @@ class Assistant:
             if cached is None or cached[0] != request:
                 cached = self._request_vector = (request, self.retriever.embed_query(request))
             vector = cached[1]
-        return self._skills(vector)
+        return self._skills(request, vector)
 
-    def _read_with(self, model: Callable[[], Multinomial], vector: np.ndarray | None) -> dict[str, float] | None:
-        """A shipped multinomial model's probabilities for the question's vector; None without one, or when the store's
-        vectors are not the bundled model's (the only ones these models read)."""
+    def _read_with(self, model: Callable[[], Multinomial], vector: np.ndarray | None,
+                   text: str | None = None) -> dict[str, float] | None:
+        """A shipped multinomial model's probabilities for the question's vector (and its `text`, for a model with an
+        n-gram view); None without a vector, or when the store's vectors are not the bundled model's (the only ones
+        these models read)."""
         if vector is None or self.settings.embedding_model != BUNDLED_MODEL:
             return None
-        return model().probabilities(vector)
+        return model().probabilities(vector, text)
 
     @staticmethod
     def searched_text(text: str, snap: Snapshot) -> str:
@@ -391,7 +393,7 @@ class Assistant:
         topical = self.retriever.search(text, only_sheets, k=k, mode=mode, per_doc=1, query_vec=vector)
         if not topical:
             return info.competences, []
-        # The competence the request is about, read from its meaning (the skill model reads e5 vectors only).
+        # The competence the request is about, read from its meaning and its words (the skill model).
         read = self._request_skills(text, vector)
         sheets = sheet_rank.sheet_hits(topical, profiles, vector, only_sheets, read)
         skills = info.competences

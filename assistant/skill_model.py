@@ -2,12 +2,12 @@
 
 Teachers describe a situation more often than they name a skill (« ils se chamaillent pour un rien et
 viennent me voir vingt fois par jour » asks for conflict resolution; « ils se dévalorisent, je suis nul »
-for self-esteem). A multinomial logistic regression over the request's multilingual-e5-small query vector
-(the retrieval's, no second encode) gives a probability per competence of `assistant/vocabulary.py`;
-`sheet_rank.sheet_hits` adds it to a sheet's document score. Trained by `scripts/train_skills.py` on
-`eval/skill_requests.jsonl` (1,798 requests written for it by four helpers who saw neither the evaluation sets
-nor the library; trained on three writers, it reads the fourth's competence first 0.81 of the time); nothing is
-trained at start-up."""
+for self-esteem). Two multinomial logistic regressions, over the request's multilingual-e5-small query vector
+(the retrieval's, no second encode) and over the character n-grams of its folded text (words the vector blurs:
+« ils trichent ou boudent dès qu'ils perdent »), give a probability per competence of `assistant/vocabulary.py`,
+the mean of the two views'; `sheet_rank.sheet_hits` adds it to a sheet's document score. Trained by
+`scripts/train_skills.py` on `eval/skill_requests.jsonl` (2,248 requests written for it by five helpers who saw neither
+the evaluation sets nor the library); nothing is trained at start-up."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ MODEL_FILE = "skills.json"
 
 
 def load_model() -> Multinomial:
-    """The shipped model (read once); `probabilities(vector)` gives each competence's."""
+    """The shipped model (read once); `probabilities(vector, text)` gives each competence's."""
     return load_shipped(MODEL_FILE)
 
 

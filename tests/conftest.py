@@ -43,11 +43,13 @@ def assert_retraining_reproduces(script: str, model_file: str, data_file: str) -
     shipped = json.loads((REPO / "assistant" / "data" / model_file).read_text(encoding="utf-8"))
     assert shipped["meta"]["training_sha256"] == training_sha256(rows), f"{data_file} changed: retrain"
     X = encode([r["text"] for r in rows])
-    fresh = training.train(rows, X, c_grid=(shipped["meta"]["C"],))
+    two_views = {"text_c_grid": (shipped["meta"]["text_C"],)} if "text_C" in shipped["meta"] else {}
+    fresh = training.train(rows, X, c_grid=(shipped["meta"]["C"],), **two_views)
     assert fresh["keys"] == shipped["keys"]
     again, model = Multinomial.from_json(fresh), load_shipped(model_file)
-    for x in X:
-        np.testing.assert_allclose(list(again.probabilities(x).values()), list(model.probabilities(x).values()), atol=0.05)
+    for x, row in zip(X, rows):
+        np.testing.assert_allclose(list(again.probabilities(x, row["text"]).values()),
+                                   list(model.probabilities(x, row["text"]).values()), atol=0.05)
 
 
 def training_script(name: str) -> ModuleType:

@@ -28,8 +28,19 @@ pytestmark = pytest.mark.integration
 ])
 def test_a_situation_described_in_free_words_is_read_as_its_competence(bundled_embeddings, request_text: str,  # type: ignore[no-untyped-def]
                                                                         competence: str) -> None:
-    read = skill_model.load_model().probabilities(bundled_embeddings.embed_query(request_text))
+    read = skill_model.load_model().probabilities(bundled_embeddings.embed_query(request_text), request_text)
     assert competence in sorted(read, key=read.__getitem__, reverse=True)[:2], read
+
+
+def test_words_the_vector_blurs_are_read_by_the_ngram_view(bundled_embeddings) -> None:  # type: ignore[no-untyped-def]
+    """Found by the thirty-fifth session's tryout: children who cheat or sulk when they lose were read as self-control
+    (0.87, e5 vector alone) and got the two-week goal sheet; losing is handled by regulating one's emotions."""
+    request = "enfants de 7 ans qui supportent pas de perdre a un jeu (ils trichent ou ils boudent), une activite pour travailler ca ?"
+    model = skill_model.load_model()
+    vector = bundled_embeddings.embed_query(request)
+    assert max(model.probabilities(vector), key=model.probabilities(vector).__getitem__) == "maitrise_de_soi"
+    read = model.probabilities(vector, request)
+    assert max(read, key=read.__getitem__) == "reguler_emotions", read
 
 
 def test_retraining_reproduces_the_shipped_model() -> None:
