@@ -16,6 +16,7 @@ from assistant.two_views import shipped_json
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
+    """Probabilities from one logit per class."""
     exp = np.exp(logits - logits.max())
     return exp / exp.sum()
 
