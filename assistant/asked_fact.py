@@ -144,6 +144,8 @@ class AskedFact:
     upcoming: bool = False  # a date relative to now ("prochaines sessions", "cette année")
     pay: bool = False  # what someone earns: only an amount answers it
     located: tuple[str, ...] = ()  # specifics that say which document to read ("dans le récit du collège de la Sarthe")
+    # names offered as alternatives (« Good Behavior Game ou Unplugged »), each a tuple of its folded words: one is enough
+    alternatives: tuple[tuple[tuple[str, ...], ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -196,13 +198,13 @@ def read_question(question: str) -> AskedFact:
         for match in _PERCENT_OF.finditer(folded):
             rated.extend(g for g in match.groups() if g)
     upcoming = "date" in kinds and bool(_ASK_UPCOMING.search(folded))
-    specifics, named = _specifics(question)
+    specifics, named, alternatives = _specifics(question)
     pay = bool(_ASK_PAY.search(folded))
     if pay:
         kinds.add("money")
     located = tuple(w for w in specifics if any(re.search(rf"\b{re.escape(w)}\b", m.group(0)) for m in _IN_DOCUMENT.finditer(folded)))
     return AskedFact(frozenset(kinds), tuple(dict.fromkeys(counted)), tuple(dict.fromkeys(rated)), specifics, named, upcoming, pay,
-                     located)
+                     located, alternatives)
 
 
 # « Dans le retour d'expérience du collège de la Sarthe, combien… ? »: the clause says which document to read; its
@@ -212,13 +214,18 @@ _IN_DOCUMENT = re.compile(r"\b(?:dans|d'apres|selon) (?:le|la|l'|les|ce|cette) ?
                           r"\b[^,?.;:]*")
 
 
-def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Years, acronyms and capitalised words not opening a sentence; and the names whose statement is asked.
+def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[tuple[str, ...], ...], ...]]:
+    """Years, acronyms and capitalised words not opening a sentence; the names whose statement is asked; and the names
+    offered as alternatives (« genre Good Behavior Game ou Unplugged »: two runs of specifics joined by « ou »).
 
     Not specifics: a year that bounds a period ("avant 2015", "depuis 2018"), which a passage answers
     with other years; a decade ("les années 2000"), kept as "2000s"; the asker's own role ("je suis CPC"), and
-    acronyms that say who asks ("je forme des AESH, que dit…", "pour mes ULIS") or who a plan is for ("avec des PE")."""
+    acronyms that say who asks ("je forme des AESH, que dit…", "pour mes ULIS") or who a plan is for ("avec des PE"), and a
+    capitalised word inside a quoted saying (« il a peur d'« ouvrir la boîte de Pandore » »: a saying opens in lower case)."""
     found: list[str] = []
+    # The question read token by token: a specific's word, « ou », or anything else — for the alternatives.
+    sequence: list[str | None] = []
+    quoted = saying = quote_opens = False
     named: list[str] = []
     # Acronyms in a clause where the asker speaks of themself, before the clause that asks (« je forme des
     # AESH, qu'est-ce que l'évaluation dit… »), say who asks, not what: a passage need not name them.
@@ -229,7 +236,13 @@ def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     previous = before = ""
     asking_clauses: set[int] = set()
     for raw in _WORD.findall(question):
+        kept = len(found)
+        if raw == "«" or (raw == '"' and not quoted):
+            quoted, quote_opens = True, True
+        elif raw == "»" or raw == '"':
+            quoted = saying = False
         if len(raw) == 1 and not raw.isalnum():
+            sequence.append(None)
             if raw == "?":
                 asking_clauses.add(clause)  # « …je peux être payé en HSE ? »: a question, not who asks
             sentence_start = raw in _OPENERS
@@ -237,24 +250,27 @@ def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             clause += 1
             continue
         last = clause
+        if quote_opens:
+            saying, quote_opens = raw[:1].islower(), False
         if fold(raw.split("'")[0].split("’")[0]) in _FIRST_PERSON:
             first_person_clauses.add(clause)
         word = _ELIDED.sub("", raw)
         first, sentence_start = sentence_start, False
         before_before, before, previous = before, previous, fold(word)
         if before in ("suis", "sommes"):
+            sequence.append(None)
             continue
         if _YEAR.fullmatch(word):
-            if before in _YEAR_BOUNDS:
-                continue
-            found.append(word + "s" if before == "annees" and word.endswith("0") else word)
+            if before not in _YEAR_BOUNDS:
+                found.append(word + "s" if before == "annees" and word.endswith("0") else word)
         elif _ACRONYM.match(word) and fold(word) not in _LEVELS:
-            if before in _POSSESSIVES or _AUDIENCE_BEFORE.search(f"{before_before} {before}"):
-                continue
-            context.append((clause, fold(word)))
+            if not (before in _POSSESSIVES or _AUDIENCE_BEFORE.search(f"{before_before} {before}")):
+                context.append((clause, fold(word)))
+                found.append(fold(word))
+        elif (not first and not saying and _CAPITALISED.match(word) and fold(word) not in _LEVELS
+              and fold(word) not in STOP_WORDS):
             found.append(fold(word))
-        elif not first and _CAPITALISED.match(word) and fold(word) not in _LEVELS and fold(word) not in STOP_WORDS:
-            found.append(fold(word))
+        sequence.append(found[-1] if len(found) > kept else "ou" if fold(word) == "ou" else None)
     for at, word in context:
         if at in first_person_clauses and at not in asking_clauses and at < last and word in found:
             found.remove(word)
@@ -262,7 +278,35 @@ def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         names = re.match(r"\s*((?:[A-ZÀ-Ý][\w'’-]+\s*){1,3})", question[match.end():])
         if names:
             named.extend(fold(_ELIDED.sub("", w)) for w in names.group(1).split())
-    return tuple(dict.fromkeys(found)), tuple(dict.fromkeys(named))
+    return tuple(dict.fromkeys(found)), tuple(dict.fromkeys(named)), _alternatives(sequence, set(found))
+
+
+def _alternatives(sequence: list[str | None], kept: set[str]) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """Runs of specifics joined by a lone « ou » (« Good Behavior Game ou Unplugged »), from the question read token by
+    token (a specific's folded word, « ou », or None for anything else)."""
+    runs: list[tuple[str, ...]] = []
+    joined: list[bool] = []  # joined[i]: a lone « ou » stands between runs i and i + 1
+    current: list[str] = []
+    between: list[str | None] = []
+    for token in sequence + [None]:
+        if token is not None and token != "ou" and token in kept:
+            if not current and runs:
+                joined.append(between == ["ou"])
+            current.append(token)
+            continue
+        if current:
+            runs.append(tuple(current))
+            current, between = [], []
+        between.append(token)
+    groups: list[tuple[tuple[str, ...], ...]] = []
+    group = runs[:1]
+    for run, linked in zip(runs[1:], joined):
+        if not linked:
+            groups.extend([tuple(group)] if len(group) > 1 else [])
+            group = []
+        group.append(run)
+    groups.extend([tuple(group)] if len(group) > 1 else [])
+    return tuple(groups)
 
 
 def _tokens(folded: str) -> list[str]:
@@ -415,6 +459,13 @@ def check(asked: AskedFact, passages: list[str], is_rare: Callable[[str], bool],
     required = tuple(w for w in dict.fromkeys(asked.specifics + asked.named) if is_rare(w))
     if not passages or not (asked.kinds or required):
         return FactCheck(None, asked)
+    # « genre Good Behavior Game ou Unplugged »: passages naming one of the names offered as alternatives are enough.
+    if asked.alternatives:
+        read = [(folded, set(_tokens(folded))) for folded in map(fold, passages)]
+        for group in asked.alternatives:
+            if any(all(any(_contains(text, tokens, w) for text, tokens in read) for w in run) for run in group):
+                offered = {w for run in group for w in run}
+                required = tuple(w for w in required if w not in offered)
     # A specific naming the document to read must be in the passages, not in the line that answers.
     located = {w for w in required if w in asked.located}
     for word in located:

@@ -175,6 +175,21 @@ def test_a_named_author_must_be_in_the_passage_unless_the_library_names_them_eve
     assert verdict("Que dit Santé publique France des CPS ?", "Les CPS sont des capacités.", common=("sante", "france")) is None
 
 
+def test_names_offered_as_alternatives_need_one_of_them_and_a_quoted_saying_names_nothing() -> None:
+    # Found by the thirty-fifth session's tryout: both questions were declined for a word the library lacks, while it
+    # names Unplugged, and answers the colleague's fear of a disclosure.
+    question = "Est-ce que le programme s'inspire de programmes étrangers genre Good Behavior Game ou Unplugged ?"
+    assert read_question(question).alternatives == ((("good", "behavior", "game"), ("unplugged",)),)
+    assert verdict(question, "Cité par contraste avec des programmes importés comme Unplugged.") is None
+    assert verdict(question, "Des programmes conçus en région.") == "specific:good"
+    # names that are not offered one for the other are each required (« en Vendée et en Sarthe »)
+    assert read_question("Le programme en Vendée et en Sarthe ?").alternatives == ()
+    assert verdict("Le programme en Vendée et en Sarthe ?", "Une école de Vendée.") == "specific:sarthe"
+    # « ouvrir la boîte de Pandore »: a saying quoted, not a name to find; a quoted title in capitals still is
+    assert read_question("Il a peur d'« ouvrir la boîte de Pandore » si un élève raconte un truc grave.").specifics == ()
+    assert read_question("Pour « Prendre soin de soi », c'était quel âge ?").specifics == ("prendre",)
+
+
 def test_no_kind_and_no_specific_means_no_verdict() -> None:
     assert verdict("Comment aider mes CE1 à gérer leur colère ?", "Rien à voir.") is None
     assert check(read_question("Combien coûte-t-il ?"), [], rare_except(), today=TODAY).missing is None
