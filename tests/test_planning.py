@@ -666,6 +666,14 @@ def test_a_workshop_s_evaluation_message_is_what_the_evaluation_found(bundled_se
     assert any("conclut à une réussite" in text for text in found), found
 
 
+def test_a_document_s_preamble_gives_no_key_message(bundled_settings: Settings, bundled_embeddings: Any) -> None:
+    # Found by the thirty-fifth session's tryout: presenting the cartable in 45 minutes, two of three key messages were
+    # the guides' notice « Guide rédigé pour Cartable Assistant : ce n'est pas un document officiel… »
+    ws = build_workshop(Retriever(bundled_settings, bundled_embeddings), "collègues", 45, "présenter le cartable CPS")
+    assert ws.key_messages
+    assert not [m.text for m in ws.key_messages if "rédigé pour Cartable Assistant" in m.text], ws.key_messages
+
+
 def test_a_plan_opening_past_the_guides_first_steps_says_what_would_come_first(snap: Any) -> None:
     # a tryout: session 1 of a CE1 cooperation plan read « la relation au groupe après le travail sur soi »
     plan = build_progression(snap, "CE1", ["relations_constructives"], 3, 45)

@@ -11,7 +11,7 @@ from typing import Any
 
 from assistant.extractive import select_sentences, states_an_answer, unmarked
 from assistant.planning.library import Ref, Sheet, find_passage, first_sentence, sheets
-from assistant.retrieve import Hit, Retriever
+from assistant.retrieve import Hit, Retriever, preamble
 from assistant.schema import Chunk, Filters
 from assistant.vocabulary import cycles_of, fold, levels_in_text
 
@@ -126,7 +126,10 @@ def _best_sentence(retriever: Retriever, query: str, hit: Hit) -> Ref | None:
     """The passage's sentence that carries most of the query's rare words; None for a table (a row is
     no message)."""
     snap = retriever.snapshot()
-    if _invented(hit.chunk):
+    # A document's preamble (a notice before its first heading: « Guide rédigé pour Cartable Assistant : ce n'est pas
+    # un document officiel… ») says what the document is, not what it teaches: two of a workshop's three key messages
+    # were that notice.
+    if _invented(hit.chunk) or hit.chunk in preamble(snap.document_chunks(hit.chunk.doc.source)):
         return None
     chosen = select_sentences(snap.lexical.query_terms(query), [hit], snap.lexical.idf, limit=3)
     candidates = [sentence for sentence in [c.sentence for c in chosen] + [first_sentence(hit.chunk)]
@@ -235,9 +238,12 @@ def build_workshop(retriever: Retriever, public: str, minutes: int, theme: str) 
         # not « Le chiffre de 7 000 enfants est présenté… comme une estimation » because it names « enfants »).
         evaluation = types == ("evaluation",)
         asked = f"{query} : ce que l'évaluation a conclu" if evaluation else query
-        hits = retriever.search(asked, Filters(doc_types=types), k=k + 3, per_doc=k + 3 if evaluation else 1,
+        # two passages a guide: its second stands in when its best is its preamble (one message a guide still)
+        hits = retriever.search(asked, Filters(doc_types=types), k=k + 3, per_doc=k + 3 if evaluation else 2,
                                 query_vec=None if evaluation else query_vec)
         found = [ref for hit in hits if (ref := _best_sentence(retriever, asked, hit)) is not None]
+        if not evaluation:
+            found = [ref for i, ref in enumerate(found) if all(ref.source != other.source for other in found[:i])]
         if evaluation:
             found.sort(key=lambda ref: not _TEACHES.search(fold(ref.snippet)))
         plan.key_messages += [Item(unmarked(ref.snippet), ref) for ref in found[:k]]
