@@ -238,14 +238,14 @@ def build_workshop(retriever: Retriever, public: str, minutes: int, theme: str) 
         # not « Le chiffre de 7 000 enfants est présenté… comme une estimation » because it names « enfants »).
         evaluation = types == ("evaluation",)
         asked = f"{query} : ce que l'évaluation a conclu" if evaluation else query
-        # two passages a guide: its second stands in when its best is its preamble (one message a guide still)
+        # Two passages a document: its second stands in when its best is its preamble (still one message a document).
         hits = retriever.search(asked, Filters(doc_types=types), k=k + 3, per_doc=k + 3 if evaluation else 2,
                                 query_vec=None if evaluation else query_vec)
         found = [ref for hit in hits if (ref := _best_sentence(retriever, asked, hit)) is not None]
-        if not evaluation:
-            found = [ref for i, ref in enumerate(found) if all(ref.source != other.source for other in found[:i])]
         if evaluation:
             found.sort(key=lambda ref: not _TEACHES.search(fold(ref.snippet)))
+        else:
+            found = [ref for i, ref in enumerate(found) if all(ref.source != other.source for other in found[:i])]
         plan.key_messages += [Item(unmarked(ref.snippet), ref) for ref in found[:k]]
     if not any(m.ref.doc_type == "evaluation" for m in plan.key_messages):
         plan.gaps.append("Aucun résultat d'évaluation dans la bibliothèque sur ce thème.")
