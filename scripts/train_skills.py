@@ -64,23 +64,38 @@ def writer(row: dict[str, Any]) -> str:
     return str(row["id"]).rsplit("-", 1)[0]
 
 
-def cross_validated(X: np.ndarray, y: np.ndarray, c: float, seed: int = SEED, groups: np.ndarray | None = None,
-                    texts: Sequence[str] | None = None, text_c: float | None = None) -> dict[str, float]:
-    """Out-of-fold top-1 and top-2 accuracy (the competence read is the first, or among the first two): across
-    writers when `groups` holds several, else repeated stratified 5-fold. With `texts` and `text_c`, of the two views'
-    mean (the e5 view at `c`, the n-gram view at `text_c`)."""
+Folds = list[tuple[np.ndarray, np.ndarray]]
+Reading = list[tuple[np.ndarray, np.ndarray]]  # per fold: the classes seen in training, the test rows' probabilities
+
+
+def _folds(X: np.ndarray, y: np.ndarray, seed: int, groups: np.ndarray | None) -> Folds:
+    """(train, test) rows: across writers when `groups` holds several, else repeated stratified 5-fold."""
+    return list(LeaveOneGroupOut().split(X, y, groups) if groups is not None and len(set(groups)) > 1
+                else RepeatedStratifiedKFold(n_splits=5, n_repeats=2, random_state=seed).split(X, y))
+
+
+def _e5_reading(X: np.ndarray, y: np.ndarray, c: float, folds: Folds) -> Reading:
+    """The e5 view at `c`, fitted on each fold's training rows, read on its test rows."""
+    models = [_fit(X[train], y[train], c) for train, _ in folds]
+    return [(model.classes_, model.predict_proba(X[test])) for model, (_, test) in zip(models, folds)]
+
+
+def _with_text(reading: Reading, y: np.ndarray, texts: Sequence[str], text_c: float, folds: Folds) -> Reading:
+    """The two views' mean: `reading` (the e5 view's) averaged with the n-gram view at `text_c`, fitted on each fold."""
+    out: Reading = []
+    for (classes, proba), (train, test) in zip(reading, folds):
+        vec = vectorizer().fit([texts[i] for i in train])
+        text_model = _fit_text(vec.transform([texts[i] for i in train]), y[train], text_c)
+        assert list(text_model.classes_) == list(classes)
+        out.append((classes, (proba + text_model.predict_proba(vec.transform([texts[i] for i in test]))) / 2))
+    return out
+
+
+def cross_validated(y: np.ndarray, reading: Reading, folds: Folds) -> dict[str, float]:
+    """Out-of-fold top-1 and top-2 accuracy of a reading (the competence read is the first, or among the first two)."""
     top1, top2, n = 0, 0, 0
-    folds = (LeaveOneGroupOut().split(X, y, groups) if groups is not None and len(set(groups)) > 1
-             else RepeatedStratifiedKFold(n_splits=5, n_repeats=2, random_state=seed).split(X, y))
-    for train, test in folds:
-        model = _fit(X[train], y[train], c)
-        proba = model.predict_proba(X[test])
-        if texts is not None and text_c is not None:
-            vec = vectorizer().fit([texts[i] for i in train])
-            text_model = _fit_text(vec.transform([texts[i] for i in train]), y[train], text_c)
-            assert list(text_model.classes_) == list(model.classes_)
-            proba = (proba + text_model.predict_proba(vec.transform([texts[i] for i in test]))) / 2
-        ranked = model.classes_[np.argsort(-proba, axis=1)]
+    for (classes, proba), (_, test) in zip(reading, folds):
+        ranked = classes[np.argsort(-proba, axis=1)]
         top1 += int((ranked[:, 0] == y[test]).sum())
         top2 += int((ranked[:, :2] == y[test][:, None]).any(axis=1).sum())
         n += len(test)
@@ -108,7 +123,9 @@ def fit_multinomial(rows: list[dict[str, Any]], X: np.ndarray, keys: list[str], 
     labelled with is never read. With `text_c_grid`, an n-gram view too, its C chosen the same way for the two views'
     mean. Shared by this script and train_doc_types.py (e5 view only)."""
     y = np.array([keys.index(label) for label in labels])
-    trials = {c: cross_validated(X, y, c, seed, groups) for c in c_grid}
+    folds = _folds(X, y, seed, groups)
+    readings = {c: _e5_reading(X, y, c, folds) for c in c_grid}
+    trials = {c: cross_validated(y, readings[c], folds) for c in c_grid}
     for c, scores in trials.items():
         print(f"C={c:<5} top-1 {scores['top1']:.3f}  top-2 {scores['top2']:.3f}")
     best = max(c_grid, key=lambda c: (round(trials[c]["top1"], 3), -c))
@@ -121,7 +138,8 @@ def fit_multinomial(rows: list[dict[str, Any]], X: np.ndarray, keys: list[str], 
            "b": compact(_bias_per_key(model, len(keys))), "meta": meta}
     if text_c_grid:
         texts = [r["text"] for r in rows]
-        text_trials = {c: cross_validated(X, y, best, seed, groups, texts, c) for c in text_c_grid}
+        # the e5 view's out-of-fold reading at the chosen C, averaged with each n-gram strength's
+        text_trials = {c: cross_validated(y, _with_text(readings[best], y, texts, c, folds), folds) for c in text_c_grid}
         for c, scores in text_trials.items():
             print(f"two views, n-gram C={c:<5} top-1 {scores['top1']:.3f}  top-2 {scores['top2']:.3f}")
         text_c = max(text_c_grid, key=lambda c: (round(text_trials[c]["top1"], 3), -c))
