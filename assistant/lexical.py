@@ -88,6 +88,18 @@ def _stemmer():  # type: ignore[no-untyped-def]
     return Stemmer.Stemmer("french")
 
 
+# Stop words as spelled with their accents: folded, « né » would read as the negation « ne ».
+_ACCENTED_STOP_WORDS = frozenset("à où ça été déjà très même mêmes auprès étaient étais était étant êtes étiez étions "
+                                 "être voilà".split())
+
+
+def only_function_words(text: str) -> bool:
+    """Whether the text has words and all of them are function words (« et », « ils », « moi aussi »): nothing in it a
+    model could read a meaning from. Accents count: « pourquoi je suis né » holds a content word."""
+    tokens = words(text)
+    return bool(tokens) and all(w in _ACCENTED_STOP_WORDS or (fold(w) == w and w in STOP_WORDS) for w in tokens)
+
+
 def words(text: str) -> list[str]:
     """Lower-case word tokens after elision removal (hyphenated words also split into parts)."""
     text = _ELISION.sub(" ", text.lower().replace("’", "'"))

@@ -3,7 +3,7 @@ class and the skill asked comes first, and when none does, the answer says what 
 
 from __future__ import annotations
 
-from assistant.compose import (CLASS_NAMED_BONUS, fit_notice, group_notice, keep_shown_sheet, named_sheet_first, rank_sheets,
+from assistant.compose import (CLASS_NAMED_BONUS, CLOSER_SHEET_GAP, closer_notice, closer_sheet, fit_notice, group_notice, keep_shown_sheet, named_sheet_first, rank_sheets,
                               sheet_to_lay_out, space_notice, time_notice)
 from assistant.query import QueryInfo
 from assistant.retrieve import Hit
@@ -70,6 +70,26 @@ def test_a_follow_up_naming_a_class_keeps_the_sheet_just_shown_when_it_fits_as_w
     assert keep_shown_sheet(ranked, explain_gs.doc.source)[0].source == ESTEEM_MS.doc.source
     # a sheet never shown, or no sheet at all, changes nothing
     assert keep_shown_sheet(ranked, "corpus/seances/autre.md") == ranked and keep_shown_sheet([], "x") == []
+
+
+def test_a_sheet_of_a_neighbouring_cycle_far_closer_on_the_same_skill_is_named_beside_the_one_for_the_class() -> None:
+    goals_ce2 = _sheet("escalier-ce2", ("CE1", "CE2"), ("maitrise_de_soi",))
+    pause_cm2 = _sheet("telecommande-cm2", ("CM2", "6e"), ("maitrise_de_soi",))
+    anger_cm2 = _sheet("colere-cm2", ("CM2",), ("reguler_emotions",))
+    pause_4e = _sheet("pause-4e", ("4e",), ("maitrise_de_soi",))
+    snap = _Snap([goals_ce2, pause_cm2, anger_cm2, pause_4e])
+    far = [Hit(pause_4e, 9.0), Hit(anger_cm2, 8.0), Hit(pause_cm2, 0.5 + CLOSER_SHEET_GAP + 0.5), Hit(goals_ce2, 0.5)]
+    ranked = rank_sheets(far, cycles=(2,), competences=())
+    assert ranked[0].source == goals_ce2.doc.source  # the sheet for the class stays first
+    closer = closer_sheet(ranked[0], ranked, (2,), snap)
+    # not another competence's sheet, nor one two cycles away, however well they score
+    assert closer is not None and closer.source == pause_cm2.doc.source
+    info = QueryInfo(text="", levels=("CE2",), cycles=(2,), wants_activity=True, asks_detail=False)
+    assert closer_notice(closer, info, snap).startswith("*Plus proche de votre demande, mais écrite pour CM2, 6e : « telecommande-cm2 »")
+    assert "à adapter pour CE2" in closer_notice(closer, info, snap)
+    near = rank_sheets([Hit(pause_cm2, 0.5 + CLOSER_SHEET_GAP - 0.1), Hit(goals_ce2, 0.5)], cycles=(2,), competences=())
+    assert closer_sheet(near[0], near, (2,), snap) is None  # a small lead is not worth a notice
+    assert closer_sheet(ranked[0], ranked, (), snap) is None  # no class asked, nothing to adapt
 
 
 def test_no_fitting_sheet_is_said_plainly_with_what_differs() -> None:

@@ -395,3 +395,12 @@ def test_violence_between_adults_at_home_told_by_a_teacher_routes_to_the_119() -
     assert [c.key for c in rule_categories("mon eleve de ce2 dit quil y a des disputes tres violentes a la maison")] == ["violences"]
     # quarrels at school, or violence named as a session's subject, are not a child's home
     assert rule_categories("je prépare une séance sur les disputes violentes à la récré en CM1") == []
+
+
+def test_a_message_of_function_words_alone_raises_no_alarm() -> None:
+    reads_danger = toy_model(5.0, {"mal_etre": 5.0})  # a model that would read any message as a danger
+    for message in ("et", "ils", "se", "moi aussi", "c'est qui toi"):
+        assert detect_all(message, np.zeros(4), model=reads_danger) == [], message
+    # one content word is enough for the model to be asked; accents count (« né » is not the negation « ne »)
+    for message in ("pourquoi je suis né", "tout seul", "aide"):
+        assert detect_all(message, np.zeros(4), model=reads_danger) != [], message
