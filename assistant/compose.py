@@ -560,8 +560,10 @@ def sheet_with_others(question: str, choice: SheetChoice, top: list[Hit], found:
         notice = "\n\n".join(n for n in (notice, closer_notice(closer, found.info, snap)) if n)
     own = found.text == question
     priors = _passage_priors(snap, chunks, question, found.vector if own else None)
+    needs = query.pupil_needs(question) if found.info.wants_activity else ()
     notice = "\n\n".join(n for n in (notice, time_notice(question, doc, chunks=chunks, priors=priors),
-                                      group_notice(question, chunks[0].text), space_notice(question, chunks[0].text)) if n)
+                                      group_notice(question, chunks[0].text), space_notice(question, chunks[0].text),
+                                      needs_notice(needs, chunks)) if n)
     # A detail of a sheet asked without asking for an activity (« il faut quoi comme matériel pour le défi des
     # gobelets ? »): the sections asked for, whole, come first.
     focus = focus_sections(question) if not found.info.wants_activity and found.info.asks_detail else None
@@ -571,7 +573,7 @@ def sheet_with_others(question: str, choice: SheetChoice, top: list[Hit], found:
     # it within the sheet is what answers its own words.
     asked = found.terms if own else snap.lexical.query_terms(question)
     text = extractive.sheet_answer(chunks, cites, focus, asked, snap.lexical.idf, priors=priors,
-                                   step=query.asked_step(question), levels=found.info.levels)
+                                   step=query.asked_step(question), levels=found.info.levels, needs=needs)
     if notice:
         text = notice + "\n\n" + text
     ranked = ([closer.source] if closer else []) + [s.source for s in (found.sheets or [])] \
@@ -633,8 +635,12 @@ def time_notice(question: str, doc: DocMeta, say_fits: bool = False, chunks: lis
     steps = steps_within(chunks or [], asked, priors or {}) if short else []
     if steps:
         # « 10 min pour que mes CP se calment » and a 40-minute sheet: the step that does it in 10 minutes, by name.
-        named = " et ".join(f"« {title} » ({minutes} min)" for title, minutes in steps)
-        which = "les étapes les plus proches" if len(steps) > 1 else "l'étape la plus proche"
+        exchange = steps[-1] if _EXCHANGE_STEP.search(fold(steps[-1][0])) else None
+        doing = steps[:-1] if exchange else steps
+        named = " et ".join(f"« {title} » ({minutes} min)" for title, minutes in doing)
+        if exchange:
+            named += f", puis « {exchange[0]} » ({exchange[1]} min) pour en parler ensemble"
+        which = "les étapes les plus proches" if len(doing) > 1 else "l'étape la plus proche"
         return (f"*Cette fiche prévoit {doc.duration}, plus que les {asked} minutes dont vous disposez. Dans ce temps, "
                 f"{which} de votre demande : {named} ; ou faites la fiche en plusieurs temps.*")
     return (f"*Cette fiche prévoit {doc.duration}, plus que les {asked} minutes dont vous disposez : gardez les étapes "
@@ -646,25 +652,52 @@ def time_notice(question: str, doc: DocMeta, say_fits: bool = False, chunks: lis
 STEPS_WITHIN_SHARE = 0.75
 # A step that frames a session rather than does its work: welcoming, the rules, the closing exchange.
 _FRAMING_STEP = re.compile(r"\b(?:accueil|rappel|regles|echanges?|bilan|point d.etape|conclusion|cloture|introduction|lancement)\b")
+# The sheet's closing exchange (« Temps d'échange », « Échange et bilan », « Sortir du rôle et temps d'échange »).
+_EXCHANGE_STEP = re.compile(r"\b(?:echanges?|bilan)\b")
 # « 3. La respiration de la main (8 min) »: a step's number, title and minutes in its heading.
 _STEP_HEADING = re.compile(r"^\s*(?:\d+\s*[.)-]\s*)?(.+?)\s*\((\d+)\s*min[^)]*\)\s*$")
 
 
 def steps_within(chunks: list[Chunk], minutes: int, priors: dict[str, float]) -> list[tuple[str, int]]:
-    """The sheet's steps that fit in `minutes` (their heading gives their time), the one whose passages answer the
-    request best first (`priors`), and a second if both fit together; none without a reading of the request, and no
-    step that only frames the session (welcome, rules, closing exchange)."""
+    """The sheet's steps that fit in `minutes` (their heading gives their time): the one whose passages answer the
+    request best (`priors`), a second if both fit together, then the sheet's closing exchange when it fits with them
+    (a tryout's 30 minutes of a cooperation game had kept two rounds and dropped the talk that makes them a lesson);
+    none without a reading of the request, and no other step that only frames the session (welcome, rules)."""
     if not priors:
         return []
-    best: dict[str, tuple[float, int]] = {}
-    order: dict[str, int] = {}
+    exchange = _exchange_step(chunks)
+    if exchange is not None and exchange[1] < minutes:
+        steps = _doing_steps(chunks, minutes - exchange[1], priors)
+        if steps:
+            return steps + [exchange]
+    return _doing_steps(chunks, minutes, priors)
+
+
+def _steps(chunks: list[Chunk]) -> list[tuple[int, Chunk, str, int]]:
+    """The sheet's timed steps: (position, passage, title, minutes), for the passages of its « Déroulement »."""
+    out: list[tuple[int, Chunk, str, int]] = []
     for at, chunk in enumerate(chunks):
         if extractive.section_label(chunk) != "Déroulement" or len(chunk.heading_path) < 2:
             continue
         match = _STEP_HEADING.match(chunk.heading_path[-1])
-        if match is None or "×" in chunk.heading_path[-1] or _FRAMING_STEP.search(fold(match.group(1))):
+        if match is not None and "×" not in chunk.heading_path[-1]:
+            out.append((at, chunk, match.group(1).strip(), int(match.group(2))))
+    return out
+
+
+def _exchange_step(chunks: list[Chunk]) -> tuple[str, int] | None:
+    """The sheet's last timed step that is an exchange with the pupils, if any."""
+    found = [(title, minutes) for _, _, title, minutes in _steps(chunks) if _EXCHANGE_STEP.search(fold(title))]
+    return found[-1] if found else None
+
+
+def _doing_steps(chunks: list[Chunk], minutes: int, priors: dict[str, float]) -> list[tuple[str, int]]:
+    """The steps that do the session's work within `minutes`: the best read first, a second that fits with it."""
+    best: dict[str, tuple[float, int]] = {}
+    order: dict[str, int] = {}
+    for at, chunk, title, needed in _steps(chunks):
+        if _FRAMING_STEP.search(fold(title)):
             continue
-        title, needed = match.group(1).strip(), int(match.group(2))
         score = priors.get(chunk.id, 0.0)
         if needed <= minutes and score > best.get(title, (float("-inf"), 0))[0]:
             best[title] = (score, needed)
@@ -734,6 +767,19 @@ def _passage_priors(snap: Snapshot, chunks: list[Chunk], question: str, vector: 
     if not chunks:
         return {}
     return {h.chunk.id: h.score for h in passages.rank_passages(snap, [Hit(chunks[0], 1.0)], question, vector, documents=1)}
+
+
+def needs_notice(needs: tuple[query.PupilNeed, ...], chunks: list[Chunk]) -> str:
+    """Say so when the sheet says nothing of a pupil's particular need the request names (« un élève en fauteuil
+    roulant », « un élève allophone »), and whether its own differentiation lines come first instead."""
+    text = fold("\n".join(c.text for c in chunks))
+    unspoken = [n.label for n in needs if not n.in_sheet.search(text)]
+    if not unspoken:
+        return ""
+    has_lines = bool(extractive.lines_for_needs(chunks, needs))
+    how = " ; ses indications de différenciation viennent en premier, à adapter" if has_lines else " : elle est à adapter"
+    whom = " ni d'".join(unspoken)
+    return f"*La fiche ne parle pas d'{whom}{how}.*"
 
 
 def _near_class(snap: Snapshot, source: str, cycles: tuple[int, ...], levels: tuple[str, ...] = ()) -> bool:

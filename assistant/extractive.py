@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from assistant import asked_fact, sub_questions
 from assistant.lexical import analyze
@@ -14,6 +15,9 @@ from assistant.relevance import neutral_terms
 from assistant.retrieve import Hit
 from assistant.schema import Chunk, Citation
 from assistant.vocabulary import cycles_of, fold
+
+if TYPE_CHECKING:
+    from assistant.query import PupilNeed
 
 ABSTAIN_TEXT = "Je n'ai pas trouvé de réponse dans les documents du programme."
 # A closing » ends a sentence only after the sentence's own stop: « Prendre soin de soi » (enfants de 8 à 11 ans) is one.
@@ -779,14 +783,15 @@ def describe_levels(levels: tuple[str, ...]) -> str:
 def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | None = None,
                  query_terms: list[str] | None = None, idf: Callable[[str], float] | None = None,
                  name_the_rest: bool = True, priors: dict[str, float] | None = None, step: int | None = None,
-                 levels: tuple[str, ...] = ()) -> str:
+                 levels: tuple[str, ...] = (), needs: tuple[PupilNeed, ...] = ()) -> str:
     """A session sheet laid out as a sheet: header, what answers the question itself, objectives,
     materials, steps with timings, debrief. `focus` restricts the sections shown (a question asking only for
     the duration or the materials): they then come first, before what answers the question's words;
     `name_the_rest` ends with the sections left out. `priors` (passage id → score, passages.rank_passages)
     weigh the sentences that answer by how well their passage answers, by meaning as well as by words. A `step`
     asked by its number (query.asked_step; -1 for the last) is shown whole, alone after the header. The sheet's
-    lines for one of the classes asked (`levels`: « - PS : raccourcir le voyage… » among its variants) come first."""
+    lines for one of the classes asked (`levels`: « - PS : raccourcir le voyage… » among its variants) come first, then
+    those for the pupils' particular needs the request names (`needs`, query.pupil_needs)."""
     if not doc_chunks:
         return ""
     doc = doc_chunks[0].doc
@@ -824,7 +829,7 @@ def sheet_answer(doc_chunks: list[Chunk], cites: Citations, focus: set[str] | No
     if focus == {"Durée"}:
         return "\n".join(out)
 
-    for_the_class = lines_for_classes(doc_chunks, levels) if levels else []
+    for_the_class = (lines_for_classes(doc_chunks, levels) if levels else []) + lines_for_needs(doc_chunks, needs)
 
     def for_the_question() -> list[str]:
         """The sentences of the sheet that answer the question's own words ("what do we draw on the mat?"), after
@@ -968,6 +973,20 @@ def lines_for_classes(chunks: list[Chunk], levels: tuple[str, ...], limit: int =
                        + r")\b[^:\n]{0,60}:", re.IGNORECASE)
     found = [(c, ln.strip()) for c in chunks for ln in c.text.split("\n") if opens.match(ln.strip())]
     return found[:limit]
+
+
+_DIFFERENTIATION = re.compile(r"^\W*differenciation\b")
+
+
+def lines_for_needs(chunks: list[Chunk], needs: tuple[PupilNeed, ...], limit: int = 2) -> list[tuple[Chunk, str]]:
+    """The sheet's lines about the pupils' particular needs the request names (« … pour les élèves allophones »), else
+    its « Différenciation » lines: what the sheet offers a pupil who needs it adapted."""
+    if not needs:
+        return []
+    lines = [(c, ln.strip()) for c in chunks for ln in c.text.split("\n") if ln.strip()]
+    named = [(c, ln) for c, ln in lines if any(n.in_sheet.search(fold(ln)) for n in needs)
+             and not _HEADER_FIELD.match(fold(ln.lstrip("-* ")))]
+    return (named or [(c, ln) for c, ln in lines if _DIFFERENTIATION.match(fold(unmarked(ln)))])[:limit]
 
 
 def _numbered_step(steps: list[Chunk], number: int) -> list[Chunk]:

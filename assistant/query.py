@@ -347,3 +347,43 @@ def check_question(question: str, max_chars: int) -> str:
 # Unicode categories never meaningful in a question: controls (Cc), format marks (Cf: zero-width,
 # bidi overrides), unassigned (Cn), private use (Co) and lone surrogates (Cs).
 _INVISIBLE = frozenset({"Cc", "Cf", "Cn", "Co", "Cs"})
+
+
+@dataclass(frozen=True)
+class PupilNeed:
+    """A particular need of a pupil a request names (« un élève en fauteuil roulant »), and the words with which a sheet
+    would speak of it."""
+
+    label: str  # how the answer names the pupil: « un élève allophone »
+    asked: re.Pattern[str]  # in the folded question
+    in_sheet: re.Pattern[str]  # in the folded sheet
+
+
+PUPIL_NEEDS = (
+    PupilNeed("un élève à mobilité réduite", re.compile(
+        r"\bfauteuil roulant|\ben fauteuil\b|\bhandicap moteur|\bbequilles?\b|\bplatre\b"
+        r"|\bne (?:peut|peuvent) pas (?:courir|marcher|se deplacer|sauter)"), re.compile(r"\bfauteuil|\bmobilite|\bmoteur")),
+    PupilNeed("un élève allophone", re.compile(
+        r"\ballophones?\b|\bupe2a\b|\b(?:primo|nouvel?)[- ]arrivants?\b|\bfle\b|\bne parlen?t? pas (?:le |un mot de |encore )?francais"
+        r"|\b(?:parle|parlent|comprend|comprennent) (?:tres |encore |quasiment |a peine )?(?:peu|mal)(?: le)? francais"),
+        re.compile(r"\ballophone|\bfrancais langue|\bpeu le francais")),
+    PupilNeed("un élève qui lit difficilement", re.compile(
+        r"\blecteurs? fragiles?|\bnon[- ]lecteurs?|\b(?:sait|savent) pas (?:encore )?lire|\bdyslexi|\bdys\b"
+        r"|\bdifficultes? (?:de|en|a la) lecture|\b(?:lit|lisent) (?:mal|difficilement)"),
+        re.compile(r"\blecteurs? fragiles?|\blues? par l.adulte|\bpictogramme|\bdessins?\b|\bimages?\b")),
+    PupilNeed("un élève avec autisme (TSA)", re.compile(r"\btsa\b|\bautis"), re.compile(r"\bautis|\btsa\b")),
+    PupilNeed("un élève avec un trouble de l'attention", re.compile(
+        r"\btdah\b|\bhyperacti|\btrouble (?:de l.|d.)attention|\bne (?:tient|tiennent) pas en place"),
+        re.compile(r"\bs.agite|\battention\b|\bbouger\b")),
+    PupilNeed("un élève malvoyant ou malentendant", re.compile(
+        r"\bmal(?:voyant|entendant)s?|\bsourds?\b|\baveugles?\b|\bappareille"), re.compile(r"\bmal(?:voyant|entendant)|\bsourd")),
+    PupilNeed("un élève en situation de handicap", re.compile(
+        r"\bsituation de handicap|\bhandicape|\bulis\b|\baesh\b|\bpps\b"), re.compile(r"\bhandicap|\baesh\b|\bulis\b")),
+)
+
+
+def pupil_needs(question: str) -> tuple[PupilNeed, ...]:
+    """The particular needs of a pupil the request names (a wheelchair, a pupil who speaks little French, a weak
+    reader…): an activity answer says what the sheet offers for them, or that it says nothing of them."""
+    folded = fold(question)
+    return tuple(n for n in PUPIL_NEEDS if n.asked.search(folded))
