@@ -149,11 +149,8 @@ def _body(question: str, found: Retrieval, previous: Turn | None, snap: Snapshot
         # « Quelles sont les erreurs à éviter ? » answered by « Piège n° 3 »: the run of numbered sections first.
         run: list[Chunk] = []
         if ranked and numbered_sections.asks_for_a_list(question):
-            in_document = snap.document_chunks(ranked[0].chunk.doc.source)
-            run = (numbered_sections.numbered_run(in_document, ranked[0].chunk)
-                   or numbered_sections.child_run(in_document, ranked[0].chunk))
-            if run and not numbered_sections.lists_what_is_asked(question, in_document):
-                run = []
+            run = numbered_sections.best_run(question, [r.chunk for r in ranked[:numbered_sections.RUN_CANDIDATES]],
+                                             snap.document_chunks, found.terms, snap.lexical.idf)
         if run:
             parts.append(numbered_sections.overview(run, cites))
         parts.append(extractive.factual_answer(found.terms, top, snap.lexical.idf, cites, focus_terms=focus, intro=intro,

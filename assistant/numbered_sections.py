@@ -43,6 +43,33 @@ def lists_what_is_asked(question: str, doc_chunks: list[Chunk]) -> bool:
     return bool(set(analyze(named.group(1))) & set(analyze(" ".join(c.indexed_text for c in doc_chunks))))
 
 
+# How many of the best passages may offer their run of sections to a question asking for a list.
+RUN_CANDIDATES = 3
+
+
+def best_run(question: str, candidates: list[Chunk], document_chunks: Callable[[str], list[Chunk]], terms: list[str],
+             idf: Callable[[str], float]) -> list[Chunk]:
+    """The run of sections that answers a question asking for a list: among the runs of the best passages
+    (`candidates`, best first; none when the best passage is in none), the one whose frame — its document's title and the headings above it — shares most of
+    the question's terms (weighted by idf), the best passage's on a tie. « Je forme des enseignants… la structure type
+    d'une séance, les étapes à respecter ? » is best answered by a project guide's passage on training, but the steps it
+    asks for are those under « Le déroulement type d'une séance », not the seven steps of « Monter un projet »."""
+    asked = set(terms)
+    best: tuple[float, list[Chunk]] = (float("-inf"), [])
+    for at, chunk in enumerate(candidates):
+        in_document = document_chunks(chunk.doc.source)
+        run = numbered_run(in_document, chunk) or child_run(in_document, chunk)
+        if not run or not lists_what_is_asked(question, in_document):
+            if at == 0:
+                return []  # the best passage is in no list: the answer is no list
+            continue
+        frame = set(analyze(" ".join([chunk.doc.title, *run[0].heading_path[:-1]])))
+        score = sum(idf(t) for t in asked & frame)
+        if score > best[0]:
+            best = (score, run)
+    return best[1]
+
+
 def numbered_run(doc_chunks: list[Chunk], chunk: Chunk) -> list[Chunk]:
     """The first passage of each section numbered like `chunk`'s own (same parent section, same words before the
     number), in document order; empty when `chunk` is in no such run of at least three."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.extractive import Citations
-from assistant.numbered_sections import asks_for_a_list, child_run, lists_what_is_asked, numbered_run, overview
+from assistant.numbered_sections import asks_for_a_list, best_run, child_run, lists_what_is_asked, numbered_run, overview
 from assistant.schema import Chunk, DocMeta
 
 GUIDE = DocMeta(source="corpus/guides/pieges.md", title="Les pièges à éviter", doc_type="guide")
@@ -87,3 +87,28 @@ def test_a_run_is_the_answer_only_when_it_lists_the_kind_of_item_asked() -> None
     assert not lists_what_is_asked("Quels indicateurs utiliser pour évaluer le projet ?", CHUNKS)
     # the kind named anywhere in the document (a section's text) keeps it: the run may hold what is asked
     assert lists_what_is_asked("Quelles compétences travailler ensemble ?", CHUNKS)
+
+
+def test_among_the_best_passages_runs_the_one_framed_by_the_questions_words_answers() -> None:
+    # Found by the thirty-sixth session's tryout: « Je forme des enseignants… la structure type d'une séance, les étapes
+    # à respecter ? » listed the seven steps of a project guide, whose passage on training adults ranked first.
+    from assistant.lexical import analyze
+
+    project = DocMeta(source="corpus/guides/projet.md", title="Monter un projet CPS", doc_type="guide")
+    session = DocMeta(source="corpus/guides/animer.md", title="Animer une séance CPS", doc_type="guide")
+    steps = [Chunk(id=f"p#{i}", doc=project, text="Former les adultes.", ordinal=i, heading_path=(f"Étape {i} — Former",))
+             for i in range(1, 4)]
+    course = [Chunk(id=f"a#{i}", doc=session, text="Accueillir.", ordinal=i,
+                    heading_path=("Le déroulement type d'une séance", f"{i}. Temps")) for i in range(1, 4)]
+    other = Chunk(id="x#0", doc=GUIDE, text="Sans liste.", ordinal=0, heading_path=("Pourquoi",))
+    by_source = {project.source: steps, session.source: course, GUIDE.source: [other]}
+    question = "Je forme des enseignants. Quelle est la structure type d'une séance, les étapes à respecter ?"
+    terms = analyze(question)
+    run = best_run(question, [steps[2], course[1]], by_source.__getitem__, terms, lambda t: 1.0)
+    assert [c.id for c in run] == ["a#1", "a#2", "a#3"]
+    # the project's own steps asked for: its run, the best passage's
+    asked = "quelles sont les étapes pour monter un projet ?"
+    assert [c.id for c in best_run(asked, [steps[2], course[1]], by_source.__getitem__, analyze(asked), lambda t: 1.0)] == \
+        ["p#1", "p#2", "p#3"]
+    # the best passage in no list: no list, whatever the passages below it
+    assert best_run(question, [other, course[1]], by_source.__getitem__, terms, lambda t: 1.0) == []
