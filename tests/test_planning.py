@@ -19,7 +19,7 @@ from assistant.planning import export, intent
 from assistant.extractive import Citations
 from assistant.planning.chat import plan_from_chat, workshop_text
 from assistant.planning.library import parse_duration, sheets
-from assistant.planning.progression import COMPETENCE_ORDER, SHORTEN_UP_TO, build_progression
+from assistant.planning.progression import COMPETENCE_ORDER, SHORTEN_UP_TO, build_progression, sheet_minutes
 from assistant.planning.workshop import allocate, build_workshop
 from assistant.retrieve import Retriever
 from assistant.schema import Chunk, DocMeta
@@ -690,3 +690,18 @@ def test_a_workshop_for_a_public_with_no_class_lives_a_primary_activity(retrieve
         assert lived and all(set(snap.chunks[snap.index_of[s.ref.chunk_id]].doc.cycles) & {1, 2, 3} for s in lived)
     lived = [s for s in build_workshop(retriever, "CPE de collège", 120, "le harcèlement").sequence if s.key == "vivre"]
     assert lived and all(set(snap.chunks[snap.index_of[s.ref.chunk_id]].doc.cycles) & {3, 4} for s in lived)
+
+
+def test_a_plan_with_no_length_given_takes_the_longest_sheet_of_its_cycle(retriever: Retriever, snap: Any) -> None:
+    # Found by the thirty-sixth session's tryout: « une progression sur tout le cycle 1 » planned 60-minute sessions for
+    # maternelle sheets of 20 to 35 minutes.
+    longest = {c: max(s.minutes for s in sheets(snap) if c in cycles_of(s.doc.levels)) for c in (1, 3)}
+    assert sheet_minutes(snap, "cycle 1", 60) == longest[1] < 60
+    assert sheet_minutes(snap, "CM1", 45) == longest[3]
+    assert sheet_minutes(snap, "seconde", 60) == 60  # no sheet for the lycée: the default
+    answer = plan_from_chat("Une progression CPS pour mes GS", retriever)
+    assert answer is not None and f"séance(s) de {longest[1]} min" in answer.answer
+    assert f"{longest[1]} min par séance" in answer.answer  # still said to be a default, to adjust
+    # a length given stays the teacher's
+    answer = plan_from_chat("Une progression CPS de 4 séances de 20 min pour mes GS", retriever)
+    assert answer is not None and "séance(s) de 20 min" in answer.answer

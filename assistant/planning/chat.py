@@ -3,6 +3,7 @@ line with its [n] citations to the sheets and guides, so the chat shows and cite
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Sequence
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 from assistant.extractive import Citations, passage_window, select_sentences, unmarked
 from assistant.planning import intent
 from assistant.planning.library import Ref
-from assistant.planning.progression import SCHOOL_YEAR, Progression, build_progression, parse_period
+from assistant.planning.progression import SCHOOL_YEAR, Progression, build_progression, parse_period, sheet_minutes
 from assistant.planning.workshop import SHORT_FORMAT_MIN, Workshop, build_workshop
 from assistant.retrieve import Retriever, Snapshot
 from assistant.schema import Answer, Filters
@@ -135,6 +136,10 @@ def plan_from_chat(question: str, retriever: Retriever, embeddings: Embeddings |
     snap = retriever.snapshot()
     cites = Citations()
     if isinstance(request, intent.ProgressionRequest):
+        if "minutes" in request.defaults:
+            # No length given: the class's own sheets set it (« sur tout le cycle 1 » planned 60-minute sessions for
+            # 20- to 30-minute sheets); kept in the request, so that « détaille la première » finds the same plan.
+            request = dataclasses.replace(request, minutes=sheet_minutes(snap, request.level, request.minutes))
         plan = build_progression(snap, request.level, request.competences, request.sessions, request.minutes,
                                  request.period, embeddings or retriever.embeddings)
         asks = "sessions" in request.defaults and bool(_ASKS_HOW_MANY.search(fold(question)))

@@ -154,6 +154,15 @@ def _describe(levels: list[str]) -> str:
     return describe_levels(tuple(levels)) if levels else ""
 
 
+def sheet_minutes(snap: Snapshot, level: str, default: int) -> int:
+    """The session length a plan for `level` takes when the request gives none: the longest sheet of its cycle (35
+    minutes in maternelle, up to 60 at school and collège), so that no sheet the plan may draw on is shortened or split;
+    `default` when the library has no timed sheet for it."""
+    cycles = set(cycles_of(normalise_levels(level)))
+    own = [sheet.minutes for sheet in sheets(snap) if cycles & set(cycles_of(sheet.doc.levels))]
+    return max(own, default=default)
+
+
 def build_progression(snap: Snapshot, level: str, competences: list[str], sessions: int, minutes: int,
                       period: str | None = None, embeddings: Embeddings | None = None) -> Progression:
     """Plan `sessions` sessions of `minutes` for `level` on `competences` (keys, labels or free text;
