@@ -119,13 +119,31 @@ def test_the_held_out_quarters_of_the_reported_speech_rounds_keep_their_reading(
     rounds merged three quarters each: 0.120, 0.085, 0.104, recall 1.000. r44 is a quarter of round 44 (twenty-eighth
     session: the adults around children other than the class teacher, and parents), read by the model before it at
     0.149. With round 44 merged and the sentence view kept for children writing about themselves
-    (`safety.SENTENCE_GATE`): 0.107, 0.040, 0.085, r44 0.108, recall 1.000."""
+    (`safety.SENTENCE_GATE`): 0.107, 0.040, 0.085, r44 0.108, recall 1.000. With round 46 merged (thirty-sixth session,
+    below): 0.107, 0.049, 0.090, 0.108, recall 1.000."""
     from eval.safety_eval import battery
 
     figures = battery(REPO / "eval" / "safety" / "independent" / f"{name}.jsonl")
     assert (figures.n_danger, figures.n_ordinary) == sizes
     assert figures.recall >= 0.99, figures.missed
     assert figures.false_alarms <= max_false_alarms, figures.alarms
+
+
+def test_everyday_words_the_dangers_share_raise_no_alarm_in_ordinary_messages() -> None:
+    """eval/safety/independent/r46.jsonl: a quarter of round 46 (thirty-sixth session, by a writer who read none of the
+    team's files), never trained on: minimal pairs around everyday words that the training set had mostly in dangers
+    (« bras » 531 danger / 68 ordinary, « photo », « taille-crayon », « corde à sauter », « placard »…): 75 ordinary
+    messages and 25 dangers told with the same words. A tryout's « Un élève de CE2 refuse systématiquement de
+    participer aux jeux de rôle, il reste assis les bras croisés » had raised a block. Read by the session's first model:
+    recall 1.000, false alarms 0.133 (10 of 75: « qqun a un taille-crayon svp », « la photo de classe aura lieu le
+    mardi 14 »); with the other three quarters merged: recall 1.000, false alarms 0.080, right first number 1.000."""
+    from eval.safety_eval import battery
+
+    figures = battery(REPO / "eval" / "safety" / "independent" / "r46.jsonl")
+    assert (figures.n_danger, figures.n_ordinary) == (25, 75)
+    assert figures.recall >= 0.99, figures.missed
+    assert figures.false_alarms <= 0.09, figures.alarms
+    assert figures.first_number >= 0.95
 
 
 def test_activity_requests_with_ages_and_constraints_keep_their_reading() -> None:
