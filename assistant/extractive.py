@@ -470,6 +470,16 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
             lines += ["", heading] + (_table_block(second, window2, cites) if table else [""] + _quote(second, window2, cites))
             shown |= set(window2)
             shown_chunks.add(second.id)
+            # An interviewer's question that closes this passage too (« Concrètement, qu'est-ce que vous cherchez à
+            # transmettre à un enseignant ? ») is answered by the next turn, in the next passage.
+            items2 = sentences(second.text)
+            closes2 = awaits_answer(second, anchor2) and anchor2 in items2 and len(items2) - items2.index(anchor2) <= 2
+            answer = next_chunk(second) if next_chunk is not None and closes2 else None
+            if answer is not None and answer.id not in shown_chunks:
+                window3 = passage_window(answer, sentences(answer.text)[0], budget=450, forward=True)
+                lines += ["", f"La suite ({answer.locator or second.doc.title}) :", ""] + _quote(answer, window3, cites)
+                shown |= set(window3)
+                shown_chunks.add(answer.id)
     # The other sentences come from the best documents' next passages too, not only from retrieval's hits.
     extra = [h for h in (passages or [])[:OTHER_PASSAGES] if h.chunk.id not in shown_chunks]
     sources = extra + [h for h in hits if h.chunk.id not in {e.chunk.id for e in extra}]

@@ -47,6 +47,24 @@ def test_a_question_that_closes_its_passage_is_answered_by_the_next_one() -> Non
     _markers_point_to_verbatim_snippets(text, cites, chunks)
 
 
+def test_a_question_that_closes_the_second_passage_shown_is_answered_by_the_next_one_too() -> None:
+    # Found on gold f021: the interview's opening was the best passage, the interviewer's matching question was quoted
+    # « Plus loin » and the answer, in the next passage, never came.
+    opening = _chunk(INTERVIEW, 0, "Intervieweuse : Bonjour Hélène, pouvez-vous vous présenter ?\n"
+                                   "Hélène : Je forme des enseignants depuis plusieurs années.", timestamp="00:05")
+    asked = _chunk(INTERVIEW, 3, "Hélène : Sans direction qui soutient, un enseignant s'essouffle.\n"
+                                 "Intervieweuse : Concrètement, qu'est-ce que vous cherchez à transmettre à un enseignant ?",
+                   timestamp="01:38")
+    answered = _chunk(INTERVIEW, 4, "Hélène : Trois choses. Des savoirs, des savoir-faire et un savoir-être.", timestamp="02:12")
+    cites = Citations()
+    text = factual_answer(analyze("qu'est-ce qu'elle cherche à transmettre aux enseignants ?"), [Hit(opening, 1.0)], _idf, cites,
+                          next_chunk=lambda c: answered if c is asked else None,
+                          passages=[Hit(opening, 1.0), Hit(asked, 0.8)])
+    assert text.index("Plus loin (01:38)") < text.index("La suite (02:12)")
+    assert "Des savoirs, des savoir-faire et un savoir-être." in text
+    _markers_point_to_verbatim_snippets(text, cites, [opening, asked, answered])
+
+
 def test_without_the_next_passage_the_question_alone_is_shown() -> None:
     asked = _chunk(INTERVIEW, 3, "Intervieweuse : Qu'est-ce que vous cherchez à transmettre à un enseignant ?")
     text = factual_answer(analyze("transmettre enseignant"), [Hit(asked, 1.0)], _idf, Citations(), next_chunk=lambda c: None)
