@@ -219,8 +219,8 @@ def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[t
     offered as alternatives (« genre Good Behavior Game ou Unplugged »: two runs of specifics joined by « ou »).
 
     Not specifics: a year that bounds a period ("avant 2015", "depuis 2018"), which a passage answers
-    with other years; a decade ("les années 2000"), kept as "2000s"; the asker's own role ("je suis CPC"), and
-    acronyms that say who asks ("je forme des AESH, que dit…", "pour mes ULIS") or who a plan is for ("avec des PE"), and a
+    with other years; a decade ("les années 2000"), kept as "2000s"; the asker's own role ("je suis CPC", « CPE en
+    collège, je… »), and acronyms that say who asks ("je forme des AESH, que dit…", "pour mes ULIS") or who a plan is for ("avec des PE"), and a
     capitalised word inside a quoted saying (« il a peur d'« ouvrir la boîte de Pandore » »: a saying opens in lower case)."""
     found: list[str] = []
     # The question read token by token: a specific's word, « ou », or anything else — for the alternatives.
@@ -272,7 +272,11 @@ def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[t
             found.append(fold(word))
         sequence.append(found[-1] if len(found) > kept else "ou" if fold(word) == "ou" else None)
     for at, word in context:
-        if at in first_person_clauses and at not in asking_clauses and at < last and word in found:
+        # « CPE en collège, je voudrais former mes AED… »: a role opening the message, set before the asker's « je », is who
+        # asks (not « Les AESH, je les forme comment ? », where the clause after it asks about them).
+        opens = at == 0 and fold(question).lstrip(" «\"").startswith(word) and 1 in first_person_clauses and 1 not in asking_clauses
+        speaks = at in first_person_clauses or opens
+        if speaks and at not in asking_clauses and at < last and word in found:
             found.remove(word)
     for match in _ASK_STATEMENT.finditer(fold(question)):
         names = re.match(r"\s*((?:[A-ZÀ-Ý][\w'’-]+\s*){1,3})", question[match.end():])

@@ -16,7 +16,7 @@ from assistant.sms import spell_out
 from assistant.vocabulary import ELIDABLE, fold
 
 # Bumped when the analyzer changes: the next ingestion rebuilds the lexical index.
-ANALYZER_VERSION = "4"
+ANALYZER_VERSION = "5"
 
 
 def indexed_by_this_analyzer(pipeline: str | None) -> bool:
@@ -102,7 +102,8 @@ def only_function_words(text: str) -> bool:
 
 def words(text: str) -> list[str]:
     """Lower-case word tokens after elision removal (hyphenated words also split into parts)."""
-    text = _ELISION.sub(" ", text.lower().replace("’", "'"))
+    # « mise en oeuvre », « coeur », « soeur » as typed on a keyboard without « œ » are the library's « œuvre », « cœur ».
+    text = _ELISION.sub(" ", text.lower().replace("’", "'").replace("œ", "oe").replace("æ", "ae"))
     out: list[str] = []
     for token in _TOKEN.findall(text):
         out.append(token)
