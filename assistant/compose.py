@@ -522,9 +522,8 @@ def closer_notice(closer: SheetChoice, info: query.QueryInfo, snap: Snapshot) ->
     """Name the closer sheet of a neighbouring cycle (`closer_sheet`) above the sheet laid out for the class."""
     doc = snap.document_chunks(closer.source)[0].doc
     asked = ", ".join(info.levels) or ", ".join(CYCLE_LABELS[c] for c in info.cycles)
-    return (f"*La fiche ci-dessous est écrite pour votre classe. Plus proche encore de votre demande, mais écrite pour "
-            f"{', '.join(doc.levels) or 'un autre niveau'} : « {doc.title} », à adapter pour {asked} (en tête des autres "
-            "séances, en fin de réponse).*")
+    return (f"*Une autre fiche est plus proche de votre demande, mais écrite pour {', '.join(doc.levels) or 'un autre niveau'} : "
+            f"« {doc.title} », à adapter pour {asked} (en tête des autres séances, en fin de réponse).*")
 
 
 def no_lycee_sheet(found: Retrieval, cites: Citations, snap: Snapshot, limit: int = 3) -> str:

@@ -143,8 +143,9 @@ def classes_of_ages(folded: str) -> list[tuple[str, ...]]:
     return mentions
 
 
-_LOWER_SECTION = re.compile(r"\b(?:en|de|des|mes|nos|les|aux|pour|avec|classe de|section de)\s+(ps|ms|gs)\b(?!\s+word)(?:\s*[-/]\s*(ps|ms|gs)\b)?"
-                            r"|\b(ps|ms|gs)\s*[-/]\s*(ps|ms|gs)\b")
+_LOWER_SECTION = re.compile(r"\b(?:en|de|des|mes|nos|les|aux|pour|avec|classe de|section de"
+                            r"|activites?|seances?|ateliers?|jeux?|eleves|enfants)\s+(ps|ms|gs)\b(?!\s+word)(?:\s*[-/]\s*(ps|ms|gs)\b)?"
+                            r"|\b(ps|ms|gs)\s*[-/]\s*(ps|ms|gs)\b|^\W*(ms|gs)\s*[,:]")
 _MORE_SECTIONS = re.compile(r"(?:,|\bet|\bou)\s+(ps|ms|gs)\b")
 
 
@@ -174,7 +175,8 @@ def levels_in_text(text: str) -> list[str]:
             else:
                 found.update(classes)
     # PS/MS/GS as bare abbreviations in upper case in the original (avoid 'ps' in words), in lower case only
-    # where a class is expected (« en gs », « mes ms », « ms-gs »).
+    # where a class is expected (« en gs », « mes ms », « ms-gs », « activite gs pour… », « gs: ils tapent » — not « ps: »,
+    # a postscript).
     for match in re.finditer(r"\b(PS|MS|GS)\b", text):
         found.add(match.group(1))
     lower = [g for match in _LOWER_SECTION.finditer(folded) for g in match.groups() if g]

@@ -55,6 +55,9 @@ def test_levels_and_cycles() -> None:
     assert levels_in_text("activité de coopération en gs") == ["GS"] and levels_in_text("une classe ms-gs") == ["MS", "GS"]
     assert levels_in_text("ps : merci") == [] and levels_in_text("le ps est parti") == []
     assert levels_in_text("en ps, ms et gs") == ["PS", "MS", "GS"] and levels_in_text("un texte de ms word") == []
+    # a second tryout's « activite gs pour reconnaitre les sensations du corps » got a CP-CE1 sheet with no word on it
+    assert levels_in_text("activite gs pour reconnaitre les sensations") == ["GS"] and levels_in_text("gs: ils tapent") == ["GS"]
+    assert levels_in_text("ps: je vous envoie la fiche") == []
     # a stage counts only when none of its classes is named: the class named is the precise answer
     assert levels_in_text("infirmière en collège, un atelier avec des 3e ?") == ["3e"]
     assert levels_in_text("en maternelle, avec mes MS") == ["MS"] and levels_in_text("en maternelle") == ["PS", "MS", "GS"]

@@ -86,8 +86,8 @@ def test_a_sheet_of_a_neighbouring_cycle_far_closer_on_the_same_skill_is_named_b
     # not another competence's sheet, nor one two cycles away, however well they score
     assert closer is not None and closer.source == pause_cm2.doc.source
     info = QueryInfo(text="", levels=("CE2",), cycles=(2,), wants_activity=True, asks_detail=False)
-    assert closer_notice(closer, info, snap).startswith("*La fiche ci-dessous est écrite pour votre classe. Plus proche encore de "
-                                                        "votre demande, mais écrite pour CM2, 6e : « telecommande-cm2 »")
+    assert closer_notice(closer, info, snap).startswith("*Une autre fiche est plus proche de votre demande, mais écrite pour "
+                                                        "CM2, 6e : « telecommande-cm2 »")
     assert "à adapter pour CE2" in closer_notice(closer, info, snap)
     near = rank_sheets([Hit(pause_cm2, 0.5 + CLOSER_SHEET_GAP - 0.1), Hit(goals_ce2, 0.5)], cycles=(2,), competences=())
     assert closer_sheet(near[0], near, (2,), snap) is None  # a small lead is not worth a notice
