@@ -512,7 +512,8 @@ def closer_sheet(choice: SheetChoice, ranked: list[SheetChoice], cycles: tuple[i
     for other in ranked:
         if other.level_fits or not other.skill_fits or not set(other.competences) & set(choice.competences):
             continue
-        theirs = snap.document_chunks(other.source)[0].doc.cycles if snap.document_chunks(other.source) else ()
+        chunks = snap.document_chunks(other.source)
+        theirs = chunks[0].doc.cycles if chunks else ()
         if min((abs(a - b) for a in theirs for b in cycles), default=9) == 1 and other.score - choice.score >= CLOSER_SHEET_GAP:
             return other
     return None
