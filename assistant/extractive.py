@@ -422,7 +422,7 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
     items = sentences(best.text)
     # A question with at most one sentence after it in its passage is answered in the next passage;
     # a window that ends on the passage's last line announcing a list (':') is followed by the list.
-    closes = awaits_answer(best, anchor) and anchor in items and len(items) - items.index(anchor) <= 2
+    closes = _closes_on_a_question(best, anchor)
     to_the_end = bool(window) and bool(items) and window[-1] == items[-1]
     announces = to_the_end and _announces(items[-1])
     follow = next_chunk(best) if next_chunk is not None and (closes or to_the_end) else None
@@ -434,10 +434,7 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
     if not (closes or announces or continues) or (follow is not None and follow.id in shown_chunks):
         follow = None
     if follow is not None:
-        window2 = passage_window(follow, sentences(follow.text)[0], budget=450, forward=True)
-        lines += ["", f"La suite ({follow.locator or best.doc.title}) :", ""] + _quote(follow, window2, cites)
-        shown |= set(window2)
-        shown_chunks.add(follow.id)
+        lines += _the_rest(follow, best, cites, shown, shown_chunks)
     for sub, item in sub_answers(subs or [], query_terms, passages or hits, idf, shown):
         lines += ["", f"Sur « {sub.text} ? » :", "", f"> {_shorten(with_its_label(item.hit.chunk, _row_as_line(item.sentence)), 400)} "
                   f"[{cites.cite(item.hit.chunk, item.sentence)}]"]
@@ -472,14 +469,9 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
             shown_chunks.add(second.id)
             # An interviewer's question that closes this passage too (« Concrètement, qu'est-ce que vous cherchez à
             # transmettre à un enseignant ? ») is answered by the next turn, in the next passage.
-            items2 = sentences(second.text)
-            closes2 = awaits_answer(second, anchor2) and anchor2 in items2 and len(items2) - items2.index(anchor2) <= 2
-            answer = next_chunk(second) if next_chunk is not None and closes2 else None
+            answer = next_chunk(second) if next_chunk is not None and _closes_on_a_question(second, anchor2) else None
             if answer is not None and answer.id not in shown_chunks:
-                window3 = passage_window(answer, sentences(answer.text)[0], budget=450, forward=True)
-                lines += ["", f"La suite ({answer.locator or second.doc.title}) :", ""] + _quote(answer, window3, cites)
-                shown |= set(window3)
-                shown_chunks.add(answer.id)
+                lines += _the_rest(answer, second, cites, shown, shown_chunks)
     # The other sentences come from the best documents' next passages too, not only from retrieval's hits.
     extra = [h for h in (passages or [])[:OTHER_PASSAGES] if h.chunk.id not in shown_chunks]
     sources = extra + [h for h in hits if h.chunk.id not in {e.chunk.id for e in extra}]
@@ -500,6 +492,22 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
                     shown.add(listed)
                     lines.append(f"  - {_shorten(unmarked(listed), 200)} [{cites.cite(item.hit.chunk, listed)}]")
     return "\n".join(lines)
+
+
+def _closes_on_a_question(chunk: Chunk, anchor: str) -> bool:
+    """Whether `anchor` is a question (an interview, a FAQ) with at most one sentence after it in its passage: the
+    answer is in the next passage."""
+    items = sentences(chunk.text)
+    return awaits_answer(chunk, anchor) and anchor in items and len(items) - items.index(anchor) <= 2
+
+
+def _the_rest(follow: Chunk, shown_before: Chunk, cites: Citations, shown: set[str], shown_chunks: set[str]) -> list[str]:
+    """The lines quoting the passage that follows one shown (« La suite (02:12) : »), from its start; the sentences and
+    the passage are added to `shown` and `shown_chunks`."""
+    window = passage_window(follow, sentences(follow.text)[0], budget=450, forward=True)
+    shown |= set(window)
+    shown_chunks.add(follow.id)
+    return ["", f"La suite ({follow.locator or shown_before.doc.title}) :", ""] + _quote(follow, window, cites)
 
 
 def only_a_title(chunk: Chunk) -> bool:
