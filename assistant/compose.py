@@ -406,6 +406,7 @@ class SheetChoice:
     skill_fits: bool
     competences: tuple[str, ...] = ()  # the sheet's own competences
     named: bool = False  # put first because the question names it by its title (`named_sheet_first`)
+    distance: int = 0  # cycles between the sheet's and those asked (0: it fits, or none asked)
 
 
 def rank_sheets(hits: list[Hit], cycles: tuple[int, ...], competences: tuple[str, ...],
@@ -419,7 +420,6 @@ def rank_sheets(hits: list[Hit], cycles: tuple[int, ...], competences: tuple[str
     over a sheet far better on the subject (« le trac » in 4e: the 3e sheet on stage fright, not a 4e-3e sheet
     on peer pressure)."""
     best: dict[str, SheetChoice] = {}
-    distance: dict[str, int] = {}
     for hit in hits:
         doc = hit.chunk.doc
         if doc.doc_type != "seance" or doc.source in best:
@@ -427,9 +427,9 @@ def rank_sheets(hits: list[Hit], cycles: tuple[int, ...], competences: tuple[str
         level = not cycles or bool(set(doc.cycles) & set(cycles))
         skill = not competences or bool(set(doc.competences) & set(competences))
         score = hit.score + (CLASS_NAMED_BONUS if set(levels) & set(doc.levels) else 0.0)
-        best[doc.source] = SheetChoice(doc.source, score, level, skill, tuple(doc.competences))
-        distance[doc.source] = min((abs(a - b) for a in doc.cycles for b in cycles), default=0)
-    return sorted(best.values(), key=lambda s: (-(s.level_fits + s.skill_fits), -s.skill_fits, distance[s.source], -s.score))
+        distance = min((abs(a - b) for a in doc.cycles for b in cycles), default=0)
+        best[doc.source] = SheetChoice(doc.source, score, level, skill, tuple(doc.competences), distance=distance)
+    return sorted(best.values(), key=lambda s: (-(s.level_fits + s.skill_fits), -s.skill_fits, s.distance, -s.score))
 
 
 def keep_shown_sheet(ranked: list[SheetChoice], shown: str) -> list[SheetChoice]:
@@ -504,19 +504,14 @@ def fit_notice(choice: SheetChoice, cycles: tuple[int, ...], competences: tuple[
 CLOSER_SHEET_GAP = 1.0
 
 
-def closer_sheet(choice: SheetChoice, ranked: list[SheetChoice], cycles: tuple[int, ...], snap: Snapshot) -> SheetChoice | None:
-    """A sheet of a neighbouring cycle that shares the chosen sheet's competence and fits the request clearly better
-    (CLOSER_SHEET_GAP), for a chosen sheet that fits the class; None otherwise."""
+def closer_sheet(choice: SheetChoice, ranked: list[SheetChoice], cycles: tuple[int, ...]) -> SheetChoice | None:
+    """A sheet of a neighbouring cycle (`rank_sheets`' distance 1) that shares the chosen sheet's competence and fits the
+    request clearly better (CLOSER_SHEET_GAP), for a chosen sheet that fits the class; None otherwise."""
     if not cycles or not choice.level_fits or choice.named:
         return None
-    for other in ranked:
-        if other.level_fits or not other.skill_fits or not set(other.competences) & set(choice.competences):
-            continue
-        chunks = snap.document_chunks(other.source)
-        theirs = chunks[0].doc.cycles if chunks else ()
-        if min((abs(a - b) for a in theirs for b in cycles), default=9) == 1 and other.score - choice.score >= CLOSER_SHEET_GAP:
-            return other
-    return None
+    return next((other for other in ranked
+                 if not other.level_fits and other.skill_fits and set(other.competences) & set(choice.competences)
+                 and other.distance == 1 and other.score - choice.score >= CLOSER_SHEET_GAP), None)
 
 
 def closer_notice(closer: SheetChoice, info: query.QueryInfo, snap: Snapshot) -> str:
@@ -553,7 +548,7 @@ def sheet_with_others(question: str, choice: SheetChoice, top: list[Hit], found:
         notice = f"*Cette fiche n'est pas prévue pour le lycée mais pour : {', '.join(doc.levels)} ({cycles}) ; à adapter.*"
     if not notice:
         notice = class_notice(found.info.levels, doc, bool(extractive.lines_for_classes(chunks, found.info.levels)))
-    closer = closer_sheet(choice, found.sheets or [], found.info.cycles, snap) if found.info.wants_activity else None
+    closer = closer_sheet(choice, found.sheets or [], found.info.cycles) if found.info.wants_activity else None
     if closer is not None:
         notice = "\n\n".join(n for n in (notice, closer_notice(closer, found.info, snap)) if n)
     own = found.text == question

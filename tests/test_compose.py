@@ -82,7 +82,7 @@ def test_a_sheet_of_a_neighbouring_cycle_far_closer_on_the_same_skill_is_named_b
     far = [Hit(pause_4e, 9.0), Hit(anger_cm2, 8.0), Hit(pause_cm2, 0.5 + CLOSER_SHEET_GAP + 0.5), Hit(goals_ce2, 0.5)]
     ranked = rank_sheets(far, cycles=(2,), competences=())
     assert ranked[0].source == goals_ce2.doc.source  # the sheet for the class stays first
-    closer = closer_sheet(ranked[0], ranked, (2,), snap)
+    closer = closer_sheet(ranked[0], ranked, (2,))
     # not another competence's sheet, nor one two cycles away, however well they score
     assert closer is not None and closer.source == pause_cm2.doc.source
     info = QueryInfo(text="", levels=("CE2",), cycles=(2,), wants_activity=True, asks_detail=False)
@@ -90,8 +90,8 @@ def test_a_sheet_of_a_neighbouring_cycle_far_closer_on_the_same_skill_is_named_b
                                                         "CM2, 6e : « telecommande-cm2 »")
     assert "à adapter pour CE2" in closer_notice(closer, info, snap)
     near = rank_sheets([Hit(pause_cm2, 0.5 + CLOSER_SHEET_GAP - 0.1), Hit(goals_ce2, 0.5)], cycles=(2,), competences=())
-    assert closer_sheet(near[0], near, (2,), snap) is None  # a small lead is not worth a notice
-    assert closer_sheet(ranked[0], ranked, (), snap) is None  # no class asked, nothing to adapt
+    assert closer_sheet(near[0], near, (2,)) is None  # a small lead is not worth a notice
+    assert closer_sheet(ranked[0], ranked, ()) is None  # no class asked, nothing to adapt
 
 
 def test_no_fitting_sheet_is_said_plainly_with_what_differs() -> None:
