@@ -51,9 +51,10 @@ def best_run(question: str, candidates: list[Chunk], document_chunks: Callable[[
              idf: Callable[[str], float]) -> list[Chunk]:
     """The run of sections that answers a question asking for a list: among the runs of the best passages
     (`candidates`, best first; none when the best passage is in none), the one whose frame — its document's title and
-    the headings above it — shares most of the question's terms (weighted by idf), the best passage's on a tie. « Je forme des enseignants… la structure type
-    d'une séance, les étapes à respecter ? » is best answered by a project guide's passage on training, but the steps it
-    asks for are those under « Le déroulement type d'une séance », not the seven steps of « Monter un projet »."""
+    the headings above it — shares most of the question's terms (weighted by idf), the best passage's on a tie. « Je
+    forme des enseignants… la structure type d'une séance, les étapes à respecter ? » is best answered by a project
+    guide's passage on training, but the steps it asks for are those under « Le déroulement type d'une séance », not
+    the seven steps of « Monter un projet »."""
     asked = set(terms)
     best: tuple[float, list[Chunk]] = (float("-inf"), [])
     for at, chunk in enumerate(candidates):

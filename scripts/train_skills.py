@@ -134,7 +134,7 @@ def fit_multinomial(rows: list[dict[str, Any]], X: np.ndarray, keys: list[str], 
                             "folds": "one writer out" if len(set(groups)) > 1 else "stratified 5-fold, twice",
                             "writers": sorted(set(groups)), "rows": len(rows), "seed": seed, "training_sha256": training_sha256(rows),
                             "data": str(data.resolve().relative_to(REPO)) if data.resolve().is_relative_to(REPO) else str(data)}
-    out = {"keys": keys, "w": [compact(w) for w in _per_key(model, len(keys), model.coef_)],
+    out = {"keys": keys, "w": [compact(w) for w in _per_key(model, len(keys))],
            "b": compact(_bias_per_key(model, len(keys))), "meta": meta}
     if text_c_grid:
         texts = [r["text"] for r in rows]
@@ -147,17 +147,17 @@ def fit_multinomial(rows: list[dict[str, Any]], X: np.ndarray, keys: list[str], 
         text_model = _fit_text(vec.transform(texts), y, text_c)
         features = CharNgrams(NGRAM_RANGE, {g: int(i) for g, i in vec.vocabulary_.items()}, vec.idf_)
         out["text"] = {"features": features.to_json(), "C": text_c,
-                       "w": compact(_per_key(text_model, len(keys), text_model.coef_)),
+                       "w": compact(_per_key(text_model, len(keys))),
                        "b": compact(_bias_per_key(text_model, len(keys)))}
         meta.update({"text_C": text_c, "cross_validated_two_views": text_trials[text_c]})
     return out
 
 
-def _per_key(model: LogisticRegression, n_keys: int, coef: np.ndarray) -> np.ndarray:
+def _per_key(model: LogisticRegression, n_keys: int) -> np.ndarray:
     """A fitted model's weights, one row per key (zeros for a key no row is labelled with)."""
-    weights = np.zeros((n_keys, coef.shape[1]), dtype=np.float64)
+    weights = np.zeros((n_keys, model.coef_.shape[1]), dtype=np.float64)
     for row, cls in enumerate(model.classes_):
-        weights[cls] = coef[row]
+        weights[cls] = model.coef_[row]
     return weights
 
 

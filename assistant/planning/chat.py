@@ -137,8 +137,9 @@ def plan_from_chat(question: str, retriever: Retriever, embeddings: Embeddings |
     cites = Citations()
     if isinstance(request, intent.ProgressionRequest):
         if "minutes" in request.defaults:
-            # No length given: the class's own sheets set it (« sur tout le cycle 1 » planned 60-minute sessions for
-            # 20- to 30-minute sheets); kept in the request, so that « détaille la première » finds the same plan.
+            # No length given: the longest sheet of the class's cycle sets it (« sur tout le cycle 1 » planned 60-minute
+            # sessions for sheets of 20 to 35 minutes); kept in the request, so that « détaille la première » finds the
+            # same plan.
             request = dataclasses.replace(request, minutes=sheet_minutes(snap, request.level, request.minutes))
         plan = build_progression(snap, request.level, request.competences, request.sessions, request.minutes,
                                  request.period, embeddings or retriever.embeddings)
