@@ -659,9 +659,11 @@ def steps_within(chunks: list[Chunk], minutes: int, priors: dict[str, float]) ->
     if not priors:
         return []
     exchange = _exchange_step(chunks)
-    if exchange is not None and exchange[1] < minutes:
-        steps = _doing_steps(chunks, minutes - exchange[1], priors)
-        if steps:
+    if exchange is not None:
+        # The step that answers best is chosen first: room kept for the exchange must not push it out for a shorter
+        # step (« un truc de 10 minutes pour les poser »: the breathing step, 8 min, not the worry box, 4, and a talk).
+        steps = _doing_steps(chunks, minutes, priors, keep=exchange[1])
+        if steps and sum(m for _, m in steps) + exchange[1] <= minutes:
             return steps + [exchange]
     return _doing_steps(chunks, minutes, priors)
 
@@ -684,8 +686,9 @@ def _exchange_step(chunks: list[Chunk]) -> tuple[str, int] | None:
     return found[-1] if found else None
 
 
-def _doing_steps(chunks: list[Chunk], minutes: int, priors: dict[str, float]) -> list[tuple[str, int]]:
-    """The steps that do the session's work within `minutes`: the best read first, a second that fits with it."""
+def _doing_steps(chunks: list[Chunk], minutes: int, priors: dict[str, float], keep: int = 0) -> list[tuple[str, int]]:
+    """The steps that do the session's work within `minutes`: the best read, and a second that fits with it and
+    leaves `keep` minutes over."""
     best: dict[str, tuple[float, int]] = {}
     order: dict[str, int] = {}
     for at, chunk, title, needed in _steps(chunks):
@@ -699,7 +702,7 @@ def _doing_steps(chunks: list[Chunk], minutes: int, priors: dict[str, float]) ->
     if not ranked:
         return []
     chosen = [(ranked[0][0], ranked[0][1][1])]
-    left = minutes - chosen[0][1]
+    left = minutes - chosen[0][1] - keep
     second = next(((t, m) for t, (_, m) in ranked[1:2] if m <= left), None)
     return sorted(chosen + ([second] if second else []), key=lambda step: order[step[0]])  # in the sheet's order
 

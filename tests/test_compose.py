@@ -128,11 +128,12 @@ def test_a_sheet_too_long_for_the_time_names_the_steps_that_fit_and_answer_the_r
 
     chunks = [step(1, "1. Accueil et rappel des règles (5 min)"), step(2, "2. Le stress, c'est quoi ? (7 min)"),
               step(3, "3. La respiration de la main (8 min)"), step(4, "4. Le tri des soucis (12 min)"),
-              step(5, "5. Temps d'échange (4 min)")]
-    priors = {"soucis#1": 0.9, "soucis#2": 0.4, "soucis#3": 0.8, "soucis#4": 1.0, "soucis#5": 0.7}
+              step(5, "5. Le souci dans la boîte (4 min)"), step(6, "6. Temps d'échange (4 min)")]
+    priors = {"soucis#1": 0.9, "soucis#2": 0.4, "soucis#3": 0.8, "soucis#4": 1.0, "soucis#5": 0.3, "soucis#6": 0.7}
     notice = time_notice("un truc pour que mes CP se calment, j'ai 10 min", doc, chunks=chunks, priors=priors)
-    # the sorting step reads best but takes 12 minutes; the welcome and the exchange only frame the session
-    assert "l'étape la plus proche de votre demande : « La respiration de la main » (8 min)" in notice
+    # the sorting step reads best but takes 12 minutes; the welcome and the exchange only frame the session; the
+    # exchange (4 min) does not fit beside the breathing step, and a shorter step is not chosen to make room for it
+    assert "l'étape la plus proche de votre demande : « La respiration de la main » (8 min) ; ou" in notice
     # with 20 minutes, the sorting step fits, and the closing exchange is kept with it (the thirty-sixth session's
     # tryout: a shortened game had lost the talk that makes it a lesson)
     notice = time_notice("un truc pour que mes CP se calment, j'ai 20 min", doc, chunks=chunks, priors=priors)
