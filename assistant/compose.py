@@ -18,6 +18,7 @@ from assistant.planning.library import find_passage, parse_duration
 from assistant.planning.progression import PRINCIPLES, following_sheets
 from assistant.retrieve import Hit, Snapshot
 from assistant.schema import Answer, Chunk, DocMeta
+from assistant.sheet_steps import timed_step
 from assistant.vocabulary import CLASSES, COMPETENCE_BY_KEY, CYCLE_LABELS, fold, levels_in_text, names_lycee
 
 if TYPE_CHECKING:
@@ -647,8 +648,6 @@ STEPS_WITHIN_SHARE = 0.75
 _FRAMING_STEP = re.compile(r"\b(?:accueil|rappel|regles|echanges?|bilan|point d.etape|conclusion|cloture|introduction|lancement)\b")
 # The sheet's closing exchange (« Temps d'échange », « Échange et bilan », « Sortir du rôle et temps d'échange »).
 _EXCHANGE_STEP = re.compile(r"\b(?:echanges?|bilan)\b")
-# « 3. La respiration de la main (8 min) »: a step's number, title and minutes in its heading.
-_STEP_HEADING = re.compile(r"^\s*(?:\d+\s*[.)-]\s*)?(.+?)\s*\((\d+)\s*min[^)]*\)\s*$")
 
 
 def steps_within(chunks: list[Chunk], minutes: int, priors: dict[str, float]) -> list[tuple[str, int]]:
@@ -674,9 +673,9 @@ def _steps(chunks: list[Chunk]) -> list[tuple[int, Chunk, str, int]]:
     for at, chunk in enumerate(chunks):
         if extractive.section_label(chunk) != "Déroulement" or len(chunk.heading_path) < 2:
             continue
-        match = _STEP_HEADING.match(chunk.heading_path[-1])
-        if match is not None and "×" not in chunk.heading_path[-1]:
-            out.append((at, chunk, match.group(1).strip(), int(match.group(2))))
+        step = timed_step(chunk.heading_path[-1])
+        if step is not None:
+            out.append((at, chunk, *step))
     return out
 
 

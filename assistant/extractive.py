@@ -14,6 +14,7 @@ from assistant.lexical import analyze
 from assistant.relevance import neutral_terms
 from assistant.retrieve import Hit
 from assistant.schema import Chunk, Citation
+from assistant.sheet_steps import heading_minutes
 from assistant.vocabulary import cycles_of, fold
 
 if TYPE_CHECKING:
@@ -1023,7 +1024,6 @@ def _numbered_step(steps: list[Chunk], number: int) -> list[Chunk]:
 
 # Words of any duration question: a step is named by the question's other words.
 _DURATION_TERMS = frozenset(analyze("combien de temps durée dure durent minutes min garder prévoir faut-il"))
-_TIMED_STEP = re.compile(r"\(\s*\d+\s*min", re.IGNORECASE)
 
 
 def _timed_steps(steps: list[Chunk], query_terms: list[str], idf: Callable[[str], float]) -> list[tuple[Chunk, str]]:
@@ -1033,7 +1033,7 @@ def _timed_steps(steps: list[Chunk], query_terms: list[str], idf: Callable[[str]
     scored = []
     for chunk in steps:
         heading = chunk.heading_path[-1] if len(chunk.heading_path) > 1 else ""
-        if not _TIMED_STEP.search(heading):
+        if heading_minutes(heading) is None:
             continue
         weight = sum(idf(t) for t in asked & set(analyze(heading)))
         first = next((ln.strip() for ln in chunk.text.split("\n") if ln.strip()), "")

@@ -10,6 +10,7 @@ from typing import Any
 from assistant.extractive import sentences
 from assistant.retrieve import Snapshot
 from assistant.schema import Chunk, DocMeta
+from assistant.sheet_steps import heading_minutes
 from assistant.vocabulary import CLASSES, fold
 
 _DURATION = re.compile(r"(?:(\d+)\s*[×x]\s*)?(\d+)\s*(h|min)\s*(\d+)?", re.IGNORECASE)
@@ -109,8 +110,7 @@ class Sheet:
             folded = fold(heading)
             if any(w in folded for w in ("accueil", "echange", "bilan", "retour au calme")):
                 continue
-            m = re.search(r"\((\d+)\s*min", heading)
-            minutes = int(m.group(1)) if m else 0
+            minutes = heading_minutes(heading) or 0
             if best is None or minutes > best[0]:
                 best = (minutes, chunk)
         return Ref.of(best[1], first_sentence(best[1], 2)) if best else None
