@@ -14,7 +14,7 @@ import numpy as np
 from assistant import (acronyms, comparison, compose, doc_type_model, lexical, llm, passages, protection_intent, query,
                        relevance, safety, scope, sheet_rank, skill_model, smalltalk, sms)
 from assistant.compose import SheetChoice
-from assistant.retrieve import SKILL_BOOST_FROM, Hit, Retriever, Snapshot
+from assistant.retrieve import NOT_SHEETS, PROTECTION_DOCUMENT_FROM, PROTECTION_QUERY, SKILL_BOOST_FROM, Hit, Retriever, Snapshot
 from assistant.schema import Answer, Filters
 from assistant.settings import BUNDLED_MODEL, Settings
 from assistant.vocabulary import levels_in_text, names_lycee
@@ -319,7 +319,9 @@ class Assistant:
         return self.retriever.search(text, filters, k=k, mode=mode, boost_cycles=info.cycles, boost_competences=info.competences,
                                      boost_doc_types=info.doc_types, query_vec=vector, per_doc=per_doc,
                                      boost_skills=self.skills_to_boost(info, vector), type_reading=self._doc_types(vector),
-                                     advice=not info.wants_activity)
+                                     advice=not info.wants_activity,
+                                     demoted=protection_intent.off_topic_guide(self.retriever, text, self.retriever.e5(vector)))
+
 
     def skills_to_boost(self, info: query.QueryInfo, vector: np.ndarray | None) -> dict[str, float] | None:
         """The skill model's reading that retrieval adds to session sheets: for an activity request the activity-intent
@@ -426,10 +428,10 @@ class Assistant:
         together with that need; a question on the procedure itself (`asked`: its e5 vector) by its own words and
         meaning (read with that need added, every such question opened on the guide's section on reporting: gold key
         facts 0.832 against 0.837)."""
-        not_sheets = Filters(("guide", "presentation", "evaluation", "retour_experience", "autre"))
-        guide = self.retriever.search(PROTECTION_QUERY, not_sheets, k=1, per_doc=1)
-        if not guide:
+        best = self.retriever.protection_passage()
+        if best is None:
             return []
+        guide = [best]
         if asked is not None:
             # Only from a document about protecting a child: a library without one (PIAF's Wikipedia paragraphs: best
             # match 0.836, this library's guide 0.922) answers such a question the ordinary way.
@@ -437,15 +439,9 @@ class Assistant:
                 return []
             return passages.rank_passages(self.retriever.snapshot(), guide, question, asked, documents=1)[:2]
         source = guide[0].chunk.doc.source
-        own = [h for h in self.retriever.search(f"{question} — {PROTECTION_QUERY}", not_sheets, k=10, per_doc=3)
+        own = [h for h in self.retriever.search(f"{question} — {PROTECTION_QUERY}", Filters(NOT_SHEETS), k=10, per_doc=3)
                if h.chunk.doc.source == source]
         return (own or guide)[:2]
-
-
-# What the documents shown after a safety block must answer.
-PROTECTION_QUERY = "Que faire quand un enfant révèle une situation de danger : protéger l'enfant, qui alerter, information préoccupante, signalement"
-# The cosine with PROTECTION_QUERY from which a document is taken for a protection guide.
-PROTECTION_DOCUMENT_FROM = 0.88
 
 
 def _plan_of(turn: Turn | None) -> PlanRequest | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,7 +19,7 @@ from assistant.errors import EmptyStoreError, ModelMismatchError
 from assistant.lexical import LexicalIndex, indexed_by_this_analyzer, word_forms
 from assistant.schema import Chunk, Filters
 from assistant.scores import minmax
-from assistant.settings import Settings
+from assistant.settings import BUNDLED_MODEL, Settings
 from assistant.store import Store, lexical_index, stored_vectors
 from assistant.vocabulary import fold
 
@@ -76,6 +76,16 @@ BOILERPLATE_PENALTY = 0.3
 # passage (its title, competence, level and duration, before its first section: `preamble`) answers nothing; it loses
 # this much.
 SHEET_HEADER_PENALTY = 0.15
+# What the library's protection guide loses for a question that neither reveals a child in danger nor asks how to
+# protect one (protection_intent.off_topic_guide).
+PROTECTION_PENALTY = 0.3
+# What the library's protection guide answers (Retriever.protection_passage).
+PROTECTION_QUERY = "Que faire quand un enfant révèle une situation de danger : protéger l'enfant, qui alerter, information préoccupante, signalement"
+# The cosine with PROTECTION_QUERY from which a document is taken for a protection guide (PIAF's Wikipedia paragraphs:
+# best match 0.836, this library's guide 0.922).
+PROTECTION_DOCUMENT_FROM = 0.88
+# Every document type but the session sheets.
+NOT_SHEETS = ("guide", "presentation", "evaluation", "retour_experience", "autre")
 
 
 def preamble(doc_chunks: list[Chunk]) -> list[Chunk]:
@@ -118,6 +128,7 @@ class Snapshot:
     _scope: tuple[float | None] | None = None
     _boilerplate: np.ndarray | None = None
     _sheet_openings: np.ndarray | None = None
+    _protection: list[Hit | None] = field(default_factory=list)  # Retriever.protection_passage, once searched
 
     def scope(self) -> float | None:
         """How much this library is about the programme's subjects (assistant/scope.py: the scope model's mean
@@ -313,6 +324,27 @@ class Retriever:
     def _stored_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         return stored_vectors(self.vectors._collection, ids)
 
+    def e5(self, vector: np.ndarray | None) -> np.ndarray | None:
+        """`vector` when the store's embedding model is multilingual-e5-small, the model the shipped classifiers read;
+        else None."""
+        return vector if self.settings.embedding_model == BUNDLED_MODEL else None
+
+    def protection_passage(self) -> Hit | None:
+        """The passage, not from a session sheet, that best answers "what to do when a child is in danger" (found by
+        meaning, not by name), searched once per snapshot; a copy, since answers re-score the hits they get."""
+        snap = self.snapshot()
+        if not snap._protection:
+            found = self.search(PROTECTION_QUERY, Filters(NOT_SHEETS), k=1, per_doc=1)
+            snap._protection.append(found[0] if found else None)
+        hit = snap._protection[0]
+        return None if hit is None else replace(hit)
+
+    def protection_guide(self) -> str | None:
+        """The library's protection guide (its source): the document of `protection_passage` when it is about
+        protecting a child at all (PROTECTION_DOCUMENT_FROM); None in a library without one."""
+        hit = self.protection_passage()
+        return hit.chunk.doc.source if hit is not None and hit.dense >= PROTECTION_DOCUMENT_FROM else None
+
     def embed_query(self, query: str) -> np.ndarray:
         return np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
 
@@ -358,13 +390,15 @@ class Retriever:
         boost_skills: dict[str, float] | None = None,
         type_reading: dict[str, float] | None = None,
         advice: bool = False,
+        demoted: frozenset[str] = frozenset(),
     ) -> list[Hit]:
         """The k best passages for the query under the filters; at most `per_doc` per document.
         `mode` is one of MODES, or "hybrid:W" to fuse with dense weight W (used by weight sweeps). `boost_skills`
         (competence → probability, the skill model's reading of an activity request) lifts the session sheets by
         the probability of the competence they work on; `type_reading` (document type → probability, the document-type
         model's reading of the question) lifts every passage by its document type's probability; with `advice` (a
-        question asking no activity) a session sheet's opening passage loses SHEET_HEADER_PENALTY."""
+        question asking no activity) a session sheet's opening passage loses SHEET_HEADER_PENALTY; the passages of the
+        `demoted` documents lose PROTECTION_PENALTY."""
         mode, w = parse_mode(mode, self.dense_weight)
         snap = self.snapshot()
         filters = filters or Filters()
@@ -432,6 +466,8 @@ class Retriever:
         fused -= BOILERPLATE_PENALTY * (snap.boilerplate()[np.array(order)] >= boilerplate.MOSTLY)
         if advice:
             fused -= SHEET_HEADER_PENALTY * snap.sheet_openings()[np.array(order)]
+        if demoted:
+            fused -= PROTECTION_PENALTY * np.array([snap.chunks[idx].doc.source in demoted for idx in order], np.float32)
         hits = [Hit(snap.chunks[idx], float(fused[j]), float(bm[j]), float(de[j])) for j, idx in enumerate(order)]
         hits.sort(key=lambda h: -h.score)
         if mode != "bm25":

@@ -390,3 +390,18 @@ def test_a_time_too_short_for_the_sheet_just_shown_gets_its_steps_and_says_so(bu
     # a time given with another skill asks for another sheet (found in review: it kept the sheet just shown)
     other = bundled_assistant.ask("et sur la coopération, j'ai 40 min ?", history=[Turn.from_answer(first)])
     assert other.citations[0].source != first.citations[0].source and "coopér" in other.answer.split("###")[1][:200].lower()
+
+
+def test_the_protection_guide_leads_only_questions_about_protecting_a_child(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    # Found by the thirty-seventh session's tryout: questions on running a session that share the guide's words (a pupil
+    # who cries, what parents may be told) opened on it
+    guide = bundled_assistant.retriever.protection_guide()
+    assert guide is not None
+    for question in ("En 5e, au cercle de parole, un élève raconte que ses parents divorcent et il pleure ; deux autres "
+                     "ricanent. Comment réagir ?",
+                     "Avant les séances sur les émotions, faut-il prévenir les parents ? Et si un parent veut savoir ce "
+                     "que son fils a dit ?"):
+        assert bundled_assistant.ranked_documents(question)[0] != guide, question
+    for question in ("Le 119, on peut l'appeler la nuit ?", "Une information préoccupante, je l'envoie à qui ?",
+                     "Le 3018, c'est pour quel âge ?"):
+        assert bundled_assistant.ranked_documents(question)[0] == guide, question
