@@ -130,6 +130,12 @@ _POSSESSIVES = frozenset("mes mon ma nos notre".split())
 # An acronym introduced as the people a plan is for (« un atelier avec des PE de cycle 3 », « pour les AESH ») says who
 # attends, not what a passage must name.
 _AUDIENCE_BEFORE = re.compile(r"\b(?:avec|pour|aupres) (?:des|les|de|ces|nos|vos)$|\baux$")
+# Where the asker works or whom they teach, set before an acronym (« 2 élèves d'ULIS », « une école en REP+ », « les
+# classes SEGPA »): the acronym places the request; a passage need not name it.
+_SETTING_NOUNS = frozenset("eleve eleves enfant enfants classe classes ecole ecoles college colleges etablissement "
+                           "etablissements lycee lycees".split())
+# A short clause opening the message (« Coordonnatrice REP+ : je voudrais… », « CPE en collège, je… ») says who asks.
+_OPENING_ROLE_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -229,7 +235,8 @@ def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[t
     named: list[str] = []
     # Acronyms in a clause where the asker speaks of themself, before the clause that asks (« je forme des
     # AESH, qu'est-ce que l'évaluation dit… »), say who asks, not what: a passage need not name them.
-    context: list[tuple[int, str]] = []
+    context: list[tuple[int, str, bool]] = []  # (clause, folded acronym, set after a word of the setting)
+    clause_words: dict[int, int] = {}
     clause = last = 0
     first_person_clauses: set[int] = set()
     sentence_start = True
@@ -250,6 +257,7 @@ def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[t
             clause += 1
             continue
         last = clause
+        clause_words[clause] = clause_words.get(clause, 0) + 1
         if quote_opens:
             saying, quote_opens = raw[:1].islower(), False
         if fold(raw.split("'")[0].split("’")[0]) in _FIRST_PERSON:
@@ -265,17 +273,20 @@ def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[t
                 found.append(word + "s" if before == "annees" and word.endswith("0") else word)
         elif _ACRONYM.match(word) and fold(word) not in _LEVELS:
             if not (before in _POSSESSIVES or _AUDIENCE_BEFORE.search(f"{before_before} {before}")):
-                context.append((clause, fold(word)))
+                setting = before in _SETTING_NOUNS or (before in ("de", "en", "du", "des") and before_before in _SETTING_NOUNS)
+                context.append((clause, fold(word), setting))
                 found.append(fold(word))
         elif (not first and not saying and _CAPITALISED.match(word) and fold(word) not in _LEVELS
               and fold(word) not in STOP_WORDS):
             found.append(fold(word))
         sequence.append(found[-1] if len(found) > kept else "ou" if fold(word) == "ou" else None)
-    for at, word in context:
-        # « CPE en collège, je voudrais former mes AED… »: a role opening the message, set before the asker's « je », is who
-        # asks (not « Les AESH, je les forme comment ? », where the clause after it asks about them).
-        opens = at == 0 and fold(question).lstrip(" «\"").startswith(word) and 1 in first_person_clauses and 1 not in asking_clauses
-        speaks = at in first_person_clauses or opens
+    for at, word, setting in context:
+        # « CPE en collège, je voudrais former mes AED… », « Coordonnatrice REP+ : je voudrais… »: a role opening the
+        # message, set before the asker's « je », is who asks (not « Les AESH, je les forme comment ? », where the
+        # clause after it asks about them).
+        role = fold(question).lstrip(" «\"").startswith(word) or clause_words.get(0, 0) <= _OPENING_ROLE_WORDS
+        opens = at == 0 and role and 1 in first_person_clauses and 1 not in asking_clauses
+        speaks = at in first_person_clauses or opens or setting
         if speaks and at not in asking_clauses and at < last and word in found:
             found.remove(word)
     for match in _ASK_STATEMENT.finditer(fold(question)):
