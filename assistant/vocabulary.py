@@ -145,7 +145,7 @@ def classes_of_ages(folded: str) -> list[tuple[str, ...]]:
 
 _LOWER_SECTION = re.compile(r"\b(?:en|de|des|mes|nos|les|aux|pour|avec|classe de|section de"
                             r"|activites?|seances?|ateliers?|jeux?|eleves|enfants)\s+(ps|ms|gs)\b(?!\s+word)(?:\s*[-/]\s*(ps|ms|gs)\b)?"
-                            r"|\b(ps|ms|gs)\s*[-/]\s*(ps|ms|gs)\b|^\W*(ms|gs)\s*[,:]")
+                            r"|\b(ps|ms|gs)\s*[-/ ]\s*(ps|ms|gs)\b|^\W*(ms|gs)\s*[,:]")
 _MORE_SECTIONS = re.compile(r"(?:,|\bet|\bou)\s+(ps|ms|gs)\b")
 
 
@@ -163,15 +163,23 @@ def names_lycee(text: str) -> bool:
     return bool(_LYCEE.search(fold(text)))
 
 
+# A stage named as where the pupils are going (« ils ont peur d'aller au collège », « avant l'entrée au collège »).
+_DESTINATION = re.compile(r"\b((?:aller|vont|va|passer|passage|entrer|entree|rentrer|arriver|arrivee|partir|depart|monter)"
+                          r"\s+(?:au|en|a l'|a la|dans l'|dans le|vers le)\s*)(?:colleges?|elementaires?)\b")
+
+
 def levels_in_text(text: str) -> list[str]:
     """Classes named in a text ('CE1', 'grande section', 'collège', 'cycle 3'…), in school order."""
     folded = fold(text)
     found: set[str] = set()
     broad_mentions: list[tuple[str, ...]] = []
+    going: list[bool] = []  # whether a broad mention only names where the pupils are going
+    staying = _DESTINATION.sub(r"\1", folded)
     for pattern, classes in _LEVEL_PATTERNS:
         if re.search(pattern, folded):
             if len(classes) > 1:
                 broad_mentions.append(classes)
+                going.append(not re.search(pattern, staying))
             else:
                 found.update(classes)
     # PS/MS/GS as bare abbreviations in upper case in the original (avoid 'ps' in words), in lower case only
@@ -184,12 +192,15 @@ def levels_in_text(text: str) -> list[str]:
         lower += _MORE_SECTIONS.findall(folded)
     found.update(g.upper() for g in lower)
     # An age (« ma fille de 9 ans ») counts as a broad mention: « mes CE2 (8-9 ans) » are CE2.
-    broad_mentions += classes_of_ages(folded)
+    ages = classes_of_ages(folded)
+    broad_mentions += ages
+    going += [False] * len(ages)
     # "CM1, CM2 (cycle 3)", « infirmière en collège… avec des 3e »: the named classes are the precise answer; a cycle
-    # or a stage (maternelle, élémentaire, collège) counts only when none of its classes is named.
+    # or a stage (maternelle, élémentaire, collège) counts only when none of its classes is named, and a stage the
+    # pupils are going to only when no class is (« mes CM2 ont peur d'aller au collège » are CM2).
     named = set(found)
-    for classes in broad_mentions:
-        if not named & set(classes):
+    for classes, destination in zip(broad_mentions, going):
+        if not named & set(classes) and not (destination and named):
             found.update(classes)
     return sorted(found, key=list(CLASSES).index)
 

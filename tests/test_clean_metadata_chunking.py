@@ -58,9 +58,15 @@ def test_levels_and_cycles() -> None:
     # a second tryout's « activite gs pour reconnaitre les sensations du corps » got a CP-CE1 sheet with no word on it
     assert levels_in_text("activite gs pour reconnaitre les sensations") == ["GS"] and levels_in_text("gs: ils tapent") == ["GS"]
     assert levels_in_text("ps: je vous envoie la fiche") == []
+    # two sections typed side by side (a tryout's « ms gs double niveau… » named no class)
+    assert levels_in_text("ms gs double niveau, activite pour reparer") == ["MS", "GS"]
     # a stage counts only when none of its classes is named: the class named is the precise answer
     assert levels_in_text("infirmière en collège, un atelier avec des 3e ?") == ["3e"]
     assert levels_in_text("en maternelle, avec mes MS") == ["MS"] and levels_in_text("en maternelle") == ["PS", "MS", "GS"]
+    # a stage the pupils are going to is no class of theirs when one is named (a tryout's CM2 afraid of going to collège
+    # got a 3e sheet on the brevet)
+    assert levels_in_text("CM2 en juin, ils ont peur d'aller au collège") == ["CM2"]
+    assert levels_in_text("mes élèves vont entrer au collège") == ["6e", "5e", "4e", "3e"]
 
 
 def test_children_described_by_their_age_are_in_the_class_of_that_age() -> None:
