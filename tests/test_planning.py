@@ -692,6 +692,33 @@ def test_a_workshop_for_a_public_with_no_class_lives_a_primary_activity(retrieve
     assert lived and all(set(snap.chunks[snap.index_of[s.ref.chunk_id]].doc.cycles) & {3, 4} for s in lived)
 
 
+def test_a_workshop_request_reads_its_theme_and_its_public_s_children() -> None:
+    # Found by the thirty-seventh session's tryout: « …aider les parents à accompagner les colères… à la maison » was a
+    # workshop on « maison », for parents of no class, and lived a CM2-6e sheet on exam stress.
+    req = intent.parse("soirée parents en maternelle, 1 h : je voudrais un atelier pour aider les parents à accompagner "
+                       "les colères et les pleurs de leur enfant à la maison, quel déroulé ?")
+    assert isinstance(req, intent.WorkshopRequest)
+    assert req.theme.startswith("colères") and req.public == "parents (PS, MS, GS)"
+    # a theme said outright comes before a place; a public that says its children is not told them twice
+    req = intent.parse("un atelier de 2 h à la médiathèque sur la colère pour les parents de maternelle")
+    assert isinstance(req, intent.WorkshopRequest) and req.theme == "colère" and req.public == "parents de maternelle"
+
+
+@pytest.mark.integration
+def test_a_workshop_not_about_protection_takes_no_key_message_from_the_protection_guide(bundled_settings: Settings,
+                                                                                       bundled_embeddings: Any) -> None:
+    # the same tryout's evening on anger gave parents « Service créé le 1er février 1995… » (Fil Santé Jeunes)
+    retriever = Retriever(bundled_settings, bundled_embeddings)
+    guide = retriever.protection_guide()
+    assert guide is not None and "protection" in guide
+    ws = build_workshop(retriever, "parents (PS, MS, GS)", 60, "colères et les pleurs de leur enfant à la maison")
+    assert ws.key_messages and all(m.ref.source != guide for m in ws.key_messages)
+    lived = [s for s in ws.sequence if s.key == "vivre"]
+    assert lived and all(s.ref.source.startswith("corpus/seances/cycle1/") for s in lived)
+    ws = build_workshop(retriever, "enseignants", 120, "que faire quand un élève révèle une situation de danger")
+    assert any(m.ref.source == guide for m in ws.key_messages)
+
+
 def test_a_plan_with_no_length_given_takes_the_longest_sheet_of_its_cycle(retriever: Retriever, snap: Any) -> None:
     # Found by the thirty-sixth session's tryout: « une progression sur tout le cycle 1 » planned 60-minute sessions for
     # maternelle sheets of 20 to 35 minutes.

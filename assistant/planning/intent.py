@@ -456,15 +456,21 @@ def _public(folded: str, original: str, aud: re.Match[str] | None) -> str:
     return original[start:end].strip()
 
 
+# What a workshop helps its public do (« pour aider les parents à accompagner les colères », « apprendre à gérer… »).
+_WORKSHOP_PURPOSE = r"accompagner|gerer|aborder|comprendre|developper|apprivoiser|prevenir|travailler"
+
+
 def _workshop(folded: str, original: str, aud: re.Match[str] | None, minutes: int | None) -> WorkshopRequest:
     req = WorkshopRequest(public=_public(folded, original, aud), minutes=minutes or DEFAULT_WORKSHOP_MINUTES,
                           theme=DEFAULT_THEME)
     if not minutes:
         req.defaults.append("minutes")
-    themes = [_strip_article(t) for t in _after(folded, original, r"sur|autour d[eu']s?|autour de la|au|a la|a l'|"
-                                                r"parler d[eu']s?|parler de la|parler de l'",
-                                                r"pour|avec|de \d+|d'une|d'un|pendant|en \d+|lors|le \w+di|"
-                                                r"aupres|devant|samedi|jeudi|la semaine|tu|que|:")]
+    # What the workshop is about, said outright (« sur la colère »), then as what it helps do (« pour aider les parents
+    # à accompagner les colères… »), then after « à la », « au », which often say where (« …à la maison »).
+    stops = r"pour|avec|de \d+|d'une|d'un|pendant|en \d+|lors|le \w+di|aupres|devant|samedi|jeudi|la semaine|tu|que|:"
+    themes = [_strip_article(t) for starts in (r"sur|autour d[eu']s?|autour de la|parler d[eu']s?|parler de la|parler de l'",
+                                               _WORKSHOP_PURPOSE, r"au|a la|a l'")
+              for t in _after(folded, original, starts, stops)]
     themes = [t for t in themes if t and not _AUDIENCE.fullmatch(fold(t)) and not re.match(
         r"^(?:\d|conseil|reunion|quotidien|college|cycle|programme de la|la semaine)", fold(t))]
     # « comment je présente le programme à… »: what is presented is the theme.
@@ -481,6 +487,13 @@ def _workshop(folded: str, original: str, aud: re.Match[str] | None, minutes: in
         req.theme = "présenter " + shown[0]
     else:
         req.defaults.append("theme")
+    # « soirée parents en maternelle », « CPE en lycée pro… avec les délégués »: the public's children, when neither the
+    # public nor the theme says them, for the activity the workshop has them live (a sheet of their cycle, not a CM2
+    # one on exam stress).
+    level = _level_text(original)
+    said = f"{req.public} {req.theme}"
+    if level and not levels_in_text(said) and fold(level) not in fold(said):
+        req.public = f"{req.public} ({level})"
     return req
 
 

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant import protection_intent
 from assistant.extractive import select_sentences, states_an_answer, unmarked
 from assistant.planning.library import Ref, Sheet, find_passage, first_sentence, sheets
 from assistant.retrieve import Hit, Retriever, preamble
@@ -216,6 +217,9 @@ def build_workshop(retriever: Retriever, public: str, minutes: int, theme: str) 
     if not cycles and not _SECONDARY.search(fold(query)):
         cycles = PRIMARY_CYCLES
     query_vec = retriever.embed_query(query)  # one encode for the three searches below
+    # The protection guide gives no key message to a workshop that is not about protecting a child (« Service créé le 1er
+    # février 1995… » in an evening for parents on their children's anger).
+    off_topic = protection_intent.off_topic_guide(retriever, query, retriever.e5(query_vec))
     sheet_hits = retriever.search(query, Filters(doc_types=("seance",), cycles=cycles), k=6, per_doc=1,
                                   query_vec=query_vec) or retriever.search(query, Filters(doc_types=("seance",)), k=6,
                                                                            per_doc=1, query_vec=query_vec)
@@ -241,7 +245,8 @@ def build_workshop(retriever: Retriever, public: str, minutes: int, theme: str) 
         # Two passages a document: its second stands in when its best is its preamble (still one message a document).
         hits = retriever.search(asked, Filters(doc_types=types), k=k + 3, per_doc=k + 3 if evaluation else 2,
                                 query_vec=None if evaluation else query_vec)
-        found = [ref for hit in hits if (ref := _best_sentence(retriever, asked, hit)) is not None]
+        found = [ref for hit in hits if hit.chunk.doc.source not in off_topic
+                 and (ref := _best_sentence(retriever, asked, hit)) is not None]
         if evaluation:
             found.sort(key=lambda ref: not _TEACHES.search(fold(ref.snippet)))
         else:
