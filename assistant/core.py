@@ -14,7 +14,8 @@ import numpy as np
 from assistant import (acronyms, comparison, compose, doc_type_model, lexical, llm, passages, protection_intent, query,
                        relevance, safety, scope, sheet_rank, skill_model, smalltalk, sms)
 from assistant.compose import SheetChoice
-from assistant.retrieve import NOT_SHEETS, PROTECTION_DOCUMENT_FROM, PROTECTION_QUERY, SKILL_BOOST_FROM, Hit, Retriever, Snapshot
+from assistant.retrieve import (NOT_SHEETS, PROTECTION_DOCUMENT_FROM, PROTECTION_QUERY, SKILL_BOOST_FROM, Hit, Retriever,
+                                Snapshot)
 from assistant.schema import Answer, Filters
 from assistant.settings import BUNDLED_MODEL, Settings
 from assistant.vocabulary import levels_in_text, names_lycee
@@ -321,7 +322,6 @@ class Assistant:
                                      boost_skills=self.skills_to_boost(info, vector), type_reading=self._doc_types(vector),
                                      advice=not info.wants_activity,
                                      demoted=protection_intent.off_topic_guide(self.retriever, text, self.retriever.e5(vector)))
-
 
     def skills_to_boost(self, info: query.QueryInfo, vector: np.ndarray | None) -> dict[str, float] | None:
         """The skill model's reading that retrieval adds to session sheets: for an activity request the activity-intent
