@@ -326,6 +326,8 @@ def test_chat_requests_fill_the_planner(text: str, expected: tuple[str, str, int
     "Propose une séance sur la colère en CM1",
     "Quelle activité sur la colère pour des CM2 ?",
     "Un élève m'a confié qu'on le frappe à la maison, que faire ?",
+    # a tryout (thirty-seventh session): « répartir » the turns of speech is no plan of sessions
+    "en cercle de parole en cm2 c'est toujours les 3 mêmes qui parlent, des astuces pour répartir la parole ?",
     "Je dois tutorer des enseignants qui sortent de formation CPS. Comment organiser le suivi sur l'année ?",
     # fresh3: an office (« l'inspection ») is no audience; a training never had is no format asked for
     "Classe verte de 3 jours avec mes CE2 : quelle demande d'autorisation faire à l'inspection et dans quels délais ?",

@@ -80,11 +80,15 @@ _SESSIONS = re.compile(_NUM + r"\s+(?:seances?|ateliers?|sequences?|temps|rendez
 # « sur 8 semaines », « sur une période de 7 semaines », « une séquence de 5 semaines »: a session a week
 _WEEKS = re.compile(r"\b(?:(?:sur|pendant|durant|en)\s+(?:une? (?:periode|sequence|cycle|module) de\s+)?"
                     r"|(?:periode|sequence|module) de\s+)" + _NUM[2:] + r"\s+semaines\b")
+# Spreading sessions or competences (« comment répartir 8 séances », « répartir les compétences sur l'année »), not
+# « des astuces pour répartir la parole » in a talking circle.
+_SPREAD = (r"repartir (?:(?:les|mes|nos|ces|des|ses|\d+|[a-z]+) )?(?:seances|competences|cps|activites|themes|fiches|"
+           r"ateliers|objectifs|sur|entre|dans)")
 # Words that name a plan of several sessions…
 _PLAN_NOUN = re.compile(
     r"\b(?:progressions?|prog|sequences?|planning|calendrier|enchainement|suite de seances|cycle de seances|"
     r"plan de seances|programme de seances|programme sur (?:\d|l'annee|un|une|la)|plan (?:sur|pour) (?:la|le|toute|"
-    r"l'annee|ma|mes)|repartir)\b")
+    r"l'annee|ma|mes)|" + _SPREAD + r")\b")
 # … one already running (« pendant la séquence ») names none.
 _RUNNING_PLAN = re.compile(r"\b(?:pendant|durant|dans|lors de|au cours de|de) (?:la|ma|cette|notre) "
                            r"(?:sequence|progression)\b")
