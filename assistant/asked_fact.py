@@ -134,6 +134,8 @@ _AUDIENCE_BEFORE = re.compile(r"\b(?:avec|pour|aupres) (?:des|les|de|ces|nos|vos
 # classes SEGPA »): the acronym places the request; a passage need not name it.
 _SETTING_NOUNS = frozenset("eleve eleves enfant enfants classe classes ecole ecoles college colleges etablissement "
                            "etablissements lycee lycees".split())
+# … or where the activity takes place (« 40 min à la BCD », « au CDI », « dans la salle ULIS »).
+_PLACE_BEFORE = re.compile(r"(?:^| )(?:au|(?:a|dans) (?:la|le|l)|a|dans)$")
 # A short clause opening the message (« Coordonnatrice REP+ : je voudrais… », « CPE en collège, je… ») says who asks.
 _OPENING_ROLE_WORDS = 3
 
@@ -273,7 +275,8 @@ def _specifics(question: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[t
                 found.append(word + "s" if before == "annees" and word.endswith("0") else word)
         elif _ACRONYM.match(word) and fold(word) not in _LEVELS:
             if not (before in _POSSESSIVES or _AUDIENCE_BEFORE.search(f"{before_before} {before}")):
-                setting = before in _SETTING_NOUNS or (before in ("de", "en", "du", "des") and before_before in _SETTING_NOUNS)
+                setting = (before in _SETTING_NOUNS or (before in ("de", "en", "du", "des") and before_before in _SETTING_NOUNS)
+                           or _PLACE_BEFORE.search(f"{before_before} {before}") is not None)
                 context.append((clause, fold(word), setting))
                 found.append(fold(word))
         elif (not first and not saying and _CAPITALISED.match(word) and fold(word) not in _LEVELS

@@ -78,9 +78,12 @@ def test_acronyms_that_say_who_asks_are_not_required() -> None:
     # where the asker works or whom they teach (« …ne parlent pas de « ULIS » » declined an activity request)
     assert read_question("6e dont 2 élèves d'ULIS qui lisent très peu : une activité de 50 min sur ses qualités").specifics == ()
     assert read_question("Une école en REP, des CM1 qui se disputent : une séance pour apprendre à s'écouter").specifics == ()
+    # or where the activity takes place (« …ne parlent pas de « BCD » » declined a request the feelings chart answers)
+    assert read_question("CM1, 40 min à la BCD : partir d'un album pour parler de la peur, vous avez une activité ?").specifics == ()
     # … unless it is what is asked
     assert read_question("Combien d'élèves d'ULIS en Pays de la Loire ?").specifics == ("ulis", "pays", "loire")
     assert read_question("c'est quoi une classe ULIS ?").specifics == ("ulis",)
+    assert read_question("Que fait-on au CESCE ?").specifics == ("cesce",)
     # who a plan is for (fresh3 t019: « …ne parlent pas de « PE » » declined a trainer's question on progressions)
     assert read_question("Atelier avec des PE de cycle 3 : quels principes pour ordonner les compétences ?").specifics == ()
     assert read_question("un atelier pour les AESH sur la colère").specifics == ()
