@@ -180,6 +180,8 @@ def test_a_plan_on_another_school_subject_says_the_library_has_none(bundled_assi
     assert answer.abstained and not answer.citations
     assert "« numération » ne correspond à aucune compétence" in answer.answer
     assert "Progression proposée" not in answer.answer and "Pour l'imprimer" not in answer.answer
+    # nor the sessions and minutes of a plan there is no competence for, and it says what the library covers
+    assert "séance(s) de" not in answer.answer and "ne traite que des compétences psychosociales" in answer.answer
 
 
 def test_a_plan_is_changed_by_a_follow_up(bundled_assistant) -> None:  # type: ignore[no-untyped-def]

@@ -58,9 +58,10 @@ GUIDANCE_CHARS = 700
 def progression_text(plan: Progression, snap: Snapshot, cites: Citations, defaults: Sequence[str] = (),
                      guidance: Sequence[Ref] = ()) -> str:
     if not plan.sessions:
-        # Nothing to plan (« une progression en numération »): say why, with no heading that reads like a plan.
-        return "\n".join([f"**Pas de progression proposée — {plan.level} : {plan.sessions_wanted} séance(s) de {plan.slot_min} min**",
-                          ""] + [f"- {g}" for g in plan.gaps])
+        # Nothing to plan (« une progression en numération »): say why, with no heading that reads like a plan, nor the
+        # sessions and minutes of a plan there is no competence for (a tryout read « 5 séance(s) de 50 min » as made up).
+        size = f" : {plan.sessions_wanted} séance(s) de {plan.slot_min} min" if plan.competences else ""
+        return "\n".join([f"**Pas de progression proposée — {plan.level}{size}**", ""] + [f"- {g}" for g in plan.gaps])
     comps = ", ".join(COMPETENCE_BY_KEY[k].label for k in plan.competences)
     lines = [f"**Progression proposée — {plan.level} : {plan.sessions_wanted} séance(s) de {plan.slot_min} min**"
              + (f" ({comps})" if comps else "")]

@@ -197,7 +197,9 @@ def build_progression(snap: Snapshot, level: str, competences: list[str], sessio
     wanted.sort(key=COMPETENCE_ORDER.index)
     plan.competences = wanted
     if not wanted:
-        plan.gaps.append("Aucune compétence reconnue : aucune progression n'est proposée.")
+        plan.gaps.append("Aucune compétence reconnue : la bibliothèque ne traite que des compétences psychosociales "
+                         "(émotions, stress, relations aux autres, choix et décisions) ; elle n'a rien pour construire "
+                         "une progression sur ce sujet.")
         return plan
 
     asked = set(levels)
