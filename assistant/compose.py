@@ -657,14 +657,15 @@ def steps_within(chunks: list[Chunk], minutes: int, priors: dict[str, float]) ->
     none without a reading of the request, and no other step that only frames the session (welcome, rules)."""
     if not priors:
         return []
-    exchange = _exchange_step(chunks)
+    timed = _steps(chunks)
+    exchange = _exchange_step(timed)
     if exchange is not None:
         # The step that answers best is chosen first: room kept for the exchange must not push it out for a shorter
         # step (« un truc de 10 minutes pour les poser »: the breathing step, 8 min, not the worry box, 4, and a talk).
-        steps = _doing_steps(chunks, minutes, priors, keep=exchange[1])
+        steps = _doing_steps(timed, minutes, priors, keep=exchange[1])
         if steps and sum(m for _, m in steps) + exchange[1] <= minutes:
             return steps + [exchange]
-    return _doing_steps(chunks, minutes, priors)
+    return _doing_steps(timed, minutes, priors)
 
 
 def _steps(chunks: list[Chunk]) -> list[tuple[int, Chunk, str, int]]:
@@ -679,18 +680,19 @@ def _steps(chunks: list[Chunk]) -> list[tuple[int, Chunk, str, int]]:
     return out
 
 
-def _exchange_step(chunks: list[Chunk]) -> tuple[str, int] | None:
-    """The sheet's last timed step that is an exchange with the pupils, if any."""
-    found = [(title, minutes) for _, _, title, minutes in _steps(chunks) if _EXCHANGE_STEP.search(fold(title))]
+def _exchange_step(timed: list[tuple[int, Chunk, str, int]]) -> tuple[str, int] | None:
+    """The last of a sheet's timed steps (`_steps`) that is an exchange with the pupils, if any."""
+    found = [(title, minutes) for _, _, title, minutes in timed if _EXCHANGE_STEP.search(fold(title))]
     return found[-1] if found else None
 
 
-def _doing_steps(chunks: list[Chunk], minutes: int, priors: dict[str, float], keep: int = 0) -> list[tuple[str, int]]:
-    """The steps that do the session's work within `minutes`: the best read, and a second that fits with it and
-    leaves `keep` minutes over."""
+def _doing_steps(timed: list[tuple[int, Chunk, str, int]], minutes: int, priors: dict[str, float],
+                 keep: int = 0) -> list[tuple[str, int]]:
+    """Of a sheet's timed steps (`_steps`), those that do the session's work within `minutes`: the best read, and a
+    second that fits with it and leaves `keep` minutes over."""
     best: dict[str, tuple[float, int]] = {}
     order: dict[str, int] = {}
-    for at, chunk, title, needed in _steps(chunks):
+    for at, chunk, title, needed in timed:
         if _FRAMING_STEP.search(fold(title)):
             continue
         score = priors.get(chunk.id, 0.0)
