@@ -172,14 +172,13 @@ def levels_in_text(text: str) -> list[str]:
     """Classes named in a text ('CE1', 'grande section', 'collège', 'cycle 3'…), in school order."""
     folded = fold(text)
     found: set[str] = set()
-    broad_mentions: list[tuple[str, ...]] = []
-    going: list[bool] = []  # whether a broad mention only names where the pupils are going
+    # (classes, whether the mention only names where the pupils are going)
+    broad_mentions: list[tuple[tuple[str, ...], bool]] = []
     staying = _DESTINATION.sub(r"\1", folded)
     for pattern, classes in _LEVEL_PATTERNS:
         if re.search(pattern, folded):
             if len(classes) > 1:
-                broad_mentions.append(classes)
-                going.append(not re.search(pattern, staying))
+                broad_mentions.append((classes, not re.search(pattern, staying)))
             else:
                 found.update(classes)
     # PS/MS/GS as bare abbreviations in upper case in the original (avoid 'ps' in words), in lower case only
@@ -192,14 +191,12 @@ def levels_in_text(text: str) -> list[str]:
         lower += _MORE_SECTIONS.findall(folded)
     found.update(g.upper() for g in lower)
     # An age (« ma fille de 9 ans ») counts as a broad mention: « mes CE2 (8-9 ans) » are CE2.
-    ages = classes_of_ages(folded)
-    broad_mentions += ages
-    going += [False] * len(ages)
+    broad_mentions += [(classes, False) for classes in classes_of_ages(folded)]
     # "CM1, CM2 (cycle 3)", « infirmière en collège… avec des 3e »: the named classes are the precise answer; a cycle
     # or a stage (maternelle, élémentaire, collège) counts only when none of its classes is named, and a stage the
     # pupils are going to only when no class is (« mes CM2 ont peur d'aller au collège » are CM2).
     named = set(found)
-    for classes, destination in zip(broad_mentions, going):
+    for classes, destination in broad_mentions:
         if not named & set(classes) and not (destination and named):
             found.update(classes)
     return sorted(found, key=list(CLASSES).index)
