@@ -55,8 +55,9 @@ def off_topic_guide(retriever: Retriever, text: str, vector: np.ndarray | None) 
     if guide is None or load_model().probability(text, vector) >= ABOUT_PROTECTION_FROM:
         return frozenset()
     named = asked_fact.read_question(text).specifics
-    snap = retriever.snapshot()
-    held = " ".join(snap.folded_texts()[i] for i in snap.by_source.get(guide, ()))
-    if named and all(re.search(rf"\b{re.escape(word)}\b", held) for word in named):
-        return frozenset()
+    if named:
+        snap = retriever.snapshot()
+        held = " ".join(snap.folded_texts()[i] for i in snap.by_source.get(guide, ()))
+        if all(re.search(rf"\b{re.escape(word)}\b", held) for word in named):
+            return frozenset()
     return frozenset() if safety.assess(text, vector).categories else frozenset({guide})
