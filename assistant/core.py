@@ -338,9 +338,9 @@ class Assistant:
         return self._read_with(skill_model.load_model, vector, text)
 
     def _request_skills(self, text: str, vector: np.ndarray | None) -> dict[str, float] | None:
-        """The skill model's reading of an activity request, without its later questions on the sheet's details
-        (query.request_without_details): « … Et il y a quelque chose à préparer à l'avance ? » read as stress."""
-        request = query.request_without_details(text)
+        """The skill model's reading of an activity request, without its later questions on the sheet's details nor
+        its schedule (query.skill_request): « … Et il y a quelque chose à préparer à l'avance ? » read as stress."""
+        request = query.skill_request(text)
         if request != text and vector is not None:
             cached = self._request_vector
             if cached is None or cached[0] != request:

@@ -245,3 +245,21 @@ def test_a_request_is_read_without_its_later_questions_on_running_the_sheet(mess
     from assistant.query import request_without_details
 
     assert request_without_details(message) == asked
+
+
+@pytest.mark.parametrize(("message", "read"), [
+    # found by a tryout: « 25 min » and « vendredi » read a request about quarrels as one about self-control
+    ("j'ai 25 min avec mes CE1 vendredi, ils se disputent tout le temps pour les jeux de ballon, une activité ?",
+     "avec mes CE1, ils se disputent tout le temps pour les jeux de ballon, une activité?"),
+    ("une séance de 45 minutes le jeudi après-midi en CM1 sur la colère", "une séance en CM1 sur la colère"),
+    ("En 1h30, CE2 : coopération", "CE2: coopération"),
+    ("En demi-groupe (12 élèves), 35 min : une activité sur la colère", "une activité sur la colère"),
+    ("Une activité sur la colère ? Classe entière, 27 élèves.", "Une activité sur la colère?"),
+    # nothing left but the schedule: the message as written
+    ("j'ai que 20 min demain matin", "j'ai que 20 min demain matin"),
+    ("une activité sur la coopération en CM2 ?", "une activité sur la coopération en CM2 ?"),
+])
+def test_the_skill_asked_is_read_without_when_and_for_how_long_the_class_is_had(message: str, read: str) -> None:
+    from assistant.query import skill_request
+
+    assert skill_request(message) == read
