@@ -56,7 +56,9 @@ tu un une unes uns vers via voici voila vont vos votre vous y est-ce
 
 # Words that frame a question rather than say what it is about: greetings, requests, and the
 # vocabulary every document of this domain shares. They do not count as evidence either way. « ce genre de séances »,
-# « une sorte de jeu »: words that point at a kind of thing, not at a subject.
+# « une sorte de jeu »: words that point at a kind of thing, not at a subject. « vendredi », « demain »: when the teacher
+# has the class (« Ton supporter viendra te demander vendredi… » had put a goal-setting sheet first for CE1 pupils who
+# quarrel over ball games, « j'ai 25 min avec mes CE1 vendredi »).
 FRAMING = """
 bonjour merci svp stp voudrais voudrait voudrions aimerais aimerait cherche cherchons chercher besoin aide aider
 savoir connaitre expliquer explique expliquez pouvez pourriez pourrais peux puis dois doit faut faudrait idee idees
@@ -66,7 +68,7 @@ activite activites seance seances atelier ateliers jeu jeux exercice exercices f
 apprendre apprennent eleve eleves enfant enfants classe classes enseignant enseignante enseignants enseigner
 ma mon mes notre nos votre vos mettre place utiliser avoir etre vs versus genre sorte
 minimum maximum max maxi minimal maximal environ approximativement tendance impression frequence frequences
-toujours encore
+toujours encore lundi mardi mercredi jeudi vendredi samedi dimanche demain
 """.split()
 # The domain's own words among them (séance, activité, élève…) tell a session sheet from a report: searched, unlike the
 # rest.

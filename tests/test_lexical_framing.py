@@ -65,3 +65,13 @@ def test_short_words_are_indexed_as_written() -> None:
     index = LexicalIndex()
     index.build(["Les CPS se travaillent à tout âge.", "Une séance pour le CP."])
     assert list(index.scores("une activité en CP ?") > 0) == [False, True]
+
+
+def test_the_day_the_teacher_has_the_class_does_not_choose_the_passage() -> None:
+    # Found by a tryout: « j'ai 25 min avec mes CE1 vendredi… » opened on a goal-setting sheet's « Ton supporter viendra
+    # te demander vendredi où tu en es ».
+    index = LexicalIndex()
+    index.build(["Ton supporter viendra te demander vendredi où tu en es, et il t'encouragera.",
+                 "Dans la cour, Yanis joue au ballon ; Enzo lui prend le ballon : la dispute éclate."])
+    assert int(np.argmax(index.scores("mes CE1 vendredi se disputent pour le ballon"))) == 1
+    assert {"vendred", "demain", "lund"} <= framing_terms()
