@@ -145,7 +145,11 @@ def classes_of_ages(folded: str) -> list[tuple[str, ...]]:
 
 _LOWER_SECTION = re.compile(r"\b(?:en|de|des|mes|nos|les|aux|pour|avec|classe de|section de"
                             r"|activites?|seances?|ateliers?|jeux?|eleves|enfants)\s+(ps|ms|gs)\b(?!\s+word)(?:\s*[-/]\s*(ps|ms|gs)\b)?"
-                            r"|\b(ps|ms|gs)\s*[-/ ]\s*(ps|ms|gs)\b|^\W*(ms|gs)\s*[,:]")
+                            r"|\b(ps|ms|gs)\s*[-/ ]\s*(ps|ms|gs)\b|^\W*(ms|gs)\s*[,:]"
+                            # « gs ils veulent tous etre le chef… »: a section opening the message, then who does what
+                            r"|^\W*(ps|ms|gs)\s+(?=(?:ils|elles|on|mes)\b)"
+                            # « gs 25 eleves : … », « une ps de 28 enfants »: a section counted in pupils
+                            r"|\b(ps|ms|gs)\s+(?:de\s+)?\d+\s*(?:eleves|enfants|petits)\b")
 _MORE_SECTIONS = re.compile(r"(?:,|\bet|\bou)\s+(ps|ms|gs)\b")
 
 
@@ -182,8 +186,8 @@ def levels_in_text(text: str) -> list[str]:
             else:
                 found.update(classes)
     # PS/MS/GS as bare abbreviations in upper case in the original (avoid 'ps' in words), in lower case only
-    # where a class is expected (« en gs », « mes ms », « ms-gs », « activite gs pour… », « gs: ils tapent » — not « ps: »,
-    # a postscript).
+    # where a class is expected (« en gs », « mes ms », « ms-gs », « activite gs pour… », « gs: ils tapent », « gs 25 eleves »
+    # — not « ps: », a postscript).
     for match in re.finditer(r"\b(PS|MS|GS)\b", text):
         found.add(match.group(1))
     lower = [g for match in _LOWER_SECTION.finditer(folded) for g in match.groups() if g]

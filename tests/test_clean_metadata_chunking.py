@@ -60,6 +60,11 @@ def test_levels_and_cycles() -> None:
     assert levels_in_text("ps: je vous envoie la fiche") == []
     # two sections typed side by side (a tryout's « ms gs double niveau… » named no class)
     assert levels_in_text("ms gs double niveau, activite pour reparer") == ["MS", "GS"]
+    # a section counted in pupils (a tryout's « gs 25 eleves : un petit jeu… » named no class and got a CE1-CE2 sheet)
+    assert levels_in_text("gs 25 eleves : un petit jeu tous les matins") == ["GS"]
+    assert levels_in_text("une ps de 28 enfants") == ["PS"]
+    assert levels_in_text("gs ils veulent tous etre le chef dans les jeux") == ["GS"]
+    assert levels_in_text("ps je vous envoie la fiche") == [] and levels_in_text("ms on a un souci") == ["MS"]
     # a stage counts only when none of its classes is named: the class named is the precise answer
     assert levels_in_text("infirmière en collège, un atelier avec des 3e ?") == ["3e"]
     assert levels_in_text("en maternelle, avec mes MS") == ["MS"] and levels_in_text("en maternelle") == ["PS", "MS", "GS"]
