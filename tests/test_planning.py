@@ -286,6 +286,9 @@ def test_workshop_outline_is_timed_and_cited(retriever: Retriever, snap: Any, pu
     # found by the thirty-fourth session's tryout: « ensemble » was read as a competence, and no plan was proposed
     ("Comment répartir les compétences psychosociales sur l'ensemble d'un cycle 3, du CM1 à la 6e, pour éviter les redites ?", []),
     ("une progression sur la totalité de l'année sur la coopération en CM1", ["coopération"]),
+    # found by the thirty-eighth session's tryout: « en m'appuyant sur les CPS » was the theme, and no plan was proposed
+    ("CPE en collège : je dois préparer 2 séances de prévention du harcèlement pour les 6e en m'appuyant sur les CPS "
+     "(empathie, s'affirmer). Quelle trame ?", ["empathie"]),
 ])
 def test_the_theme_of_a_progression_is_what_follows_its_noun(text: str, theme: list[str]) -> None:
     # a school subject is read as the theme, so that the planner says the library has none on it
@@ -692,6 +695,20 @@ def test_a_workshop_for_a_public_with_no_class_lives_a_primary_activity(retrieve
         assert lived and all(set(snap.chunks[snap.index_of[s.ref.chunk_id]].doc.cycles) & {1, 2, 3} for s in lived)
     lived = [s for s in build_workshop(retriever, "CPE de collège", 120, "le harcèlement").sequence if s.key == "vivre"]
     assert lived and all(set(snap.chunks[snap.index_of[s.ref.chunk_id]].doc.cycles) & {3, 4} for s in lived)
+
+
+def test_the_role_opening_a_message_is_who_asks_not_a_public_to_train() -> None:
+    # Found by the thirty-eighth session's tryout: a head teacher organising a CPS week for the whole school got a
+    # 360-minute workshop « public : Directrice ».
+    assert intent.parse("Directrice d'une école primaire (3 classes maternelle, 5 élémentaire) : je voudrais organiser une "
+                        "journée ou une semaine CPS commune à toute l'école, comment s'y prendre ?") is None
+    req = intent.parse("Formatrice : atelier de 2h pour des parents sur la colère, un déroulé ?")
+    assert isinstance(req, intent.WorkshopRequest) and req.public == "parents" and req.minutes == 120
+    # nor the adult who runs a session with the teacher: the same tryout's GS workshop « avec l'atsem » was a training
+    assert intent.parse("gs ils veulent tous etre le chef dans les jeux de construction. un truc pour apprendre a se mettre "
+                        "d'accord ? atelier de 6 avec l'atsem, 20 min") is None
+    req = intent.parse("un atelier de 1h avec les parents sur la colère")
+    assert isinstance(req, intent.WorkshopRequest) and req.public == "parents"
 
 
 def test_a_workshop_request_reads_its_theme_and_its_public_s_children() -> None:

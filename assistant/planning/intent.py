@@ -133,7 +133,7 @@ _NOT_A_THEME = re.compile(r"^(?:\d|(?:" + "|".join(MONTHS) + r")\b|deux|trois|qu
                           r"ensemble\b|totalite\b|l'annee|annee|"
                           r"(?:le |un |ce )?trimestre|"
                           r"la periode|sequences?\b|progressions?\b|seances?\b|"
-                          r"les? (?:seances?|cps)$|(?:les? )?competences?(?: psychosociales| cps)?$|periodes?|semaines?|mois|ma classe|mes )")
+                          r"(?:les? )?(?:seances?|cps)$|(?:les? )?competences?(?: psychosociales| cps)?$|periodes?|semaines?|mois|ma classe|mes )")
 
 # -- workshops: adults, a format for adults, a duration -----------------------------------------
 # Who a workshop is for: adults, and pupils trained as délégués.
@@ -152,9 +152,11 @@ _WORKSHOP_FORM = re.compile(
     r"\b(?:atelier|formation|former|presentation|presenter|presente|intervention|intervenir|sensibilis\w+|"
     r"animation|anim|reunion|conference|module|session|expliquer|explique|faire decouvrir|convaincre|"
     r"animer|organiser|structurer|deroule|trame|plan|programme|echange|journee)\b")
-# A speaker naming themself (« je suis CPC », « mon collègue et moi »), or the one teacher whose class a plan is for,
-# is not the audience.
+# A speaker naming themself (« je suis CPC », « mon collègue et moi »), the adult running a session with them (« avec
+# l'ATSEM »), or the one teacher whose class a plan is for, is not the audience.
 _SELF = re.compile(r"\b(?:je suis|en tant que)\s+(?:(?!et\b|je\b|j')[\w'-]+\s*){1,4}|"
+                   # « atelier de 6 avec l'atsem »: the adult who runs the session with the speaker
+                   r"\bavec (?:l'|mon |ma |notre )(?:atsem|aesh|avs|infirmi\w+|animat\w+|collegue)\b|"
                    r"\b(?:mon|ma)\s+\w+(?:\s+et\s+moi)?|\bcomme\s+(?:une?\s+)?|"
                    # « une enseignante de CE1 me demande de l'aider à construire une progression »
                    r"\b(?:une?|cette)\s+(?:jeune\s+)?(?:enseignante?|collegue|prof|professeure?|pe)\s+(?:de|du|en)\s+"
@@ -283,10 +285,18 @@ def _asks_documents(folded: str) -> bool:
     return len(phrases) > 1 and bool(asked) and not _PLAN_ASK.search(asked[-1]) and not _shape(asked[-1])
 
 
+_OPENING_ROLE = re.compile(rf"\W*(?:(?:bonjour|bonsoir|salut)\W+)?(?:une?\s+)?(?:{_ADULTS})\b[^:.?!]{{0,100}}:")
+
+
 def _self_spans(folded: str) -> list[tuple[int, int]]:
     """Where the speaker describes themself: « je suis CPC », « Bonjour, conseillère pédagogique, je… »,
     « mon collègue et moi »."""
     spans = [m.span() for m in _SELF.finditer(folded)]
+    # « Directrice d'une école primaire (3 classes maternelle, 5 élémentaire) : je voudrais… »: a role and its setting
+    # opening the message up to a colon
+    opening = _OPENING_ROLE.match(folded)
+    if opening:
+        spans.append(opening.span())
     pos = 0
     for segment in re.split(r"(?<=[,:])", folded):  # leading greetings and role titles (« CPC, … »)
         words = segment.strip(" ,:").split()
