@@ -357,8 +357,7 @@ class Assistant:
             return None
         return model().probabilities(vector, text)
 
-    @staticmethod
-    def searched_text(text: str, snap: Snapshot) -> str:
+    def searched_text(self, text: str, snap: Snapshot) -> str:
         """The question as retrieval searches it."""
         # « activité pr des PS qui tapent qd… »: searched as written in full (the safety judge reads it as typed); « c koi
         # les cps » is « c'est quoi les cps » before its acronym is read
@@ -366,6 +365,10 @@ class Assistant:
         # « c'est quoi les CPS ? »: the acronym matches every document; its spelled-out form finds the definition
         if acronyms.may_ask_about_one(text):
             text = acronyms.expand(text, snap.acronyms())
+        # « en lien avec l'EMC ? »: the words a rare acronym stands for are searched with it when the library also says
+        # them without it (not « CPS », in most passages, nor « ANPAA », always named so)
+        text = acronyms.spell_out_named(text, snap.acronyms(), snap.folded_texts(),
+                                        relevance.rare_in(snap, self.settings.abstain_rare_share))
         return query.where_to_start(text)
 
     def ranked_documents(self, text: str, mode: str = "hybrid", k: int = 10) -> list[str]:
