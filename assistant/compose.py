@@ -572,7 +572,9 @@ def sheet_with_others(question: str, choice: SheetChoice, top: list[Hit], found:
         text = notice + "\n\n" + text
     ranked = ([closer.source] if closer else []) + [s.source for s in (found.sheets or [])] \
         + [h.chunk.doc.source for h in top if h.chunk.doc.doc_type == "seance"]
-    others = [s for s in dict.fromkeys(ranked) if s != choice.source and _near_class(snap, s, found.info.cycles, found.info.levels)]
+    # the closer sheet the notice announces heads them, whatever its class
+    others = [s for s in dict.fromkeys(ranked) if s != choice.source and (
+        (closer is not None and s == closer.source) or _near_class(snap, s, found.info.cycles, found.info.levels))]
     lines = [extractive.sheet_summary_line(snap.document_chunks(src), cites) for src in others[:3]]
     if lines:
         text += "\n\n**Autres séances qui peuvent convenir :**\n" + "\n".join(lines)

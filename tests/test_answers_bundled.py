@@ -407,3 +407,16 @@ def test_the_protection_guide_leads_only_questions_about_protecting_a_child(bund
     for question in ("Le 119, on peut l'appeler la nuit ?", "Une information préoccupante, je l'envoie à qui ?",
                      "Le 3018, c'est pour quel âge ?"):
         assert bundled_assistant.ranked_documents(question)[0] == guide, question
+
+
+def test_the_closer_sheet_a_notice_announces_heads_the_other_sheets(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    # Found by the thirty-eighth session's tryout: « …(en tête des autres séances) » named the CM1-6e sheet on
+    # accepting differences for CP pupils, and the list of other sessions, kept to the class's cycle, left it out.
+    answer = bundled_assistant.ask("CP, 30 min : plusieurs élèves se moquent des différences des autres (lunettes, "
+                                   "accent, taille). Une activité pour accepter que chacun est différent ?")
+    import re
+
+    announced = re.search(r"Une autre fiche est plus proche de votre demande, mais écrite pour [^:]+ : « ([^»]+) »", answer.answer)
+    assert announced, answer.answer[:600]
+    others = answer.answer.split("**Autres séances qui peuvent convenir :**\n", 1)[1]
+    assert others.startswith(f"- **{announced.group(1)}**"), others[:300]
