@@ -75,6 +75,7 @@ class Assistant:
         # The last request read without its questions on a sheet's details, and its vector: retrieval's skill boost and
         # the sheet ranking both read it, with one encode.
         self._request_vector: tuple[str, np.ndarray] | None = None
+        self._spelled_vector: tuple[str, np.ndarray] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, embeddings: Embeddings | None = None) -> Assistant:
@@ -279,6 +280,10 @@ class Assistant:
         vector = self.retriever.embed_query(text) if mode != "bm25" else None
         e5_vector = vector if self.settings.embedding_model == BUNDLED_MODEL else None
         info = query.understand(text, e5_vector)
+        # What the question is about is read on its own words; retrieval and the answer read it with the words of its
+        # rare acronyms (`_spelled`).
+        off_topic = self._off_topic(text, e5_vector, snap)
+        text, vector = self._spelled(text, vector)
         hits = self._search(text, filters, mode, info, vector, k=max(self.settings.top_k, 8))
         terms = snap.lexical.query_terms(text)
         asked_terms = terms if asked == text else snap.lexical.query_terms(asked)
@@ -288,7 +293,7 @@ class Assistant:
         rel = relevance.assess(asked_terms, hits, snap.lexical.idf, unknown_idf=_max_idf(snap.lexical.size),
                                activity=info.wants_activity, names_level=bool(info.levels or levels_in_text(asked)),
                                missing=fact.missing if fact else None, question=asked,
-                               off_topic=self._off_topic(text, e5_vector, snap))
+                               off_topic=off_topic)
         weights = self.settings.abstention_weights_for_model()
         ok = bool(hits) and rel.answerable(self.settings.abstain_min_coverage, self.settings.abstain_min_coverage_unknown, weights)
         confidence = rel.score(weights) if weights is not None and rel.dense > 0 else None
@@ -317,8 +322,10 @@ class Assistant:
         """Retrieval with the boosts the question's reading gives: its class, the competence and the kind of document
         it names, the kind of document its meaning points at (the document-type model), and for a firm activity request
         the competence its meaning points at (the skill model)."""
-        return self.retriever.search(text, filters, k=k, mode=mode, boost_cycles=info.cycles, boost_competences=info.competences,
-                                     boost_doc_types=info.doc_types, query_vec=vector, per_doc=per_doc,
+        searched, searched_vector = self._spelled(text, vector)
+        return self.retriever.search(searched, filters, k=k, mode=mode, boost_cycles=info.cycles,
+                                     boost_competences=info.competences, boost_doc_types=info.doc_types,
+                                     query_vec=searched_vector, per_doc=per_doc,
                                      boost_skills=self.skills_to_boost(info, vector), type_reading=self._doc_types(vector),
                                      advice=not info.wants_activity,
                                      demoted=protection_intent.off_topic_guide(self.retriever, text, self.retriever.e5(vector)))
@@ -357,7 +364,8 @@ class Assistant:
             return None
         return model().probabilities(vector, text)
 
-    def searched_text(self, text: str, snap: Snapshot) -> str:
+    @staticmethod
+    def searched_text(text: str, snap: Snapshot) -> str:
         """The question as retrieval searches it."""
         # « activité pr des PS qui tapent qd… »: searched as written in full (the safety judge reads it as typed); « c koi
         # les cps » is « c'est quoi les cps » before its acronym is read
@@ -365,11 +373,22 @@ class Assistant:
         # « c'est quoi les CPS ? »: the acronym matches every document; its spelled-out form finds the definition
         if acronyms.may_ask_about_one(text):
             text = acronyms.expand(text, snap.acronyms())
-        # « en lien avec l'EMC ? »: the words a rare acronym stands for are searched with it when the library also says
-        # them without it (not « CPS », in most passages, nor « ANPAA », always named so)
-        text = acronyms.spell_out_named(text, snap.acronyms(), snap.folded_texts(),
-                                        relevance.rare_in(snap, self.settings.abstain_rare_share))
         return query.where_to_start(text)
+
+    def _spelled(self, text: str, vector: np.ndarray | None) -> tuple[str, np.ndarray | None]:
+        """What retrieval searches for `text` and its vector: « en lien avec l'EMC ? » with the words a rare acronym
+        stands for when the library also says them without it (acronyms.spell_out_named; not « CPS », in most passages,
+        nor « ANPAA », always named so). Not what the scope model reads: « l'ARS (Agence régionale de santé) » read as
+        about health, and « qui est le directeur général actuel de l'ARS ? » was answered."""
+        snap = self.retriever.snapshot()
+        spelled = acronyms.spell_out_named(text, snap.acronyms(), snap.folded_texts(),
+                                           relevance.rare_in(snap, self.settings.abstain_rare_share))
+        if spelled == text or vector is None:
+            return spelled, vector
+        cached = self._spelled_vector
+        if cached is None or cached[0] != spelled:
+            cached = self._spelled_vector = (spelled, np.asarray(self.retriever.embed_query(spelled), dtype=np.float32))
+        return spelled, cached[1]
 
     def ranked_documents(self, text: str, mode: str = "hybrid", k: int = 10) -> list[str]:
         """The documents retrieval ranks first for `text`, one passage each, searched as when answering (the same
