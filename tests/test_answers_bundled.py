@@ -420,3 +420,12 @@ def test_the_closer_sheet_a_notice_announces_heads_the_other_sheets(bundled_assi
     assert announced, answer.answer[:600]
     others = answer.answer.split("**Autres séances qui peuvent convenir :**\n", 1)[1]
     assert others.startswith(f"- **{announced.group(1)}**"), others[:300]
+
+
+def test_an_acronym_spelled_out_for_the_search_does_not_make_a_question_about_it_in_scope(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    # « l'ARS » is searched with « Agence régionale de santé » (acronyms.spell_out_named); read with those words, the
+    # scope model took « Le directeur de l'ARS, il s'appelle comment ? » for a question on health, and it was answered.
+    assert bundled_assistant.ask("Le directeur de l'ARS, il s'appelle comment ?").abstained
+    answer = bundled_assistant.ask("Le cartable des CPS, c'est en lien avec les programmes officiels (EMC, parcours "
+                                   "éducatif de santé) ou c'est à côté ?")
+    assert not answer.abstained and "enseignement moral et civique" in answer.answer.split("\n\n")[0]
