@@ -280,11 +280,11 @@ class Assistant:
         vector = self.retriever.embed_query(text) if mode != "bm25" else None
         e5_vector = vector if self.settings.embedding_model == BUNDLED_MODEL else None
         info = query.understand(text, e5_vector)
-        # What the question is about is read on its own words; retrieval and the answer read it with the words of its
-        # rare acronyms (`_spelled`).
         off_topic = self._off_topic(text, e5_vector, snap)
-        text, vector = self._spelled(text, vector)
         hits = self._search(text, filters, mode, info, vector, k=max(self.settings.top_k, 8))
+        # What the question is about is read on its own words (above); the search and the answer read it with the words
+        # of its rare acronyms (`_spelled`).
+        text, vector = self._spelled(text, vector)
         terms = snap.lexical.query_terms(text)
         asked_terms = terms if asked == text else snap.lexical.query_terms(asked)
         # « combien de profs… » asks a count of « enseignants », the library's word: the kind asked is read spelled out.
@@ -378,8 +378,9 @@ class Assistant:
     def _spelled(self, text: str, vector: np.ndarray | None) -> tuple[str, np.ndarray | None]:
         """What retrieval searches for `text` and its vector: « en lien avec l'EMC ? » with the words a rare acronym
         stands for when the library also says them without it (acronyms.spell_out_named; not « CPS », in most passages,
-        nor « ANPAA », always named so). Not what the scope model reads: « l'ARS (Agence régionale de santé) » read as
-        about health, and « qui est le directeur général actuel de l'ARS ? » was answered."""
+        nor « ANPAA », always named so). Only the search and the answer: the models reading what the question is about
+        read its own words (the scope model read « l'ARS (Agence régionale de santé) » as about health, and « qui est le
+        directeur général actuel de l'ARS ? » was answered)."""
         snap = self.retriever.snapshot()
         spelled = acronyms.spell_out_named(text, snap.acronyms(), snap.folded_texts(),
                                            relevance.rare_in(snap, self.settings.abstain_rare_share))
