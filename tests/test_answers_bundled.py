@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -414,8 +415,6 @@ def test_the_closer_sheet_a_notice_announces_heads_the_other_sheets(bundled_assi
     # accepting differences for CP pupils, and the list of other sessions, kept to the class's cycle, left it out.
     answer = bundled_assistant.ask("CP, 30 min : plusieurs élèves se moquent des différences des autres (lunettes, "
                                    "accent, taille). Une activité pour accepter que chacun est différent ?")
-    import re
-
     announced = re.search(r"Une autre fiche est plus proche de votre demande, mais écrite pour [^:]+ : « ([^»]+) »", answer.answer)
     assert announced, answer.answer[:600]
     others = answer.answer.split("**Autres séances qui peuvent convenir :**\n", 1)[1]
