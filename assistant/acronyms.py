@@ -129,22 +129,25 @@ def _expand_sentence(sentence: str, known: dict[str, str]) -> str:
     return sentence
 
 
+_LEADING_ARTICLE = re.compile(r"^(?:[lLdD]['’]|(?:le|la|les) )")
+
+
 def spell_out_named(question: str, known: dict[str, str], folded_texts: Sequence[str], rare: Callable[[str], bool]) -> str:
     """The question with each acronym it names in capitals that the library spells out followed by its spelled-out
     form (« en lien avec l'EMC » → « … l'EMC (enseignement moral et civique) »), so that the passages saying the words
     and not the acronym (« Les séances s'appuient sur l'enseignement moral et civique ») are found too. Only for an
     acronym `rare(folded acronym)` accepts (not « CPS », in most passages) and that one of `folded_texts` (the
     library's passages) spells out without naming it (not « ANPAA », always named so)."""
+    asked = fold(question)
+
     def spelled(match: re.Match[str]) -> str:
         word = match.group(0)
         full = _LEADING_ARTICLE.sub("", known.get(word, ""))
         folded, short = fold(full), fold(word)
-        if not full or folded in fold(question) or not rare(short) or not any(
+        if not full or folded in asked or not rare(short) or not any(
                 folded in text and not re.search(rf"\b{re.escape(short)}\b", text) for text in folded_texts):
             return word
         return f"{word} ({full})"
 
     return re.sub(r"(?<![\w-])" + _ACRONYM + r"(?![\w-])", spelled, question)
 
-
-_LEADING_ARTICLE = re.compile(r"^(?:[lLdD]['’]|(?:le|la|les) )")

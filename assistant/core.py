@@ -7,6 +7,7 @@ import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -72,10 +73,10 @@ class Assistant:
         self.settings = settings
         self.retriever = retriever
         self.chat_model = chat_model
-        # The last request read without its questions on a sheet's details, and its vector: retrieval's skill boost and
-        # the sheet ranking both read it, with one encode.
-        self._request_vector: tuple[str, np.ndarray] | None = None
-        self._spelled_vector: tuple[str, np.ndarray] | None = None
+        # The vectors of the last questions as rewritten for a reader (a request without its details and schedule, a
+        # question with its acronyms spelled out): retrieval's skill boost and the sheet ranking, the search and the answer
+        # each read the same rewriting, with one encode (lru_cache is thread-safe: the UI serves threads).
+        self._rewritten_vector: Callable[[str], np.ndarray] = lru_cache(maxsize=8)(retriever.embed_query)
 
     @classmethod
     def from_settings(cls, settings: Settings, embeddings: Embeddings | None = None) -> Assistant:
@@ -349,10 +350,7 @@ class Assistant:
         its schedule (query.skill_request): « … Et il y a quelque chose à préparer à l'avance ? » read as stress."""
         request = query.skill_request(text)
         if request != text and vector is not None:
-            cached = self._request_vector
-            if cached is None or cached[0] != request:
-                cached = self._request_vector = (request, self.retriever.embed_query(request))
-            vector = cached[1]
+            vector = self._rewritten_vector(request)
         return self._skills(request, vector)
 
     def _read_with(self, model: Callable[[], Multinomial], vector: np.ndarray | None,
@@ -386,10 +384,7 @@ class Assistant:
                                            relevance.rare_in(snap, self.settings.abstain_rare_share))
         if spelled == text or vector is None:
             return spelled, vector
-        cached = self._spelled_vector
-        if cached is None or cached[0] != spelled:
-            cached = self._spelled_vector = (spelled, np.asarray(self.retriever.embed_query(spelled), dtype=np.float32))
-        return spelled, cached[1]
+        return spelled, self._rewritten_vector(spelled)
 
     def ranked_documents(self, text: str, mode: str = "hybrid", k: int = 10) -> list[str]:
         """The documents retrieval ranks first for `text`, one passage each, searched as when answering (the same
