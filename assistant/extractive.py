@@ -400,8 +400,10 @@ def factual_answer(query_terms: list[str], hits: list[Hit], idf: Callable[[str],
         # "Qu'est-ce que… ?": the document's own introduction first; the best passage follows.
         best, anchor, hits = intro, sentences(intro.text)[0], [Hit(best, 1.0)] + hits
         passages = [Hit(intro, 1.0)] + passages if passages else None
-    elif states_an_answer(anchor) and not _DEMONSTRATIVE.search(unmarked(anchor)):
-        # The answer first: the sentence that answers, then the passage it comes from.
+    elif lead and lead[0].terms & set(query_terms) and states_an_answer(anchor) and not _DEMONSTRATIVE.search(unmarked(anchor)):
+        # The answer first: the sentence that answers, then the passage it comes from. Only a sentence that carries
+        # one of the question's words: one chosen for its figure alone (« En quelle année… combien d'écoles ? ») was
+        # a slide's notice « Synthèse rédigée… le 14 décembre 2021… : ce n'est pas le diaporama officiel ».
         lines += [f"{_shorten(with_its_label(best, anchor), 400)} [{cites.cite(best, anchor)}]", ""]
     window = passage_window(best, anchor, budget=LEAD_BUDGET, forward=awaits_answer(best, anchor))
     quoted = window
