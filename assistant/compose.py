@@ -46,6 +46,9 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
         parts = [extractive.factual_answer(found.terms, protection, snap.lexical.idf, cites, more=1),
                  further_reading(beyond_sheets, cites)]
         return _answer(question, found, [p for p in parts if p], cites, dangers, abstained=False)
+    if not dangers and previous is None and query.leans_on_a_turn(question):
+        # Asked first, « et pour les plus petits ? » got a CM1-6e sheet: the turn it leans on is not there to read.
+        return Answer(question=question, answer=DANGLING_TEXT, abstained=True, condensed_question=found.text)
     if not dangers:
         parts, abstained = _body(question, found, previous, snap, top_k, cites, compared)
         return _answer(question, found, [p for p in parts if p], cites, dangers, abstained=abstained)
@@ -242,6 +245,9 @@ OUTSIDE_THE_LIBRARY = ("Ce sujet ne fait pas partie de ceux que traitent les doc
 # answering off the question (a sex-education sequence, CM1 maths, « clans ») scored below 0.1, the sound ones
 # mostly above 1.5.
 UNSURE_BELOW = 1.0
+DANGLING_TEXT = ("Votre message semble faire suite à un échange précédent, que je n'ai pas sous les yeux. Pouvez-vous poser "
+                 "la question en entier, avec son sujet et, pour une séance, la classe ? Par exemple : « Une activité sur la "
+                 "colère pour des MS ? » ou « Combien d'écoles ont participé à En santé à l'école ? »")
 
 
 def unknown_words(question: str, unknown_terms: tuple[str, ...]) -> list[str]:

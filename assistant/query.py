@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant import activity_intent
+from assistant import activity_intent, lexical
 from assistant.errors import QuestionRejected
 from assistant.sms import spell_out
 from assistant.vocabulary import COMPETENCES, cycles_of, fold, levels_in_text, names_lycee
@@ -297,6 +297,26 @@ def asks_shorter(question: str) -> bool:
     """A few words asking for the answer just given, shorter (« tu peux raccourcir ? », « en bref ? »)."""
     folded = fold(question)
     return _word_count(folded) <= 8 and bool(_SHORTER.search(folded))
+
+
+def leans_on_a_turn(question: str) -> bool:
+    """A few words that only make sense after an earlier answer (« et pour les plus petits ? », « et il y en a combien ? »):
+    they open on « et », « mais »… and name no subject, only a class or what to ask of the subject left unsaid."""
+    folded = fold(question).strip()
+    if not _CONTINUES.match(folded) or _word_count(folded) > DANGLING_WORDS:
+        return False
+    subject = [w for w in lexical.words(folded)[1:] if not lexical.only_function_words(w) and w not in _ASKS_OF_IT
+               and not levels_in_text(w)]
+    return not subject
+
+
+# The evaluation questions this reads are all follow-ups, asked with the turn before them (7 over the sets, « et il y en a
+# combien en tout ? » the longest); « et si un élève pleure ? » and « et la colère ? » name their subject.
+DANGLING_WORDS = 8
+# What a few words ask of a subject they leave unsaid (« et ça marche pareil ? », « et la même chose pour des CE1 ? »).
+_ASKS_OF_IT = frozenset("combien chose choses pareil pareille marche marcher adaptable adapter possible aussi idem quoi "
+                        "quand comment pourquoi meme suite apres ensuite autre autres petits petites moyens moyennes "
+                        "grands grandes plus section sections maternelle primaire elementaire college".split())
 
 
 def is_follow_up(question: str) -> bool:

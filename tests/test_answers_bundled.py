@@ -51,6 +51,17 @@ def test_follow_up_keeps_the_topic(bundled_assistant) -> None:  # type: ignore[n
     assert "Durée" in follow.answer
 
 
+def test_a_few_words_leaning_on_a_turn_asked_first_get_a_request_to_say_more(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
+    # Found by a tryout: « et pour les plus petits ? » asked first got a CM1-6e sheet; after a sheet it adapts that sheet.
+    alone = bundled_assistant.ask("et pour les plus petits ?")
+    assert alone.abstained and not alone.citations and "en entier" in alone.answer
+    first = bundled_assistant.ask("Une activité sur la colère pour des CM1 ?")
+    follow = bundled_assistant.ask("et pour les plus petits ?", history=[Turn.from_answer(first)])
+    assert not follow.abstained and follow.citations
+    danger = bundled_assistant.ask("et si elle veut plus vivre ?")
+    assert danger.safety is not None and danger.safety.category == "suicide"
+
+
 def test_a_step_asked_by_its_number_after_a_sheet_is_that_step(bundled_assistant) -> None:  # type: ignore[no-untyped-def]
     # Found by tryouts: « et l'étape 3 ? » reprinted the whole sheet, « on fait quoi à l'étape 3 ? » found a 3e sheet.
     first = bundled_assistant.ask("une séance sur la coopération en CE1 ?")

@@ -99,6 +99,21 @@ def test_a_message_opening_on_et_leans_on_the_previous_turn_even_when_it_runs_on
                             "de l'alcool, sans faire la morale.")
 
 
+@pytest.mark.parametrize("question, dangling", [
+    ("et pour les plus petits ?", True),  # a tryout, asked first: it got a CM1-6e sheet
+    ("et il y en a combien ?", True),
+    ("mais pour des 6e ça marche aussi ?", True),
+    ("Et si un élève pleure ?", False),  # names its subject: a question of its own
+    ("et la colère ?", False),
+    ("et l'OMS à l'époque, c'était combien ?", False),
+    ("Pour les plus petits, une activité sur la colère ?", False),
+])
+def test_a_few_words_naming_no_subject_lean_on_a_turn(question: str, dangling: bool) -> None:
+    from assistant.query import leans_on_a_turn
+
+    assert leans_on_a_turn(question) is dangling
+
+
 @pytest.mark.parametrize("question, follow_up", [
     ("l'idée leur est venue d'où ?", True),  # fresh4: read alone, it got the rules of a session sheet
     ("ça leur a pris combien de temps ?", True),
