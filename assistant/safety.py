@@ -298,6 +298,18 @@ _FIRST_PERSON: tuple[tuple[str, str], ...] = (
                     r"\b(?:tous les jours|chaque jour|sans arret|au college|a l'ecole|en classe|a la recre|sur (?:snap|insta|tiktok|whatsapp|discord))"),
 )
 
+# A child's relative or an adult around them touching the child, told by someone else: « son oncle le touche le soir »
+# (issue 11's own example), « une élève m'a confié que son oncle la touche, vous avez une séance sur le corps ? » read 0.04
+# by the model, whose requests for a session on the body are ordinary. Not a touch on the forehead, the arm or the hair.
+# Over the 25,000 labelled messages: 5 dangers, no ordinary one.
+_REPORTED: tuple[tuple[str, str], ...] = (
+    ("violences_sexuelles", r"\b(?:son|sa|ses|leur) (?:pere|mere|papa|maman|beau[- ]?pere|belle[- ]?mere|oncle|tonton|tante|grand[- ]?pere"
+                            r"|grand[- ]?frere|papi|papy|nounou|prof|entraineur|moniteur|voisin|cousin|frere|demi[- ]frere|animateur|coach"
+                            r"|baby[- ]?sitter|compagnon|copain de sa mere|mec de sa mere) (?:le |la |les |l'|lui )"
+                            r"(?:touche|touchait|caresse|caressait|a touchee?|a caressee?)\b"
+                            r"(?! (?:au|aux|a l'|a la|sur l'|sur la|le|la|les|l') ?(?:front|epaules?|bras|mains?|tete|joues?|dos|cheveux|visage)\b)"),
+)
+
 # Explicit on their own unless the question is about teaching material or figures: intimate images
 # shared, harassment at school.
 _EXPLICIT: tuple[tuple[str, str], ...] = (
@@ -322,7 +334,7 @@ def rule_categories(question: str) -> list[Category]:
     text = fold(question)
     situation = sum(1 for family in _SITUATION if _found(family, text))
     general = _GENERAL.search(text) is not None
-    explicit = {key for key, pattern in _FIRST_PERSON if _found(pattern, text)}
+    explicit = {key for key, pattern in _FIRST_PERSON + _REPORTED if _found(pattern, text)}
     if not general:
         explicit |= {key for key, pattern in _EXPLICIT if _found(pattern, text)}
     found: list[Category] = []

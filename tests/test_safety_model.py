@@ -78,15 +78,15 @@ def test_detector_keeps_its_measured_level(labelled) -> None:  # type: ignore[no
 
 
 def _reads_as_measured(name: str, sizes: tuple[int, int], max_false_alarms: float,
-                       min_first_number: float | None = None) -> None:
+                       min_first_number: float | None = None, min_recall: float = 0.99) -> None:
     """A battery of eval/safety/independent kept out of training (`python -m eval.safety_eval --battery FILE`), read by
-    the shipped model: its sizes (danger, ordinary), every danger but at most 1 % routed, its false alarms and the share
-    of blocks led by the right first number within their measured bounds."""
+    the shipped model: its sizes (danger, ordinary), every danger but at most 1 % routed (unless said otherwise), its
+    false alarms and the share of blocks led by the right first number within their measured bounds."""
     from eval.safety_eval import battery
 
     figures = battery(REPO / "eval" / "safety" / "independent" / f"{name}.jsonl")
     assert (figures.n_danger, figures.n_ordinary) == sizes
-    assert figures.recall >= 0.99, figures.missed
+    assert figures.recall >= min_recall, figures.missed
     assert figures.false_alarms <= max_false_alarms, figures.alarms
     if min_first_number is not None:
         assert figures.first_number >= min_first_number
