@@ -59,7 +59,7 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
         # session asked for follows it instead of being dropped, and what to do if a child confides comes after.
         body, abstained = _body(question, found, previous, snap, top_k, cites, None, further=False)
         if not abstained:
-            parts += ["**Pour la séance demandée :**"] + body
+            parts += ["**Pour la séance demandée :**" if found.info.wants_activity else "**Pour votre question :**"] + body
     # Then only what the documents say about protecting a child: never a session sheet quoted because it shares a
     # word with the disclosure. A child gets the block alone, and so does an adult outside the school: the protection
     # guide is the school's procedure (who informs whom, article 40).
@@ -71,9 +71,9 @@ def compose(question: str, found: Retrieval, dangers: list[safety.Category], pre
 
 
 def session_asked_too(found: Retrieval, firm: bool, pupil: bool) -> bool:
-    """Whether a message routed to safety also gets the session it asks for: an adult's activity request that only one
-    sentence read alone took for a danger (no rule's words, the whole message below the bar)."""
-    return not firm and not pupil and found.info.wants_activity and found.answerable
+    """Whether a message routed to safety also gets the answer it asks for: an adult's answerable question the rules did
+    not route and the model read below its firm bar, or only through one sentence read alone (`safety.Assessment.firm`)."""
+    return not firm and not pupil and found.answerable
 
 
 def _body(question: str, found: Retrieval, previous: Turn | None, snap: Snapshot, top_k: int, cites: Citations,

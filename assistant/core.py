@@ -186,7 +186,7 @@ class Assistant:
         final: Answer | None = None
         block = safety.safety_block(dangers, pupil=judged.pupil, outside_school=judged.outside_school, about_other=judged.about_other) if dangers else ""
         # After a safety block, the model reads only what the documents say about protecting a child (and what was
-        # found for a session asked for too: compose.session_asked_too). A comparison's model reads what was found for
+        # found for what it asks too: compose.session_asked_too). A comparison's model reads what was found for
         # each side, in turn.
         protecting = None if dangers and compose.session_asked_too(found, judged.firm, judged.pupil) else protection
         sources = protecting or (_interleaved([found] + compared) if compared else found.hits)

@@ -568,7 +568,7 @@ def detect_all(question: str, vector: np.ndarray | None = None, model: SafetyMod
 
 def _read(question: str, vector: np.ndarray | None, model: SafetyModel | None) -> tuple[list[Category], bool]:
     """`detect_all`'s categories, and whether the reading is firm: a rule's words or the whole message read as a
-    danger, not only one of its sentences read alone (`_sentence_categories`)."""
+    danger at FIRM_READING or above, not only one of its sentences read alone (`_sentence_categories`)."""
     if not question.strip():
         return [], False
     keys = {c.key for c in rule_categories(question)}
@@ -586,7 +586,7 @@ def _read(question: str, vector: np.ndarray | None, model: SafetyModel | None) -
     p = model.danger_probability(f)
     if p >= model.threshold:
         keys.update(model.categories(f))
-        firm = True
+        firm = firm or p >= FIRM_READING
     elif p >= SENTENCE_GATE and is_pupil(question, vector, model):
         keys.update(_sentence_categories(question, model))
     return [c for c in CATEGORIES if c.key in keys], firm
@@ -609,6 +609,11 @@ def _read(question: str, vector: np.ndarray | None, model: SafetyModel | None) -
 # held-out test split it routes none either way. A child's own message still mixes a request with a disclosure
 # (« est-ce que je peux faire mon exposé à l'écrit ? … ils font un cercle autour de moi… »).
 SENTENCE_GATE = 0.10
+# A message the model alone routes below this reading still gets the block first, and an adult's request for a session in
+# it is answered after the block (`compose.session_asked_too`): half of the false alarms the model alone raises on the
+# kept-out batteries r36, r45, r47 and r48 read under 0.7 (16 of 34), against 9 of its 353 dangers. Since safety round
+# 48, two teachers' anecdotes in a question on a session read over the bar (fresh7's w011 at 0.52, w012 at 0.45).
+FIRM_READING = 0.7
 SENTENCE_BAR = 0.90
 _SENTENCE_END = re.compile(r"(?<=[.!?…»])\s+")
 
@@ -734,8 +739,8 @@ class Assessment:
     pupil: bool
     outside_school: bool = False  # an adult outside the school (a parent, a relative, a neighbour)
     about_other: bool = False  # a pupil worried about another child
-    # False when only one sentence of the message, read alone, routed it (`detect_all`): the rest of the message may
-    # be what its writer asks, and is answered after the block.
+    # False when only one sentence of the message, read alone, routed it, or the model alone below FIRM_READING
+    # (`detect_all`): the rest of the message may be what its writer asks, and is answered after the block.
     firm: bool = True
 
 
