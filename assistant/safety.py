@@ -609,8 +609,8 @@ def _read(question: str, vector: np.ndarray | None, model: SafetyModel | None) -
 # held-out test split it routes none either way. A child's own message still mixes a request with a disclosure
 # (« est-ce que je peux faire mon exposé à l'écrit ? … ils font un cercle autour de moi… »).
 SENTENCE_GATE = 0.10
-# A message the model alone routes below this reading still gets the block first, and an adult's request for a session in
-# it is answered after the block (`compose.session_asked_too`): half of the false alarms the model alone raises on the
+# A message the model alone routes below this reading still gets the block first, and an adult's question in it is
+# answered after the block (`compose.session_asked_too`): half of the false alarms the model alone raises on the
 # kept-out batteries r36, r45, r47 and r48 read under 0.7 (16 of 34), against 9 of its 353 dangers. Since safety round
 # 48, two teachers' anecdotes in a question on a session read over the bar (fresh7's w011 at 0.52, w012 at 0.45).
 FIRM_READING = 0.7
