@@ -268,9 +268,12 @@ _GENERAL = re.compile(
 # A child disclosing in the first person (« mon beau-père me tape », « jveu mourir »): a disclosure on
 # its own, whatever else the message says. Adults of the family or in charge only: « mon frère m'énerve »
 # is not a danger.
+# The relatives and adults around a child whom the rules hear acting on them, told by the child (« mon oncle me… ») or by
+# someone else (« son oncle le… », `_REPORTED`).
+_CLOSE_ADULTS = (r"pere|mere|papa|maman|beau[- ]?pere|belle[- ]?mere|oncle|tonton|tante|grand[- ]?pere|papi|papy|nounou|prof"
+                 r"|entraineur|moniteur|voisin|cousin|demi[- ]frere")
 # « daron(ne) », « reum », « reup »: the words pupils use for their parents.
-_ADULT_SUBJECT = (r"(?:mon|ma|mes) (?:pere|mere|papa|maman|beau[- ]?pere|belle[- ]?mere|parents|oncle|tonton|tante|grand[- ]?pere"
-                  r"|grand[- ]?mere|papi|papy|mamie|nounou|prof|entraineur|moniteur|voisin|cousin|demi[- ]frere"
+_ADULT_SUBJECT = (rf"(?:mon|ma|mes) (?:{_CLOSE_ADULTS}|parents|grand[- ]?mere|mamie"
                   r"|darons?|daronnes?|reum|reup|beau[- ]?daron)"
                   r"|le (?:copain|compagnon|mec) de ma mere")
 _FIRST_PERSON: tuple[tuple[str, str], ...] = (
@@ -303,9 +306,8 @@ _FIRST_PERSON: tuple[tuple[str, str], ...] = (
 # by the model, whose requests for a session on the body are ordinary. Not a touch on the forehead, the arm or the hair.
 # Over the 25,000 labelled messages: 5 dangers, no ordinary one.
 _REPORTED: tuple[tuple[str, str], ...] = (
-    ("violences_sexuelles", r"\b(?:son|sa|ses|leur) (?:pere|mere|papa|maman|beau[- ]?pere|belle[- ]?mere|oncle|tonton|tante|grand[- ]?pere"
-                            r"|grand[- ]?frere|papi|papy|nounou|prof|entraineur|moniteur|voisin|cousin|frere|demi[- ]frere|animateur|coach"
-                            r"|baby[- ]?sitter|compagnon|copain de sa mere|mec de sa mere) (?:le |la |les |l'|lui )"
+    ("violences_sexuelles", rf"\b(?:son|sa|ses|leur) (?:{_CLOSE_ADULTS}|grand[- ]?frere|frere|animateur|coach|baby[- ]?sitter"
+                            r"|compagnon|copain de sa mere|mec de sa mere) (?:le |la |les |l'|lui )"
                             r"(?:touche|touchait|caresse|caressait|a touchee?|a caressee?)\b"
                             r"(?! (?:au|aux|a l'|a la|sur l'|sur la|le|la|les|l') ?(?:front|epaules?|bras|mains?|tete|joues?|dos|cheveux|visage)\b)"),
 )
